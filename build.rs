@@ -1,0 +1,42 @@
+//! Compiles the embedded CO-RE programs in bpf/*.bpf.c into libbpf-rs skeletons in OUT_DIR.
+//! The skeletons carry the object bytes, so the binary reads nothing from disk at run time. libbpf-cargo adds
+//! libbpf's own BPF-side headers (bpf_helpers.h, bpf_core_read.h, ...) from libbpf-sys, so they always match the
+//! libbpf that loads the objects.
+
+use std::env;
+use std::path::PathBuf;
+
+use libbpf_cargo::SkeletonBuilder;
+
+/// Every embedded object; src/bpf.rs includes one skeleton per name.
+const OBJECTS: &[&str] = &[
+    "check_core",
+    "check_ringbuf",
+    "check_rawtp",
+    "check_uprobe",
+    "check_kprobe",
+    "check_fentry",
+    "check_testrun",
+];
+
+fn main() {
+    let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let clang = env::var("BPF_CLANG").unwrap_or_else(|_| "clang-19".to_string());
+    for name in OBJECTS {
+        let src = format!("bpf/{name}.bpf.c");
+        println!("cargo:rerun-if-changed={src}");
+        SkeletonBuilder::new()
+            .source(&src)
+            .clang(&clang)
+            .clang_args(["-O2", "-g", "-Wall", "-D__TARGET_ARCH_x86", "-Ibpf"])
+            .build_and_generate(out.join(format!("{name}.skel.rs")))
+            .unwrap_or_else(|e| panic!("building {src}: {e:#}"));
+    }
+    println!("cargo:rerun-if-changed=bpf/vmlinux.h");
+    println!("cargo:rerun-if-changed=bpf/check_common.h");
+    println!("cargo:rerun-if-env-changed=BPF_CLANG");
+    println!(
+        "cargo:rustc-env=EBPFCTL_BUILD_TARGET={}",
+        env::var("TARGET").expect("cargo sets TARGET")
+    );
+}

@@ -1,0 +1,151 @@
+//! The only place that prints. A command returns plain data that derives `Serialize` and implements `Render`;
+//! this module turns it into JSON (serde_json) or a table (comfy-table), and prints errors in the one shared form.
+
+mod check;
+mod version;
+
+use std::io::{self, IsTerminal, Write};
+
+use comfy_table::{presets, Cell, Color, ContentArrangement, Table};
+use serde::Serialize;
+
+use crate::error::Error;
+
+/// How the user asked to see results; resolved once from the flags and the environment.
+#[derive(Debug, Clone, Copy)]
+pub struct Output {
+    json: bool,
+    pretty: bool,
+    /// stdout is a terminal: boxed tables and, unless NO_COLOR is set, colour.
+    tty: bool,
+    color: bool,
+}
+
+/// Data that can be shown as text. JSON comes from `Serialize`; this is the table form.
+pub trait Render: Serialize {
+    fn render(&self, text: &mut Text);
+}
+
+/// Whether a status reads as good, bad or neither; drives colour on a terminal only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Good,
+    Bad,
+    Warn,
+    Plain,
+}
+
+/// Text output under construction: tables and free lines, printed in order.
+pub struct Text {
+    tty: bool,
+    color: bool,
+    blocks: Vec<String>,
+}
+
+impl Text {
+    /// A table with one header row. On a terminal it has rules; in a pipe, plain aligned columns for awk and grep.
+    pub fn table<I, R>(&mut self, header: &[&str], rows: I)
+    where
+        I: IntoIterator<Item = R>,
+        R: IntoIterator<Item = Cell>,
+    {
+        let mut table = Table::new();
+        table.load_preset(if self.tty {
+            presets::UTF8_HORIZONTAL_ONLY
+        } else {
+            presets::NOTHING
+        });
+        table.set_content_arrangement(if self.tty {
+            ContentArrangement::Dynamic
+        } else {
+            ContentArrangement::Disabled
+        });
+        table.set_header(header.iter().map(|h| Cell::new(h)));
+        for row in rows {
+            table.add_row(row);
+        }
+        let rendered = table.to_string();
+        // The NOTHING preset pads every line with one leading space; strip it so columns start at column 0.
+        let rendered = if self.tty {
+            rendered
+        } else {
+            rendered
+                .lines()
+                .map(|l| l.strip_prefix(' ').unwrap_or(l).trim_end())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        self.blocks.push(rendered);
+    }
+
+    /// A free line of text (a title, a summary).
+    pub fn line(&mut self, line: impl Into<String>) {
+        self.blocks.push(line.into());
+    }
+
+    /// A cell coloured by tone when colour is on.
+    pub fn cell(&self, text: impl ToString, tone: Tone) -> Cell {
+        let cell = Cell::new(text.to_string());
+        if !self.color {
+            return cell;
+        }
+        match tone {
+            Tone::Good => cell.fg(Color::Green),
+            Tone::Bad => cell.fg(Color::Red),
+            Tone::Warn => cell.fg(Color::Yellow),
+            Tone::Plain => cell,
+        }
+    }
+}
+
+impl Output {
+    pub fn new(json: bool, pretty: bool) -> Self {
+        let tty = io::stdout().is_terminal();
+        // https://no-color.org: any non-empty value turns colour off.
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Output {
+            json: json || pretty,
+            pretty,
+            tty,
+            color: tty && !no_color,
+        }
+    }
+
+    /// Prints one result. A closed pipe (`| head`) surfaces as `BrokenPipe` for the caller to treat as success.
+    pub fn emit<T: Render>(&self, value: &T) -> io::Result<()> {
+        let stdout = io::stdout();
+        let mut out = io::BufWriter::new(stdout.lock());
+        if self.json {
+            self.write_json(&mut out, value)?;
+        } else {
+            let mut text = Text {
+                tty: self.tty,
+                color: self.color,
+                blocks: Vec::new(),
+            };
+            value.render(&mut text);
+            for block in &text.blocks {
+                writeln!(out, "{block}")?;
+            }
+        }
+        out.flush()
+    }
+
+    fn write_json<W: Write, T: Serialize>(&self, out: &mut W, value: &T) -> io::Result<()> {
+        if self.pretty {
+            serde_json::to_writer_pretty(&mut *out, value)?;
+        } else {
+            serde_json::to_writer(&mut *out, value)?;
+        }
+        writeln!(out)
+    }
+
+    /// The one error form: `ebpfctl: <object>: <reason>` on stderr, and under --json an object on stdout too.
+    pub fn error(&self, err: &Error) {
+        eprintln!("ebpfctl: {err}");
+        if self.json {
+            let body = serde_json::json!({ "error": err.to_string(), "kind": err.kind });
+            let _ = self.write_json(&mut io::stdout().lock(), &body);
+        }
+    }
+}

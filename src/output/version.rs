@@ -1,0 +1,16 @@
+//! Text form of `ebpfctl version`.
+
+use super::{Render, Text};
+use crate::cmd::version::VersionInfo;
+
+impl Render for VersionInfo {
+    fn render(&self, text: &mut Text) {
+        text.line(format!("ebpfctl {}", self.version));
+        text.line(format!("libbpf {}", self.libbpf_version));
+        text.line(format!("target {}", self.target));
+        text.line(format!(
+            "embedded objects: {}",
+            self.embedded_objects.join(", ")
+        ));
+    }
+}

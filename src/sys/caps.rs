@@ -1,0 +1,65 @@
+//! The process's effective capabilities, as the kernel reports them in /proc/self/status.
+
+/// Capabilities that matter for BPF, with their numbers from linux/capability.h.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Capability {
+    NetAdmin = 12,
+    SysAdmin = 21,
+    Perfmon = 38,
+    Bpf = 39,
+}
+
+impl Capability {
+    pub const BPF_RELATED: [Capability; 4] = [
+        Capability::Bpf,
+        Capability::Perfmon,
+        Capability::NetAdmin,
+        Capability::SysAdmin,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Capability::NetAdmin => "CAP_NET_ADMIN",
+            Capability::SysAdmin => "CAP_SYS_ADMIN",
+            Capability::Perfmon => "CAP_PERFMON",
+            Capability::Bpf => "CAP_BPF",
+        }
+    }
+}
+
+/// The effective set, or None when /proc is not mounted.
+#[derive(Debug, Clone, Copy)]
+pub struct CapSet(u64);
+
+impl CapSet {
+    pub fn effective() -> Option<CapSet> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        parse_cap_eff(&status).map(CapSet)
+    }
+
+    pub fn has(self, cap: Capability) -> bool {
+        self.0 & (1u64 << cap as u32) != 0
+    }
+}
+
+fn parse_cap_eff(status: &str) -> Option<u64> {
+    let line = status.lines().find_map(|l| l.strip_prefix("CapEff:"))?;
+    u64::from_str_radix(line.trim(), 16).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_cap_eff() {
+        let caps = parse_cap_eff("Name:\tx\nCapEff:\t000001ffffffffff\n")
+            .map(CapSet)
+            .unwrap();
+        assert!(caps.has(Capability::Bpf) && caps.has(Capability::SysAdmin));
+        let none = parse_cap_eff("CapEff:\t0000000000000000\n")
+            .map(CapSet)
+            .unwrap();
+        assert!(!none.has(Capability::Bpf));
+    }
+}

@@ -1,0 +1,95 @@
+//! Pseudo file systems BPF work needs: bpffs for pins, tracefs for tracepoints. Like bpftool, ebpfctl mounts them
+//! at their usual places when they are missing.
+
+use std::ffi::CString;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+pub const BPFFS_PATH: &str = "/sys/fs/bpf";
+pub const TRACEFS_PATH: &str = "/sys/kernel/tracing";
+
+const BPF_FS_MAGIC: i64 = 0xcafe4a11;
+const TRACEFS_MAGIC: i64 = 0x74726163;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PseudoFs {
+    Bpf,
+    Trace,
+}
+
+impl PseudoFs {
+    fn fstype(self) -> &'static str {
+        match self {
+            PseudoFs::Bpf => "bpf",
+            PseudoFs::Trace => "tracefs",
+        }
+    }
+
+    fn magic(self) -> i64 {
+        match self {
+            PseudoFs::Bpf => BPF_FS_MAGIC,
+            PseudoFs::Trace => TRACEFS_MAGIC,
+        }
+    }
+
+    pub fn default_path(self) -> &'static str {
+        match self {
+            PseudoFs::Bpf => BPFFS_PATH,
+            PseudoFs::Trace => TRACEFS_PATH,
+        }
+    }
+}
+
+/// What `ensure_mounted` found or did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MountState {
+    AlreadyMounted,
+    MountedNow,
+}
+
+/// The statfs magic of the file system holding `path`.
+pub fn fs_magic(path: &Path) -> std::io::Result<i64> {
+    let c_path = CString::new(path.as_os_str().as_encoded_bytes())
+        .map_err(|_| std::io::Error::from_raw_os_error(libc::EINVAL))?;
+    let mut buf = std::mem::MaybeUninit::<libc::statfs>::zeroed();
+    // SAFETY: c_path is NUL-terminated and buf is large enough for struct statfs.
+    let rc = unsafe { libc::statfs(c_path.as_ptr(), buf.as_mut_ptr()) };
+    if rc != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: statfs returned 0, so it filled buf.
+    Ok(unsafe { buf.assume_init() }.f_type as i64)
+}
+
+pub fn is_mounted(fs: PseudoFs, path: &Path) -> bool {
+    fs_magic(path).is_ok_and(|m| m == fs.magic())
+}
+
+/// Mounts `fs` at its usual path unless it is already there.
+pub fn ensure_mounted(fs: PseudoFs) -> Result<MountState> {
+    let path = Path::new(fs.default_path());
+    if is_mounted(fs, path) {
+        return Ok(MountState::AlreadyMounted);
+    }
+    let object = format!("{} at {}", fs.fstype(), path.display());
+    std::fs::create_dir_all(path)
+        .map_err(|e| Error::from_io(&object, &e, "cannot create mount point"))?;
+    let target = CString::new(fs.default_path()).expect("constant path has no NUL");
+    let fstype = CString::new(fs.fstype()).expect("constant name has no NUL");
+    // SAFETY: all pointers are valid NUL-terminated strings; data may be NULL for these file systems.
+    let rc = unsafe {
+        libc::mount(
+            fstype.as_ptr(),
+            target.as_ptr(),
+            fstype.as_ptr(),
+            0,
+            std::ptr::null(),
+        )
+    };
+    if rc != 0 {
+        let err = std::io::Error::last_os_error();
+        return Err(Error::from_io(object, &err, "mount failed"));
+    }
+    Ok(MountState::MountedNow)
+}

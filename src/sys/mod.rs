@@ -1,0 +1,61 @@
+//! Thin, safe wrappers over the kernel. Every `unsafe` block of ebpfctl lives below this module.
+
+pub mod caps;
+pub mod fs;
+pub mod kernel;
+pub mod libbpf_log;
+pub mod process;
+pub mod skel;
+
+/// The errno behind a libbpf-rs error, when there is one. libbpf-rs keeps the `io::Error` private inside its
+/// context chain, so the number is read back from the chain's text, which always ends in "(os error N)".
+pub fn libbpf_errno(err: &libbpf_rs::Error) -> Option<i32> {
+    let text = format!("{err:#}");
+    let start = text.rfind("(os error ")? + "(os error ".len();
+    let end = start + text[start..].find(')')?;
+    text[start..end].parse().ok()
+}
+
+/// libbpf-rs's message without the " (os error N)" tail std adds and with errno in words.
+pub fn libbpf_reason(err: &libbpf_rs::Error) -> String {
+    let text = format!("{err:#}");
+    match (text.rfind(" (os error "), libbpf_errno(err)) {
+        (Some(cut), Some(errno)) => {
+            let head = &text[..cut];
+            // "failed to attach: Operation not supported" → keep the context, restate the errno our way.
+            match head.rsplit_once(": ") {
+                Some((ctx, _)) => format!("{ctx}: {}", crate::error::errno_text(errno)),
+                None => crate::error::errno_text(errno),
+            }
+        }
+        _ => text,
+    }
+}
+
+/// The version of the libbpf linked into this binary, as libbpf reports it at run time.
+pub fn libbpf_version() -> String {
+    // SAFETY: both functions only return constants compiled into libbpf.
+    let (major, minor) = unsafe {
+        (
+            libbpf_sys::libbpf_major_version(),
+            libbpf_sys::libbpf_minor_version(),
+        )
+    };
+    format!("{major}.{minor}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errno_is_read_from_the_error_chain() {
+        let err = libbpf_rs::Error::from_raw_os_error(libc::EPERM);
+        assert_eq!(libbpf_errno(&err), Some(libc::EPERM));
+        assert!(
+            libbpf_reason(&err).contains("operation not permitted"),
+            "{}",
+            libbpf_reason(&err)
+        );
+    }
+}

@@ -1,0 +1,73 @@
+//! Identities of the calling thread and process.
+
+pub fn gettid() -> u32 {
+    // SAFETY: gettid has no preconditions and cannot fail.
+    unsafe { libc::gettid() as u32 }
+}
+
+pub fn getpid() -> u32 {
+    std::process::id()
+}
+
+/// A mapped file region of this process, from /proc/self/maps.
+#[derive(Debug, Clone)]
+pub struct Mapping {
+    pub start: usize,
+    pub end: usize,
+    pub file_offset: usize,
+    pub path: String,
+}
+
+/// The file-backed mapping that contains `addr`: turns an in-memory code address into (file, offset), which is what
+/// a uprobe needs. Works for a stripped static-pie binary, where there is no symbol to look up.
+pub fn mapping_of(addr: usize) -> Option<Mapping> {
+    let maps = std::fs::read_to_string("/proc/self/maps").ok()?;
+    maps.lines()
+        .filter_map(parse_maps_line)
+        .find(|m| m.start <= addr && addr < m.end)
+}
+
+fn parse_maps_line(line: &str) -> Option<Mapping> {
+    // 55d0c0a00000-55d0c0b00000 r-xp 00100000 fd:00 1234   /usr/bin/ebpfctl
+    let mut fields = line.split_whitespace();
+    let (start, end) = fields.next()?.split_once('-')?;
+    let _perms = fields.next()?;
+    let offset = fields.next()?;
+    let _dev = fields.next()?;
+    let _inode = fields.next()?;
+    let path = fields.collect::<Vec<_>>().join(" ");
+    if !path.starts_with('/') {
+        return None;
+    }
+    Some(Mapping {
+        start: usize::from_str_radix(start, 16).ok()?,
+        end: usize::from_str_radix(end, 16).ok()?,
+        file_offset: usize::from_str_radix(offset, 16).ok()?,
+        path,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_maps_line() {
+        let m = parse_maps_line(
+            "55d0c0a00000-55d0c0b00000 r-xp 00100000 fd:00 1234   /usr/bin/ebpf ctl",
+        )
+        .unwrap();
+        assert_eq!(
+            (m.start, m.end, m.file_offset),
+            (0x55d0c0a00000, 0x55d0c0b00000, 0x100000)
+        );
+        assert_eq!(m.path, "/usr/bin/ebpf ctl");
+        assert!(parse_maps_line("7ffd-7ffe rw-p 00000000 00:00 0 [stack]").is_none());
+    }
+
+    #[test]
+    fn finds_own_code() {
+        let m = mapping_of(parses_a_maps_line as usize).expect("own text is mapped");
+        assert!(m.start <= parses_a_maps_line as usize);
+    }
+}
