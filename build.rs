@@ -32,6 +32,7 @@ fn main() {
             .build_and_generate(out.join(format!("{name}.skel.rs")))
             .unwrap_or_else(|e| panic!("building {src}: {e:#}"));
     }
+    export_libbpf_headers(&out.join("include"));
     println!("cargo:rerun-if-changed=bpf/vmlinux.h");
     println!("cargo:rerun-if-changed=bpf/check_common.h");
     println!("cargo:rerun-if-env-changed=BPF_CLANG");
@@ -39,4 +40,15 @@ fn main() {
         "cargo:rustc-env=EBPFCTL_BUILD_TARGET={}",
         env::var("TARGET").expect("cargo sets TARGET")
     );
+}
+
+/// Writes libbpf's BPF-side headers to OUT_DIR/include/bpf and tells the tests where they are, so that test
+/// fixtures (tests/bpf/*.bpf.c) compile against exactly the headers the embedded objects use.
+fn export_libbpf_headers(dir: &std::path::Path) {
+    let bpf = dir.join("bpf");
+    std::fs::create_dir_all(&bpf).expect("create OUT_DIR/include/bpf");
+    for (name, text) in libbpf_sys::API_HEADERS.iter() {
+        std::fs::write(bpf.join(name), text).expect("write a libbpf header");
+    }
+    println!("cargo:rustc-env=EBPFCTL_BPF_INCLUDE={}", dir.display());
 }

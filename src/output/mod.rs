@@ -55,7 +55,10 @@ impl Text {
         } else {
             presets::NOTHING
         });
-        table.set_content_arrangement(if self.tty {
+        // Wrap to the terminal only when its width is known and usable: a pty of width 0 (script, some CI
+        // runners) would otherwise wrap every cell one letter per line.
+        let dynamic = self.tty && table.width().is_some_and(|w| w >= 60);
+        table.set_content_arrangement(if dynamic {
             ContentArrangement::Dynamic
         } else {
             ContentArrangement::Disabled

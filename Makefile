@@ -1,0 +1,44 @@
+# ebpfctl — two commands do everything on a fresh Debian bookworm machine (as root):
+#   make run    set-up, static build, then `ebpfctl check` against the running kernel
+#   make test   set-up, static build, every test (live kernel, lint, completions, qemu kernel matrix)
+
+TARGET  := x86_64-unknown-linux-musl
+BIN     := target/$(TARGET)/release/ebpfctl
+CARGO_T := --release --locked --target $(TARGET)
+
+.PHONY: all setup static run test test-live lint test-kernels completions bench clean
+
+all: static
+
+setup:
+	./scripts/setup.sh
+
+static: setup
+	./scripts/build-static.sh
+
+run: static
+	$(BIN) check
+
+# Tests are built for the musl target in release mode so they reuse the static build's compiled libbpf, libelf
+# and zlib, and so they exercise the very binary that ships (CARGO_BIN_EXE_ebpfctl is the static one).
+test: static lint test-live test-kernels
+
+test-live: static
+	cargo test $(CARGO_T)
+
+lint: setup
+	cargo fmt --check
+	cargo clippy $(CARGO_T) --all-targets -- -D warnings
+
+test-kernels: static
+	./scripts/kernel-matrix.sh $(BIN)
+
+# Regenerate the committed completions and man page after a change to src/cli.rs.
+completions: static
+	$(BIN) completions bash > completions/ebpfctl.bash
+	$(BIN) completions zsh > completions/_ebpfctl
+	$(BIN) completions fish > completions/ebpfctl.fish
+	$(BIN) manpage > completions/ebpfctl.1
+
+clean:
+	cargo clean

@@ -1,0 +1,335 @@
+#!/usr/bin/env bash
+# Boot real Debian kernels under qemu (software emulation) and run the static ebpfctl binary inside each one.
+#
+#   scripts/kernel-matrix.sh BINARY [KERNEL...]      KERNEL: 5.10 6.1 6.12 (default: all three)
+#
+# Kernels: 6.1 and 6.12 from bookworm (+ bookworm-security), 5.10 from bullseye (+ bullseye-security); the newest
+# ABI of each is picked from the package lists at fetch time. Only the extracted vmlinuz is kept, in
+# ${EBPFCTL_KERNEL_CACHE:-/var/cache/ebpfctl/kernels}/<kernel>/; with a warm cache the script uses no network. The
+# packages are fetched with a private, throw-away apt state (sources list, lists, cache), so the machine's apt
+# configuration is never changed. EBPFCTL_KERNEL_REFRESH=1 fetches again even when cached.
+#
+# Per run, an initramfs (busybox-static + BINARY as /ebpfctl + /init) is built in a temp dir. /init mounts proc,
+# sysfs and devtmpfs only (bpffs and tracefs are ebpfctl's job), runs each of VM_COMMANDS and prints, on the serial
+# console:
+#   @@EBPFCTL-BEGIN <name>        then the command's stdout
+#   @@EBPFCTL-STDERR <name>       then its stderr
+#   @@EBPFCTL-EXIT <name> <rc>
+# Outputs go to ${EBPFCTL_MATRIX_OUT:-<repo>/target/kernel-matrix}/: <kernel>.log (whole console),
+# <kernel>.<name>.json (stdout), <kernel>.<name>.stderr, <kernel>.<name>.rc.
+#
+# Exit status: 0 all kernels passed, 1 some kernel failed (a failed download or boot is a failure of that kernel),
+# 2 a set-up error (bad arguments, missing tools, unusable binary).
+set -euo pipefail
+
+# Commands run inside the VM, in order: "NAME ARGS...". NAME names the output files and the markers; ARGS are passed
+# to /ebpfctl (plain words only). Every command must exit 0; a function assert_NAME, if defined, checks more.
+VM_COMMANDS=(
+  "check -j check"
+)
+
+# Probes of `ebpfctl -j check` that must have status "pass" on every kernel of the matrix.
+CHECK_PROBES=(
+  bpf_syscall btf bpffs tracefs core_task_struct tracepoint ringbuf perf_buffer raw_tracepoint
+  uprobe kprobe fentry test_run_xdp test_run_socket_filter
+)
+
+ALL_KERNELS=(5.10 6.1 6.12)
+BOOT_TIMEOUT=${EBPFCTL_MATRIX_TIMEOUT:-180}
+CACHE=${EBPFCTL_KERNEL_CACHE:-/var/cache/ebpfctl/kernels}
+DEBIAN_MIRROR=${EBPFCTL_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+SECURITY_MIRROR=${EBPFCTL_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+OUT=${EBPFCTL_MATRIX_OUT:-$REPO/target/kernel-matrix}
+
+log() { printf 'kernel-matrix: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 2; }
+now() { printf '%s' "$EPOCHREALTIME"; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+usage() {
+  echo "usage: $0 BINARY [KERNEL...]   (KERNEL: ${ALL_KERNELS[*]}; default: all)" >&2
+  exit 2
+}
+
+# --- kernels -----------------------------------------------------------------------------------------------------
+
+# The Debian suites and the package-name pattern (extended regex) of each kernel of the matrix.
+kernel_suites() {
+  case $1 in
+    5.10) echo "bullseye" ;;
+    6.1 | 6.12) echo "bookworm" ;;
+  esac
+}
+kernel_pattern() {
+  case $1 in
+    5.10) echo '^linux-image-5\.10\.0-[0-9]+-amd64-unsigned$' ;;
+    6.1) echo '^linux-image-6\.1\.0-[0-9]+-amd64$' ;;
+    6.12) echo '^linux-image-6\.12\.[0-9]+\+deb12-amd64$' ;;
+  esac
+}
+
+APT_DIR=""
+APT_OPTS=()
+
+# A private apt state for the given suites: sources list, lists and cache under $TMP, nothing else touched.
+apt_private_update() {
+  APT_DIR=$TMP/apt
+  mkdir -p "$APT_DIR"/{lists/partial,cache/archives/partial,parts,prefs}
+  local suite
+  : >"$APT_DIR/sources.list"
+  for suite in "$@"; do
+    {
+      echo "deb [signed-by=$KEYRING] $DEBIAN_MIRROR $suite main"
+      echo "deb [signed-by=$KEYRING] $SECURITY_MIRROR $suite-security main"
+    } >>"$APT_DIR/sources.list"
+  done
+  APT_OPTS=(
+    -o "Dir::Etc::SourceList=$APT_DIR/sources.list"
+    -o "Dir::Etc::SourceParts=$APT_DIR/parts"
+    -o "Dir::Etc::Preferences=$APT_DIR/prefs/none"
+    -o "Dir::Etc::PreferencesParts=$APT_DIR/prefs"
+    -o "Dir::State::Lists=$APT_DIR/lists"
+    -o "Dir::Cache=$APT_DIR/cache"
+    -o "APT::Sandbox::User=root"
+    -o "Acquire::Languages=none"
+    -o "Acquire::IndexTargets::deb::DEP-11::DefaultEnabled=false"
+    -o "Acquire::IndexTargets::deb::Contents-deb::DefaultEnabled=false"
+  )
+  # A suite that is gone (e.g. an archived -security) is an error for apt but not for us: the package search says.
+  apt-get "${APT_OPTS[@]}" -qq update >"$APT_DIR/update.log" 2>&1 || {
+    log "apt-get update reported errors (continuing):"
+    sed 's/^/    /' "$APT_DIR/update.log" >&2
+  }
+}
+
+# Make $CACHE/<kernel>/vmlinuz exist. Returns non-zero (after saying why) when it cannot.
+fetch_kernel() {
+  local k=$1 dir=$CACHE/$1 pkg deb t0
+  if [[ -s $dir/vmlinuz && ${EBPFCTL_KERNEL_REFRESH:-0} != 1 ]]; then
+    return 0
+  fi
+  t0=$(now)
+  apt_private_update "$(kernel_suites "$k")"
+  pkg=$(apt-cache "${APT_OPTS[@]}" pkgnames linux-image- | grep -E "$(kernel_pattern "$k")" | sort -V | tail -n 1) || true
+  if [[ -z $pkg ]]; then
+    log "$k: no package matching $(kernel_pattern "$k") in $(kernel_suites "$k")"
+    return 1
+  fi
+  log "$k: downloading $pkg"
+  mkdir -p "$TMP/deb-$k"
+  if ! (cd "$TMP/deb-$k" && apt-get "${APT_OPTS[@]}" -qq download "$pkg") >"$TMP/deb-$k.log" 2>&1; then
+    log "$k: apt-get download $pkg failed:"
+    sed 's/^/    /' "$TMP/deb-$k.log" >&2
+    return 1
+  fi
+  deb=$(echo "$TMP/deb-$k"/*.deb)
+  # Only boot/vmlinuz-* is needed: skip writing the ~400 MB of modules that dpkg-deb -x would.
+  mkdir -p "$TMP/x-$k"
+  if ! dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$TMP/x-$k" --wildcards './boot/vmlinuz-*'; then
+    log "$k: no boot/vmlinuz-* in $deb"
+    return 1
+  fi
+  mkdir -p "$dir"
+  cp "$TMP/x-$k"/boot/vmlinuz-* "$dir/vmlinuz.new"
+  dpkg-deb -f "$deb" Package Version >"$dir/package.new"
+  mv "$dir/package.new" "$dir/package"
+  mv "$dir/vmlinuz.new" "$dir/vmlinuz"
+  rm -rf "$TMP/deb-$k" "$TMP/x-$k" "$APT_DIR"
+  log "$k: cached $dir/vmlinuz ($(kernel_package "$k")) in $(elapsed "$t0") s"
+}
+
+# "PACKAGE VERSION" of the cached kernel $1.
+kernel_package() {
+  local f=$CACHE/$1/package
+  if [[ -r $f ]]; then
+    awk -F': ' '{ printf "%s%s", (NR > 1 ? " " : ""), $2 }' "$f"
+  else
+    echo unknown
+  fi
+}
+
+# --- initramfs -----------------------------------------------------------------------------------------------------
+
+build_initramfs() {
+  local root=$TMP/root applet entry
+  mkdir -p "$root"/{bin,dev,proc,sys,tmp}
+  ln -s bin "$root/sbin"
+  cp "$BUSYBOX" "$root/bin/busybox"
+  for applet in $("$BUSYBOX" --list); do
+    [[ $applet == busybox ]] || ln -s busybox "$root/bin/$applet"
+  done
+  cp "$BINARY" "$root/ebpfctl"
+  chmod 0755 "$root/ebpfctl"
+  {
+    cat <<'EOF'
+#!/bin/sh
+# Generated by scripts/kernel-matrix.sh. Mounts proc, sysfs and devtmpfs only: bpffs and tracefs are ebpfctl's job.
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+exec </dev/console >/dev/console 2>&1
+# Keep kernel messages off the console so they cannot interleave with the output; dmesg is printed at the end.
+echo 1 >/proc/sys/kernel/printk
+echo "@@EBPFCTL-UNAME $(uname -r)"
+run() {
+  name=$1
+  shift
+  /ebpfctl "$@" >/tmp/out 2>/tmp/err
+  rc=$?
+  echo "@@EBPFCTL-BEGIN $name"
+  cat /tmp/out
+  [ -n "$(tail -c 1 /tmp/out)" ] && echo
+  echo "@@EBPFCTL-STDERR $name"
+  cat /tmp/err
+  [ -n "$(tail -c 1 /tmp/err)" ] && echo
+  echo "@@EBPFCTL-EXIT $name $rc"
+}
+EOF
+    for entry in "${VM_COMMANDS[@]}"; do
+      echo "run $entry"
+    done
+    cat <<'EOF'
+echo "@@EBPFCTL-DMESG"
+dmesg | tail -n 100
+echo "@@EBPFCTL-DONE"
+poweroff -f
+EOF
+  } >"$root/init"
+  chmod 0755 "$root/init"
+  (cd "$root" && find . -print0 | cpio --null -o -H newc -R 0:0 --quiet) | gzip -1 >"$TMP/initrd.gz"
+}
+
+# --- boot and assertions -------------------------------------------------------------------------------------------
+
+FAILS=()
+fail() { FAILS+=("$*"); }
+
+# Print the lines between "@@EBPFCTL-<from> NAME" and the next "@@EBPFCTL-" marker of the console log $1.
+section() {
+  awk -v start="@@EBPFCTL-$2 $3" '
+    index($0, "@@EBPFCTL-") == 1 { if (on) exit; if ($0 == start) { on = 1; next } }
+    on { print }' "$1"
+}
+
+assert_check() {
+  local k=$1 json=$2 probe status detail release
+  if ! jq -e 'type == "object"' "$json" >/dev/null; then
+    fail "check: stdout is not a JSON object"
+    return
+  fi
+  if [[ $(jq -r '.verdict' "$json") != pass ]]; then
+    fail "check: verdict is $(jq -c '.verdict' "$json"), want \"pass\""
+  fi
+  release=$(jq -r '.kernel.release // empty' "$json")
+  [[ $release == "$k".* ]] || fail "check: kernel.release is \"$release\", want $k.*"
+  for probe in "${CHECK_PROBES[@]}"; do
+    status=$(jq -r --arg n "$probe" '[.probes[]? | select(.name == $n)][0].status // "missing"' "$json")
+    if [[ $status != pass ]]; then
+      detail=$(jq -c --arg n "$probe" '[.probes[]? | select(.name == $n)][0].detail' "$json")
+      fail "check: probe $probe is $status: $detail"
+    fi
+  done
+}
+
+# Boot kernel $1 and check its outputs; fills FAILS.
+run_kernel() {
+  local k=$1 logf=$OUT/$1.log entry name json rc qrc=0 t0
+  FAILS=()
+  BOOT_SECS=-
+  rm -f "$OUT/$k".*
+  if ! fetch_kernel "$k"; then
+    fail "could not fetch the kernel"
+    return
+  fi
+  t0=$(now)
+  timeout "$BOOT_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -smp 1 -m 512 -nographic -no-reboot \
+    -kernel "$CACHE/$k/vmlinuz" -initrd "$TMP/initrd.gz" \
+    -append "console=ttyS0 panic=-1 edd=off quiet" </dev/null >"$logf.raw" 2>&1 || qrc=$?
+  BOOT_SECS=$(elapsed "$t0")
+  tr -d '\r' <"$logf.raw" >"$logf"
+  rm -f "$logf.raw"
+  if ((qrc == 124)); then
+    fail "boot timed out after ${BOOT_TIMEOUT} s (see $logf)"
+  elif ((qrc != 0)); then
+    fail "qemu exited with $qrc (see $logf)"
+  fi
+  grep -qx '@@EBPFCTL-DONE' "$logf" || fail "the VM did not finish its commands (see $logf)"
+  for entry in "${VM_COMMANDS[@]}"; do
+    name=${entry%% *}
+    json=$OUT/$k.$name.json
+    rc=$(awk -v p="@@EBPFCTL-EXIT $name " 'index($0, p) == 1 { print substr($0, length(p) + 1); exit }' "$logf")
+    if [[ -z $rc ]]; then
+      fail "$name: no output (see $logf)"
+      continue
+    fi
+    echo "$rc" >"$OUT/$k.$name.rc"
+    section "$logf" BEGIN "$name" >"$json"
+    section "$logf" STDERR "$name" >"$OUT/$k.$name.stderr"
+    [[ $rc == 0 ]] || fail "$name: exit code $rc, want 0 (stderr: $(head -c 300 "$OUT/$k.$name.stderr" | tr '\n' ' '))"
+    if ! jq -se 'length == 1' "$json" >/dev/null 2>&1; then
+      fail "$name: stdout is not one JSON document (see $json)"
+      continue
+    fi
+    if declare -F "assert_$name" >/dev/null; then
+      "assert_$name" "$k" "$json"
+    fi
+  done
+}
+
+main() {
+  (($# >= 1)) || usage
+  [[ $1 != -h && $1 != --help ]] || usage
+  BINARY=$1
+  shift
+  local kernels=("$@") k
+  ((${#kernels[@]})) || kernels=("${ALL_KERNELS[@]}")
+  for k in "${kernels[@]}"; do
+    [[ -n $(kernel_pattern "$k") ]] || { log "unknown kernel $k"; usage; }
+  done
+  local entry
+  for entry in "${VM_COMMANDS[@]}"; do
+    [[ $entry =~ ^[a-z0-9_]+( [A-Za-z0-9_./=,:-]+)*$ ]] || die "bad VM_COMMANDS entry: $entry"
+  done
+  [[ -f $BINARY && -x $BINARY ]] || die "$BINARY is not an executable file"
+  if command -v readelf >/dev/null && readelf -l "$BINARY" 2>/dev/null | grep -q 'Requesting program interpreter'; then
+    die "$BINARY is dynamically linked; the VM has no libc (build the static musl binary)"
+  fi
+  local tool
+  for tool in qemu-system-x86_64 cpio gzip jq timeout apt-get dpkg-deb; do
+    command -v "$tool" >/dev/null || die "$tool not found (run scripts/setup.sh)"
+  done
+  BUSYBOX=/bin/busybox
+  "$BUSYBOX" --list >/dev/null 2>&1 || die "$BUSYBOX not found (run scripts/setup.sh: busybox-static)"
+  mkdir -p "$CACHE" "$OUT" || die "cannot create $CACHE or $OUT"
+
+  TMP=$(mktemp -d "${TMPDIR:-/tmp}/kernel-matrix.XXXXXX")
+  trap 'rm -rf "$TMP"' EXIT
+  exec 9>"$CACHE/.lock"
+  flock 9
+
+  local t_all t0 passed=0 failed=0 f
+  t_all=$(now)
+  build_initramfs
+  for k in "${kernels[@]}"; do
+    t0=$(now)
+    run_kernel "$k"
+    if ((${#FAILS[@]} == 0)); then
+      passed=$((passed + 1))
+      echo "kernel-matrix: $k PASS ($(kernel_package "$k"); boot+run ${BOOT_SECS} s, total $(elapsed "$t0") s)"
+    else
+      failed=$((failed + 1))
+      echo "kernel-matrix: $k FAIL ($(kernel_package "$k"); boot+run ${BOOT_SECS} s, total $(elapsed "$t0") s)"
+      for f in "${FAILS[@]}"; do
+        echo "kernel-matrix:   $k: $f"
+      done
+    fi
+  done
+  echo "kernel-matrix: total $(elapsed "$t_all") s, outputs in $OUT"
+  echo "kernel-matrix: $passed passed, $failed failed"
+  ((failed == 0)) || exit 1
+}
+
+main "$@"
