@@ -4,7 +4,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use common::{bin, ebpfctl, ebpfctl_json};
 use serde_json::Value;
@@ -70,7 +69,7 @@ fn probe<'a>(report: &'a Value, name: &str) -> &'a Value {
 }
 
 fn sha256_of(path: &str) -> String {
-    let out = Command::new("sha256sum")
+    let out = common::host_command("sha256sum")
         .arg(path)
         .output()
         .expect("sha256sum");
@@ -102,8 +101,14 @@ fn check_passes_here_and_each_probe_agrees_with_the_kernel() {
     );
     assert_eq!(report["verdict"], "pass");
 
-    let release =
-        String::from_utf8(Command::new("uname").arg("-r").output().unwrap().stdout).unwrap();
+    let release = String::from_utf8(
+        common::host_command("uname")
+            .arg("-r")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
     assert_eq!(report["kernel"]["release"], release.trim());
     assert_eq!(report["kernel"]["arch"], std::env::consts::ARCH);
     assert_eq!(
@@ -193,7 +198,7 @@ fn check_mounts_bpffs_and_tracefs_where_missing() {
          grep -c ' /sys/fs/bpf bpf ' /proc/mounts; grep -c ' /sys/kernel/tracing tracefs ' /proc/mounts",
         bin()
     );
-    let out = Command::new("unshare")
+    let out = common::host_command("unshare")
         .args(["-m", "--propagation", "private", "sh", "-c", &script])
         .output()
         .unwrap();
@@ -218,7 +223,7 @@ fn check_mounts_bpffs_and_tracefs_where_missing() {
 
 #[test]
 fn check_as_nobody_names_the_missing_capability_and_exits_1() {
-    let out = Command::new("setpriv")
+    let out = common::host_command("setpriv")
         .args([
             "--reuid",
             "65534",
@@ -261,7 +266,7 @@ fn check_as_nobody_names_the_missing_capability_and_exits_1() {
 #[test]
 fn check_table_colours_on_a_terminal_unless_no_color() {
     let under_tty = |no_color: bool| {
-        let mut cmd = Command::new("script");
+        let mut cmd = common::host_command("script");
         cmd.args(["-qec", &format!("{} check", bin()), "/dev/null"]);
         if no_color {
             cmd.env("NO_COLOR", "1");

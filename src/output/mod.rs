@@ -63,7 +63,7 @@ impl Text {
         } else {
             ContentArrangement::Disabled
         });
-        table.set_header(header.iter().map(|h| Cell::new(h)));
+        table.set_header(header.iter().map(Cell::new));
         for row in rows {
             table.add_row(row);
         }

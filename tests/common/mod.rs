@@ -65,17 +65,27 @@ pub fn ebpfctl_json(args: &[&str]) -> Value {
     run.json()
 }
 
+/// A command for a host tool (bpftool, clang, iproute2...). cargo's LD_LIBRARY_PATH for musl test runs points
+/// into the build's native library dirs, where the glibc linker script libc.so breaks dynamic host binaries.
+pub fn host_command(program: &str) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.env_remove("LD_LIBRARY_PATH");
+    cmd
+}
+
 /// bpftool as a test oracle: `bpftool -j args`, parsed.
 pub fn bpftool_json(args: &[&str]) -> Value {
-    let out = Command::new("bpftool")
+    let out = host_command("bpftool")
         .arg("-j")
         .args(args)
         .output()
         .expect("bpftool is installed by scripts/setup.sh");
     assert!(
         out.status.success(),
-        "bpftool {args:?}: {}",
-        String::from_utf8_lossy(&out.stdout)
+        "bpftool {args:?}: {:?} {} {}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).expect("bpftool prints JSON")
 }
@@ -89,7 +99,7 @@ fn ensure_fs() {
                 .map(|m| m.lines().any(|l| l.split_whitespace().nth(1) == Some(dir)))
                 .unwrap_or(false);
             if !mounted {
-                let _ = Command::new("mount").args(["-t", fs, fs, dir]).status();
+                let _ = host_command("mount").args(["-t", fs, fs, dir]).status();
             }
         }
     });
@@ -111,24 +121,25 @@ pub fn fixture(name: &str) -> PathBuf {
     };
     if !fresh(&obj) {
         let tmp = out_dir.join(format!("{name}.{}.tmp.o", std::process::id()));
-        let status = Command::new(std::env::var("BPF_CLANG").unwrap_or_else(|_| "clang-19".into()))
-            .args([
-                "-O2",
-                "-g",
-                "-Wall",
-                "-target",
-                "bpf",
-                "-D__TARGET_ARCH_x86",
-            ])
-            .arg(format!("-I{}", root.join("bpf").display()))
-            .arg(format!("-I{}", root.join("tests/bpf").display()))
-            .arg(format!("-I{}", env!("EBPFCTL_BPF_INCLUDE")))
-            .arg("-c")
-            .arg(&src)
-            .arg("-o")
-            .arg(&tmp)
-            .status()
-            .expect("clang-19 is installed by scripts/setup.sh");
+        let status =
+            host_command(&std::env::var("BPF_CLANG").unwrap_or_else(|_| "clang-19".into()))
+                .args([
+                    "-O2",
+                    "-g",
+                    "-Wall",
+                    "-target",
+                    "bpf",
+                    "-D__TARGET_ARCH_x86",
+                ])
+                .arg(format!("-I{}", root.join("bpf").display()))
+                .arg(format!("-I{}", root.join("tests/bpf").display()))
+                .arg(format!("-I{}", env!("EBPFCTL_BPF_INCLUDE")))
+                .arg("-c")
+                .arg(&src)
+                .arg("-o")
+                .arg(&tmp)
+                .status()
+                .expect("clang-19 is installed by scripts/setup.sh");
         assert!(status.success(), "compiling {}", src.display());
         std::fs::rename(&tmp, &obj).expect("move fixture into place");
     }
