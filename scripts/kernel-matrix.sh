@@ -23,7 +23,8 @@
 set -euo pipefail
 
 # Commands run inside the VM, in order: "NAME ARGS...". NAME names the output files and the markers; ARGS are passed
-# to /ebpfctl (plain words only). Every command must exit 0; a function assert_NAME, if defined, checks more.
+# to /ebpfctl (plain words only). Every command must exit 0 and print one JSON document; a function assert_NAME, if
+# defined, checks more (see assert_check). A command killed by the in-VM timeout exits 143.
 VM_COMMANDS=(
   "check -j check"
 )
@@ -35,10 +36,18 @@ CHECK_PROBES=(
 )
 
 ALL_KERNELS=(5.10 6.1 6.12)
-BOOT_TIMEOUT=${EBPFCTL_MATRIX_TIMEOUT:-180}
+BOOT_TIMEOUT=${EBPFCTL_MATRIX_TIMEOUT:-180}     # seconds for one whole boot (all commands)
+CMD_TIMEOUT=${EBPFCTL_MATRIX_CMD_TIMEOUT:-120}  # seconds for one command inside the VM
 CACHE=${EBPFCTL_KERNEL_CACHE:-/var/cache/ebpfctl/kernels}
-DEBIAN_MIRROR=${EBPFCTL_DEBIAN_MIRROR:-http://deb.debian.org/debian}
-SECURITY_MIRROR=${EBPFCTL_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+# The mirrors this machine's apt already uses (deb822 or one-line sources), so no host is named here.
+apt_uri() { # $1: suite to look for, e.g. bookworm or bookworm-security
+  { cat /etc/apt/sources.list.d/*.sources /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null || true; } |
+    awk -v suite="$1" '
+      /^URIs:/ { uri = $2 } /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == suite) { print uri; exit } }
+      /^deb / { u = ($2 ~ /^\[/) ? $4 : $3; s = ($2 ~ /^\[/) ? $5 : $4; if (s == suite) { print u; exit } }'
+}
+DEBIAN_MIRROR=${EBPFCTL_DEBIAN_MIRROR:-$(apt_uri bookworm)}
+SECURITY_MIRROR=${EBPFCTL_DEBIAN_SECURITY_MIRROR:-$(apt_uri bookworm-security)}
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=${EBPFCTL_MATRIX_OUT:-$REPO/target/kernel-matrix}
@@ -75,6 +84,8 @@ APT_OPTS=()
 
 # A private apt state for the given suites: sources list, lists and cache under $TMP, nothing else touched.
 apt_private_update() {
+  [ -n "$DEBIAN_MIRROR" ] && [ -n "$SECURITY_MIRROR" ] ||
+    die "no Debian mirror found in /etc/apt sources; set EBPFCTL_DEBIAN_MIRROR and EBPFCTL_DEBIAN_SECURITY_MIRROR"
   APT_DIR=$TMP/apt
   mkdir -p "$APT_DIR"/{lists/partial,cache/archives/partial,parts,prefs}
   local suite
@@ -114,7 +125,8 @@ fetch_kernel() {
   apt_private_update "$(kernel_suites "$k")"
   pkg=$(apt-cache "${APT_OPTS[@]}" pkgnames linux-image- | grep -E "$(kernel_pattern "$k")" | sort -V | tail -n 1) || true
   if [[ -z $pkg ]]; then
-    log "$k: no package matching $(kernel_pattern "$k") in $(kernel_suites "$k")"
+    log "$k: no package matching $(kernel_pattern "$k") in $(kernel_suites "$k"); apt-get update said:"
+    sed 's/^/    /' "$APT_DIR/update.log" >&2
     return 1
   fi
   log "$k: downloading $pkg"
@@ -131,11 +143,16 @@ fetch_kernel() {
     log "$k: no boot/vmlinuz-* in $deb"
     return 1
   fi
-  mkdir -p "$dir"
-  cp "$TMP/x-$k"/boot/vmlinuz-* "$dir/vmlinuz.new"
-  dpkg-deb -f "$deb" Package Version >"$dir/package.new"
-  mv "$dir/package.new" "$dir/package"
-  mv "$dir/vmlinuz.new" "$dir/vmlinuz"
+  if ! {
+    mkdir -p "$dir" &&
+      cp "$TMP/x-$k"/boot/vmlinuz-* "$dir/vmlinuz.new" &&
+      dpkg-deb -f "$deb" Package Version >"$dir/package.new" &&
+      mv "$dir/package.new" "$dir/package" &&
+      mv "$dir/vmlinuz.new" "$dir/vmlinuz"
+  }; then
+    log "$k: could not write $dir"
+    return 1
+  fi
   rm -rf "$TMP/deb-$k" "$TMP/x-$k" "$APT_DIR"
   log "$k: cached $dir/vmlinuz ($(kernel_package "$k")) in $(elapsed "$t0") s"
 }
@@ -171,13 +188,18 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 exec </dev/console >/dev/console 2>&1
-# Keep kernel messages off the console so they cannot interleave with the output; dmesg is printed at the end.
+# Keep kernel messages off the console so they cannot interleave with the output; the kernel messages logged while
+# the commands ran are printed at the end.
 echo 1 >/proc/sys/kernel/printk
 echo "@@EBPFCTL-UNAME $(uname -r)"
+dmesg -c >/dev/null
+EOF
+    echo "cmd_timeout=$CMD_TIMEOUT"
+    cat <<'EOF'
 run() {
   name=$1
   shift
-  /ebpfctl "$@" >/tmp/out 2>/tmp/err
+  timeout "$cmd_timeout" /ebpfctl "$@" >/tmp/out 2>/tmp/err
   rc=$?
   echo "@@EBPFCTL-BEGIN $name"
   cat /tmp/out
@@ -193,7 +215,7 @@ EOF
     done
     cat <<'EOF'
 echo "@@EBPFCTL-DMESG"
-dmesg | tail -n 100
+dmesg | tail -n 200
 echo "@@EBPFCTL-DONE"
 poweroff -f
 EOF
@@ -227,7 +249,9 @@ assert_check() {
   [[ $release == "$k".* ]] || fail "check: kernel.release is \"$release\", want $k.*"
   for probe in "${CHECK_PROBES[@]}"; do
     status=$(jq -r --arg n "$probe" '[.probes[]? | select(.name == $n)][0].status // "missing"' "$json")
-    if [[ $status != pass ]]; then
+    if [[ $status == missing ]]; then
+      fail "check: probe $probe is missing"
+    elif [[ $status != pass ]]; then
       detail=$(jq -c --arg n "$probe" '[.probes[]? | select(.name == $n)][0].detail' "$json")
       fail "check: probe $probe is $status: $detail"
     fi
@@ -238,17 +262,17 @@ assert_check() {
 run_kernel() {
   local k=$1 logf=$OUT/$1.log entry name json rc qrc=0 t0
   FAILS=()
-  BOOT_SECS=-
+  BOOT_SECS="not booted"
   rm -f "$OUT/$k".*
   if ! fetch_kernel "$k"; then
     fail "could not fetch the kernel"
     return
   fi
   t0=$(now)
-  timeout "$BOOT_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -smp 1 -m 512 -nographic -no-reboot \
+  timeout -k 10 "$BOOT_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -smp 1 -m 512 -nographic -no-reboot \
     -kernel "$CACHE/$k/vmlinuz" -initrd "$TMP/initrd.gz" \
     -append "console=ttyS0 panic=-1 edd=off quiet" </dev/null >"$logf.raw" 2>&1 || qrc=$?
-  BOOT_SECS=$(elapsed "$t0")
+  BOOT_SECS="boot+run $(elapsed "$t0") s"
   tr -d '\r' <"$logf.raw" >"$logf"
   rm -f "$logf.raw"
   if ((qrc == 124)); then
@@ -289,6 +313,7 @@ main() {
   for k in "${kernels[@]}"; do
     [[ -n $(kernel_pattern "$k") ]] || { log "unknown kernel $k"; usage; }
   done
+  [[ $BOOT_TIMEOUT =~ ^[0-9]+$ && $CMD_TIMEOUT =~ ^[0-9]+$ ]] || die "timeouts must be whole seconds"
   local entry
   for entry in "${VM_COMMANDS[@]}"; do
     [[ $entry =~ ^[a-z0-9_]+( [A-Za-z0-9_./=,:-]+)*$ ]] || die "bad VM_COMMANDS entry: $entry"
@@ -318,10 +343,10 @@ main() {
     run_kernel "$k"
     if ((${#FAILS[@]} == 0)); then
       passed=$((passed + 1))
-      echo "kernel-matrix: $k PASS ($(kernel_package "$k"); boot+run ${BOOT_SECS} s, total $(elapsed "$t0") s)"
+      echo "kernel-matrix: $k PASS ($(kernel_package "$k"); $BOOT_SECS, total $(elapsed "$t0") s)"
     else
       failed=$((failed + 1))
-      echo "kernel-matrix: $k FAIL ($(kernel_package "$k"); boot+run ${BOOT_SECS} s, total $(elapsed "$t0") s)"
+      echo "kernel-matrix: $k FAIL ($(kernel_package "$k"); $BOOT_SECS, total $(elapsed "$t0") s)"
       for f in "${FAILS[@]}"; do
         echo "kernel-matrix:   $k: $f"
       done

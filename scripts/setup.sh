@@ -12,7 +12,7 @@ PKGS=(
   libelf-dev zlib1g-dev
   binutils file bpftool iproute2 strace util-linux procps
   # the qemu kernel matrix (scripts/kernel-matrix.sh)
-  qemu-system-x86 busybox-static cpio
+  qemu-system-x86 busybox-static cpio jq
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -60,6 +60,17 @@ where
     open.load().map_err(|e| failure_text("load", &e))
 }
 
+/// Opens and loads a skeleton whose programs record only the process with tgid `target_tgid`: this one.
+macro_rules! load_for_this_process {
+    ($builder:expr, $storage:expr) => {
+        open_and_load($builder, $storage, |open| {
+            if let Some(ro) = open.maps.rodata_data.as_deref_mut() {
+                ro.target_tgid = getpid();
+            }
+        })
+    };
+}
+
 /// Makes the calling thread enter getppid(2), which the tracepoint programs watch.
 fn trigger_getppid(times: usize) {
     for _ in 0..times {
@@ -88,18 +99,11 @@ pub fn tracepoint_data_path() -> Vec<ProbeResult> {
         NAMES.iter().map(|n| f(n, why.clone())).collect()
     };
     let mut storage = MaybeUninit::uninit();
-    let skel = match open_and_load(
-        check_core::CheckCoreSkelBuilder::default(),
-        &mut storage,
-        |open| {
-            if let Some(ro) = open.maps.rodata_data.as_deref_mut() {
-                ro.target_tgid = getpid();
-            }
-        },
-    ) {
-        Ok(skel) => skel,
-        Err(why) => return all(ProbeResult::fail, why),
-    };
+    let skel =
+        match load_for_this_process!(check_core::CheckCoreSkelBuilder::default(), &mut storage) {
+            Ok(skel) => skel,
+            Err(why) => return all(ProbeResult::fail, why),
+        };
     let _link = match skel.progs.on_getppid.attach() {
         Ok(link) => link,
         Err(e) if !tracepoint_event_exists() => {
@@ -212,14 +216,9 @@ pub fn ringbuf() -> ProbeResult {
         );
     }
     let mut storage = MaybeUninit::uninit();
-    let skel = match open_and_load(
+    let skel = match load_for_this_process!(
         check_ringbuf::CheckRingbufSkelBuilder::default(),
-        &mut storage,
-        |open| {
-            if let Some(ro) = open.maps.rodata_data.as_deref_mut() {
-                ro.target_tgid = getpid();
-            }
-        },
+        &mut storage
     ) {
         Ok(skel) => skel,
         Err(why) => return ProbeResult::fail(name, why),
@@ -260,18 +259,11 @@ pub fn ringbuf() -> ProbeResult {
 pub fn raw_tracepoint() -> ProbeResult {
     let name = "raw_tracepoint";
     let mut storage = MaybeUninit::uninit();
-    let skel = match open_and_load(
-        check_rawtp::CheckRawtpSkelBuilder::default(),
-        &mut storage,
-        |open| {
-            if let Some(ro) = open.maps.rodata_data.as_deref_mut() {
-                ro.target_tgid = getpid();
-            }
-        },
-    ) {
-        Ok(skel) => skel,
-        Err(why) => return ProbeResult::fail(name, why),
-    };
+    let skel =
+        match load_for_this_process!(check_rawtp::CheckRawtpSkelBuilder::default(), &mut storage) {
+            Ok(skel) => skel,
+            Err(why) => return ProbeResult::fail(name, why),
+        };
     let _link = match skel.progs.on_sys_enter.attach() {
         Ok(link) => link,
         Err(e) => return ProbeResult::fail(name, failure_text("attach sys_enter", &e)),
@@ -371,14 +363,9 @@ fn trigger_vfs_read() {
 pub fn kprobe() -> ProbeResult {
     let name = "kprobe";
     let mut storage = MaybeUninit::uninit();
-    let skel = match open_and_load(
+    let skel = match load_for_this_process!(
         check_kprobe::CheckKprobeSkelBuilder::default(),
-        &mut storage,
-        |open| {
-            if let Some(ro) = open.maps.rodata_data.as_deref_mut() {
-                ro.target_tgid = getpid();
-            }
-        },
+        &mut storage
     ) {
         Ok(skel) => skel,
         Err(why) => return ProbeResult::fail(name, why),
@@ -410,14 +397,9 @@ pub fn kprobe() -> ProbeResult {
 pub fn fentry() -> ProbeResult {
     let name = "fentry";
     let mut storage = MaybeUninit::uninit();
-    let loaded = open_and_load(
+    let loaded = load_for_this_process!(
         check_fentry::CheckFentrySkelBuilder::default(),
-        &mut storage,
-        |open| {
-            if let Some(ro) = open.maps.rodata_data.as_deref_mut() {
-                ro.target_tgid = getpid();
-            }
-        },
+        &mut storage
     );
     let skel = match loaded {
         Ok(skel) => skel,
