@@ -25,8 +25,44 @@ _ebpfctl() {
             ebpfctl,manpage)
                 cmd="ebpfctl__subcmd__manpage"
                 ;;
+            ebpfctl,map)
+                cmd="ebpfctl__subcmd__map"
+                ;;
             ebpfctl,version)
                 cmd="ebpfctl__subcmd__version"
+                ;;
+            ebpfctl__subcmd__map,delete)
+                cmd="ebpfctl__subcmd__map__subcmd__delete"
+                ;;
+            ebpfctl__subcmd__map,dequeue)
+                cmd="ebpfctl__subcmd__map__subcmd__pop"
+                ;;
+            ebpfctl__subcmd__map,dump)
+                cmd="ebpfctl__subcmd__map__subcmd__dump"
+                ;;
+            ebpfctl__subcmd__map,enqueue)
+                cmd="ebpfctl__subcmd__map__subcmd__push"
+                ;;
+            ebpfctl__subcmd__map,freeze)
+                cmd="ebpfctl__subcmd__map__subcmd__freeze"
+                ;;
+            ebpfctl__subcmd__map,getnext)
+                cmd="ebpfctl__subcmd__map__subcmd__getnext"
+                ;;
+            ebpfctl__subcmd__map,lookup)
+                cmd="ebpfctl__subcmd__map__subcmd__lookup"
+                ;;
+            ebpfctl__subcmd__map,peek)
+                cmd="ebpfctl__subcmd__map__subcmd__peek"
+                ;;
+            ebpfctl__subcmd__map,pop)
+                cmd="ebpfctl__subcmd__map__subcmd__pop"
+                ;;
+            ebpfctl__subcmd__map,push)
+                cmd="ebpfctl__subcmd__map__subcmd__push"
+                ;;
+            ebpfctl__subcmd__map,update)
+                cmd="ebpfctl__subcmd__map__subcmd__update"
                 ;;
             *)
                 ;;
@@ -35,7 +71,7 @@ _ebpfctl() {
 
     case "${cmd}" in
         ebpfctl)
-            opts="-j -p -d -h -V --json --pretty --debug --help --version check version completions manpage"
+            opts="-j -p -d -h -V --json --pretty --debug --help --version check version completions manpage map"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -79,6 +115,146 @@ _ebpfctl() {
         ebpfctl__subcmd__manpage)
             opts="-j -p -d -h -V --json --pretty --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__map)
+            opts="-j -p -d -h -V --json --pretty --debug --help --version dump lookup getnext update delete freeze peek pop dequeue push enqueue"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__map__subcmd__delete)
+            opts="-j -p -d -h -V --json --pretty --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__map__subcmd__dump)
+            opts="-j -p -d -h -V --json --pretty --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__map__subcmd__freeze)
+            opts="-j -p -d -h -V --json --pretty --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__map__subcmd__getnext)
+            opts="-j -p -d -h -V --json --pretty --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__map__subcmd__lookup)
+            opts="-j -p -d -h -V --json --pretty --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__map__subcmd__peek)
+            opts="-j -p -d -h -V --json --pretty --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__map__subcmd__pop)
+            opts="-j -p -d -h -V --json --pretty --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__map__subcmd__push)
+            opts="-j -p -d -h -V --json --pretty --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__map__subcmd__update)
+            opts="-j -p -d -h -V --json --pretty --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

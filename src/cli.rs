@@ -54,6 +54,45 @@ pub enum Command {
 
     /// Print the man page (roff) generated from this binary's grammar
     Manpage,
+
+    /// Read and write maps
+    Map {
+        #[command(subcommand)]
+        verb: MapVerb,
+    },
+}
+
+/// The words after a map data verb, in bpftool's grammar: `MAP := id N | pinned PATH | name NAME`,
+/// `DATA := [hex] BYTES` (each byte in C notation: 42, 0x2a, 052; or hex after `hex`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct MapWords {
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 1.., value_name = "WORDS")]
+    pub words: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MapVerb {
+    /// Print every element: `map dump MAP` (batched reads; JSON streams as it is read)
+    Dump(MapWords),
+    /// Print one element: `map lookup MAP key DATA` (exit 1 and JSON null when absent)
+    Lookup(MapWords),
+    /// Print the key after another: `map getnext MAP [key DATA]` (exit 1 after the last key)
+    Getnext(MapWords),
+    /// Write one element: `map update MAP key DATA value VALUE [any|exist|noexist]`; VALUE may be `id N` or
+    /// `pinned PATH` for prog arrays and maps of maps
+    Update(MapWords),
+    /// Remove one element or all: `map delete MAP key DATA` | `map delete MAP --all`
+    Delete(MapWords),
+    /// Forbid writes from user space from now on: `map freeze MAP`
+    Freeze(MapWords),
+    /// Read the head of a queue or stack: `map peek MAP`
+    Peek(MapWords),
+    /// Remove and print the head of a queue or stack: `map pop MAP` (alias: dequeue)
+    #[command(visible_alias = "dequeue")]
+    Pop(MapWords),
+    /// Add to a queue or stack: `map push MAP value DATA` (alias: enqueue)
+    #[command(visible_alias = "enqueue")]
+    Push(MapWords),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -5,6 +5,7 @@ mod check;
 mod cli;
 mod cmd;
 mod error;
+mod mapdata;
 mod output;
 mod sys;
 
@@ -33,6 +34,7 @@ fn main() {
         Command::Version => cmd::version::run(&ctx),
         Command::Completions { shell } => cmd::completions::completions(shell),
         Command::Manpage => cmd::completions::manpage(),
+        Command::Map { verb } => cmd::map_data::run(&ctx, verb),
     };
     let code = match result {
         Ok(Outcome::Success) => ExitCode::Success,

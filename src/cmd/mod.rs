@@ -3,6 +3,8 @@
 
 pub mod check;
 pub mod completions;
+pub mod map_data;
+pub mod map_words;
 pub mod version;
 
 use crate::error::Result;

@@ -2,6 +2,8 @@
 //! this module turns it into JSON (serde_json) or a table (comfy-table), and prints errors in the one shared form.
 
 mod check;
+mod map_data;
+pub mod stream;
 mod version;
 
 use std::io::{self, IsTerminal, Write};
@@ -141,6 +143,14 @@ impl Output {
             serde_json::to_writer(&mut *out, value)?;
         }
         writeln!(out)
+    }
+
+    /// A negative answer (a missing key): a line on stderr and, under --json, `null` on stdout as bpftool prints.
+    pub fn negative(&self, object: &str, reason: &str) {
+        eprintln!("ebpfctl: {object}: {reason}");
+        if self.json {
+            let _ = self.write_json(&mut io::stdout().lock(), &serde_json::Value::Null);
+        }
     }
 
     /// The one error form: `ebpfctl: <object>: <reason>` on stderr, and under --json an object on stdout too.

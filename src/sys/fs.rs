@@ -59,7 +59,10 @@ pub fn fs_magic(path: &Path) -> std::io::Result<i64> {
         return Err(std::io::Error::last_os_error());
     }
     // SAFETY: statfs returned 0, so it filled buf.
-    Ok(unsafe { buf.assume_init() }.f_type as i64)
+    let f_type = unsafe { buf.assume_init() }.f_type;
+    // f_type is a signed long on glibc and an unsigned long on musl: the cast is a no-op on one of them.
+    #[allow(clippy::unnecessary_cast)]
+    Ok(f_type as i64)
 }
 
 pub fn is_mounted(fs: PseudoFs, path: &Path) -> bool {

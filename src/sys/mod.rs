@@ -4,6 +4,7 @@ pub mod caps;
 pub mod fs;
 pub mod kernel;
 pub mod libbpf_log;
+pub mod map_ops;
 pub mod process;
 pub mod skel;
 

@@ -145,3 +145,45 @@ pub fn fixture(name: &str) -> PathBuf {
     }
     obj
 }
+
+/// A private directory on bpffs for one test's pins, removed (with everything pinned in it) when dropped.
+pub struct PinDir {
+    pub path: PathBuf,
+}
+
+impl PinDir {
+    pub fn new(test: &str) -> PinDir {
+        ensure_fs();
+        let path = PathBuf::from(format!(
+            "/sys/fs/bpf/ebpfctl-test-{}-{test}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create a bpffs test dir");
+        PinDir { path }
+    }
+
+    /// The path of a pin inside the directory, as a string for command lines.
+    pub fn pin(&self, name: &str) -> String {
+        self.path.join(name).display().to_string()
+    }
+}
+
+impl Drop for PinDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// Runs bpftool (plain, not JSON) for set-up, asserting success.
+pub fn bpftool(args: &[&str]) {
+    let out = host_command("bpftool")
+        .args(args)
+        .output()
+        .expect("bpftool");
+    assert!(
+        out.status.success(),
+        "bpftool {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

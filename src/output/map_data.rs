@@ -1,0 +1,186 @@
+//! Map elements in text and JSON, including the streaming dump writer: JSON goes straight from the kernel's
+//! buffers into one buffered stdout writer, with no allocation per entry.
+
+use std::io::{self, BufWriter, StdoutLock, Write};
+
+use super::stream::{write_hex_array, write_hex_text, JsonArray};
+use super::{Output, Render, Text};
+use crate::cmd::map_data::{DeleteAll, Element, NextKey};
+use crate::mapdata::Layout;
+
+fn hex_text(bytes: &[u8]) -> String {
+    let mut out = Vec::with_capacity(bytes.len() * 3);
+    let _ = write_hex_text(&mut out, bytes);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+impl Render for Element {
+    fn render(&self, text: &mut Text) {
+        let key = self
+            .key
+            .as_ref()
+            .map(|k| format!("key: {}  ", hex_text(&k.0)))
+            .unwrap_or_default();
+        match (&self.value, &self.values) {
+            (Some(v), _) => text.line(format!("{key}value: {}", hex_text(&v.0))),
+            (None, Some(cpus)) => {
+                text.line(key.trim_end().to_string());
+                for c in cpus {
+                    text.line(format!(
+                        "value (CPU {:02}): {}",
+                        c.cpu,
+                        hex_text(&c.value.0)
+                    ));
+                }
+            }
+            (None, None) => text.line(key.trim_end().to_string()),
+        }
+        if let Some(id) = self.inner_map_id {
+            text.line(format!("inner_map_id: {id}"));
+        }
+    }
+}
+
+impl Render for NextKey {
+    fn render(&self, text: &mut Text) {
+        let key = self
+            .key
+            .as_ref()
+            .map_or("(none)".to_string(), |k| hex_text(&k.0));
+        let next = self
+            .next_key
+            .as_ref()
+            .map_or("(none: last key)".to_string(), |k| hex_text(&k.0));
+        text.line(format!("key: {key}\nnext key: {next}"));
+    }
+}
+
+impl Render for DeleteAll {
+    fn render(&self, text: &mut Text) {
+        text.line(format!("deleted {} element(s)", self.deleted));
+    }
+}
+
+enum DumpMode {
+    Json(JsonArray<BufWriter<StdoutLock<'static>>>),
+    Pretty(Vec<serde_json::Value>),
+    Text(BufWriter<StdoutLock<'static>>),
+}
+
+/// Prints a dump entry by entry. JSON is bpftool's form: `{"key":[..],"value":[..]}`, per-CPU maps
+/// `{"key":[..],"values":[{"cpu":0,"value":[..]}..]}`, maps of maps add `inner_map_id`.
+pub struct DumpPrinter {
+    mode: DumpMode,
+    layout: Layout,
+    map_of_maps: bool,
+    count: u64,
+}
+
+impl Output {
+    pub fn dump_printer(&self, layout: Layout, map_of_maps: bool) -> io::Result<DumpPrinter> {
+        let out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+        let mode = if self.pretty {
+            DumpMode::Pretty(Vec::new())
+        } else if self.json {
+            DumpMode::Json(JsonArray::begin(out)?)
+        } else {
+            DumpMode::Text(out)
+        };
+        Ok(DumpPrinter {
+            mode,
+            layout,
+            map_of_maps,
+            count: 0,
+        })
+    }
+}
+
+impl DumpPrinter {
+    pub fn entry(&mut self, key: &[u8], value: &[u8]) -> io::Result<()> {
+        self.count += 1;
+        let (layout, mom) = (self.layout, self.map_of_maps);
+        match &mut self.mode {
+            DumpMode::Json(arr) => write_json_entry(arr.next_element()?, layout, mom, key, value),
+            DumpMode::Text(out) => write_text_entry(out, layout, key, value),
+            DumpMode::Pretty(all) => {
+                let mut buf = Vec::new();
+                write_json_entry(&mut buf, layout, mom, key, value)?;
+                all.push(serde_json::from_slice(&buf).map_err(io::Error::other)?);
+                Ok(())
+            }
+        }
+    }
+
+    pub fn finish(self) -> io::Result<()> {
+        match self.mode {
+            DumpMode::Json(arr) => arr.end().map(|_| ()),
+            DumpMode::Text(mut out) => {
+                let plural = if self.count == 1 { "" } else { "s" };
+                writeln!(out, "Found {} element{plural}", self.count)?;
+                out.flush()
+            }
+            DumpMode::Pretty(all) => {
+                let mut out = io::stdout().lock();
+                serde_json::to_writer_pretty(&mut out, &all)?;
+                writeln!(out)
+            }
+        }
+    }
+}
+
+fn write_json_entry<W: Write>(
+    out: &mut W,
+    layout: Layout,
+    map_of_maps: bool,
+    key: &[u8],
+    value: &[u8],
+) -> io::Result<()> {
+    out.write_all(b"{\"key\":")?;
+    write_hex_array(out, key)?;
+    if layout.cpus.is_some() {
+        out.write_all(b",\"values\":[")?;
+        for (cpu, v) in layout.per_cpu_values(value) {
+            if cpu > 0 {
+                out.write_all(b",")?;
+            }
+            write!(out, "{{\"cpu\":{cpu},\"value\":")?;
+            write_hex_array(out, v)?;
+            out.write_all(b"}")?;
+        }
+        out.write_all(b"]")?;
+    } else {
+        out.write_all(b",\"value\":")?;
+        write_hex_array(out, value)?;
+    }
+    if map_of_maps && value.len() >= 4 {
+        write!(
+            out,
+            ",\"inner_map_id\":{}",
+            u32::from_ne_bytes([value[0], value[1], value[2], value[3]])
+        )?;
+    }
+    out.write_all(b"}")
+}
+
+fn write_text_entry<W: Write>(
+    out: &mut W,
+    layout: Layout,
+    key: &[u8],
+    value: &[u8],
+) -> io::Result<()> {
+    out.write_all(b"key: ")?;
+    write_hex_text(out, key)?;
+    if layout.cpus.is_some() {
+        out.write_all(b"\n")?;
+        for (cpu, v) in layout.per_cpu_values(value) {
+            write!(out, "value (CPU {cpu:02}): ")?;
+            write_hex_text(out, v)?;
+            out.write_all(b"\n")?;
+        }
+        Ok(())
+    } else {
+        out.write_all(b"  value: ")?;
+        write_hex_text(out, value)?;
+        out.write_all(b"\n")
+    }
+}

@@ -1,0 +1,96 @@
+//! Streaming output for commands that produce more than fits comfortably in memory (a map dump of a million
+//! entries, an event stream): JSON written piece by piece into one buffered writer, no per-entry allocation.
+
+use std::io::{self, Write};
+
+/// `"0x2a"` for every byte value, computed once: formatting hex is the hot loop of a dump.
+static HEX_WORDS: [[u8; 6]; 256] = {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut table = [[0u8; 6]; 256];
+    let mut i = 0;
+    while i < 256 {
+        table[i] = [b'"', b'0', b'x', DIGITS[i >> 4], DIGITS[i & 15], b'"'];
+        i += 1;
+    }
+    table
+};
+
+/// Writes bytes as bpftool does in JSON: `["0x01","0x00"]`.
+pub fn write_hex_array<W: Write>(out: &mut W, bytes: &[u8]) -> io::Result<()> {
+    out.write_all(b"[")?;
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        out.write_all(&HEX_WORDS[*b as usize])?;
+    }
+    out.write_all(b"]")
+}
+
+/// Writes bytes as bpftool does in plain text: `01 00 2a`.
+pub fn write_hex_text<W: Write>(out: &mut W, bytes: &[u8]) -> io::Result<()> {
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b" ")?;
+        }
+        out.write_all(&HEX_WORDS[*b as usize][3..5])?;
+    }
+    Ok(())
+}
+
+/// A JSON array written one element at a time: `[`, elements separated by commas, `]` and a newline.
+pub struct JsonArray<W: Write> {
+    out: W,
+    empty: bool,
+}
+
+impl<W: Write> JsonArray<W> {
+    pub fn begin(mut out: W) -> io::Result<Self> {
+        out.write_all(b"[")?;
+        Ok(JsonArray { out, empty: true })
+    }
+
+    /// Starts the next element and hands out the writer for its JSON text.
+    pub fn next_element(&mut self) -> io::Result<&mut W> {
+        if !self.empty {
+            self.out.write_all(b",")?;
+        }
+        self.empty = false;
+        Ok(&mut self.out)
+    }
+
+    pub fn end(mut self) -> io::Result<W> {
+        self.out.write_all(b"]\n")?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_forms_match_bpftool() {
+        let mut json = Vec::new();
+        write_hex_array(&mut json, &[1, 0, 0x2a, 0xff]).unwrap();
+        assert_eq!(
+            String::from_utf8(json).unwrap(),
+            r#"["0x01","0x00","0x2a","0xff"]"#
+        );
+        let mut text = Vec::new();
+        write_hex_text(&mut text, &[1, 0xab]).unwrap();
+        assert_eq!(String::from_utf8(text).unwrap(), "01 ab");
+    }
+
+    #[test]
+    fn array_is_valid_json() {
+        let mut arr = JsonArray::begin(Vec::new()).unwrap();
+        for i in 0..3 {
+            write!(arr.next_element().unwrap(), "{i}").unwrap();
+        }
+        let out = arr.end().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v, serde_json::json!([0, 1, 2]));
+    }
+}
