@@ -43,6 +43,9 @@ _ebpfctl() {
             ebpfctl__subcmd__map,enqueue)
                 cmd="ebpfctl__subcmd__map__subcmd__push"
                 ;;
+            ebpfctl__subcmd__map,event_pipe)
+                cmd="ebpfctl__subcmd__map__subcmd__watch"
+                ;;
             ebpfctl__subcmd__map,freeze)
                 cmd="ebpfctl__subcmd__map__subcmd__freeze"
                 ;;
@@ -63,6 +66,9 @@ _ebpfctl() {
                 ;;
             ebpfctl__subcmd__map,update)
                 cmd="ebpfctl__subcmd__map__subcmd__update"
+                ;;
+            ebpfctl__subcmd__map,watch)
+                cmd="ebpfctl__subcmd__map__subcmd__watch"
                 ;;
             *)
                 ;;
@@ -127,7 +133,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map)
-            opts="-j -p -d -h -V --json --pretty --debug --help --version dump lookup getnext update delete freeze peek pop dequeue push enqueue"
+            opts="-j -p -d -h -V --json --pretty --debug --help --version dump lookup getnext update delete freeze peek pop dequeue push enqueue watch event_pipe"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -253,6 +259,20 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__update)
+            opts="-j -p -d -h -V --json --pretty --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__map__subcmd__watch)
             opts="-j -p -d -h -V --json --pretty --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

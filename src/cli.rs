@@ -93,6 +93,10 @@ pub enum MapVerb {
     /// Add to a queue or stack: `map push MAP value DATA` (alias: enqueue)
     #[command(visible_alias = "enqueue")]
     Push(MapWords),
+    /// Stream a ring buffer or perf event array, one line per event, until Ctrl-C: `map watch MAP`
+    /// (alias: event_pipe)
+    #[command(visible_alias = "event_pipe")]
+    Watch(MapWords),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -495,5 +495,6 @@ pub fn run(ctx: &Context, verb: crate::cli::MapVerb) -> CmdResult {
         V::Peek(w) => take_head(ctx, &w.words, false),
         V::Pop(w) => take_head(ctx, &w.words, true),
         V::Push(w) => push(ctx, &w.words),
+        V::Watch(w) => super::map_stream::watch(ctx, &w.words),
     }
 }

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod completions;
 pub mod map_data;
+pub mod map_stream;
 pub mod map_words;
 pub mod version;
 

@@ -94,3 +94,89 @@ mod tests {
         assert_eq!(v, serde_json::json!([0, 1, 2]));
     }
 }
+
+/// Events as lines: JSON objects under --json (`{"cpu":0,"type":9,"data":[..]}` as bpftool's event_pipe), hex text
+/// otherwise. Errors are kept until `flush`, because the callbacks that produce events cannot return them.
+pub struct EventWriter {
+    out: io::BufWriter<io::Stdout>,
+    json: bool,
+    error: Option<io::Error>,
+}
+
+/// PERF_RECORD_SAMPLE and PERF_RECORD_LOST, the `type` values bpftool prints.
+const PERF_RECORD_SAMPLE: u32 = 9;
+const PERF_RECORD_LOST: u32 = 2;
+
+impl super::Output {
+    pub fn event_writer(&self) -> EventWriter {
+        EventWriter {
+            out: io::BufWriter::new(io::stdout()),
+            json: self.json,
+            error: None,
+        }
+    }
+}
+
+impl EventWriter {
+    fn record(
+        &mut self,
+        write: impl FnOnce(&mut io::BufWriter<io::Stdout>, bool) -> io::Result<()>,
+    ) {
+        if self.error.is_none() {
+            if let Err(e) = write(&mut self.out, self.json) {
+                self.error = Some(e);
+            }
+        }
+    }
+
+    pub fn ring_event(&mut self, data: &[u8]) {
+        self.record(|out, json| {
+            if json {
+                out.write_all(b"{\"data\":")?;
+                write_hex_array(out, data)?;
+                out.write_all(b"}\n")
+            } else {
+                write_hex_text(out, data)?;
+                out.write_all(b"\n")
+            }
+        });
+    }
+
+    pub fn perf_event(&mut self, cpu: i32, data: &[u8]) {
+        self.record(|out, json| {
+            if json {
+                write!(
+                    out,
+                    "{{\"type\":{PERF_RECORD_SAMPLE},\"cpu\":{cpu},\"data\":"
+                )?;
+                write_hex_array(out, data)?;
+                out.write_all(b"}\n")
+            } else {
+                write!(out, "CPU: {cpu:>2}  ")?;
+                write_hex_text(out, data)?;
+                out.write_all(b"\n")
+            }
+        });
+    }
+
+    pub fn perf_lost(&mut self, cpu: i32, count: u64) {
+        self.record(|out, json| {
+            if json {
+                writeln!(
+                    out,
+                    "{{\"type\":{PERF_RECORD_LOST},\"cpu\":{cpu},\"lost\":{count}}}"
+                )
+            } else {
+                writeln!(out, "CPU: {cpu:>2}  lost {count} events")
+            }
+        });
+    }
+
+    /// Writes out what is buffered; reports the first error any event hit.
+    pub fn flush(&mut self) -> io::Result<()> {
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => self.out.flush(),
+        }
+    }
+}

@@ -194,6 +194,7 @@ pub fn pinned_fd(path: &std::path::Path, read_only: bool) -> io::Result<std::os:
 /// What element operations need to know about a map.
 #[derive(Debug, Clone, Default)]
 pub struct MapShape {
+    pub id: u32,
     pub map_type: u32,
     pub name: String,
     pub key_size: u32,
@@ -216,6 +217,7 @@ pub fn map_shape(fd: BorrowedFd<'_>) -> io::Result<MapShape> {
         .map(|c| *c as u8)
         .collect();
     Ok(MapShape {
+        id: info.id,
         map_type: info.type_,
         name: String::from_utf8_lossy(&name_bytes).into_owned(),
         key_size: info.key_size,

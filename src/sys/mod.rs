@@ -6,6 +6,7 @@ pub mod kernel;
 pub mod libbpf_log;
 pub mod map_ops;
 pub mod process;
+pub mod signal;
 pub mod skel;
 
 /// The errno behind a libbpf-rs error, when there is one. libbpf-rs keeps the `io::Error` private inside its

@@ -108,6 +108,9 @@ fn ensure_fs() {
 /// Compiles tests/bpf/NAME.bpf.c (once per test binary run; reused while newer than the source) and returns the
 /// object's path.
 pub fn fixture(name: &str) -> PathBuf {
+    // Tests of one binary run in threads of one process: compile each fixture once, not concurrently.
+    static COMPILING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = COMPILING.lock().unwrap_or_else(|e| e.into_inner());
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let src = root.join("tests/bpf").join(format!("{name}.bpf.c"));
     let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bpf-fixtures");
