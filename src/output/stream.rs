@@ -66,35 +66,6 @@ impl<W: Write> JsonArray<W> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hex_forms_match_bpftool() {
-        let mut json = Vec::new();
-        write_hex_array(&mut json, &[1, 0, 0x2a, 0xff]).unwrap();
-        assert_eq!(
-            String::from_utf8(json).unwrap(),
-            r#"["0x01","0x00","0x2a","0xff"]"#
-        );
-        let mut text = Vec::new();
-        write_hex_text(&mut text, &[1, 0xab]).unwrap();
-        assert_eq!(String::from_utf8(text).unwrap(), "01 ab");
-    }
-
-    #[test]
-    fn array_is_valid_json() {
-        let mut arr = JsonArray::begin(Vec::new()).unwrap();
-        for i in 0..3 {
-            write!(arr.next_element().unwrap(), "{i}").unwrap();
-        }
-        let out = arr.end().unwrap();
-        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
-        assert_eq!(v, serde_json::json!([0, 1, 2]));
-    }
-}
-
 /// Events as lines: JSON objects under --json (`{"cpu":0,"type":9,"data":[..]}` as bpftool's event_pipe), hex text
 /// otherwise. Errors are kept until `flush`, because the callbacks that produce events cannot return them.
 pub struct EventWriter {
@@ -178,5 +149,34 @@ impl EventWriter {
             Some(e) => Err(e),
             None => self.out.flush(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_forms_match_bpftool() {
+        let mut json = Vec::new();
+        write_hex_array(&mut json, &[1, 0, 0x2a, 0xff]).unwrap();
+        assert_eq!(
+            String::from_utf8(json).unwrap(),
+            r#"["0x01","0x00","0x2a","0xff"]"#
+        );
+        let mut text = Vec::new();
+        write_hex_text(&mut text, &[1, 0xab]).unwrap();
+        assert_eq!(String::from_utf8(text).unwrap(), "01 ab");
+    }
+
+    #[test]
+    fn array_is_valid_json() {
+        let mut arr = JsonArray::begin(Vec::new()).unwrap();
+        for i in 0..3 {
+            write!(arr.next_element().unwrap(), "{i}").unwrap();
+        }
+        let out = arr.end().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v, serde_json::json!([0, 1, 2]));
     }
 }
