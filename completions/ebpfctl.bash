@@ -31,6 +31,9 @@ _ebpfctl() {
             ebpfctl,version)
                 cmd="ebpfctl__subcmd__version"
                 ;;
+            ebpfctl__subcmd__map,create)
+                cmd="ebpfctl__subcmd__map__subcmd__create"
+                ;;
             ebpfctl__subcmd__map,delete)
                 cmd="ebpfctl__subcmd__map__subcmd__delete"
                 ;;
@@ -57,6 +60,9 @@ _ebpfctl() {
                 ;;
             ebpfctl__subcmd__map,peek)
                 cmd="ebpfctl__subcmd__map__subcmd__peek"
+                ;;
+            ebpfctl__subcmd__map,pin)
+                cmd="ebpfctl__subcmd__map__subcmd__pin"
                 ;;
             ebpfctl__subcmd__map,pop)
                 cmd="ebpfctl__subcmd__map__subcmd__pop"
@@ -133,8 +139,22 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map)
-            opts="-j -p -d -h -V --json --pretty --debug --help --version dump lookup getnext update delete freeze peek pop dequeue push enqueue watch event_pipe"
+            opts="-j -p -d -h -V --json --pretty --debug --help --version dump lookup getnext update delete freeze peek pop dequeue push enqueue watch event_pipe create pin"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__map__subcmd__create)
+            opts="-j -p -d -h -V --json --pretty --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -217,6 +237,20 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__peek)
+            opts="-j -p -d -h -V --json --pretty --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__map__subcmd__pin)
             opts="-j -p -d -h -V --json --pretty --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

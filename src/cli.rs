@@ -79,7 +79,8 @@ pub enum MapVerb {
     /// Print the key after another: `map getnext MAP [key DATA]` (exit 1 after the last key)
     Getnext(MapWords),
     /// Write one element: `map update MAP key DATA value VALUE [any|exist|noexist]`; VALUE may be `id N` or
-    /// `pinned PATH` for prog arrays and maps of maps
+    /// `pinned PATH` for prog arrays and maps of maps. `map update MAP --from FILE|-` writes JSON Lines
+    /// ({"key": [..], "value": [..]} as `map dump -j` prints them), all checked before the first write
     Update(MapWords),
     /// Remove one element or all: `map delete MAP key DATA` | `map delete MAP --all`
     Delete(MapWords),
@@ -97,6 +98,11 @@ pub enum MapVerb {
     /// (alias: event_pipe)
     #[command(visible_alias = "event_pipe")]
     Watch(MapWords),
+    /// Create a map and pin it: `map create PATH type T key N value N entries N name NAME [flags F]
+    /// [inner_map MAP]`
+    Create(MapWords),
+    /// Pin a map at a path on bpffs: `map pin MAP PATH`
+    Pin(MapWords),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

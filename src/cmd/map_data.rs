@@ -172,6 +172,17 @@ fn holds_fds(map_type: u32) -> bool {
     )
 }
 
+/// Arrays have all their keys from creation: updates never add entries, so they cannot fill up.
+pub fn is_array_like(map_type: u32) -> bool {
+    matches!(
+        map_type,
+        sys::BPF_MAP_TYPE_ARRAY
+            | sys::BPF_MAP_TYPE_PERCPU_ARRAY
+            | sys::BPF_MAP_TYPE_PROG_ARRAY
+            | sys::BPF_MAP_TYPE_ARRAY_OF_MAPS
+    )
+}
+
 pub fn is_map_of_maps(map_type: u32) -> bool {
     matches!(
         map_type,
@@ -299,6 +310,11 @@ pub fn getnext(ctx: &Context, words: &[String]) -> CmdResult {
 pub fn update(ctx: &Context, words: &[String]) -> CmdResult {
     let mut w = Words::new(words, "map update");
     let map = OpenMap::open(&w.map_ref()?, false)?;
+    if w.eat("--from") {
+        let source = w.value("--from FILE")?;
+        w.finish()?;
+        return super::map_bulk::update_from(ctx, &map, source);
+    }
     let key = if keyless(map.shape.map_type) {
         None
     } else {
@@ -496,5 +512,7 @@ pub fn run(ctx: &Context, verb: crate::cli::MapVerb) -> CmdResult {
         V::Pop(w) => take_head(ctx, &w.words, true),
         V::Push(w) => push(ctx, &w.words),
         V::Watch(w) => super::map_stream::watch(ctx, &w.words),
+        V::Create(w) => super::map_admin::create(ctx, &w.words),
+        V::Pin(w) => super::map_admin::pin(ctx, &w.words),
     }
 }

@@ -3,6 +3,8 @@
 
 pub mod check;
 pub mod completions;
+pub mod map_admin;
+pub mod map_bulk;
 pub mod map_data;
 pub mod map_stream;
 pub mod map_words;

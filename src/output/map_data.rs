@@ -5,6 +5,8 @@ use std::io::{self, BufWriter, StdoutLock, Write};
 
 use super::stream::{write_hex_array, write_hex_text, JsonArray};
 use super::{Output, Render, Text};
+use crate::cmd::map_admin::Created;
+use crate::cmd::map_bulk::BulkUpdate;
 use crate::cmd::map_data::{DeleteAll, Element, NextKey};
 use crate::mapdata::Layout;
 
@@ -52,6 +54,23 @@ impl Render for NextKey {
             .as_ref()
             .map_or("(none: last key)".to_string(), |k| hex_text(&k.0));
         text.line(format!("key: {key}\nnext key: {next}"));
+    }
+}
+
+impl Render for Created {
+    fn render(&self, text: &mut Text) {
+        text.line(format!("map id {} pinned at {}", self.id, self.pinned));
+    }
+}
+
+impl Render for BulkUpdate {
+    fn render(&self, text: &mut Text) {
+        let how = if self.batched {
+            "batched"
+        } else {
+            "one by one"
+        };
+        text.line(format!("updated {} element(s), {how}", self.updated));
     }
 }
 

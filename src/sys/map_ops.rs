@@ -200,6 +200,7 @@ pub struct MapShape {
     pub key_size: u32,
     pub value_size: u32,
     pub flags: u32,
+    pub max_entries: u32,
 }
 
 /// BPF_OBJ_GET_INFO_BY_FD for a map, into a zeroed struct (never a previous call's leftovers).
@@ -223,6 +224,7 @@ pub fn map_shape(fd: BorrowedFd<'_>) -> io::Result<MapShape> {
         key_size: info.key_size,
         value_size: info.value_size,
         flags: info.map_flags,
+        max_entries: info.max_entries,
     })
 }
 
@@ -241,4 +243,88 @@ pub fn next_map_id(start: u32) -> io::Result<Option<u32>> {
 pub fn prog_fd_by_id(id: u32) -> io::Result<std::os::fd::OwnedFd> {
     // SAFETY: plain id argument.
     owned_fd(unsafe { sys::bpf_prog_get_fd_by_id(id) })
+}
+
+/// libbpf's name for a map type (`hash`, `percpu_array`, ...): the names bpftool prints and accepts.
+pub fn map_type_name(map_type: u32) -> Option<&'static str> {
+    // SAFETY: libbpf returns NULL or a pointer to a static NUL-terminated string.
+    let ptr = unsafe { sys::libbpf_bpf_map_type_str(map_type) };
+    if ptr.is_null() {
+        return None;
+    }
+    // SAFETY: non-NULL pointers from libbpf_bpf_map_type_str are static C strings.
+    unsafe { std::ffi::CStr::from_ptr(ptr) }.to_str().ok()
+}
+
+/// The map type with libbpf's name `name`.
+pub fn map_type_by_name(name: &str) -> Option<u32> {
+    (1..64).find(|t| map_type_name(*t) == Some(name))
+}
+
+/// Parameters of BPF_MAP_CREATE that `map create` exposes.
+pub struct NewMap<'a> {
+    pub map_type: u32,
+    pub name: &'a str,
+    pub key_size: u32,
+    pub value_size: u32,
+    pub max_entries: u32,
+    pub flags: u32,
+    pub inner_map: Option<BorrowedFd<'a>>,
+}
+
+pub fn create_map(spec: &NewMap<'_>) -> io::Result<std::os::fd::OwnedFd> {
+    let name = std::ffi::CString::new(spec.name)
+        .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    let opts = sys::bpf_map_create_opts {
+        sz: std::mem::size_of::<sys::bpf_map_create_opts>() as _,
+        map_flags: spec.flags,
+        inner_map_fd: spec.inner_map.map_or(0, |fd| fd.as_raw_fd() as u32),
+        ..Default::default()
+    };
+    // SAFETY: name is NUL-terminated and opts is a valid, sized options struct.
+    owned_fd(unsafe {
+        sys::bpf_map_create(
+            spec.map_type,
+            name.as_ptr(),
+            spec.key_size,
+            spec.value_size,
+            spec.max_entries,
+            &opts,
+        )
+    })
+}
+
+/// Pins any BPF object fd at `path` on bpffs.
+pub fn pin(fd: BorrowedFd<'_>, path: &std::path::Path) -> io::Result<()> {
+    let c_path = std::ffi::CString::new(path.as_os_str().as_encoded_bytes())
+        .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    // SAFETY: c_path is NUL-terminated.
+    result(unsafe { sys::bpf_obj_pin(fd.as_raw_fd(), c_path.as_ptr()) })
+}
+
+/// BPF_MAP_UPDATE_BATCH of `count` packed keys and values; returns how many were written before any error.
+pub fn update_batch(
+    fd: BorrowedFd<'_>,
+    keys: &[u8],
+    values: &[u8],
+    count: usize,
+    flags: u64,
+) -> (usize, io::Result<()>) {
+    let opts = sys::bpf_map_batch_opts {
+        sz: std::mem::size_of::<sys::bpf_map_batch_opts>() as _,
+        elem_flags: flags,
+        ..Default::default()
+    };
+    let mut done = count as u32;
+    // SAFETY: keys and values hold `count` packed entries each, as the caller sized them.
+    let rc = unsafe {
+        sys::bpf_map_update_batch(
+            fd.as_raw_fd(),
+            keys.as_ptr().cast(),
+            values.as_ptr().cast(),
+            &mut done,
+            &opts,
+        )
+    };
+    (done as usize, result(rc))
 }
