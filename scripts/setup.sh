@@ -10,7 +10,7 @@ PKGS=(
   musl-tools gnulib autoconf automake autopoint libtool m4 flex bison gawk pkg-config make gcc linux-libc-dev
   # checks of the binary, test oracles and tools the tests drive (never used by ebpfctl at run time)
   libelf-dev zlib1g-dev
-  binutils file bpftool iproute2 strace util-linux procps
+  binutils file bpftool iproute2 strace util-linux procps hyperfine
   # the qemu kernel matrix (scripts/kernel-matrix.sh)
   qemu-system-x86 busybox-static cpio jq
 )

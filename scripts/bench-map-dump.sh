@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Map dump benchmark, ebpfctl and bpftool side by side in one run:
+#   hash map u32 -> struct { u64 packets; u64 bytes; char comm[16]; } with BTF, 100k and 1M entries,
+#   `map dump -j > /dev/null`, timed with hyperfine, syscalls counted with strace -c.
+# Usage: scripts/bench-map-dump.sh [BINARY]   (default: the static release build; run as root)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${1:-target/x86_64-unknown-linux-musl/release/ebpfctl}
+[ -x "$BIN" ] || { echo "bench: $BIN missing; run make static" >&2; exit 2; }
+include=$(ls -d target/*/build/ebpfctl-*/out/include target/*/*/build/ebpfctl-*/out/include 2>/dev/null | head -1)
+[ -n "$include" ] || { echo "bench: libbpf headers not found; build first" >&2; exit 2; }
+
+work=$(mktemp -d)
+pins=/sys/fs/bpf/ebpfctl-bench-$$
+cleanup() { rm -rf "$work" "$pins"; }
+trap cleanup EXIT
+mkdir -p "$pins"
+clang-19 -O2 -g -target bpf -D__TARGET_ARCH_x86 -Ibpf -I"$include" -c tests/bpf/bench_map.bpf.c -o "$work/bench.o"
+
+for n in 100000 1000000; do
+  rm -rf "$pins"/*
+  # bpftool loads the object so that the map carries BTF, as a real program's map would.
+  bpftool prog loadall "$work/bench.o" "$pins/progs" pinmaps "$pins/maps"
+  map="$pins/maps/bench_flows"
+  awk -v n="$n" 'BEGIN {
+    for (k = 0; k < n; k++) {
+      printf "{\"key\":[%d,%d,%d,%d],\"value\":[", k % 256, int(k / 256) % 256, int(k / 65536) % 256, int(k / 16777216)
+      for (i = 0; i < 32; i++) printf "%s%d", (i ? "," : ""), (i < 16 ? (k + i) % 256 : 97 + i % 26)
+      printf "]}\n"
+    } }' >"$work/fill.jsonl"
+  "$BIN" map update pinned "$map" --from "$work/fill.jsonl" >/dev/null
+  echo "== $n entries"
+  hyperfine --style basic --warmup 1 --runs 5 --export-json "$work/h.json" \
+    -n ebpfctl "$BIN -j map dump pinned $map > /dev/null" \
+    -n bpftool "bpftool -j map dump pinned $map > /dev/null" >/dev/null
+  awk_ratio=$(jq -r '.results | map({(.command): .mean}) | add | "ebpfctl \(.ebpfctl*1000|floor) ms, bpftool \(.bpftool*1000|floor) ms, ratio \((.ebpfctl/.bpftool*1000|floor)/1000)"' "$work/h.json")
+  echo "   time: $awk_ratio"
+  for tool in ebpfctl bpftool; do
+    if [ "$tool" = ebpfctl ]; then cmd=("$BIN" -j map dump pinned "$map"); else cmd=(bpftool -j map dump pinned "$map"); fi
+    calls=$(strace -f -c -e trace=bpf,write -o "$work/strace.txt" "${cmd[@]}" >/dev/null; awk '$NF=="bpf"{b=$4} $NF=="write"{w=$4} END{printf "bpf %d, write %d", b, w}' "$work/strace.txt")
+    echo "   $tool syscalls: $calls"
+  done
+done
