@@ -36,6 +36,10 @@ pub struct GlobalArgs {
     /// Say more on stderr: libbpf's messages, verifier logs, objects that could not be read
     #[arg(short = 'd', long = "debug", global = true)]
     pub debug: bool,
+
+    /// Accepted for bpftool compatibility; pinned paths are always shown
+    #[arg(short = 'f', long = "bpffs", global = true)]
+    pub bpffs: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -54,6 +58,129 @@ pub enum Command {
 
     /// Print the man page (roff) generated from this binary's grammar
     Manpage,
+
+    /// Inspect loaded programs
+    Prog {
+        #[command(subcommand)]
+        verb: ProgVerb,
+    },
+
+    /// Inspect maps
+    Map {
+        #[command(subcommand)]
+        verb: MapVerb,
+    },
+
+    /// Inspect links (attachments of programs)
+    Link {
+        #[command(subcommand)]
+        verb: LinkVerb,
+    },
+
+    /// Inspect BTF objects loaded in the kernel
+    Btf {
+        #[command(subcommand)]
+        verb: BtfVerb,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProgVerb {
+    /// Show loaded programs: all of them, or those a selector names
+    #[command(visible_alias = "list", disable_help_subcommand = true)]
+    Show {
+        #[command(subcommand)]
+        select: Option<ProgSelector>,
+        #[command(flatten)]
+        view: ShowView,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MapVerb {
+    /// Show maps: all of them, or those a selector names
+    #[command(visible_alias = "list", disable_help_subcommand = true)]
+    Show {
+        #[command(subcommand)]
+        select: Option<MapSelector>,
+        #[command(flatten)]
+        view: ShowView,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LinkVerb {
+    /// Show links: all of them, or the one a selector names
+    #[command(visible_alias = "list", disable_help_subcommand = true)]
+    Show {
+        #[command(subcommand)]
+        select: Option<LinkSelector>,
+        #[command(flatten)]
+        view: ShowView,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BtfVerb {
+    /// Show BTF objects: all of them, or the one with this id
+    #[command(visible_alias = "list", disable_help_subcommand = true)]
+    Show {
+        #[command(subcommand)]
+        select: Option<BtfSelector>,
+        #[command(flatten)]
+        view: ShowView,
+    },
+}
+
+/// How `show` lays out its table (JSON always has every field).
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct ShowView {
+    /// Add the remaining columns to the table (uid, memlock, BTF id, pinned paths, ...)
+    #[arg(short = 'w', long = "wide", global = true)]
+    pub wide: bool,
+}
+
+// Selector values are taken as text and checked by the command, so a malformed id or tag is reported like any
+// other error: one line on stderr, a JSON error object under --json, exit status 2.
+
+/// Which programs: `id N`, `pinned PATH`, `tag HEX` or `name NAME`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum ProgSelector {
+    /// The program with this id
+    Id { id: String },
+    /// The program pinned at PATH on a bpf file system
+    Pinned { path: std::path::PathBuf },
+    /// Programs with this tag (16 hex digits)
+    Tag { tag: String },
+    /// Programs with this name (the full name from BTF where the kernel keeps only 15 characters)
+    Name { name: String },
+}
+
+/// Which maps: `id N`, `pinned PATH` or `name NAME`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum MapSelector {
+    /// The map with this id
+    Id { id: String },
+    /// The map pinned at PATH on a bpf file system
+    Pinned { path: std::path::PathBuf },
+    /// Maps with this name
+    Name { name: String },
+}
+
+/// Which link: `id N` or `pinned PATH`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum LinkSelector {
+    /// The link with this id
+    Id { id: String },
+    /// The link pinned at PATH on a bpf file system
+    Pinned { path: std::path::PathBuf },
+}
+
+/// Which BTF object: `id N`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum BtfSelector {
+    /// The BTF object with this id
+    Id { id: String },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

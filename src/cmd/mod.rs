@@ -1,8 +1,18 @@
 //! One module per command family. A command resolves its arguments, calls the layers below and hands plain data
 //! to the output layer; it never formats text itself.
 
+pub mod btf;
 pub mod check;
 pub mod completions;
+pub mod link;
+pub mod link_fields;
+pub mod map;
+pub mod metadata;
+pub mod names;
+pub mod perf_names;
+pub mod prog;
+pub mod refs;
+pub mod select;
 pub mod version;
 
 use crate::error::Result;
@@ -19,6 +29,15 @@ pub enum Outcome {
 pub struct Context {
     pub out: Output,
     pub debug: bool,
+}
+
+impl Context {
+    /// A note for --debug only: what could not be read, what was skipped.
+    pub fn note(&self, message: &str) {
+        if self.debug {
+            crate::output::note(message);
+        }
+    }
 }
 
 pub type CmdResult = Result<Outcome>;

@@ -1,7 +1,11 @@
 //! The only place that prints. A command returns plain data that derives `Serialize` and implements `Render`;
 //! this module turns it into JSON (serde_json) or a table (comfy-table), and prints errors in the one shared form.
 
+mod btf;
 mod check;
+mod link;
+mod map;
+mod prog;
 mod version;
 
 use std::io::{self, IsTerminal, Write};
@@ -63,7 +67,7 @@ impl Text {
         } else {
             ContentArrangement::Disabled
         });
-        table.set_header(header.iter().map(|h| Cell::new(h)));
+        table.set_header(header.iter().map(Cell::new));
         for row in rows {
             table.add_row(row);
         }
@@ -151,4 +155,9 @@ impl Output {
             let _ = self.write_json(&mut io::stdout().lock(), &body);
         }
     }
+}
+
+/// A --debug note on stderr, never on stdout, so JSON stays parseable.
+pub fn note(message: &str) {
+    eprintln!("ebpfctl: debug: {message}");
 }

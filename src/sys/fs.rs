@@ -59,6 +59,7 @@ pub fn fs_magic(path: &Path) -> std::io::Result<i64> {
         return Err(std::io::Error::last_os_error());
     }
     // SAFETY: statfs returned 0, so it filled buf.
+    #[allow(clippy::unnecessary_cast)] // f_type is i64 on x86_64 glibc but not on every target
     Ok(unsafe { buf.assume_init() }.f_type as i64)
 }
 
