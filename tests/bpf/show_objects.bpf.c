@@ -119,16 +119,29 @@ int show_cg_egress(struct __sk_buff *skb)
 	return 1;
 }
 
-SEC("tc")
-int show_tc(struct __sk_buff *skb)
+SEC("tcx/ingress")
+int show_tcx(struct __sk_buff *skb)
 {
-	return 0;
+	return TCX_NEXT;
+}
+
+SEC("sk_lookup")
+int show_sk_lookup(struct bpf_sk_lookup *ctx)
+{
+	return SK_PASS;
 }
 
 SEC("uprobe")
 int show_uprobe(void *ctx)
 {
 	count(3);
+	return 0;
+}
+
+SEC("uprobe.multi")
+int show_umulti(void *ctx)
+{
+	count(4);
 	return 0;
 }
 
