@@ -66,7 +66,8 @@ pub fn id_from_fdinfo(fd: BorrowedFd<'_>, key: &str) -> u32 {
 pub fn map_id(obj: &Object, name: &str) -> u32 {
     let map = obj
         .maps()
-        .find(|m| m.name() == name)
+        // Internal maps are named after the object by libbpf ("show_obj.rodata"); match them by suffix.
+        .find(|m| m.name() == name || m.name().to_string_lossy().ends_with(name))
         .unwrap_or_else(|| panic!("no map {name}"));
     map.info().expect("map info").info.id
 }
