@@ -47,7 +47,10 @@ fn every_map_matches_bpftool_field_by_field() {
     }
     let jmp = ebpfctl_show("map", map_id(&obj, "show_jmp"));
     // The prog array's owner is set when the XDP program that tail-calls through it was loaded.
-    assert_eq!((jmp["owner_prog_type"].clone(), jmp["owner_jited"].clone()), (json!("xdp"), json!(true)));
+    assert_eq!(
+        (jmp["owner_prog_type"].clone(), jmp["owner_jited"].clone()),
+        (json!("xdp"), json!(true))
+    );
     let rodata = ebpfctl_show("map", map_id(&obj, ".rodata"));
     assert_eq!(rodata["frozen"], 1);
     assert!(ebpfctl_show("map", plain_id).get("btf_id").is_none());
@@ -101,5 +104,8 @@ fn map_selectors_and_pins() {
     assert_eq!(run.code, 2, "{}", run.stdout);
     // Holders: this test process.
     let pids = by_pin["pids"].as_array().unwrap();
-    assert!(pids.iter().any(|p| p["pid"] == std::process::id()), "{pids:?}");
+    assert!(
+        pids.iter().any(|p| p["pid"] == std::process::id()),
+        "{pids:?}"
+    );
 }

@@ -40,7 +40,10 @@ fn every_program_matches_bpftool_field_by_field() {
             .unwrap_or_else(|| panic!("prog {id} missing from the full list"));
         assert_superset_of_bpftool(&format!("listed prog {name}"), &theirs, listed);
         // Always present, even where bpftool leaves them out.
-        assert!(ours["pinned"].is_array() && ours["pids"].is_array(), "{ours}");
+        assert!(
+            ours["pinned"].is_array() && ours["pids"].is_array(),
+            "{ours}"
+        );
         assert_eq!(ours["orphaned"], false);
     }
 }
@@ -82,7 +85,10 @@ fn pinned_lists_every_path_and_pids_the_holders() {
         "{pids:?}"
     );
     let comm = std::fs::read_to_string("/proc/self/comm").unwrap();
-    let me = pids.iter().find(|p| p["pid"] == std::process::id()).unwrap();
+    let me = pids
+        .iter()
+        .find(|p| p["pid"] == std::process::id())
+        .unwrap();
     assert_eq!(me["comm"], comm.trim_end());
     // Debian's bpftool 7.1 is built without its pid iterator and never prints pids; where it does, they agree.
     let theirs = bpftool_show("prog", id);
@@ -113,7 +119,8 @@ fn table_shows_the_columns_an_operator_scans_and_wide_adds_pins() {
     // Local ISO 8601 time, as bpftool's text output.
     let row = run.stdout.lines().nth(1).unwrap();
     assert!(
-        row.split_whitespace().any(|w| w.len() == 24 && w.as_bytes()[10] == b'T'),
+        row.split_whitespace()
+            .any(|w| w.len() == 24 && w.as_bytes()[10] == b'T'),
         "{row}"
     );
 }
@@ -147,11 +154,17 @@ fn selectors_give_one_object_or_an_array() {
     // hashed) and the same name.
     let twin = load("show_select");
     let twin_id = prog_id(&twin, "show_selector_only_once");
-    let tag = ebpfctl_show("prog", id)["tag"].as_str().unwrap().to_string();
+    let tag = ebpfctl_show("prog", id)["tag"]
+        .as_str()
+        .unwrap()
+        .to_string();
     for args in [["tag", tag.as_str()], ["name", "show_selector_only_once"]] {
         let found = ebpfctl_json(&["prog", "show", args[0], args[1]]);
         assert!(found.is_array(), "{args:?}: {found}");
         let ids = ids_of(&found);
-        assert!(ids.contains(&(id as u64)) && ids.contains(&(twin_id as u64)), "{ids:?}");
+        assert!(
+            ids.contains(&(id as u64)) && ids.contains(&(twin_id as u64)),
+            "{ids:?}"
+        );
     }
 }

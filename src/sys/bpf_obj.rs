@@ -37,14 +37,15 @@ impl ObjKind {
         }
     }
 
-    /// The anon-inode name the kernel gives this kind's fds, as /proc/PID/fd/N reads: `anon_inode:bpf-prog`.
-    /// Links are `bpf_link` with an underscore (kernel/bpf/syscall.c, bpf_link_prime), unlike the other two.
-    fn anon_inode(self) -> &'static str {
+    /// The anon-inode names the kernel gives this kind's fds, as /proc/PID/fd/N reads them. A link's fd is
+    /// `bpf_link` when the attaching call made it (bpf_link_prime) and `bpf-link` when it came from an id or a
+    /// pin (bpf_link_new_fd); both are links.
+    fn anon_inodes(self) -> &'static [&'static str] {
         match self {
-            ObjKind::Prog => "anon_inode:bpf-prog",
-            ObjKind::Map => "anon_inode:bpf-map",
-            ObjKind::Link => "anon_inode:bpf_link",
-            ObjKind::Btf => "anon_inode:btf",
+            ObjKind::Prog => &["anon_inode:bpf-prog"],
+            ObjKind::Map => &["anon_inode:bpf-map"],
+            ObjKind::Link => &["anon_inode:bpf_link", "anon_inode:bpf-link"],
+            ObjKind::Btf => &["anon_inode:btf"],
         }
     }
 
@@ -52,7 +53,7 @@ impl ObjKind {
     pub fn from_fd_target(target: &[u8]) -> Option<ObjKind> {
         [ObjKind::Prog, ObjKind::Map, ObjKind::Link, ObjKind::Btf]
             .into_iter()
-            .find(|k| target == k.anon_inode().as_bytes())
+            .find(|k| k.anon_inodes().iter().any(|n| target == n.as_bytes()))
     }
 }
 
@@ -238,6 +239,10 @@ mod tests {
         );
         assert_eq!(
             ObjKind::from_fd_target(b"anon_inode:bpf_link"),
+            Some(ObjKind::Link)
+        );
+        assert_eq!(
+            ObjKind::from_fd_target(b"anon_inode:bpf-link"),
             Some(ObjKind::Link)
         );
         assert_eq!(ObjKind::from_fd_target(b"anon_inode:[eventfd]"), None);
