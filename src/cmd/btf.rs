@@ -8,8 +8,6 @@ use serde::Serialize;
 use crate::cli::{BtfSelector, BtfVerb, ShowView};
 use crate::error::{Error, Result};
 use crate::sys::bpf_obj::ObjKind;
-use crate::sys::map_info::MapInfo;
-use crate::sys::prog_info::ProgInfo;
 
 use super::refs::{Pid, Refs};
 use super::select::{self, Listing};
@@ -41,14 +39,14 @@ fn users() -> Result<(UsersByBtf, UsersByBtf)> {
     let mut progs = UsersByBtf::new();
     let mut maps = UsersByBtf::new();
     let mut names = super::names::NameResolver::default();
-    for live in select::progs(None, &mut names)?.items {
-        let ProgInfo { id, btf_id, .. } = live.info;
+    let prog_btfs = select::progs(None, &mut names, |live, _| (live.info.id, live.info.btf_id))?;
+    for (id, btf_id) in prog_btfs.items {
         if btf_id != 0 {
             progs.entry(btf_id).or_default().push(id);
         }
     }
-    for live in select::maps(None, &mut names)?.items {
-        let MapInfo { id, btf_id, .. } = live.info;
+    let map_btfs = select::maps(None, &mut names, |live| (live.info.id, live.info.btf_id))?;
+    for (id, btf_id) in map_btfs.items {
         if btf_id != 0 {
             maps.entry(btf_id).or_default().push(id);
         }
@@ -58,23 +56,26 @@ fn users() -> Result<(UsersByBtf, UsersByBtf)> {
 
 fn show_btfs(ctx: &Context, selector: Option<&BtfSelector>, view: ShowView) -> CmdResult {
     let pending = Refs::start(ObjKind::Btf);
-    let selection = select::btfs(selector)?;
     let (progs, maps) = users().map_err(|e| Error::new(e.kind, "btf", e.reason))?;
+    let selection = select::btfs(selector, |live| {
+        let info = &live.info;
+        BtfEntry {
+            id: info.id,
+            size: info.size,
+            prog_ids: progs.get(&info.id).cloned().unwrap_or_default(),
+            map_ids: maps.get(&info.id).cloned().unwrap_or_default(),
+            kernel: info.kernel,
+            name: (!info.name.is_empty()).then(|| info.name.clone()),
+            pids: Vec::new(),
+        }
+    })?;
     let refs = pending.finish(ctx);
     let items = selection
         .items
-        .iter()
-        .map(|live| {
-            let info = &live.info;
-            BtfEntry {
-                id: info.id,
-                size: info.size,
-                prog_ids: progs.get(&info.id).cloned().unwrap_or_default(),
-                map_ids: maps.get(&info.id).cloned().unwrap_or_default(),
-                kernel: info.kernel,
-                name: (!info.name.is_empty()).then(|| info.name.clone()),
-                pids: refs.pids(info.id),
-            }
+        .into_iter()
+        .map(|mut e| {
+            e.pids = refs.pids(e.id);
+            e
         })
         .collect();
     let listing = Listing {

@@ -32,25 +32,21 @@ pub fn run(ctx: &Context, verb: &LinkVerb) -> CmdResult {
 
 fn show_links(ctx: &Context, selector: Option<&LinkSelector>, view: ShowView) -> CmdResult {
     let pending = Refs::start(ObjKind::Link);
-    let selection = select::links(selector)?;
     let mut symbols = SymbolCache::default();
-    let entries: Vec<_> = selection
-        .items
-        .iter()
-        .map(|live| {
-            let info = &live.info;
-            LinkEntry {
-                id: info.id,
-                link_type: Named::link_type(info.link_type),
-                prog_id: info.prog_id,
-                fields: link_fields(&info.detail, info.prog_id, &mut symbols),
-                pinned: Vec::new(),
-                pids: Vec::new(),
-            }
-        })
-        .collect();
+    let selection = select::links(selector, |live| {
+        let info = &live.info;
+        LinkEntry {
+            id: info.id,
+            link_type: Named::link_type(info.link_type),
+            prog_id: info.prog_id,
+            fields: link_fields(&info.detail, info.prog_id, &mut symbols),
+            pinned: Vec::new(),
+            pids: Vec::new(),
+        }
+    })?;
     let refs = pending.finish(ctx);
-    let items = entries
+    let items = selection
+        .items
         .into_iter()
         .map(|mut e| {
             e.pinned = refs.pinned(e.id);

@@ -55,10 +55,10 @@ pub fn run(ctx: &Context, verb: &MapVerb) -> CmdResult {
 fn show_maps(ctx: &Context, selector: Option<&MapSelector>, view: ShowView) -> CmdResult {
     let pending = Refs::start(ObjKind::Map);
     let mut names = NameResolver::default();
-    let selection = select::maps(selector, &mut names)?;
-    let entries: Vec<_> = selection.items.iter().map(describe).collect();
+    let selection = select::maps(selector, &mut names, describe)?;
     let refs = pending.finish(ctx);
-    let items = entries
+    let items = selection
+        .items
         .into_iter()
         .map(|mut e| {
             e.pinned = refs.pinned(e.id);

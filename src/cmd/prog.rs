@@ -103,15 +103,13 @@ pub fn run(ctx: &Context, verb: &ProgVerb) -> CmdResult {
 fn show_progs(ctx: &Context, selector: Option<&ProgSelector>, view: ShowView) -> CmdResult {
     let pending = Refs::start(ObjKind::Prog);
     let mut names = NameResolver::default();
-    let selection = select::progs(selector, &mut names)?;
     let mut metadata = MetadataReader::default();
-    let entries: Vec<_> = selection
-        .items
-        .iter()
-        .map(|live| describe(live, &mut names, &mut metadata))
-        .collect();
+    let selection = select::progs(selector, &mut names, |live, names| {
+        describe(live, names, &mut metadata)
+    })?;
     let refs = pending.finish(ctx);
-    let items = entries
+    let items = selection
+        .items
         .into_iter()
         .map(|mut e| {
             e.pinned = refs.pinned(e.id);

@@ -24,10 +24,11 @@ pub struct Live<I> {
     pub info: I,
 }
 
-/// The objects a selector chose, and whether the answer is one object or a list: bpftool prints `id`/`pinned`
-/// as one object, no selector as an array, and `name`/`tag` as one object when one matches, else an array.
-pub struct Selection<I> {
-    pub items: Vec<Live<I>>,
+/// What a selector chose, as the caller turned each object into `T` while its fd was open, and whether the
+/// answer is one object or a list: bpftool prints `id`/`pinned` as one object, no selector as an array, and
+/// `name`/`tag` as one object when one matches, else an array.
+pub struct Selection<T> {
+    pub items: Vec<T>,
     pub single: bool,
 }
 
@@ -85,15 +86,16 @@ fn is_enoent(err: &std::io::Error) -> bool {
     err.raw_os_error() == Some(libc::ENOENT)
 }
 
-/// Every object of a kind, in id order. One that disappears between listing and reading is skipped: it no
-/// longer exists, which is not an error of ours.
-fn all<I: Kind>() -> Result<Vec<Live<I>>> {
+/// Visits every object of a kind, in id order, keeping what `visit` returns. Each fd is closed before the next
+/// object is opened, so a box with more objects than our fd limit is still listed whole. An object that
+/// disappears between listing and reading is skipped: it no longer exists, which is not an error of ours.
+fn all<I: Kind, T>(mut visit: impl FnMut(&Live<I>) -> Option<T>) -> Result<Vec<T>> {
     let kind = I::KIND;
     let ids = bpf_obj::ids(kind).map_err(|e| Error::from_io(kind.short(), &e, "listing ids"))?;
     let mut items = Vec::with_capacity(ids.len());
     for id in ids {
         match by_id_raw::<I>(id) {
-            Ok(live) => items.push(live),
+            Ok(live) => items.extend(visit(&live)),
             Err(e) if is_enoent(&e) => continue,
             Err(e) => return Err(id_error(kind, id, &e)),
         }
@@ -119,11 +121,11 @@ fn id_error(kind: ObjKind, id: u32, err: &std::io::Error) -> Error {
     Error::from_io(object, err, "")
 }
 
-fn by_id<I: Kind>(text: &str) -> Result<Selection<I>> {
+fn by_id<I: Kind, T>(text: &str, visit: impl FnOnce(&Live<I>) -> T) -> Result<Selection<T>> {
     let id = parse_id(I::KIND, text)?;
     let live = by_id_raw::<I>(id).map_err(|e| id_error(I::KIND, id, &e))?;
     Ok(Selection {
-        items: vec![live],
+        items: vec![visit(&live)],
         single: true,
     })
 }
@@ -144,7 +146,7 @@ pub fn parse_id(kind: ObjKind, text: &str) -> Result<u32> {
 }
 
 /// The object pinned at `path`, which must be on a bpf file system and of the expected kind.
-fn pinned<I: Kind>(path: &Path) -> Result<Selection<I>> {
+fn pinned<I: Kind, T>(path: &Path, visit: impl FnOnce(&Live<I>) -> T) -> Result<Selection<T>> {
     let kind = I::KIND;
     let object = path.display().to_string();
     if let Err(e) = std::fs::symlink_metadata(path) {
@@ -177,17 +179,17 @@ fn pinned<I: Kind>(path: &Path) -> Result<Selection<I>> {
     }
     let info = I::read(&fd).map_err(|e| Error::from_io(&object, &e, "cannot read info"))?;
     Ok(Selection {
-        items: vec![Live { fd, info }],
+        items: vec![visit(&Live { fd, info })],
         single: true,
     })
 }
 
-/// Objects matched by a predicate over the whole list; none matching is a not-found error.
-fn matching<I: Kind>(
+/// The objects `visit` keeps (returns Some for); none kept is a not-found error.
+fn matching<I: Kind, T>(
     object: String,
-    mut keep: impl FnMut(&Live<I>) -> bool,
-) -> Result<Selection<I>> {
-    let items: Vec<Live<I>> = all::<I>()?.into_iter().filter(|l| keep(l)).collect();
+    visit: impl FnMut(&Live<I>) -> Option<T>,
+) -> Result<Selection<T>> {
+    let items = all::<I, T>(visit)?;
     if items.is_empty() {
         return Err(Error::new(
             ErrorKind::NotFound,
@@ -199,9 +201,9 @@ fn matching<I: Kind>(
     Ok(Selection { items, single })
 }
 
-fn everything<I: Kind>() -> Result<Selection<I>> {
+fn everything<I: Kind, T>(mut visit: impl FnMut(&Live<I>) -> T) -> Result<Selection<T>> {
     Ok(Selection {
-        items: all::<I>()?,
+        items: all::<I, T>(|live| Some(visit(live)))?,
         single: false,
     })
 }
@@ -225,52 +227,66 @@ pub fn parse_tag(text: &str) -> Result<[u8; 8]> {
     Ok(tag)
 }
 
-pub fn progs(
+/// The programs `select` names, each turned into `T` by `visit` while its fd is open.
+pub fn progs<T>(
     select: Option<&ProgSelector>,
     names: &mut NameResolver,
-) -> Result<Selection<ProgInfo>> {
+    mut visit: impl FnMut(&Live<ProgInfo>, &mut NameResolver) -> T,
+) -> Result<Selection<T>> {
     match select {
-        None => everything(),
-        Some(ProgSelector::Id { id }) => by_id(id),
-        Some(ProgSelector::Pinned { path }) => pinned(path),
+        None => everything(|l| visit(l, names)),
+        Some(ProgSelector::Id { id }) => by_id(id, |l| visit(l, names)),
+        Some(ProgSelector::Pinned { path }) => pinned(path, |l| visit(l, names)),
         Some(ProgSelector::Tag { tag }) => {
             let want = parse_tag(tag)?;
             matching(format!("prog tag {tag}"), |l: &Live<ProgInfo>| {
-                l.info.tag == want
+                (l.info.tag == want).then(|| visit(l, names))
             })
         }
         Some(ProgSelector::Name { name }) => {
             matching(format!("prog name {name}"), |l: &Live<ProgInfo>| {
                 // The kernel's 15-character copy or the full name from BTF: either names the program.
-                l.info.name == *name || names.prog_full_name(&l.info) == *name
+                let hit = l.info.name == *name || names.prog_full_name(&l.info) == *name;
+                hit.then(|| visit(l, names))
             })
         }
     }
 }
 
-pub fn maps(select: Option<&MapSelector>, names: &mut NameResolver) -> Result<Selection<MapInfo>> {
+/// The maps `select` names, each turned into `T` by `visit` while its fd is open.
+pub fn maps<T>(
+    select: Option<&MapSelector>,
+    names: &mut NameResolver,
+    mut visit: impl FnMut(&Live<MapInfo>) -> T,
+) -> Result<Selection<T>> {
     match select {
-        None => everything(),
-        Some(MapSelector::Id { id }) => by_id(id),
-        Some(MapSelector::Pinned { path }) => pinned(path),
+        None => everything(visit),
+        Some(MapSelector::Id { id }) => by_id(id, visit),
+        Some(MapSelector::Pinned { path }) => pinned(path, visit),
         Some(MapSelector::Name { name }) => matching(format!("map name {name}"), |l| {
-            map_matches_name(&l.info, name, names)
+            map_matches_name(&l.info, name, names).then(|| visit(l))
         }),
     }
 }
 
-pub fn links(select: Option<&LinkSelector>) -> Result<Selection<LinkInfo>> {
+pub fn links<T>(
+    select: Option<&LinkSelector>,
+    visit: impl FnMut(&Live<LinkInfo>) -> T,
+) -> Result<Selection<T>> {
     match select {
-        None => everything(),
-        Some(LinkSelector::Id { id }) => by_id(id),
-        Some(LinkSelector::Pinned { path }) => pinned(path),
+        None => everything(visit),
+        Some(LinkSelector::Id { id }) => by_id(id, visit),
+        Some(LinkSelector::Pinned { path }) => pinned(path, visit),
     }
 }
 
-pub fn btfs(select: Option<&BtfSelector>) -> Result<Selection<BtfInfo>> {
+pub fn btfs<T>(
+    select: Option<&BtfSelector>,
+    visit: impl FnMut(&Live<BtfInfo>) -> T,
+) -> Result<Selection<T>> {
     match select {
-        None => everything(),
-        Some(BtfSelector::Id { id }) => by_id(id),
+        None => everything(visit),
+        Some(BtfSelector::Id { id }) => by_id(id, visit),
     }
 }
 
