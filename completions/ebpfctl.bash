@@ -16,11 +16,17 @@ _ebpfctl() {
             ",$1")
                 cmd="ebpfctl"
                 ;;
+            ebpfctl,btf)
+                cmd="ebpfctl__subcmd__btf"
+                ;;
             ebpfctl,check)
                 cmd="ebpfctl__subcmd__check"
                 ;;
             ebpfctl,completions)
                 cmd="ebpfctl__subcmd__completions"
+                ;;
+            ebpfctl,link)
+                cmd="ebpfctl__subcmd__link"
                 ;;
             ebpfctl,manpage)
                 cmd="ebpfctl__subcmd__manpage"
@@ -28,8 +34,32 @@ _ebpfctl() {
             ebpfctl,map)
                 cmd="ebpfctl__subcmd__map"
                 ;;
+            ebpfctl,prog)
+                cmd="ebpfctl__subcmd__prog"
+                ;;
             ebpfctl,version)
                 cmd="ebpfctl__subcmd__version"
+                ;;
+            ebpfctl__subcmd__btf,list)
+                cmd="ebpfctl__subcmd__btf__subcmd__show"
+                ;;
+            ebpfctl__subcmd__btf,show)
+                cmd="ebpfctl__subcmd__btf__subcmd__show"
+                ;;
+            ebpfctl__subcmd__btf__subcmd__show,id)
+                cmd="ebpfctl__subcmd__btf__subcmd__show__subcmd__id"
+                ;;
+            ebpfctl__subcmd__link,list)
+                cmd="ebpfctl__subcmd__link__subcmd__show"
+                ;;
+            ebpfctl__subcmd__link,show)
+                cmd="ebpfctl__subcmd__link__subcmd__show"
+                ;;
+            ebpfctl__subcmd__link__subcmd__show,id)
+                cmd="ebpfctl__subcmd__link__subcmd__show__subcmd__id"
+                ;;
+            ebpfctl__subcmd__link__subcmd__show,pinned)
+                cmd="ebpfctl__subcmd__link__subcmd__show__subcmd__pinned"
                 ;;
             ebpfctl__subcmd__map,create)
                 cmd="ebpfctl__subcmd__map__subcmd__create"
@@ -55,6 +85,9 @@ _ebpfctl() {
             ebpfctl__subcmd__map,getnext)
                 cmd="ebpfctl__subcmd__map__subcmd__getnext"
                 ;;
+            ebpfctl__subcmd__map,list)
+                cmd="ebpfctl__subcmd__map__subcmd__show"
+                ;;
             ebpfctl__subcmd__map,lookup)
                 cmd="ebpfctl__subcmd__map__subcmd__lookup"
                 ;;
@@ -70,11 +103,41 @@ _ebpfctl() {
             ebpfctl__subcmd__map,push)
                 cmd="ebpfctl__subcmd__map__subcmd__push"
                 ;;
+            ebpfctl__subcmd__map,show)
+                cmd="ebpfctl__subcmd__map__subcmd__show"
+                ;;
             ebpfctl__subcmd__map,update)
                 cmd="ebpfctl__subcmd__map__subcmd__update"
                 ;;
             ebpfctl__subcmd__map,watch)
                 cmd="ebpfctl__subcmd__map__subcmd__watch"
+                ;;
+            ebpfctl__subcmd__map__subcmd__show,id)
+                cmd="ebpfctl__subcmd__map__subcmd__show__subcmd__id"
+                ;;
+            ebpfctl__subcmd__map__subcmd__show,name)
+                cmd="ebpfctl__subcmd__map__subcmd__show__subcmd__name"
+                ;;
+            ebpfctl__subcmd__map__subcmd__show,pinned)
+                cmd="ebpfctl__subcmd__map__subcmd__show__subcmd__pinned"
+                ;;
+            ebpfctl__subcmd__prog,list)
+                cmd="ebpfctl__subcmd__prog__subcmd__show"
+                ;;
+            ebpfctl__subcmd__prog,show)
+                cmd="ebpfctl__subcmd__prog__subcmd__show"
+                ;;
+            ebpfctl__subcmd__prog__subcmd__show,id)
+                cmd="ebpfctl__subcmd__prog__subcmd__show__subcmd__id"
+                ;;
+            ebpfctl__subcmd__prog__subcmd__show,name)
+                cmd="ebpfctl__subcmd__prog__subcmd__show__subcmd__name"
+                ;;
+            ebpfctl__subcmd__prog__subcmd__show,pinned)
+                cmd="ebpfctl__subcmd__prog__subcmd__show__subcmd__pinned"
+                ;;
+            ebpfctl__subcmd__prog__subcmd__show,tag)
+                cmd="ebpfctl__subcmd__prog__subcmd__show__subcmd__tag"
                 ;;
             *)
                 ;;
@@ -83,7 +146,7 @@ _ebpfctl() {
 
     case "${cmd}" in
         ebpfctl)
-            opts="-j -p -d -h -V --json --pretty --debug --help --version check version completions manpage map"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version check version completions manpage prog map link btf"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -96,8 +159,50 @@ _ebpfctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ebpfctl__subcmd__btf)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__btf__subcmd__show)
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version id"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__btf__subcmd__show__subcmd__id)
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ebpfctl__subcmd__check)
-            opts="-j -p -d -h -V --json --pretty --debug --help --version"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -111,7 +216,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__completions)
-            opts="-j -p -d -h -V --json --pretty --debug --help --version bash zsh fish"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -124,8 +229,64 @@ _ebpfctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ebpfctl__subcmd__link)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__link__subcmd__show)
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version id pinned"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__link__subcmd__show__subcmd__id)
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__link__subcmd__show__subcmd__pinned)
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ebpfctl__subcmd__manpage)
-            opts="-j -p -d -h -V --json --pretty --debug --help --version"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -139,7 +300,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map)
-            opts="-j -p -d -h -V --json --pretty --debug --help --version dump lookup getnext update delete freeze peek pop dequeue push enqueue watch event_pipe create pin"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list dump lookup getnext update delete freeze peek pop dequeue push enqueue watch event_pipe create pin"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -153,7 +314,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__create)
-            opts="-j -p -d -h -V --json --pretty --debug --help --version"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -167,7 +328,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__delete)
-            opts="-j -p -d -h -V --json --pretty --debug --help --version"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -181,7 +342,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__dump)
-            opts="-j -p -d -h -V --json --pretty --debug --help --version"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -195,7 +356,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__freeze)
-            opts="-j -p -d -h -V --json --pretty --debug --help --version"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -209,7 +370,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__getnext)
-            opts="-j -p -d -h -V --json --pretty --debug --help --version"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -223,7 +384,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__lookup)
-            opts="-j -p -d -h -V --json --pretty --debug --help --version"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -237,7 +398,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__peek)
-            opts="-j -p -d -h -V --json --pretty --debug --help --version"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -251,7 +412,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__pin)
-            opts="-j -p -d -h -V --json --pretty --debug --help --version"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -265,7 +426,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__pop)
-            opts="-j -p -d -h -V --json --pretty --debug --help --version"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -279,7 +440,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__push)
-            opts="-j -p -d -h -V --json --pretty --debug --help --version"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -292,8 +453,64 @@ _ebpfctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ebpfctl__subcmd__map__subcmd__show)
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version id pinned name"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__map__subcmd__show__subcmd__id)
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__map__subcmd__show__subcmd__name)
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__map__subcmd__show__subcmd__pinned)
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ebpfctl__subcmd__map__subcmd__update)
-            opts="-j -p -d -h -V --json --pretty --debug --help --version"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -307,7 +524,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__watch)
-            opts="-j -p -d -h -V --json --pretty --debug --help --version"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -320,8 +537,92 @@ _ebpfctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ebpfctl__subcmd__prog)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__prog__subcmd__show)
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version id pinned tag name"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__prog__subcmd__show__subcmd__id)
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__prog__subcmd__show__subcmd__name)
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__prog__subcmd__show__subcmd__pinned)
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__prog__subcmd__show__subcmd__tag)
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ebpfctl__subcmd__version)
-            opts="-j -p -d -h -V --json --pretty --debug --help --version"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

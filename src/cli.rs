@@ -36,6 +36,10 @@ pub struct GlobalArgs {
     /// Say more on stderr: libbpf's messages, verifier logs, objects that could not be read
     #[arg(short = 'd', long = "debug", global = true)]
     pub debug: bool,
+
+    /// Accepted for bpftool compatibility; pinned paths are always shown
+    #[arg(short = 'f', long = "bpffs", global = true)]
+    pub bpffs: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,23 +59,53 @@ pub enum Command {
     /// Print the man page (roff) generated from this binary's grammar
     Manpage,
 
-    /// Read and write maps
+    /// Inspect loaded programs
+    Prog {
+        #[command(subcommand)]
+        verb: ProgVerb,
+    },
+
+    /// Show, read and write maps
     Map {
         #[command(subcommand)]
         verb: MapVerb,
     },
+
+    /// Inspect links (attachments of programs)
+    Link {
+        #[command(subcommand)]
+        verb: LinkVerb,
+    },
+
+    /// Inspect BTF objects loaded in the kernel
+    Btf {
+        #[command(subcommand)]
+        verb: BtfVerb,
+    },
 }
 
-/// The words after a map data verb, in bpftool's grammar: `MAP := id N | pinned PATH | name NAME`,
-/// `DATA := [hex] BYTES` (each byte in C notation: 42, 0x2a, 052; or hex after `hex`).
-#[derive(Debug, Clone, clap::Args)]
-pub struct MapWords {
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 1.., value_name = "WORDS")]
-    pub words: Vec<String>,
+#[derive(Debug, Subcommand)]
+pub enum ProgVerb {
+    /// Show loaded programs: all of them, or those a selector names
+    #[command(visible_alias = "list", disable_help_subcommand = true)]
+    Show {
+        #[command(subcommand)]
+        select: Option<ProgSelector>,
+        #[command(flatten)]
+        view: ShowView,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum MapVerb {
+    /// Show maps: all of them, or those a selector names
+    #[command(visible_alias = "list", disable_help_subcommand = true)]
+    Show {
+        #[command(subcommand)]
+        select: Option<MapSelector>,
+        #[command(flatten)]
+        view: ShowView,
+    },
     /// Print every element: `map dump MAP` (batched reads; JSON streams as it is read)
     Dump(MapWords),
     /// Print one element: `map lookup MAP key DATA` (exit 1 and JSON null when absent)
@@ -103,6 +137,89 @@ pub enum MapVerb {
     Create(MapWords),
     /// Pin a map at a path on bpffs: `map pin MAP PATH`
     Pin(MapWords),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LinkVerb {
+    /// Show links: all of them, or the one a selector names
+    #[command(visible_alias = "list", disable_help_subcommand = true)]
+    Show {
+        #[command(subcommand)]
+        select: Option<LinkSelector>,
+        #[command(flatten)]
+        view: ShowView,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BtfVerb {
+    /// Show BTF objects: all of them, or the one with this id
+    #[command(visible_alias = "list", disable_help_subcommand = true)]
+    Show {
+        #[command(subcommand)]
+        select: Option<BtfSelector>,
+        #[command(flatten)]
+        view: ShowView,
+    },
+}
+
+/// The words after a map data verb, in bpftool's grammar: `MAP := id N | pinned PATH | name NAME`,
+/// `DATA := [hex] BYTES` (each byte in C notation: 42, 0x2a, 052; or hex after `hex`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct MapWords {
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 1.., value_name = "WORDS")]
+    pub words: Vec<String>,
+}
+
+/// How `show` lays out its table (JSON always has every field).
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct ShowView {
+    /// Add the remaining columns to the table (uid, memlock, BTF id, pinned paths, ...)
+    #[arg(short = 'w', long = "wide", global = true)]
+    pub wide: bool,
+}
+
+// Selector values are taken as text and checked by the command, so a malformed id or tag is reported like any
+// other error: one line on stderr, a JSON error object under --json, exit status 2.
+
+/// Which programs: `id N`, `pinned PATH`, `tag HEX` or `name NAME`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum ProgSelector {
+    /// The program with this id
+    Id { id: String },
+    /// The program pinned at PATH on a bpf file system
+    Pinned { path: std::path::PathBuf },
+    /// Programs with this tag (16 hex digits)
+    Tag { tag: String },
+    /// Programs with this name (the full name from BTF where the kernel keeps only 15 characters)
+    Name { name: String },
+}
+
+/// Which maps: `id N`, `pinned PATH` or `name NAME`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum MapSelector {
+    /// The map with this id
+    Id { id: String },
+    /// The map pinned at PATH on a bpf file system
+    Pinned { path: std::path::PathBuf },
+    /// Maps with this name
+    Name { name: String },
+}
+
+/// Which link: `id N` or `pinned PATH`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum LinkSelector {
+    /// The link with this id
+    Id { id: String },
+    /// The link pinned at PATH on a bpf file system
+    Pinned { path: std::path::PathBuf },
+}
+
+/// Which BTF object: `id N`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum BtfSelector {
+    /// The BTF object with this id
+    Id { id: String },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -1,6 +1,7 @@
 //! ebpfctl: manage eBPF on any Linux box. `cli` holds the grammar, `cmd` the commands, `output` all printing,
 //! `sys` the kernel layer, `check` the self-test.
 
+mod btf;
 mod check;
 mod cli;
 mod cmd;
@@ -34,7 +35,10 @@ fn main() {
         Command::Version => cmd::version::run(&ctx),
         Command::Completions { shell } => cmd::completions::completions(shell),
         Command::Manpage => cmd::completions::manpage(),
-        Command::Map { verb } => cmd::map_data::run(&ctx, verb),
+        Command::Prog { verb } => cmd::prog::run(&ctx, &verb),
+        Command::Map { verb } => cmd::map::run(&ctx, &verb),
+        Command::Link { verb } => cmd::link::run(&ctx, &verb),
+        Command::Btf { verb } => cmd::btf::run(&ctx, &verb),
     };
     let code = match result {
         Ok(Outcome::Success) => ExitCode::Success,

@@ -498,21 +498,3 @@ fn refuse_undumpable(map: &OpenMap) -> Result<()> {
     };
     Err(Error::new(ErrorKind::InvalidInput, &map.label, how))
 }
-
-pub fn run(ctx: &Context, verb: crate::cli::MapVerb) -> CmdResult {
-    use crate::cli::MapVerb as V;
-    match verb {
-        V::Dump(w) => dump(ctx, &w.words),
-        V::Lookup(w) => lookup(ctx, &w.words),
-        V::Getnext(w) => getnext(ctx, &w.words),
-        V::Update(w) => update(ctx, &w.words),
-        V::Delete(w) => delete(ctx, &w.words),
-        V::Freeze(w) => freeze(ctx, &w.words),
-        V::Peek(w) => take_head(ctx, &w.words, false),
-        V::Pop(w) => take_head(ctx, &w.words, true),
-        V::Push(w) => push(ctx, &w.words),
-        V::Watch(w) => super::map_stream::watch(ctx, &w.words),
-        V::Create(w) => super::map_admin::create(ctx, &w.words),
-        V::Pin(w) => super::map_admin::pin(ctx, &w.words),
-    }
-}

@@ -1,13 +1,23 @@
 //! One module per command family. A command resolves its arguments, calls the layers below and hands plain data
 //! to the output layer; it never formats text itself.
 
+pub mod btf;
 pub mod check;
 pub mod completions;
+pub mod link;
+pub mod link_fields;
+pub mod map;
 pub mod map_admin;
 pub mod map_bulk;
 pub mod map_data;
 pub mod map_stream;
 pub mod map_words;
+pub mod metadata;
+pub mod names;
+pub mod perf_names;
+pub mod prog;
+pub mod refs;
+pub mod select;
 pub mod version;
 
 use crate::error::Result;
@@ -24,6 +34,15 @@ pub enum Outcome {
 pub struct Context {
     pub out: Output,
     pub debug: bool,
+}
+
+impl Context {
+    /// A note for --debug only: what could not be read, what was skipped.
+    pub fn note(&self, message: &str) {
+        if self.debug {
+            crate::output::note(message);
+        }
+    }
 }
 
 pub type CmdResult = Result<Outcome>;

@@ -1,8 +1,12 @@
 //! The only place that prints. A command returns plain data that derives `Serialize` and implements `Render`;
 //! this module turns it into JSON (serde_json) or a table (comfy-table), and prints errors in the one shared form.
 
+mod btf;
 mod check;
+mod link;
+mod map;
 mod map_data;
+mod prog;
 pub mod stream;
 mod version;
 
@@ -161,4 +165,9 @@ impl Output {
             let _ = self.write_json(&mut io::stdout().lock(), &body);
         }
     }
+}
+
+/// A --debug note on stderr, never on stdout, so JSON stays parseable.
+pub fn note(message: &str) {
+    eprintln!("ebpfctl: debug: {message}");
 }

@@ -1,11 +1,22 @@
 //! Thin, safe wrappers over the kernel. Every `unsafe` block of ebpfctl lives below this module.
 
+pub mod bpf_obj;
+pub mod bpffs;
+pub mod btf_info;
 pub mod caps;
+pub mod clock;
+pub mod fdinfo;
 pub mod fs;
+pub mod kallsyms;
 pub mod kernel;
 pub mod libbpf_log;
+pub mod link_info;
+pub mod map_info;
 pub mod map_ops;
+pub mod names;
+pub mod netdev;
 pub mod process;
+pub mod prog_info;
 pub mod signal;
 pub mod skel;
 

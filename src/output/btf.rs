@@ -1,0 +1,32 @@
+//! Table form of `btf show`.
+
+use super::prog::{bytes, pids_cell};
+use super::{Render, Text, Tone};
+use crate::cmd::btf::BtfEntry;
+use crate::cmd::select::Listing;
+
+fn ids(ids: &[u32]) -> String {
+    ids.iter().map(u32::to_string).collect::<Vec<_>>().join(",")
+}
+
+impl Render for Listing<BtfEntry> {
+    fn render(&self, text: &mut Text) {
+        let header = ["ID", "NAME", "SIZE", "KERNEL", "PROGS", "MAPS", "PIDS"];
+        let rows: Vec<_> = self
+            .items
+            .iter()
+            .map(|e| {
+                vec![
+                    text.cell(e.id, Tone::Plain),
+                    text.cell(e.name.as_deref().unwrap_or(""), Tone::Plain),
+                    text.cell(bytes(e.size), Tone::Plain),
+                    text.cell(if e.kernel { "yes" } else { "no" }, Tone::Plain),
+                    text.cell(ids(&e.prog_ids), Tone::Plain),
+                    text.cell(ids(&e.map_ids), Tone::Plain),
+                    text.cell(pids_cell(&e.pids), Tone::Plain),
+                ]
+            })
+            .collect();
+        text.table(&header, rows);
+    }
+}

@@ -1,0 +1,85 @@
+//! Table form of `prog show`.
+
+use super::{Render, Text, Tone};
+use crate::cmd::prog::ProgEntry;
+use crate::cmd::refs::Pid;
+use crate::cmd::select::Listing;
+
+/// `comm(pid)`, as bpftool's text output writes holders.
+pub(super) fn pids_cell(pids: &[Pid]) -> String {
+    pids.iter()
+        .map(|p| format!("{}({})", p.comm, p.pid))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(super) fn bytes(n: impl Into<u64>) -> String {
+    format!("{}B", n.into())
+}
+
+fn loaded(entry: &ProgEntry) -> String {
+    entry
+        .loaded_at
+        .map(crate::sys::clock::local_iso8601)
+        .unwrap_or_default()
+}
+
+fn size(entry: &ProgEntry) -> String {
+    match entry.bytes_jited {
+        Some(jited) => format!("{} / {} jited", bytes(entry.bytes_xlated), bytes(jited)),
+        None => format!("{} (not jited)", bytes(entry.bytes_xlated)),
+    }
+}
+
+fn join<T: ToString>(items: &[T]) -> String {
+    items.iter().map(T::to_string).collect::<Vec<_>>().join(",")
+}
+
+fn opt<T: ToString>(value: Option<T>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+impl Render for Listing<ProgEntry> {
+    fn render(&self, text: &mut Text) {
+        let mut header = vec![
+            "ID", "TYPE", "NAME", "TAG", "LOADED", "SIZE", "MAPS", "PIDS",
+        ];
+        if self.wide {
+            header.extend([
+                "UID", "GPL", "MEMLOCK", "BTF", "VERIFIED", "RUNS", "RUN NS", "PINNED", "METADATA",
+            ]);
+        }
+        let rows: Vec<_> = self
+            .items
+            .iter()
+            .map(|e| {
+                let mut row = vec![
+                    text.cell(e.id, Tone::Plain),
+                    text.cell(e.prog_type, Tone::Plain),
+                    text.cell(e.name.as_deref().unwrap_or(""), Tone::Plain),
+                    text.cell(&e.tag, Tone::Plain),
+                    text.cell(loaded(e), Tone::Plain),
+                    text.cell(size(e), Tone::Plain),
+                    text.cell(join(&e.map_ids), Tone::Plain),
+                    text.cell(pids_cell(&e.pids), Tone::Plain),
+                ];
+                if self.wide {
+                    let metadata = e.metadata.as_ref().map(|m| m.to_string());
+                    row.extend([
+                        text.cell(opt(e.uid), Tone::Plain),
+                        text.cell(if e.gpl_compatible { "yes" } else { "no" }, Tone::Plain),
+                        text.cell(opt(e.bytes_memlock.map(|b| format!("{b}B"))), Tone::Plain),
+                        text.cell(opt(e.btf_id), Tone::Plain),
+                        text.cell(e.verified_insns, Tone::Plain),
+                        text.cell(opt(e.run_cnt), Tone::Plain),
+                        text.cell(opt(e.run_time_ns), Tone::Plain),
+                        text.cell(e.pinned.join(", "), Tone::Plain),
+                        text.cell(opt(metadata), Tone::Plain),
+                    ]);
+                }
+                row
+            })
+            .collect();
+        text.table(&header, rows);
+    }
+}

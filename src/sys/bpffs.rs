@@ -1,0 +1,170 @@
+//! Pins: every mounted BPF file system (from /proc/self/mountinfo), walked to map each pinned object to the paths
+//! that hold it. Unlike bpftool, which does this only under `-f`, ebpfctl always does, so `pinned` is never
+//! missing because a flag was forgotten.
+
+use std::collections::{HashMap, HashSet};
+use std::io;
+use std::os::fd::AsFd;
+use std::path::{Path, PathBuf};
+
+use super::bpf_obj::{id_of_fd, kind_of_fd, obj_get, ObjKind};
+
+/// Mount points of every bpffs instance, in mount order.
+pub fn bpffs_mounts() -> io::Result<Vec<PathBuf>> {
+    let text = std::fs::read_to_string("/proc/self/mountinfo")?;
+    Ok(parse_mountinfo(&text))
+}
+
+/// mountinfo: `36 35 0:30 / /sys/fs/bpf rw,relatime shared:9 - bpf bpf rw` — field 5 is the mount point (octal
+/// escapes for blanks), the first field after " - " the file system type.
+fn parse_mountinfo(text: &str) -> Vec<PathBuf> {
+    text.lines()
+        .filter_map(|line| {
+            let (head, tail) = line.split_once(" - ")?;
+            let fstype = tail.split_whitespace().next()?;
+            if fstype != "bpf" {
+                return None;
+            }
+            let mount_point = head.split_whitespace().nth(4)?;
+            Some(PathBuf::from(unescape_octal(mount_point)))
+        })
+        .collect()
+}
+
+fn unescape_octal(field: &str) -> String {
+    let bytes = field.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\'
+            && i + 3 < bytes.len()
+            && bytes[i + 1..i + 4].iter().all(u8::is_ascii_digit)
+        {
+            let code = std::str::from_utf8(&bytes[i + 1..i + 4])
+                .ok()
+                .and_then(|s| u8::from_str_radix(s, 8).ok());
+            if let Some(code) = code {
+                out.push(code);
+                i += 4;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A pinned path that could not be opened or identified, and why.
+#[derive(Debug, Clone)]
+pub struct UnreadablePin {
+    pub path: String,
+    pub reason: String,
+}
+
+/// Pinned paths of one kind of object, by id.
+#[derive(Debug, Default)]
+pub struct PinIndex {
+    by_id: HashMap<u32, Vec<String>>,
+    pub unreadable: Vec<UnreadablePin>,
+}
+
+impl PinIndex {
+    pub fn of(&self, id: u32) -> &[String] {
+        self.by_id.get(&id).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+/// Walks every bpffs mount and records the paths of pinned objects of `kind`. Symlinks are not followed; a
+/// bpffs mounted inside another is walked once.
+pub fn pinned_objects(kind: ObjKind) -> PinIndex {
+    let mut index = PinIndex::default();
+    let mounts = match bpffs_mounts() {
+        Ok(m) => m,
+        Err(e) => {
+            index.unreadable.push(UnreadablePin {
+                path: "/proc/self/mountinfo".into(),
+                reason: crate::error::errno_text(e.raw_os_error().unwrap_or(libc::EIO)),
+            });
+            return index;
+        }
+    };
+    let mut seen = HashSet::new();
+    for mount in mounts {
+        walk(&mount, kind, &mut seen, &mut index);
+    }
+    for paths in index.by_id.values_mut() {
+        paths.sort();
+    }
+    index
+}
+
+fn walk(dir: &Path, kind: ObjKind, seen: &mut HashSet<PathBuf>, index: &mut PinIndex) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            index.unreadable.push(UnreadablePin {
+                path: dir.display().to_string(),
+                reason: crate::error::errno_text(e.raw_os_error().unwrap_or(libc::EIO)),
+            });
+            return;
+        }
+    };
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let Ok(file_type) = entry.file_type() else {
+            continue;
+        };
+        if !seen.insert(path.clone()) {
+            continue;
+        }
+        if file_type.is_dir() {
+            walk(&path, kind, seen, index);
+        } else if file_type.is_file() {
+            record_pin(&path, kind, index);
+        }
+    }
+}
+
+fn record_pin(path: &Path, kind: ObjKind, index: &mut PinIndex) {
+    let fd = match obj_get(path) {
+        Ok(fd) => fd,
+        // Unpinned between readdir and open.
+        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => return,
+        Err(e) => {
+            index.unreadable.push(UnreadablePin {
+                path: path.display().to_string(),
+                reason: crate::error::errno_text(e.raw_os_error().unwrap_or(libc::EIO)),
+            });
+            return;
+        }
+    };
+    if kind_of_fd(fd.as_fd()) != Some(kind) {
+        return;
+    }
+    if let Ok(id) = id_of_fd(fd.as_fd(), kind) {
+        index
+            .by_id
+            .entry(id)
+            .or_default()
+            .push(path.display().to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_bpf_mounts_in_mountinfo() {
+        let text = "22 1 0:21 / /proc rw,nosuid - proc proc rw\n\
+                    36 35 0:30 / /sys/fs/bpf rw,relatime shared:9 - bpf bpf rw\n\
+                    90 36 0:44 / /run/my\\040pins rw - bpf none rw,mode=700\n";
+        assert_eq!(
+            parse_mountinfo(text),
+            vec![PathBuf::from("/sys/fs/bpf"), PathBuf::from("/run/my pins")]
+        );
+    }
+}

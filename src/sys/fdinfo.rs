@@ -1,0 +1,171 @@
+//! /proc/*/fdinfo: the kernel's per-fd text about BPF objects. Two uses: fields the info structs lack (memlock,
+//! frozen, a prog array's owner) for an fd of ours, and which processes hold an fd to which object ("pids").
+//!
+//! Holders come from /proc rather than a BPF task iterator (bpftool's way) because /proc works on every kernel,
+//! needs no program load, and cannot fail for lack of BTF or CAP_BPF; only fds whose link target names a BPF
+//! object are opened, so the cost is one readlink per fd in the system plus one read per BPF fd.
+
+use std::collections::HashMap;
+use std::io;
+use std::os::fd::{AsRawFd, BorrowedFd};
+
+use super::bpf_obj::ObjKind;
+
+/// The `key:\tvalue` lines of one fdinfo file.
+#[derive(Debug, Clone, Default)]
+pub struct FdInfo {
+    text: String,
+}
+
+impl FdInfo {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.text.lines().find_map(|line| {
+            let (k, v) = line.split_once(':')?;
+            (k == key).then(|| v.trim())
+        })
+    }
+
+    pub fn get_u64(&self, key: &str) -> Option<u64> {
+        self.get(key)?.parse().ok()
+    }
+}
+
+/// The fdinfo of one of our own fds.
+pub fn own_fdinfo(fd: BorrowedFd<'_>) -> io::Result<FdInfo> {
+    let text = std::fs::read_to_string(format!("/proc/self/fdinfo/{}", fd.as_raw_fd()))?;
+    Ok(FdInfo { text })
+}
+
+/// A process holding an fd to a BPF object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    pub pid: u32,
+    pub comm: String,
+}
+
+/// A process whose fds could not be read, and why (a different user namespace, a hardened /proc, ...).
+#[derive(Debug, Clone)]
+pub struct Unreadable {
+    pub pid: u32,
+    pub reason: String,
+}
+
+/// Who holds what: (kind, id) → processes, in pid order, each process once.
+#[derive(Debug, Default)]
+pub struct Holders {
+    by_object: HashMap<(ObjKind, u32), Vec<Holder>>,
+    pub unreadable: Vec<Unreadable>,
+}
+
+impl Holders {
+    pub fn of(&self, kind: ObjKind, id: u32) -> &[Holder] {
+        self.by_object
+            .get(&(kind, id))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+}
+
+fn id_key(kind: ObjKind) -> &'static str {
+    match kind {
+        ObjKind::Prog => "prog_id",
+        ObjKind::Map => "map_id",
+        ObjKind::Link => "link_id",
+        ObjKind::Btf => "btf_id",
+    }
+}
+
+fn is_gone(err: &io::Error) -> bool {
+    matches!(err.raw_os_error(), Some(libc::ENOENT) | Some(libc::ESRCH))
+}
+
+/// Every process (but this one, which opens fds to everything it lists) holding an fd to an object of `kind`.
+/// Processes that exit during the scan are skipped; those that cannot be read are reported in `unreadable`.
+pub fn scan_holders(kind: ObjKind) -> Holders {
+    let mut holders = Holders::default();
+    let own_pid = std::process::id();
+    let proc_dir = match std::fs::read_dir("/proc") {
+        Ok(dir) => dir,
+        Err(e) => {
+            holders.unreadable.push(Unreadable {
+                pid: 0,
+                reason: format!("/proc: {}", crate::error::errno_text(errno_of(&e))),
+            });
+            return holders;
+        }
+    };
+    let mut pids: Vec<u32> = proc_dir
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .filter(|&pid| pid != own_pid)
+        .collect();
+    pids.sort_unstable();
+    for pid in pids {
+        match ids_held_by(pid, kind) {
+            Ok(ids) if ids.is_empty() => {}
+            Ok(ids) => {
+                let comm = std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                    .map(|c| c.trim_end_matches('\n').to_string())
+                    .unwrap_or_default();
+                for id in ids {
+                    let list = holders.by_object.entry((kind, id)).or_default();
+                    if !list.iter().any(|h| h.pid == pid) {
+                        list.push(Holder {
+                            pid,
+                            comm: comm.clone(),
+                        });
+                    }
+                }
+            }
+            Err(e) if is_gone(&e) => {}
+            Err(e) => holders.unreadable.push(Unreadable {
+                pid,
+                reason: crate::error::errno_text(errno_of(&e)),
+            }),
+        }
+    }
+    holders
+}
+
+fn errno_of(err: &io::Error) -> i32 {
+    err.raw_os_error().unwrap_or(libc::EIO)
+}
+
+/// The ids of `kind` objects process `pid` has fds for (with repeats).
+fn ids_held_by(pid: u32, kind: ObjKind) -> io::Result<Vec<u32>> {
+    let fd_dir = format!("/proc/{pid}/fd");
+    let mut ids = Vec::new();
+    for entry in std::fs::read_dir(&fd_dir)? {
+        let Ok(entry) = entry else { continue };
+        // A closed fd or an exited process between listing and reading: not an error, just not a holder.
+        let Ok(target) = std::fs::read_link(entry.path()) else {
+            continue;
+        };
+        if ObjKind::from_fd_target(target.as_os_str().as_encoded_bytes()) != Some(kind) {
+            continue;
+        }
+        let fdinfo = format!("/proc/{pid}/fdinfo/{}", entry.file_name().to_string_lossy());
+        let Ok(text) = std::fs::read_to_string(fdinfo) else {
+            continue;
+        };
+        if let Some(id) = (FdInfo { text }).get_u64(id_key(kind)) {
+            ids.push(id as u32);
+        }
+    }
+    Ok(ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fdinfo_lines_parse() {
+        let info = FdInfo {
+            text: "pos:\t0\nmap_type:\t2\nmemlock:\t320\nmap_id:\t848\nfrozen:\t1\n".into(),
+        };
+        assert_eq!(info.get_u64("memlock"), Some(320));
+        assert_eq!(info.get_u64("map_id"), Some(848));
+        assert_eq!(info.get("frozen"), Some("1"));
+        assert_eq!(info.get("map"), None);
+    }
+}

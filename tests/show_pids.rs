@@ -1,0 +1,80 @@
+//! `pids` for objects held by another process: a child loads the fixture and pins it, ebpfctl must name the
+//! child (pid and comm) as holder; once the child exits, the pinned objects remain and have no holders.
+
+mod common;
+mod show_support;
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Command, Stdio};
+
+use common::ebpfctl_json;
+use show_support::*;
+
+const HOLDER_ENV: &str = "EBPFCTL_SHOW_HOLDER_DIR";
+
+/// Not a test: the child's body. It loads the fixture, pins one program and one map where the parent says,
+/// prints READY and holds its fds until its stdin closes.
+#[test]
+#[ignore]
+fn holder_child() {
+    let Ok(dir) = std::env::var(HOLDER_ENV) else {
+        return;
+    };
+    let mut obj = load("show_select");
+    pin_prog(
+        &mut obj,
+        "show_selector_only_once",
+        &std::path::Path::new(&dir).join("prog"),
+    );
+    pin_map(
+        &mut obj,
+        "show_selector_map_long",
+        &std::path::Path::new(&dir).join("map"),
+    );
+    println!("READY");
+    let mut sink = Vec::new();
+    let _ = std::io::stdin().read_to_end(&mut sink);
+}
+
+#[test]
+fn holders_are_the_processes_with_fds() {
+    let pins = PinDir::new("pids");
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--ignored", "--exact", "holder_child", "--nocapture"])
+        .env(HOLDER_ENV, &pins.0)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn the holder");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    assert!(
+        lines.any(|l| l.map(|l| l.contains("READY")).unwrap_or(false)),
+        "the holder never got ready"
+    );
+    let child_comm = std::fs::read_to_string(format!("/proc/{}/comm", child.id())).unwrap();
+    for (object, pin) in [("prog", "prog"), ("map", "map")] {
+        let shown = ebpfctl_json(&[object, "show", "pinned", &pins.path_str(pin)]);
+        let pids = shown["pids"].as_array().unwrap().clone();
+        let holder = pids
+            .iter()
+            .find(|p| p["pid"] == child.id())
+            .unwrap_or_else(|| panic!("{object}: child {} not in {pids:?}", child.id()));
+        assert_eq!(holder["comm"], child_comm.trim_end());
+        // This process never opened these objects.
+        assert!(
+            !pids.iter().any(|p| p["pid"] == std::process::id()),
+            "{pids:?}"
+        );
+        assert_eq!(shown["pinned"], serde_json::json!([pins.path_str(pin)]));
+    }
+    drop(child.stdin.take());
+    child.wait().unwrap();
+    for (object, pin) in [("prog", "prog"), ("map", "map")] {
+        let shown = ebpfctl_json(&[object, "show", "pinned", &pins.path_str(pin)]);
+        assert_eq!(
+            shown["pids"],
+            serde_json::json!([]),
+            "{object} after the holder exited"
+        );
+    }
+}
