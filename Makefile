@@ -6,7 +6,7 @@ TARGET  := x86_64-unknown-linux-musl
 BIN     := target/$(TARGET)/release/ebpfctl
 CARGO_T := --release --locked --target $(TARGET)
 
-.PHONY: all setup static run test test-live lint test-kernels completions bench clean
+.PHONY: all setup static run test test-live lint dev-build test-kernels completions bench clean
 
 all: static
 
@@ -21,7 +21,7 @@ run: static
 
 # Tests are built for the musl target in release mode so they reuse the static build's compiled libbpf, libelf
 # and zlib, and so they exercise the very binary that ships (CARGO_BIN_EXE_ebpfctl is the static one).
-test: static lint test-live test-kernels
+test: static lint dev-build test-live test-kernels
 
 test-live: static
 	cargo test $(CARGO_T)
@@ -29,6 +29,10 @@ test-live: static
 lint: setup
 	cargo fmt --check
 	cargo clippy $(CARGO_T) --all-targets -- -D warnings
+
+# The ordinary glibc build must keep working for developers (`cargo build`, `cargo test`).
+dev-build: setup
+	cargo build --locked
 
 test-kernels: static
 	./scripts/kernel-matrix.sh $(BIN)
@@ -39,6 +43,10 @@ completions: static
 	$(BIN) completions zsh > completions/_ebpfctl
 	$(BIN) completions fish > completions/ebpfctl.fish
 	$(BIN) manpage > completions/ebpfctl.1
+
+# Benchmarks against bpftool (not part of `make test`: they measure, they do not assert).
+bench: static
+	./scripts/bench-map-dump.sh $(BIN)
 
 clean:
 	cargo clean
