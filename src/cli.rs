@@ -120,7 +120,7 @@ pub enum MapVerb {
     Delete(MapWords),
     /// Forbid writes from user space from now on: `map freeze MAP`
     Freeze(MapWords),
-    /// Read the head of a queue or stack: `map peek MAP`
+    /// Read the head of a queue or stack: `map peek MAP`; test a bloom filter: `map peek MAP value DATA`
     Peek(MapWords),
     /// Remove and print the head of a queue or stack: `map pop MAP` (alias: dequeue)
     #[command(visible_alias = "dequeue")]

@@ -309,3 +309,95 @@ fn big_dumps_are_batched() {
         "10000 entries should take a handful of batch calls, took {syscalls}"
     );
 }
+
+#[test]
+fn lpm_trie_dumps_equal_bpftool() {
+    let dir = PinDir::new("lpm");
+    // key: struct { u32 prefixlen; u8 addr[4]; }; LPM tries must be created without preallocation (flags 1).
+    let pin = create(
+        &dir,
+        "lpm",
+        "type lpm_trie key 8 value 4 entries 16 flags 1",
+    );
+    for (prefix, addr) in [("24", ["10", "1", "2", "0"]), ("16", ["10", "1", "0", "0"])] {
+        let mut key = vec![prefix.to_string(), "0".into(), "0".into(), "0".into()];
+        key.extend(addr.iter().map(|s| s.to_string()));
+        update(&pin, &key, &["7", "0", "0", "0"]);
+    }
+    let ours = ebpfctl_json(&["map", "dump", "pinned", &pin]);
+    assert_eq!(
+        sorted(ours),
+        sorted(bpftool_json(&["map", "dump", "pinned", &pin]))
+    );
+}
+
+#[test]
+fn maps_without_batch_lookup_fall_back_to_one_by_one() {
+    let dir = PinDir::new("nobatch");
+    // Stack trace maps have no batch op on any kernel (the kernel answers ENOTSUPP).
+    let pin = create(&dir, "stacks", "type stack_trace key 4 value 64 entries 8");
+    let run = ebpfctl(&["-j", "-d", "map", "dump", "pinned", &pin]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("batched: false"), "{}", run.stderr);
+    assert_eq!(run.json(), bpftool_json(&["map", "dump", "pinned", &pin]));
+}
+
+#[test]
+fn hash_of_maps_holds_inner_maps_by_id() {
+    let dir = PinDir::new("hom");
+    let inner = create(&dir, "inner", "type hash key 4 value 4 entries 2");
+    let outer = dir.pin("outer");
+    bpftool(&[
+        "map",
+        "create",
+        &outer,
+        "type",
+        "hash_of_maps",
+        "key",
+        "4",
+        "value",
+        "4",
+        "entries",
+        "4",
+        "name",
+        "outer",
+        "inner_map",
+        "pinned",
+        &inner,
+    ]);
+    let inner_id = bpftool_json(&["map", "show", "pinned", &inner])["id"]
+        .as_u64()
+        .unwrap();
+    let id = inner_id.to_string();
+    let run = ebpfctl(&[
+        "map", "update", "pinned", &outer, "key", "9", "0", "0", "0", "value", "id", &id,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let got = ebpfctl_json(&["map", "lookup", "pinned", &outer, "key", "9", "0", "0", "0"]);
+    assert_eq!(got["inner_map_id"], inner_id);
+}
+
+#[test]
+fn bloom_filters_answer_membership() {
+    let dir = PinDir::new("bloom");
+    let pin = create(&dir, "bloom", "type bloom_filter key 0 value 4 entries 64");
+    let push = ebpfctl(&["map", "push", "pinned", &pin, "value", "1", "2", "3", "4"]);
+    assert_eq!(push.code, 0, "{}", push.stderr);
+    let present = ebpfctl(&[
+        "-j", "map", "peek", "pinned", &pin, "value", "1", "2", "3", "4",
+    ]);
+    assert_eq!(present.code, 0, "{}", present.stderr);
+    assert_eq!(
+        present.json()["value"],
+        json!(["0x01", "0x02", "0x03", "0x04"])
+    );
+    let absent = ebpfctl(&[
+        "-j", "map", "peek", "pinned", &pin, "value", "9", "9", "9", "9",
+    ]);
+    assert_eq!(
+        (absent.code, absent.stdout.trim()),
+        (1, "null"),
+        "{}",
+        absent.stderr
+    );
+}

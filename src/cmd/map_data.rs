@@ -419,10 +419,25 @@ pub fn freeze(ctx: &Context, words: &[String]) -> CmdResult {
     Ok(Outcome::Success)
 }
 
-/// `map peek|pop|dequeue MAP`: the head of a queue/stack (pop removes it).
+/// `map peek|pop|dequeue MAP`: the head of a queue/stack (pop removes it); `map peek MAP value DATA` on a bloom
+/// filter asks whether DATA may be in it.
 pub fn take_head(ctx: &Context, words: &[String], remove: bool) -> CmdResult {
     let mut w = Words::new(words, if remove { "map pop" } else { "map peek" });
     let map = OpenMap::open(&w.map_ref()?, !remove)?;
+    if !remove && map.shape.map_type == sys::BPF_MAP_TYPE_BLOOM_FILTER {
+        w.expect("value")?;
+        let mut value = map.parse_value(&w.data_words())?;
+        w.finish()?;
+        // A bloom filter's lookup takes the value in and answers found (maybe present) or ENOENT (absent).
+        if !map_ops::lookup(map.fd.as_fd(), None, &mut value)
+            .map_err(|e| map.error(&e, "peek failed"))?
+        {
+            ctx.out.negative(&map.label, "value not present");
+            return Ok(Outcome::Negative);
+        }
+        show(ctx, &Element::new(&map, None, &value))?;
+        return Ok(Outcome::Success);
+    }
     w.finish()?;
     let mut value = vec![0u8; map.layout.value_len()];
     let found = if remove {
