@@ -86,7 +86,9 @@ pub fn create(ctx: &Context, words: &[String]) -> CmdResult {
     let fd = map_ops::create_map(&spec)
         .map_err(|e| Error::from_io(&label, &e, "BPF_MAP_CREATE failed"))?;
     pin_fd(fd.as_fd(), &path, &label)?;
-    let id = map_ops::map_shape(fd.as_fd()).map(|s| s.id).unwrap_or(0);
+    let id = crate::sys::map_info::map_info(fd.as_fd())
+        .map(|i| i.id)
+        .unwrap_or(0);
     show(
         ctx,
         &Created {

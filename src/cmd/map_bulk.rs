@@ -91,7 +91,7 @@ fn check_capacity(map: &OpenMap, keys: &[u8]) -> Result<()> {
         Ok(())
     })
     .map_err(|e| map.error(&e, "cannot count entries"))?;
-    let max = u64::from(map.shape.max_entries);
+    let max = u64::from(map.info.max_entries);
     if present + distinct_new.len() as u64 > max {
         return Err(Error::new(
             ErrorKind::InvalidInput,
@@ -114,7 +114,7 @@ pub fn update_from(ctx: &Context, map: &OpenMap, source: &str) -> CmdResult {
         )
     };
     let (keys, values, count) = parse_lines(map, input)?;
-    if !super::map_data::is_array_like(map.shape.map_type) {
+    if !super::map_data::is_array_like(map.info.map_type) {
         check_capacity(map, &keys)?;
     }
     let (klen, vlen) = (map.layout.key_size, map.layout.value_len());

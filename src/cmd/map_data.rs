@@ -10,12 +10,14 @@ use super::map_words::{MapRef, Words};
 use super::{show, CmdResult, Context, Outcome};
 use crate::error::{Error, ErrorKind, Result};
 use crate::mapdata::{bytes::parse_bytes, Layout};
-use crate::sys::map_ops::{self, MapShape};
+use crate::sys::bpf_obj::{self, ObjKind};
+use crate::sys::map_info::{map_info, MapInfo};
+use crate::sys::map_ops;
 
 /// A map opened for a verb: the fd, what the kernel says about it, and the name the user gave it.
 pub struct OpenMap {
     pub fd: OwnedFd,
-    pub shape: MapShape,
+    pub info: MapInfo,
     pub label: String,
     pub layout: Layout,
 }
@@ -26,22 +28,12 @@ impl OpenMap {
         let fd = match map {
             MapRef::Id(id) => map_ops::map_fd_by_id(*id, read_only)
                 .map_err(|e| not_found_or(&label, e, "no such map"))?,
-            MapRef::Pinned(path) => map_ops::pinned_fd(path, read_only)
-                .map_err(|e| not_found_or(&label, e, "no such pinned object"))?,
+            MapRef::Pinned(path) => open_pinned(path, read_only, &label)?,
             MapRef::Name(name) => find_by_name(name, read_only, &label)?,
         };
-        let shape = map_ops::map_shape(fd.as_fd()).map_err(|e| {
-            if e.raw_os_error() == Some(libc::EINVAL) {
-                Error::new(
-                    ErrorKind::InvalidInput,
-                    &label,
-                    "not a map (the pinned object is of another type)",
-                )
-            } else {
-                Error::from_io(&label, &e, "cannot read map info")
-            }
-        })?;
-        let cpus = if is_per_cpu(shape.map_type) {
+        let info =
+            map_info(fd.as_fd()).map_err(|e| Error::from_io(&label, &e, "cannot read map info"))?;
+        let cpus = if is_per_cpu(info.map_type) {
             Some(
                 map_ops::possible_cpus()
                     .map_err(|e| Error::from_io(&label, &e, "cannot count CPUs"))?,
@@ -50,13 +42,13 @@ impl OpenMap {
             None
         };
         let layout = Layout {
-            key_size: shape.key_size as usize,
-            value_size: shape.value_size as usize,
+            key_size: info.key_size as usize,
+            value_size: info.value_size as usize,
             cpus,
         };
         Ok(OpenMap {
             fd,
-            shape,
+            info,
             label,
             layout,
         })
@@ -73,7 +65,7 @@ impl OpenMap {
 
     /// A value: bytes, or for maps holding fds (prog arrays, maps of maps) `id N` / `pinned PATH` of the object.
     pub fn parse_value(&self, words: &[&str]) -> Result<Vec<u8>> {
-        if holds_fds(self.shape.map_type) {
+        if holds_fds(self.info.map_type) {
             return self.fd_value(words);
         }
         parse_bytes(words, self.layout.value_len()).map_err(|why| {
@@ -96,8 +88,8 @@ impl OpenMap {
         let fd: OwnedFd = match words {
             ["id", id] => {
                 let id: u32 = id.parse().map_err(|_| bad())?;
-                let fd = if self.shape.map_type == sys::BPF_MAP_TYPE_PROG_ARRAY {
-                    crate::sys::map_ops::prog_fd_by_id(id)
+                let fd = if self.info.map_type == sys::BPF_MAP_TYPE_PROG_ARRAY {
+                    bpf_obj::fd_by_id(ObjKind::Prog, id)
                 } else {
                     map_ops::map_fd_by_id(id, false)
                 };
@@ -124,18 +116,49 @@ fn not_found_or(label: &str, e: std::io::Error, missing: &str) -> Error {
     }
 }
 
+/// A pinned map, with the same checks `show` makes: on bpffs, and a map rather than another kind of object.
+fn open_pinned(path: &std::path::Path, read_only: bool, label: &str) -> Result<OwnedFd> {
+    if let Err(e) = std::fs::symlink_metadata(path) {
+        return Err(Error::from_io(label, &e, ""));
+    }
+    if !crate::sys::fs::is_mounted(crate::sys::fs::PseudoFs::Bpf, path) {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            label,
+            "not on a bpf file system (bpffs)",
+        ));
+    }
+    let fd = map_ops::pinned_fd(path, read_only)
+        .map_err(|e| Error::from_io(label, &e, "cannot open pin"))?;
+    match bpf_obj::kind_of_fd(fd.as_fd()) {
+        Some(ObjKind::Map) => Ok(fd),
+        Some(other) => Err(Error::new(
+            ErrorKind::InvalidInput,
+            label,
+            format!("pinned object is a {}, not a map", other.noun()),
+        )),
+        None => Err(Error::new(
+            ErrorKind::InvalidInput,
+            label,
+            "not a pinned BPF object",
+        )),
+    }
+}
+
+/// The one map called `name` (the full BTF name where the kernel cut it to 15 characters, as `show` matches).
 fn find_by_name(name: &str, read_only: bool, label: &str) -> Result<OwnedFd> {
+    let mut names = super::names::NameResolver::default();
+    let ids =
+        bpf_obj::ids(ObjKind::Map).map_err(|e| Error::from_io(label, &e, "cannot list maps"))?;
     let mut found = Vec::new();
-    let mut id = 0;
-    while let Some(next) =
-        map_ops::next_map_id(id).map_err(|e| Error::from_io(label, &e, "cannot list maps"))?
-    {
-        id = next;
+    for id in ids {
         // Maps may vanish between listing and opening: skip them.
         let Ok(fd) = map_ops::map_fd_by_id(id, read_only) else {
             continue;
         };
-        if map_ops::map_shape(fd.as_fd()).is_ok_and(|s| s.name == name) {
+        if map_info(fd.as_fd())
+            .is_ok_and(|info| super::names::map_matches_name(&info, name, &mut names))
+        {
             found.push((id, fd));
         }
     }
@@ -244,7 +267,7 @@ impl Element {
                 })
                 .collect()
         });
-        let inner_map_id = (is_map_of_maps(map.shape.map_type) && value.len() >= 4)
+        let inner_map_id = (is_map_of_maps(map.info.map_type) && value.len() >= 4)
             .then(|| u32::from_ne_bytes([value[0], value[1], value[2], value[3]]));
         Element {
             key: key.map(|k| Hex(k.to_vec())),
@@ -315,7 +338,7 @@ pub fn update(ctx: &Context, words: &[String]) -> CmdResult {
         w.finish()?;
         return super::map_bulk::update_from(ctx, &map, source);
     }
-    let key = if keyless(map.shape.map_type) {
+    let key = if keyless(map.info.map_type) {
         None
     } else {
         w.expect("key")?;
@@ -348,7 +371,7 @@ pub fn write_element(map: &OpenMap, key: Option<&[u8]>, value: &[u8], flags: u64
             Some(libc::E2BIG) => "map is full (max_entries reached)".to_string(),
             Some(libc::EEXIST) => "key exists (noexist given)".to_string(),
             Some(libc::ENOENT) => "key does not exist (exist given)".to_string(),
-            Some(libc::EPERM) if map.shape.flags & sys::BPF_F_RDONLY != 0 => {
+            Some(libc::EPERM) if map.info.flags & sys::BPF_F_RDONLY != 0 => {
                 "map is read-only".to_string()
             }
             Some(libc::EPERM) => {
@@ -424,7 +447,7 @@ pub fn freeze(ctx: &Context, words: &[String]) -> CmdResult {
 pub fn take_head(ctx: &Context, words: &[String], remove: bool) -> CmdResult {
     let mut w = Words::new(words, if remove { "map pop" } else { "map peek" });
     let map = OpenMap::open(&w.map_ref()?, !remove)?;
-    if !remove && map.shape.map_type == sys::BPF_MAP_TYPE_BLOOM_FILTER {
+    if !remove && map.info.map_type == sys::BPF_MAP_TYPE_BLOOM_FILTER {
         w.expect("value")?;
         let mut value = map.parse_value(&w.data_words())?;
         w.finish()?;
@@ -474,7 +497,7 @@ pub fn dump(ctx: &Context, words: &[String]) -> CmdResult {
     refuse_undumpable(&map)?;
     let mut printer = ctx
         .out
-        .dump_printer(map.layout, is_map_of_maps(map.shape.map_type))
+        .dump_printer(map.layout, is_map_of_maps(map.info.map_type))
         .map_err(|e| map.error(&e, "write failed"))?;
     let walked =
         crate::mapdata::walk::walk_entries(map.fd.as_fd(), map.layout, |k, v| printer.entry(k, v));
@@ -496,7 +519,7 @@ pub fn dump(ctx: &Context, words: &[String]) -> CmdResult {
 
 /// Map types whose contents are not key/value pairs say how to read them instead of printing nothing.
 fn refuse_undumpable(map: &OpenMap) -> Result<()> {
-    let how = match map.shape.map_type {
+    let how = match map.info.map_type {
         sys::BPF_MAP_TYPE_RINGBUF => {
             "a ring buffer cannot be dumped; stream it with `ebpfctl map watch`"
         }

@@ -22,7 +22,7 @@ pub fn watch(ctx: &Context, words: &[String]) -> CmdResult {
     let mut w = Words::new(words, "map watch");
     let map = OpenMap::open(&w.map_ref()?, false)?;
     w.finish()?;
-    match map.shape.map_type {
+    match map.info.map_type {
         sys::BPF_MAP_TYPE_RINGBUF => stream_ringbuf(ctx, &map),
         sys::BPF_MAP_TYPE_PERF_EVENT_ARRAY => stream_perf(ctx, &map),
         _ => Err(Error::new(
@@ -34,7 +34,7 @@ pub fn watch(ctx: &Context, words: &[String]) -> CmdResult {
 }
 
 fn handle(map: &OpenMap) -> crate::error::Result<libbpf_rs::MapHandle> {
-    libbpf_rs::MapHandle::from_map_id(map.shape.id)
+    libbpf_rs::MapHandle::from_map_id(map.info.id)
         .map_err(|e| Error::new(ErrorKind::Kernel, &map.label, crate::sys::libbpf_reason(&e)))
 }
 

@@ -191,60 +191,6 @@ pub fn pinned_fd(path: &std::path::Path, read_only: bool) -> io::Result<std::os:
     owned_fd(unsafe { sys::bpf_obj_get_opts(c_path.as_ptr(), &opts) })
 }
 
-/// What element operations need to know about a map.
-#[derive(Debug, Clone, Default)]
-pub struct MapShape {
-    pub id: u32,
-    pub map_type: u32,
-    pub name: String,
-    pub key_size: u32,
-    pub value_size: u32,
-    pub flags: u32,
-    pub max_entries: u32,
-}
-
-/// BPF_OBJ_GET_INFO_BY_FD for a map, into a zeroed struct (never a previous call's leftovers).
-pub fn map_shape(fd: BorrowedFd<'_>) -> io::Result<MapShape> {
-    // SAFETY: bpf_map_info is plain old data; all-zero is its valid "ask for nothing extra" state.
-    let mut info: sys::bpf_map_info = unsafe { std::mem::zeroed() };
-    let mut len = std::mem::size_of::<sys::bpf_map_info>() as u32;
-    // SAFETY: info is a live, correctly sized struct; len says its size.
-    let rc = unsafe { sys::bpf_map_get_info_by_fd(fd.as_raw_fd(), &mut info, &mut len) };
-    result(rc)?;
-    let name_bytes: Vec<u8> = info
-        .name
-        .iter()
-        .take_while(|c| **c != 0)
-        .map(|c| *c as u8)
-        .collect();
-    Ok(MapShape {
-        id: info.id,
-        map_type: info.type_,
-        name: String::from_utf8_lossy(&name_bytes).into_owned(),
-        key_size: info.key_size,
-        value_size: info.value_size,
-        flags: info.map_flags,
-        max_entries: info.max_entries,
-    })
-}
-
-/// The id after `start` in the kernel's map list; None at the end.
-pub fn next_map_id(start: u32) -> io::Result<Option<u32>> {
-    let mut next = 0u32;
-    // SAFETY: next is a valid u32 to write.
-    match result(unsafe { sys::bpf_map_get_next_id(start, &mut next) }) {
-        Ok(()) => Ok(Some(next)),
-        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Ok(None),
-        Err(e) => Err(e),
-    }
-}
-
-/// An fd for the program with this id (the value a prog array stores).
-pub fn prog_fd_by_id(id: u32) -> io::Result<std::os::fd::OwnedFd> {
-    // SAFETY: plain id argument.
-    owned_fd(unsafe { sys::bpf_prog_get_fd_by_id(id) })
-}
-
 /// libbpf's name for a map type (`hash`, `percpu_array`, ...): the names bpftool prints and accepts.
 pub fn map_type_name(map_type: u32) -> Option<&'static str> {
     // SAFETY: libbpf returns NULL or a pointer to a static NUL-terminated string.
