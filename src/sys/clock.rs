@@ -25,6 +25,8 @@ pub fn boottime_to_epoch(boot_ns: u64) -> i64 {
 }
 
 /// Local time as ISO 8601 with the UTC offset, bpftool's `%FT%T%z`: 2026-11-28T10:13:11+0000.
+// libc marks musl's time_t deprecated because musl 1.2 widened it; on x86_64 it is 64-bit either way.
+#[allow(deprecated)]
 pub fn local_iso8601(epoch: i64) -> String {
     let t: libc::time_t = epoch as libc::time_t;
     let mut tm = std::mem::MaybeUninit::<libc::tm>::zeroed();
