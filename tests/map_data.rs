@@ -218,7 +218,11 @@ fn bad_input_is_one_line_exit_2_and_a_json_error() {
             "'x' is not a map id",
             "invalid_input",
         ),
-        (vec!["map", "dump", "pinned", "/tmp"], "not on a bpf file system", "invalid_input"),
+        (
+            vec!["map", "dump", "pinned", "/tmp"],
+            "not on a bpf file system",
+            "invalid_input",
+        ),
     ];
     for (args, reason, kind) in cases {
         let mut full = vec!["-j"];
