@@ -10,6 +10,9 @@ TARGET=x86_64-unknown-linux-musl
 cargo build --release --locked --target "$TARGET"
 
 bin="${CARGO_TARGET_DIR:-target}/$TARGET/release/ebpfctl"
+# Stripped here rather than by the cargo profile, which the test binaries share (see Cargo.toml). cargo keeps a
+# newer output as fresh, so later test builds do not relink it.
+strip --strip-all "$bin"
 if readelf -lW "$bin" | grep -q INTERP || readelf -dW "$bin" | grep -q NEEDED; then
   echo "build-static: $bin is not static:" >&2
   readelf -lW "$bin" | grep INTERP >&2 || true

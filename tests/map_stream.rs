@@ -69,7 +69,7 @@ fn stream(map_name: &str) {
     }
 
     // Ctrl-C ends the stream cleanly.
-    Command::new("kill")
+    common::host_command("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
         .unwrap();

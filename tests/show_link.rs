@@ -8,7 +8,6 @@ mod show_support;
 
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::fs::MetadataExt;
-use std::process::Command;
 
 use common::ebpfctl_json;
 use libbpf_rs::{Link, UprobeMultiOpts, UprobeOpts};
@@ -119,8 +118,10 @@ struct Veth {
 impl Veth {
     fn new() -> Veth {
         let name = format!("shw{}", std::process::id() % 1_000_000);
-        let _ = Command::new("ip").args(["link", "del", &name]).status();
-        let ok = Command::new("ip")
+        let _ = common::host_command("ip")
+            .args(["link", "del", &name])
+            .status();
+        let ok = common::host_command("ip")
             .args(["link", "add", &name, "type", "veth", "peer", "name"])
             .arg(format!("{name}p"))
             .status()
@@ -141,7 +142,7 @@ impl Veth {
 
 impl Drop for Veth {
     fn drop(&mut self) {
-        let _ = Command::new("ip")
+        let _ = common::host_command("ip")
             .args(["link", "del", &self.name])
             .status();
     }
