@@ -10,7 +10,9 @@ PKGS=(
   musl-tools gnulib autoconf automake autopoint libtool m4 flex bison gawk pkg-config make gcc linux-libc-dev
   # checks of the binary, test oracles and tools the tests drive (never used by ebpfctl at run time)
   libelf-dev zlib1g-dev
-  binutils file bpftool iproute2 strace util-linux procps hyperfine
+  binutils file bpftool iproute2 strace util-linux procps
+  # benchmarks (scripts/bench-*.sh): hyperfine times, python3 holds fds and computes ratios
+  hyperfine python3
   # the qemu kernel matrix (scripts/kernel-matrix.sh)
   qemu-system-x86 busybox-static cpio jq
 )

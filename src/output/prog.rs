@@ -46,7 +46,7 @@ impl Render for Listing<ProgEntry> {
         ];
         if self.wide {
             header.extend([
-                "UID", "GPL", "MEMLOCK", "BTF", "VERIFIED", "RUNS", "RUN NS", "PINNED", "METADATA",
+                "UID", "GPL", "MEMLOCK", "BTF", "VERIFIED", "RUNS", "RUN_NS", "PINNED", "METADATA",
             ]);
         }
         let rows: Vec<_> = self

@@ -3,11 +3,13 @@
 //! missing because a flag was forgotten.
 
 use std::collections::{HashMap, HashSet};
+use std::ffi::OsStr;
 use std::io;
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
 use super::bpf_obj::{id_of_fd, kind_of_fd, obj_get, ObjKind};
+use super::dirfd::Dir;
 
 /// Mount points of every bpffs instance, in mount order.
 pub fn bpffs_mounts() -> io::Result<Vec<PathBuf>> {
@@ -75,81 +77,109 @@ impl PinIndex {
     }
 }
 
+/// State of one walk: our own fd directory (to tell an opened pin's kind) and whether this kernel takes
+/// BPF_OBJ_GET relative to a directory fd (6.5 and later).
+struct Walker {
+    kind: ObjKind,
+    own_fds: Option<Dir>,
+    relative_get: bool,
+    seen: HashSet<PathBuf>,
+    index: PinIndex,
+}
+
 /// Walks every bpffs mount and records the paths of pinned objects of `kind`. Symlinks are not followed; a
 /// bpffs mounted inside another is walked once.
 pub fn pinned_objects(kind: ObjKind) -> PinIndex {
-    let mut index = PinIndex::default();
-    let mounts = match bpffs_mounts() {
-        Ok(m) => m,
-        Err(e) => {
-            index.unreadable.push(UnreadablePin {
-                path: "/proc/self/mountinfo".into(),
-                reason: crate::error::errno_text(e.raw_os_error().unwrap_or(libc::EIO)),
-            });
-            return index;
-        }
+    let mut walker = Walker {
+        kind,
+        own_fds: Dir::open(Path::new("/proc/self/fd")).ok(),
+        relative_get: true,
+        seen: HashSet::new(),
+        index: PinIndex::default(),
     };
-    let mut seen = HashSet::new();
-    for mount in mounts {
-        walk(&mount, kind, &mut seen, &mut index);
+    match bpffs_mounts() {
+        Ok(mounts) => {
+            for mount in mounts {
+                walker.walk(&mount);
+            }
+        }
+        Err(e) => walker.unreadable(Path::new("/proc/self/mountinfo"), &e),
     }
+    let mut index = walker.index;
     for paths in index.by_id.values_mut() {
         paths.sort();
     }
     index
 }
 
-fn walk(dir: &Path, kind: ObjKind, seen: &mut HashSet<PathBuf>, index: &mut PinIndex) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            index.unreadable.push(UnreadablePin {
-                path: dir.display().to_string(),
-                reason: crate::error::errno_text(e.raw_os_error().unwrap_or(libc::EIO)),
-            });
-            return;
-        }
-    };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let path = entry.path();
-        let Ok(file_type) = entry.file_type() else {
-            continue;
-        };
-        if !seen.insert(path.clone()) {
-            continue;
-        }
-        if file_type.is_dir() {
-            walk(&path, kind, seen, index);
-        } else if file_type.is_file() {
-            record_pin(&path, kind, index);
-        }
+impl Walker {
+    fn unreadable(&mut self, path: &Path, err: &io::Error) {
+        self.index.unreadable.push(UnreadablePin {
+            path: path.display().to_string(),
+            reason: crate::error::errno_text(err.raw_os_error().unwrap_or(libc::EIO)),
+        });
     }
-}
 
-fn record_pin(path: &Path, kind: ObjKind, index: &mut PinIndex) {
-    let fd = match obj_get(path) {
-        Ok(fd) => fd,
-        // Unpinned between readdir and open.
-        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => return,
-        Err(e) => {
-            index.unreadable.push(UnreadablePin {
-                path: path.display().to_string(),
-                reason: crate::error::errno_text(e.raw_os_error().unwrap_or(libc::EIO)),
-            });
+    fn walk(&mut self, dir: &Path) {
+        let (entries, dir_fd) = match (std::fs::read_dir(dir), Dir::open(dir)) {
+            (Ok(entries), Ok(dir_fd)) => (entries, dir_fd),
+            (Err(e), _) | (_, Err(e)) => return self.unreadable(dir, &e),
+        };
+        let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let path = entry.path();
+            let Ok(file_type) = entry.file_type() else {
+                continue;
+            };
+            if !self.seen.insert(path.clone()) {
+                continue;
+            }
+            if file_type.is_dir() {
+                self.walk(&path);
+            } else if file_type.is_file() {
+                self.record(&dir_fd, &entry.file_name(), &path);
+            }
+        }
+    }
+
+    fn open_pin(&mut self, dir: &Dir, name: &OsStr, path: &Path) -> io::Result<OwnedFd> {
+        if self.relative_get {
+            match dir.obj_get(name.as_encoded_bytes()) {
+                Err(e) if e.raw_os_error() == Some(libc::EINVAL) => self.relative_get = false,
+                other => return other,
+            }
+        }
+        obj_get(path)
+    }
+
+    fn kind_of(&self, fd: &OwnedFd) -> Option<ObjKind> {
+        let Some(own_fds) = &self.own_fds else {
+            return kind_of_fd(fd.as_fd());
+        };
+        let mut target = [0u8; 64];
+        let name = fd.as_raw_fd().to_string();
+        let link = own_fds.readlink(name.as_bytes(), &mut target).ok()?;
+        ObjKind::from_fd_target(link)
+    }
+
+    fn record(&mut self, dir: &Dir, name: &OsStr, path: &Path) {
+        let fd = match self.open_pin(dir, name, path) {
+            Ok(fd) => fd,
+            // Unpinned between readdir and open.
+            Err(e) if e.raw_os_error() == Some(libc::ENOENT) => return,
+            Err(e) => return self.unreadable(path, &e),
+        };
+        if self.kind_of(&fd) != Some(self.kind) {
             return;
         }
-    };
-    if kind_of_fd(fd.as_fd()) != Some(kind) {
-        return;
-    }
-    if let Ok(id) = id_of_fd(fd.as_fd(), kind) {
-        index
-            .by_id
-            .entry(id)
-            .or_default()
-            .push(path.display().to_string());
+        if let Ok(id) = id_of_fd(fd.as_fd(), self.kind) {
+            self.index
+                .by_id
+                .entry(id)
+                .or_default()
+                .push(path.display().to_string());
+        }
     }
 }
 

@@ -5,6 +5,7 @@ pub mod bpffs;
 pub mod btf_info;
 pub mod caps;
 pub mod clock;
+pub mod dirfd;
 pub mod fdinfo;
 pub mod fs;
 pub mod kallsyms;
