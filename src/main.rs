@@ -6,6 +6,7 @@ mod cli;
 mod cmd;
 mod error;
 mod output;
+mod probe;
 mod sys;
 
 use clap::Parser;
@@ -33,6 +34,7 @@ fn main() {
         Command::Version => cmd::version::run(&ctx),
         Command::Completions { shell } => cmd::completions::completions(shell),
         Command::Manpage => cmd::completions::manpage(),
+        Command::Feature { verb } => cmd::feature::run(&ctx, verb),
     };
     let code = match result {
         Ok(Outcome::Success) => ExitCode::Success,

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod completions;
+pub mod feature;
 pub mod version;
 
 use crate::error::Result;

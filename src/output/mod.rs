@@ -2,6 +2,7 @@
 //! this module turns it into JSON (serde_json) or a table (comfy-table), and prints errors in the one shared form.
 
 mod check;
+mod feature;
 mod version;
 
 use std::io::{self, IsTerminal, Write};

@@ -4,6 +4,8 @@ pub mod caps;
 pub mod fs;
 pub mod kernel;
 pub mod libbpf_log;
+pub mod libbpf_names;
+pub mod probe;
 pub mod process;
 pub mod skel;
 
