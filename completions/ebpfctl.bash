@@ -22,11 +22,20 @@ _ebpfctl() {
             ebpfctl,completions)
                 cmd="ebpfctl__subcmd__completions"
                 ;;
+            ebpfctl,feature)
+                cmd="ebpfctl__subcmd__feature"
+                ;;
             ebpfctl,manpage)
                 cmd="ebpfctl__subcmd__manpage"
                 ;;
             ebpfctl,version)
                 cmd="ebpfctl__subcmd__version"
+                ;;
+            ebpfctl__subcmd__feature,list_builtins)
+                cmd="ebpfctl__subcmd__feature__subcmd__list_builtins"
+                ;;
+            ebpfctl__subcmd__feature,probe)
+                cmd="ebpfctl__subcmd__feature__subcmd__probe"
                 ;;
             *)
                 ;;
@@ -35,7 +44,7 @@ _ebpfctl() {
 
     case "${cmd}" in
         ebpfctl)
-            opts="-j -p -d -h -V --json --pretty --debug --help --version check version completions manpage"
+            opts="-j -p -d -h -V --json --pretty --debug --help --version check version completions manpage feature"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -65,6 +74,48 @@ _ebpfctl() {
         ebpfctl__subcmd__completions)
             opts="-j -p -d -h -V --json --pretty --debug --help --version bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__feature)
+            opts="-j -p -d -h -V --json --pretty --debug --help --version probe list_builtins"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__feature__subcmd__list_builtins)
+            opts="-j -p -d -h -V --json --pretty --debug --help --version prog_types map_types attach_types link_types helpers"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__feature__subcmd__probe)
+            opts="-j -p -d -h -V --extended --json --pretty --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

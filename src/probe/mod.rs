@@ -46,11 +46,12 @@ pub struct ProbeRequest {
     pub extended: bool,
 }
 
-/// A probe of the first phase (types and features), which decides what the second phase (helpers) asks.
-enum TypeJob {
-    Prog(u32),
-    Map(u32),
+/// One probe of the second phase.
+enum Job {
     Misc(MiscFeature),
+    Map(u32),
+    /// (program type, helper id)
+    Helper(u32, u32),
 }
 
 /// Runs every probe the request asks for. Fails only when the capabilities for `unprivileged` cannot be dropped.
@@ -70,9 +71,11 @@ pub fn probe(req: &ProbeRequest) -> Result<FeatureReport, String> {
     };
     let on_kernel = matches!(req.target, Target::Kernel);
     std::thread::scope(|scope| {
-        // Reading and parsing the kernel's BTF and config overlaps with the type probes.
+        // Reading the kernel's config (and for --extended its BTF) overlaps with the type probes. The default
+        // report does not parse BTF at all: libbpf parsing 5 MB of vmlinux BTF took 45 ms on this machine, a
+        // third of bpftool's whole run.
         let config = scope.spawn(move || on_kernel.then(config::read));
-        let btf = scope.spawn(|| kernel_btf::read(req.extended));
+        let btf = scope.spawn(|| req.extended.then(|| kernel_btf::read(true)));
         let identity = scope.spawn(|| req.extended.then(extended::kernel_identity));
         if !probe::bpf_syscall_exists() {
             return Ok(FeatureReport {
@@ -86,17 +89,59 @@ pub fn probe(req: &ProbeRequest) -> Result<FeatureReport, String> {
                 extended: None,
             });
         }
-        let (prog_types, map_types, misc) = probe_types(on_kernel, env);
+        // Phase 1 decides what phase 2 asks: helpers are only probed for program types the kernel accepts.
+        let (prog_ids, map_ids) = types_to_probe(on_kernel);
+        let prog_types = named(
+            &prog_ids,
+            libbpf_names::prog_type,
+            parallel::run(&prog_ids, |&id, log| probe::probe_prog_type(id, env, log)),
+        );
+        let helper_ids = helpers_to_probe(req.full);
+        let helper_names = helper_ids.iter().map(|(_, n)| n.clone()).collect();
+        // Phase 2: maps, misc features and helpers in one pool, the slowest probes (a 4097-instruction program,
+        // map allocations) first so that no thread is left with them at the end.
+        let probed_types: Vec<u32> = prog_types
+            .iter()
+            .filter(|p| helper_skip_reason(p).is_none())
+            .map(|p| p.id)
+            .collect();
+        let jobs: Vec<Job> = MiscFeature::ALL
+            .iter()
+            .map(|&f| Job::Misc(f))
+            .chain(map_ids.iter().map(|&id| Job::Map(id)))
+            .chain(
+                probed_types
+                    .iter()
+                    .flat_map(|&t| helper_ids.iter().map(move |(h, _)| Job::Helper(t, *h))),
+            )
+            .collect();
+        let mut verdicts = parallel::run(&jobs, |job, log| match *job {
+            Job::Misc(f) => probe::probe_misc(f, env),
+            Job::Map(id) => probe::probe_map_type(id, env),
+            Job::Helper(prog, helper) => probe::probe_helper(prog, helper, env, log),
+        })
+        .into_iter();
+        let misc = MiscFeature::ALL
+            .iter()
+            .zip(verdicts.by_ref())
+            .map(|(&f, v)| (misc_key(f), v.unwrap_or_else(not_probed)))
+            .collect();
+        let map_types = named(
+            &map_ids,
+            libbpf_names::map_type,
+            verdicts.by_ref().take(map_ids.len()).collect(),
+        );
+        let helpers = helper_results(&prog_types, helper_ids.len(), &mut verdicts);
         let btf = btf
             .join()
-            .unwrap_or_else(|_| Err("reading kernel BTF failed".into()));
-        let helper_ids = helpers_to_probe(btf.as_ref().ok(), req.full);
-        let helper_names = helper_ids.iter().map(|(_, n)| n.clone()).collect();
-        let helpers = probe_helpers(&prog_types, &helper_ids, env);
-        let extended = match identity.join().ok().flatten() {
-            Some(kernel) => Some(extended::build(kernel, &btf, &prog_types, env)),
-            None => None,
-        };
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| Err("kernel BTF was not read".into()));
+        let extended = identity
+            .join()
+            .ok()
+            .flatten()
+            .map(|kernel| extended::build(kernel, &btf, &prog_types, env));
         let mut report = FeatureReport {
             system_config: config.join().ok().flatten(),
             bpf_syscall: true,
@@ -117,63 +162,45 @@ pub fn probe(req: &ProbeRequest) -> Result<FeatureReport, String> {
     })
 }
 
-fn probe_types(
-    on_kernel: bool,
-    env: ProbeEnv,
-) -> (Vec<Probed>, Vec<Probed>, Vec<(&'static str, Verdict)>) {
-    let (prog_ids, map_ids): (Vec<u32>, Vec<u32>) = if on_kernel {
-        let ids = |table: Vec<(u32, &str)>| {
-            table
-                .into_iter()
-                .map(|(id, _)| id)
-                .filter(|id| *id != 0)
-                .collect()
-        };
-        (
-            ids(libbpf_names::table(libbpf_names::prog_type)),
-            ids(libbpf_names::table(libbpf_names::map_type)),
-        )
-    } else {
+/// Program and map types to probe: libbpf's tables for the kernel, the offloadable ones for a device.
+fn types_to_probe(on_kernel: bool) -> (Vec<u32>, Vec<u32>) {
+    if !on_kernel {
         // bpftool's choice for devices: the types offload drivers (nfp) implement.
-        (
+        return (
             vec![sys::BPF_PROG_TYPE_SCHED_CLS, sys::BPF_PROG_TYPE_XDP],
             vec![sys::BPF_MAP_TYPE_HASH, sys::BPF_MAP_TYPE_ARRAY],
-        )
+        );
+    }
+    let ids = |table: Vec<(u32, &str)>| -> Vec<u32> {
+        table
+            .into_iter()
+            .map(|(id, _)| id)
+            .filter(|id| *id != 0)
+            .collect()
     };
-    let jobs: Vec<TypeJob> = prog_ids
-        .iter()
-        .map(|&id| TypeJob::Prog(id))
-        .chain(map_ids.iter().map(|&id| TypeJob::Map(id)))
-        .chain(MiscFeature::ALL.iter().map(|&f| TypeJob::Misc(f)))
-        .collect();
-    let verdicts = parallel::run(&jobs, |job, log| match *job {
-        TypeJob::Prog(id) => probe::probe_prog_type(id, env, log),
-        TypeJob::Map(id) => probe::probe_map_type(id, env),
-        TypeJob::Misc(f) => probe::probe_misc(f, env),
-    });
-    let mut verdicts = verdicts
-        .into_iter()
-        .map(|v| v.unwrap_or_else(|| Verdict::Unknown("not probed".into())));
-    let named = |ids: &[u32],
-                 name: fn(u32) -> Option<&'static str>,
-                 verdicts: &mut dyn Iterator<Item = Verdict>| {
-        ids.iter()
-            .map(|&id| Probed {
-                id,
-                name: name(id).map_or_else(|| id.to_string(), str::to_string),
-                verdict: verdicts
-                    .next()
-                    .unwrap_or(Verdict::Unknown("not probed".into())),
-            })
-            .collect::<Vec<_>>()
-    };
-    let prog_types = named(&prog_ids, libbpf_names::prog_type, &mut verdicts);
-    let map_types = named(&map_ids, libbpf_names::map_type, &mut verdicts);
-    let misc = MiscFeature::ALL
-        .iter()
-        .map(|&f| (misc_key(f), verdicts.next().unwrap_or(Verdict::No)))
-        .collect();
-    (prog_types, map_types, misc)
+    (
+        ids(libbpf_names::table(libbpf_names::prog_type)),
+        ids(libbpf_names::table(libbpf_names::map_type)),
+    )
+}
+
+fn not_probed() -> Verdict {
+    Verdict::Unknown("not probed (probe thread failed)".into())
+}
+
+fn named(
+    ids: &[u32],
+    name: fn(u32) -> Option<&'static str>,
+    verdicts: Vec<Option<Verdict>>,
+) -> Vec<Probed> {
+    let mut verdicts = verdicts.into_iter();
+    ids.iter()
+        .map(|&id| Probed {
+            id,
+            name: name(id).map_or_else(|| id.to_string(), str::to_string),
+            verdict: verdicts.next().flatten().unwrap_or_else(not_probed),
+        })
+        .collect()
 }
 
 fn misc_key(feature: MiscFeature) -> &'static str {
@@ -186,15 +213,22 @@ fn misc_key(feature: MiscFeature) -> &'static str {
     }
 }
 
-/// The helpers to probe, in id order: the kernel's own enum when it has BTF (it is the authority on which ids
-/// exist here), otherwise libbpf's table; the noisy three only with `full`.
-fn helpers_to_probe(btf: Option<&kernel_btf::KernelBtf>, full: bool) -> Vec<(u32, String)> {
-    let all = match btf {
-        Some(btf) if !btf.helpers.is_empty() => btf.helpers.clone(),
-        _ => libbpf_names::builtin_helpers()
-            .into_iter()
-            .filter(|(id, _)| *id != 0)
-            .collect(),
+/// The helpers to probe, in id order, the noisy three only with `full`. Helper ids are UAPI and append-only, so
+/// libbpf's names are right for every id a kernel shares with libbpf; the kernel itself says (in a few probes)
+/// how many ids it knows, so an older kernel is not asked about helpers it cannot have. Only a kernel newer than
+/// libbpf's table needs its BTF enum bpf_func_id read for the names of the extra ids.
+fn helpers_to_probe(full: bool) -> Vec<(u32, String)> {
+    let builtin: Vec<(u32, String)> = libbpf_names::builtin_helpers()
+        .into_iter()
+        .filter(|(id, _)| *id != 0)
+        .collect();
+    let upper = builtin.last().map_or(1, |(id, _)| id + 1);
+    let all = match probe::kernel_helper_count(upper, &mut probe::LogBuf::new()) {
+        Some(count) => builtin.into_iter().filter(|(id, _)| *id < count).collect(),
+        None => match kernel_btf::read(false) {
+            Ok(btf) if !btf.helpers.is_empty() => btf.helpers,
+            _ => builtin,
+        },
     };
     all.into_iter()
         .filter(|(_, name)| full || !NOISY_HELPERS.contains(&name.as_str()))
@@ -214,31 +248,22 @@ fn helper_skip_reason(prog: &Probed) -> Option<String> {
     }
 }
 
-fn probe_helpers(
+/// Splits the helper verdicts (in job order: probed type by probed type) back into one list per program type.
+fn helper_results(
     prog_types: &[Probed],
-    helpers: &[(u32, String)],
-    env: ProbeEnv,
+    helper_count: usize,
+    verdicts: &mut dyn Iterator<Item = Option<Verdict>>,
 ) -> Vec<HelperProbes> {
-    let probed: Vec<&Probed> = prog_types
-        .iter()
-        .filter(|p| helper_skip_reason(p).is_none())
-        .collect();
-    let jobs: Vec<(u32, u32)> = probed
-        .iter()
-        .flat_map(|p| helpers.iter().map(move |(id, _)| (p.id, *id)))
-        .collect();
-    let mut verdicts = parallel::run(&jobs, |&(prog, helper), log| {
-        probe::probe_helper(prog, helper, env, log)
-    })
-    .into_iter()
-    .map(|v| v.unwrap_or_else(|| Verdict::Unknown("not probed".into())));
     prog_types
         .iter()
         .map(|p| {
             let skipped = helper_skip_reason(p);
             let verdicts = match skipped {
                 Some(_) => Vec::new(),
-                None => verdicts.by_ref().take(helpers.len()).collect(),
+                None => verdicts
+                    .take(helper_count)
+                    .map(|v| v.unwrap_or_else(not_probed))
+                    .collect(),
             };
             HelperProbes {
                 prog_type: p.name.clone(),

@@ -10,7 +10,8 @@ mod prog;
 pub use load::{bpf_syscall_exists, ifindex, LogBuf};
 pub use map::probe_map_type;
 pub use prog::{
-    helpers_probeable, probe_helper, probe_kfunc, probe_misc, probe_prog_type, MiscFeature,
+    helpers_probeable, kernel_helper_count, probe_helper, probe_kfunc, probe_misc, probe_prog_type,
+    MiscFeature,
 };
 
 use crate::error::errno_text;

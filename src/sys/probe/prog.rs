@@ -166,6 +166,41 @@ fn call_verdict(refusal: &Refusal, unavailable: &[&str], env: ProbeEnv) -> Verdi
     }
 }
 
+/// Whether the kernel knows helper id `id` at all (any program type): None when socket_filter programs cannot be
+/// loaded here (unprivileged), so the question cannot be asked this way.
+fn kernel_knows_helper(id: u32, log: &mut LogBuf) -> Option<bool> {
+    let spec = ProgSpec {
+        prog_type: sys::BPF_PROG_TYPE_SOCKET_FILTER,
+        ..Default::default()
+    };
+    match load_prog(&spec, &[insn::call_helper(id), insn::exit()], Some(log)) {
+        Ok(()) => Some(true),
+        Err(r) if r.log.contains("invalid func ") => Some(false),
+        Err(r) if processed_insns(&r.log).is_some_and(|n| n >= 1) => Some(true),
+        Err(_) => None,
+    }
+}
+
+/// The number of helper ids the kernel knows (its __BPF_FUNC_MAX_ID), found by bisection over `1..=upper` with
+/// `kernel_knows_helper` (ids are dense: the enum only ever grows). None when it cannot be asked, or when the
+/// kernel knows `upper` itself, i.e. more than the caller's table.
+pub fn kernel_helper_count(upper: u32, log: &mut LogBuf) -> Option<u32> {
+    if kernel_knows_helper(upper, log)? {
+        return None;
+    }
+    // Invariant: id `known` is known (1 always is: bpf_map_lookup_elem), id `unknown` is not.
+    let (mut known, mut unknown) = (1, upper);
+    while unknown - known > 1 {
+        let mid = known + (unknown - known) / 2;
+        if kernel_knows_helper(mid, log)? {
+            known = mid;
+        } else {
+            unknown = mid;
+        }
+    }
+    Some(unknown)
+}
+
 /// The verifier's closing "processed N insns" count: present whenever verification started.
 fn processed_insns(log: &str) -> Option<u32> {
     let rest = &log[log.find("processed ")? + "processed ".len()..];
