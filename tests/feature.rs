@@ -101,6 +101,45 @@ fn helper_probes_equal_whether_real_programs_calling_the_helper_load() {
 }
 
 #[test]
+fn kfunc_probes_equal_whether_real_programs_calling_the_kfunc_load() {
+    let obj = fixture("feature_kfuncs");
+    let report = ebpfctl_json(&["feature", "probe", "kernel", "--extended"]);
+    let available = &report["kfuncs"]["available"];
+    let names: Vec<String> = {
+        let open = libbpf_rs::ObjectBuilder::default()
+            .open_file(&obj)
+            .expect("open fixture");
+        open.progs()
+            .map(|p| p.name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let (mut loaded, mut refused) = (0, 0);
+    for name in &names {
+        let (prog_type, kfunc) = name.split_once("__").expect("TYPE__KFUNC");
+        let listed = available[prog_type]
+            .as_array()
+            .unwrap_or_else(|| panic!("no kfunc list for {prog_type}"))
+            .iter()
+            .any(|k| k == kfunc);
+        let outcome = loads_alone(&obj, name);
+        assert_eq!(
+            listed,
+            outcome.is_ok(),
+            "{kfunc} in {prog_type}: listed {listed}, loads: {outcome:?}"
+        );
+        if outcome.is_ok() {
+            loaded += 1;
+        } else {
+            refused += 1;
+        }
+    }
+    assert!(
+        loaded >= 5 && refused >= 3,
+        "loaded {loaded}, refused {refused}"
+    );
+}
+
+#[test]
 fn json_has_exactly_bpftools_top_level_keys() {
     let ours = ebpfctl_json(&["feature", "probe", "kernel"]);
     let theirs = bpftool_json(&["feature", "probe", "kernel"]);
