@@ -12,9 +12,10 @@ done
 [[ -n $bin ]] || { echo "bench-feature: build first (make static or cargo build --release)" >&2; exit 2; }
 command -v hyperfine >/dev/null || { echo "bench-feature: hyperfine missing (scripts/setup.sh installs it)" >&2; exit 2; }
 
+echo "bench-feature: $bin vs $(command -v bpftool) ($(bpftool version 2>/dev/null | head -1)), $(nproc) CPUs, load $(cut -d" " -f1-3 /proc/loadavg)" >&2
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-hyperfine --warmup 3 --runs "${RUNS:-30}" --export-json "$out/bench.json" \
+hyperfine -N --warmup 3 --runs "${RUNS:-30}" --export-json "$out/bench.json" \
   -n ebpfctl "$bin -j feature probe kernel" \
   -n bpftool "bpftool -j feature probe kernel" >&2
 python3 - "$out/bench.json" <<'PY'
