@@ -98,40 +98,7 @@ pub fn probe(req: &ProbeRequest) -> Result<FeatureReport, String> {
         );
         let helper_ids = helpers_to_probe(req.full);
         let helper_names = helper_ids.iter().map(|(_, n)| n.clone()).collect();
-        // Phase 2: maps, misc features and helpers in one pool, the slowest probes (a 4097-instruction program,
-        // map allocations) first so that no thread is left with them at the end.
-        let probed_types: Vec<u32> = prog_types
-            .iter()
-            .filter(|p| helper_skip_reason(p).is_none())
-            .map(|p| p.id)
-            .collect();
-        let jobs: Vec<Job> = MiscFeature::ALL
-            .iter()
-            .map(|&f| Job::Misc(f))
-            .chain(map_ids.iter().map(|&id| Job::Map(id)))
-            .chain(
-                probed_types
-                    .iter()
-                    .flat_map(|&t| helper_ids.iter().map(move |(h, _)| Job::Helper(t, *h))),
-            )
-            .collect();
-        let mut verdicts = parallel::run(&jobs, |job, log| match *job {
-            Job::Misc(f) => probe::probe_misc(f, env),
-            Job::Map(id) => probe::probe_map_type(id, env),
-            Job::Helper(prog, helper) => probe::probe_helper(prog, helper, env, log),
-        })
-        .into_iter();
-        let misc = MiscFeature::ALL
-            .iter()
-            .zip(verdicts.by_ref())
-            .map(|(&f, v)| (misc_key(f), v.unwrap_or_else(not_probed)))
-            .collect();
-        let map_types = named(
-            &map_ids,
-            libbpf_names::map_type,
-            verdicts.by_ref().take(map_ids.len()).collect(),
-        );
-        let helpers = helper_results(&prog_types, helper_ids.len(), &mut verdicts);
+        let (map_types, misc, helpers) = probe_phase2(&prog_types, &map_ids, &helper_ids, env);
         let btf = btf
             .join()
             .ok()
@@ -160,6 +127,49 @@ pub fn probe(req: &ProbeRequest) -> Result<FeatureReport, String> {
         }
         Ok(report)
     })
+}
+
+/// Phase 2: maps, misc features and helpers in one pool, the slowest probes (a 4097-instruction program, map
+/// allocations) first so that no thread is left with them at the end.
+fn probe_phase2(
+    prog_types: &[Probed],
+    map_ids: &[u32],
+    helper_ids: &[(u32, String)],
+    env: ProbeEnv,
+) -> (Vec<Probed>, Vec<(&'static str, Verdict)>, Vec<HelperProbes>) {
+    let probed_types: Vec<u32> = prog_types
+        .iter()
+        .filter(|p| helper_skip_reason(p).is_none())
+        .map(|p| p.id)
+        .collect();
+    let jobs: Vec<Job> = MiscFeature::ALL
+        .iter()
+        .map(|&f| Job::Misc(f))
+        .chain(map_ids.iter().map(|&id| Job::Map(id)))
+        .chain(
+            probed_types
+                .iter()
+                .flat_map(|&t| helper_ids.iter().map(move |(h, _)| Job::Helper(t, *h))),
+        )
+        .collect();
+    let mut verdicts = parallel::run(&jobs, |job, log| match *job {
+        Job::Misc(f) => probe::probe_misc(f, env),
+        Job::Map(id) => probe::probe_map_type(id, env),
+        Job::Helper(prog, helper) => probe::probe_helper(prog, helper, env, log),
+    })
+    .into_iter();
+    let misc = MiscFeature::ALL
+        .iter()
+        .zip(verdicts.by_ref())
+        .map(|(&f, v)| (misc_key(f), v.unwrap_or_else(not_probed)))
+        .collect();
+    let map_types = named(
+        map_ids,
+        libbpf_names::map_type,
+        verdicts.by_ref().take(map_ids.len()).collect(),
+    );
+    let helpers = helper_results(prog_types, helper_ids.len(), &mut verdicts);
+    (map_types, misc, helpers)
 }
 
 /// Program and map types to probe: libbpf's tables for the kernel, the offloadable ones for a device.
