@@ -25,6 +25,9 @@ _ebpfctl() {
             ebpfctl,completions)
                 cmd="ebpfctl__subcmd__completions"
                 ;;
+            ebpfctl,feature)
+                cmd="ebpfctl__subcmd__feature"
+                ;;
             ebpfctl,link)
                 cmd="ebpfctl__subcmd__link"
                 ;;
@@ -48,6 +51,12 @@ _ebpfctl() {
                 ;;
             ebpfctl__subcmd__btf__subcmd__show,id)
                 cmd="ebpfctl__subcmd__btf__subcmd__show__subcmd__id"
+                ;;
+            ebpfctl__subcmd__feature,list_builtins)
+                cmd="ebpfctl__subcmd__feature__subcmd__list_builtins"
+                ;;
+            ebpfctl__subcmd__feature,probe)
+                cmd="ebpfctl__subcmd__feature__subcmd__probe"
                 ;;
             ebpfctl__subcmd__link,list)
                 cmd="ebpfctl__subcmd__link__subcmd__show"
@@ -146,7 +155,7 @@ _ebpfctl() {
 
     case "${cmd}" in
         ebpfctl)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version check version completions manpage prog map link btf"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version check version completions manpage prog map link btf feature"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -218,6 +227,48 @@ _ebpfctl() {
         ebpfctl__subcmd__completions)
             opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__feature)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version probe list_builtins"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__feature__subcmd__list_builtins)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version prog_types map_types attach_types link_types helpers"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__feature__subcmd__probe)
+            opts="-j -p -d -f -h -V --extended --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

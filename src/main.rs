@@ -8,6 +8,7 @@ mod cmd;
 mod error;
 mod mapdata;
 mod output;
+mod probe;
 mod sys;
 
 use clap::Parser;
@@ -39,6 +40,7 @@ fn main() {
         Command::Map { verb } => cmd::map::run(&ctx, &verb),
         Command::Link { verb } => cmd::link::run(&ctx, &verb),
         Command::Btf { verb } => cmd::btf::run(&ctx, &verb),
+        Command::Feature { verb } => cmd::feature::run(&ctx, verb),
     };
     let code = match result {
         Ok(Outcome::Success) => ExitCode::Success,

@@ -4,6 +4,7 @@
 pub mod btf;
 pub mod check;
 pub mod completions;
+pub mod feature;
 pub mod link;
 pub mod link_fields;
 pub mod map;

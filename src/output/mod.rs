@@ -3,6 +3,7 @@
 
 mod btf;
 mod check;
+mod feature;
 mod link;
 mod map;
 mod map_data;

@@ -42,6 +42,42 @@ impl CapSet {
     }
 }
 
+/// Clears `caps` from the calling thread's effective set (threads it starts afterwards inherit that). The
+/// permitted set is kept, so this is a view "as an unprivileged user", not an irreversible drop.
+pub fn drop_effective(caps: &[Capability]) -> std::io::Result<()> {
+    // linux/capability.h: _LINUX_CAPABILITY_VERSION_3 uses two 32-bit data words.
+    #[repr(C)]
+    struct Header {
+        version: u32,
+        pid: i32,
+    }
+    #[repr(C)]
+    #[derive(Clone, Copy, Default)]
+    struct Data {
+        effective: u32,
+        permitted: u32,
+        inheritable: u32,
+    }
+    let mut header = Header {
+        version: 0x2008_0522,
+        pid: 0,
+    };
+    let mut data = [Data::default(); 2];
+    // SAFETY: header and data are valid for the kernel's v3 layout (one header, two data words).
+    if unsafe { libc::syscall(libc::SYS_capget, &mut header, data.as_mut_ptr()) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    for cap in caps {
+        let bit = *cap as u32;
+        data[(bit / 32) as usize].effective &= !(1u32 << (bit % 32));
+    }
+    // SAFETY: as above; capset only reads the structs.
+    if unsafe { libc::syscall(libc::SYS_capset, &mut header, data.as_ptr()) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 fn parse_cap_eff(status: &str) -> Option<u64> {
     let line = status.lines().find_map(|l| l.strip_prefix("CapEff:"))?;
     u64::from_str_radix(line.trim(), 16).ok()

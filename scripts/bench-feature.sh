@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# `feature probe kernel -j`: ebpfctl vs bpftool 7.1, side by side in one hyperfine run, and the ratio.
+# Usage: scripts/bench-feature.sh [EBPFCTL_BINARY]   (default: the static release build, else the glibc release build)
+# Goal (issue 7): ebpfctl ≤ 0.5 × bpftool's time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bin=${1:-}
+for candidate in target/x86_64-unknown-linux-musl/release/ebpfctl target/release/ebpfctl; do
+  [[ -z $bin && -x $candidate ]] && bin=$candidate
+done
+[[ -n $bin ]] || { echo "bench-feature: build first (make static or cargo build --release)" >&2; exit 2; }
+command -v hyperfine >/dev/null || { echo "bench-feature: hyperfine missing (scripts/setup.sh installs it)" >&2; exit 2; }
+
+echo "bench-feature: $bin vs $(command -v bpftool) ($(bpftool version 2>/dev/null | head -1)), $(nproc) CPUs, load $(cut -d" " -f1-3 /proc/loadavg)" >&2
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+hyperfine -N --warmup 3 --runs "${RUNS:-30}" --export-json "$out/bench.json" \
+  -n ebpfctl "$bin -j feature probe kernel" \
+  -n bpftool "bpftool -j feature probe kernel" >&2
+python3 - "$out/bench.json" <<'PY'
+import json, sys
+r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
+e, b = r["ebpfctl"], r["bpftool"]
+print(f"ebpfctl  mean {e['mean']*1e3:6.1f} ms  median {e['median']*1e3:6.1f} ms  (± {e['stddev']*1e3:.1f})")
+print(f"bpftool  mean {b['mean']*1e3:6.1f} ms  median {b['median']*1e3:6.1f} ms  (± {b['stddev']*1e3:.1f})")
+print(f"ratio ebpfctl/bpftool: mean {e['mean']/b['mean']:.2f}  median {e['median']/b['median']:.2f}  (goal <= 0.50)")
+PY

@@ -1,0 +1,177 @@
+//! What `--extended` adds to bpftool's report: the kernel's identity, its kfuncs and which program types may call
+//! them, the attach and link types its BTF declares, and the reason behind every inconclusive or skipped probe.
+
+use sha2::{Digest, Sha256};
+
+use super::kernel_btf::{KernelBtf, Named, VMLINUX_BTF};
+use super::report::{Extended, FeatureReport, KernelIdentity, KfuncReport, Probed};
+use super::{helper_skip_reason, parallel};
+use crate::sys::kernel;
+use crate::sys::libbpf_names;
+use crate::sys::probe::{self, ProbeEnv, Verdict};
+
+pub fn kernel_identity() -> KernelIdentity {
+    let uname = kernel::uname();
+    let btf_sha256 = std::fs::read(VMLINUX_BTF).ok().map(|raw| {
+        Sha256::digest(&raw)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    });
+    KernelIdentity {
+        release: uname.release,
+        arch: uname.machine,
+        btf_sha256,
+    }
+}
+
+pub fn build(
+    kernel: KernelIdentity,
+    btf: &Result<KernelBtf, String>,
+    prog_types: &[Probed],
+    env: ProbeEnv,
+) -> Extended {
+    let (kfuncs, attach_types, link_types) = match btf {
+        Ok(btf) => (
+            probe_kfuncs(&btf.kfuncs, prog_types, env),
+            declared(
+                libbpf_names::table(libbpf_names::attach_type),
+                &btf.attach_types,
+            ),
+            declared(
+                libbpf_names::table(libbpf_names::link_type),
+                &btf.link_types,
+            ),
+        ),
+        Err(why) => {
+            let unknown = |table: Vec<(u32, &str)>| {
+                table
+                    .into_iter()
+                    .map(|(_, n)| (n.to_string(), Verdict::Unknown(why.clone())))
+                    .collect()
+            };
+            (
+                KfuncReport::default(),
+                unknown(libbpf_names::table(libbpf_names::attach_type)),
+                unknown(libbpf_names::table(libbpf_names::link_type)),
+            )
+        }
+    };
+    Extended {
+        kernel,
+        kfuncs,
+        attach_types,
+        link_types,
+        errors: Vec::new(),
+    }
+}
+
+/// libbpf's names, each true when the kernel's enum has that value; then values only the kernel knows, named
+/// from its enum.
+fn declared(libbpf: Vec<(u32, &'static str)>, kernel: &Named) -> Vec<(String, Verdict)> {
+    let known = |v: u32| kernel.iter().any(|(k, _)| *k == v);
+    let mut out: Vec<(String, Verdict)> = libbpf
+        .iter()
+        .map(|&(v, n)| {
+            (
+                n.to_string(),
+                if known(v) { Verdict::Yes } else { Verdict::No },
+            )
+        })
+        .collect();
+    for (v, name) in kernel {
+        if !libbpf.iter().any(|(l, _)| l == v) {
+            out.push((name.clone(), Verdict::Yes));
+        }
+    }
+    out
+}
+
+/// Every declared kfunc, probed in every program type whose helpers are probed (the same context-only program:
+/// `call kfunc; exit`, read the same way as a helper probe).
+fn probe_kfuncs(kfuncs: &Named, prog_types: &[Probed], env: ProbeEnv) -> KfuncReport {
+    let types: Vec<&Probed> = prog_types
+        .iter()
+        .filter(|p| helper_skip_reason(p).is_none())
+        .collect();
+    let jobs: Vec<(u32, u32)> = types
+        .iter()
+        .flat_map(|p| kfuncs.iter().map(move |(btf_id, _)| (p.id, *btf_id)))
+        .collect();
+    let verdicts = parallel::run(&jobs, |&(prog, btf_id), log| {
+        probe::probe_kfunc(prog, btf_id, env, log)
+    });
+    let available = types
+        .iter()
+        .enumerate()
+        .map(|(t, p)| {
+            let row = &verdicts[t * kfuncs.len()..(t + 1) * kfuncs.len()];
+            let names = kfuncs
+                .iter()
+                .zip(row)
+                .filter(|(_, v)| matches!(v, Some(Verdict::Yes)))
+                .map(|((_, n), _)| n.clone())
+                .collect();
+            (p.name.clone(), names)
+        })
+        .collect();
+    KfuncReport {
+        declared: kfuncs.iter().map(|(_, n)| n.clone()).collect(),
+        available,
+    }
+}
+
+/// "section.key" -> reason, for every inconclusive probe and every skipped group.
+pub fn errors(
+    report: &FeatureReport,
+    btf: &Result<KernelBtf, String>,
+    ext: &Extended,
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if let Some(Err(why)) = report.system_config.as_ref().map(|c| &c.kconfig_source) {
+        out.push(("system_config.kconfig".to_string(), why.clone()));
+    }
+    if let Err(why) = btf {
+        out.push(("kernel_btf".to_string(), why.clone()));
+    }
+    let types = |list: &[Probed], suffix: &str, section: &str, out: &mut Vec<(String, String)>| {
+        for p in list {
+            if let Some(why) = p.verdict.reason() {
+                out.push((
+                    format!("{section}.have_{}_{suffix}", p.name),
+                    why.to_string(),
+                ));
+            }
+        }
+    };
+    types(&report.prog_types, "prog_type", "program_types", &mut out);
+    types(&report.map_types, "map_type", "map_types", &mut out);
+    for h in &report.helpers {
+        let key = format!("helpers.{}_available_helpers", h.prog_type);
+        if let Some(why) = &h.skipped {
+            out.push((key.clone(), why.clone()));
+        }
+        for (name, v) in report.helper_names.iter().zip(&h.verdicts) {
+            if let Some(why) = v.reason() {
+                out.push((format!("{key}.{name}"), why.to_string()));
+            }
+        }
+    }
+    for (key, v) in &report.misc {
+        if let Some(why) = v.reason() {
+            out.push((format!("misc.{key}"), why.to_string()));
+        }
+    }
+    for (section, list) in [
+        ("attach_types", &ext.attach_types),
+        ("link_types", &ext.link_types),
+    ] {
+        if let Some((name, v)) = list.iter().find(|(_, v)| v.reason().is_some()) {
+            out.push((
+                section.to_string(),
+                format!("{name} and others: {}", v.reason().unwrap_or("")),
+            ));
+        }
+    }
+    out
+}
