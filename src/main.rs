@@ -5,6 +5,7 @@ mod check;
 mod cli;
 mod cmd;
 mod error;
+mod loader;
 mod output;
 mod sys;
 
@@ -33,6 +34,14 @@ fn main() {
         Command::Version => cmd::version::run(&ctx),
         Command::Completions { shell } => cmd::completions::completions(shell),
         Command::Manpage => cmd::completions::manpage(),
+        Command::Prog { command } => cmd::prog::run(&ctx, command),
+        Command::Link { command } => cmd::link::run(&ctx, command),
+        Command::Map { command } => cmd::link::run_map(&ctx, command),
+        Command::Net { command } => cmd::net::run(&ctx, command),
+        Command::Cgroup { command } => cmd::cgroup::run(&ctx, command),
+        Command::Perf { command } => cmd::perf::run(&ctx, command),
+        Command::StructOps { command } => cmd::struct_ops::run(&ctx, command),
+        Command::Iter { command } => cmd::struct_ops::run_iter(&ctx, command),
     };
     let code = match result {
         Ok(Outcome::Success) => ExitCode::Success,

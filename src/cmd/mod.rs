@@ -1,9 +1,21 @@
 //! One module per command family. A command resolves its arguments, calls the layers below and hands plain data
 //! to the output layer; it never formats text itself.
 
+pub mod attach;
+pub mod cgroup;
 pub mod check;
 pub mod completions;
+pub mod detach;
+pub mod link;
+pub mod net;
+pub mod perf;
+pub mod prog;
+pub mod prog_load;
+pub mod prog_run;
+pub mod resolve;
+pub mod struct_ops;
 pub mod version;
+pub mod words;
 
 use crate::error::Result;
 use crate::output::Output;

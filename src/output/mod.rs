@@ -2,6 +2,7 @@
 //! this module turns it into JSON (serde_json) or a table (comfy-table), and prints errors in the one shared form.
 
 mod check;
+pub mod lifecycle;
 mod version;
 
 use std::io::{self, IsTerminal, Write};
@@ -146,8 +147,14 @@ impl Output {
     /// The one error form: `ebpfctl: <object>: <reason>` on stderr, and under --json an object on stdout too.
     pub fn error(&self, err: &Error) {
         eprintln!("ebpfctl: {err}");
+        for line in &err.detail {
+            eprintln!("  {line}");
+        }
         if self.json {
-            let body = serde_json::json!({ "error": err.to_string(), "kind": err.kind });
+            let mut body = serde_json::json!({ "error": err.to_string(), "kind": err.kind });
+            if !err.detail.is_empty() {
+                body["detail"] = serde_json::json!(err.detail);
+            }
             let _ = self.write_json(&mut io::stdout().lock(), &body);
         }
     }

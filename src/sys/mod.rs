@@ -1,9 +1,16 @@
 //! Thin, safe wrappers over the kernel. Every `unsafe` block of ebpfctl lives below this module.
 
+pub mod bpf;
 pub mod caps;
 pub mod fs;
 pub mod kernel;
 pub mod libbpf_log;
+pub mod link;
+pub mod link_info;
+pub mod netlink;
+pub mod object;
+pub mod perf_event;
+pub mod pins;
 pub mod process;
 pub mod skel;
 
