@@ -135,9 +135,50 @@ pub enum ProgSelector {
 /// are followed by more arguments, so they cannot be a clap subcommand.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ProgRef {
-    /// The program: id N | pinned PATH | tag HEX | name NAME
-    #[arg(num_args = 2, value_names = ["id|pinned|tag|name", "PROG"], required = true)]
-    pub prog: Vec<String>,
+    /// How PROG names the program
+    #[arg(value_enum, value_name = "id|pinned|tag|name")]
+    pub by: SelectorKind,
+    /// The program's id, pinned path, tag or name
+    #[arg(value_name = "PROG")]
+    pub value: String,
+}
+
+/// The first word of a two-word object reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SelectorKind {
+    Id,
+    Pinned,
+    Tag,
+    Name,
+}
+
+impl ProgRef {
+    pub fn selector(&self) -> ProgSelector {
+        let value = self.value.clone();
+        match self.by {
+            SelectorKind::Id => ProgSelector::Id { id: value },
+            SelectorKind::Pinned => ProgSelector::Pinned { path: value.into() },
+            SelectorKind::Tag => ProgSelector::Tag { tag: value },
+            SelectorKind::Name => ProgSelector::Name { name: value },
+        }
+    }
+}
+
+/// A map as two words: `id N` or `pinned PATH`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct MapRef {
+    /// How MAP names the map
+    #[arg(value_enum, value_name = "id|pinned")]
+    pub by: MapSelectorKind,
+    /// The map's id or pinned path
+    #[arg(value_name = "MAP")]
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MapSelectorKind {
+    Id,
+    Pinned,
 }
 
 #[derive(Debug, Subcommand)]
@@ -325,9 +366,8 @@ pub enum LinkPinRef {
 pub enum MapCommand {
     /// Pin a map at PATH on bpffs
     Pin {
-        /// The map: id N | pinned PATH
-        #[arg(num_args = 2, value_names = ["id|pinned", "MAP"], required = true)]
-        map: Vec<String>,
+        #[command(flatten)]
+        map: MapRef,
         path: PathBuf,
     },
 }
@@ -411,9 +451,20 @@ pub enum StructOpsCommand {
     },
     /// Unregister a struct_ops map: id N | name NAME | pinned LINK_PATH
     Unregister {
-        #[arg(num_args = 2, value_names = ["id|name|pinned", "STRUCT_OPS"], required = true)]
-        map: Vec<String>,
+        #[command(subcommand)]
+        map: StructOpsSelector,
     },
+}
+
+/// A struct_ops map: `id N`, `name NAME`, or the link pinned by `register`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum StructOpsSelector {
+    /// By the struct_ops map's id
+    Id { id: String },
+    /// By the struct_ops map's name
+    Name { name: String },
+    /// By its pinned link
+    Pinned { path: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -424,4 +475,16 @@ pub enum IterCommand {
         prog: ProgRef,
         path: PathBuf,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// clap checks the grammar's consistency only when a command is built; do it for every subcommand here.
+    #[test]
+    fn grammar_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
 }

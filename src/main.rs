@@ -8,6 +8,7 @@ mod error;
 mod loader;
 mod output;
 mod sys;
+mod userspace;
 
 use clap::Parser;
 

@@ -2,6 +2,7 @@
 //! to the output layer; it never formats text itself.
 
 pub mod attach;
+pub mod attach_target;
 pub mod cgroup;
 pub mod check;
 pub mod completions;

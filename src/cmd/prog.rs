@@ -14,7 +14,7 @@ pub fn run(ctx: &Context, command: ProgCommand) -> CmdResult {
         ProgCommand::Load(args) => super::prog_load::run(ctx, &args, false),
         ProgCommand::Loadall(args) => super::prog_load::run(ctx, &args, true),
         ProgCommand::Pin { prog, path } => {
-            let prog = resolve::prog_words(&prog.prog)?;
+            let prog = resolve::prog_ref(&prog)?;
             let id = bpf::prog_brief(prog.fd.as_fd())
                 .map_err(|e| Error::from_io(&prog.label, &e, "cannot read program info"))?
                 .id;
@@ -25,8 +25,8 @@ pub fn run(ctx: &Context, command: ProgCommand) -> CmdResult {
             prog,
             attach_type,
             target,
-        } => super::detach::run(ctx, &prog.prog, attach_type, &target),
-        ProgCommand::Run { prog, options } => super::prog_run::run(ctx, &prog.prog, &options),
+        } => super::detach::run(ctx, &prog, attach_type, &target),
+        ProgCommand::Run { prog, options } => super::prog_run::run(ctx, &prog, &options),
         ProgCommand::Tracelog => super::prog_run::tracelog(ctx),
     }
 }

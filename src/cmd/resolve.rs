@@ -4,7 +4,7 @@
 use std::os::fd::{AsFd, OwnedFd};
 use std::path::Path;
 
-use crate::cli::{LinkSelector, ProgSelector};
+use crate::cli::{LinkSelector, MapRef, MapSelectorKind, ProgRef, ProgSelector};
 use crate::error::{Error, ErrorKind, Result};
 use crate::sys::bpf::{self, ObjKind};
 
@@ -99,8 +99,20 @@ pub fn prog(selector: &ProgSelector) -> Result<Resolved> {
     }
 }
 
+/// PROG given as keyword words inside a longer argument list (`net attach xdp id 5 dev eth0`).
 pub fn prog_words(words: &[String]) -> Result<Resolved> {
     prog(&prog_selector(words)?)
+}
+
+pub fn prog_ref(prog: &ProgRef) -> Result<Resolved> {
+    self::prog(&prog.selector())
+}
+
+pub fn map_ref(map: &MapRef) -> Result<Resolved> {
+    match map.by {
+        MapSelectorKind::Id => by_id(ObjKind::Map, &map.value),
+        MapSelectorKind::Pinned => pinned(ObjKind::Map, Path::new(&map.value)),
+    }
 }
 
 /// The one program matching `pred`; several matches are ambiguous for commands that act on one program.

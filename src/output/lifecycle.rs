@@ -113,3 +113,85 @@ impl Render for Pinned {
         text.line(format!("pinned id {} at {}", self.id, self.pinned));
     }
 }
+
+/// What `prog attach` made.
+#[derive(Debug, Serialize)]
+pub struct AttachReport {
+    pub prog_id: u32,
+    pub attach_type: String,
+    pub target: String,
+    pub links: Vec<AttachedLink>,
+    /// For attachments that are not links: what stays in place until detached.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub persistent: Option<String>,
+    /// --wait: the links live until ebpfctl gets Ctrl-C or SIGTERM.
+    pub held: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AttachedLink {
+    pub id: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<String>,
+}
+
+impl Render for AttachReport {
+    fn render(&self, text: &mut Text) {
+        let head = format!(
+            "prog {} attached as {} to {}",
+            self.prog_id, self.attach_type, self.target
+        );
+        text.line(head);
+        if let Some(what) = &self.persistent {
+            text.line(format!("  {what}"));
+        }
+        for link in &self.links {
+            let where_ = match &link.pinned {
+                Some(p) => format!("pinned at {p}"),
+                None => "held until Ctrl-C".to_string(),
+            };
+            text.line(format!("  link {} {where_}", link.id));
+        }
+    }
+}
+
+/// What `prog detach` / `link detach` removed.
+#[derive(Debug, Serialize)]
+pub struct DetachReport {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prog_id: Option<u32>,
+    pub links: Vec<DetachedLink>,
+    /// Attachments that were not links (tc filters, PROG_ATTACH, netlink XDP).
+    pub other: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DetachedLink {
+    pub id: u32,
+    #[serde(rename = "type")]
+    pub link_type: String,
+    /// BPF_LINK_DETACH succeeded (the kernel has it for this link type).
+    pub detached: bool,
+    pub pins_removed: Vec<String>,
+    /// The link lives on because a process still holds an fd to it.
+    pub still_held: bool,
+}
+
+impl Render for DetachReport {
+    fn render(&self, text: &mut Text) {
+        for l in &self.links {
+            let mut line = format!("link {} ({}) ", l.id, l.link_type);
+            line.push_str(if l.detached { "detached" } else { "released" });
+            if !l.pins_removed.is_empty() {
+                line.push_str(&format!("; unpinned {}", l.pins_removed.join(", ")));
+            }
+            if l.still_held {
+                line.push_str("; still held open by a process, ends when it closes it");
+            }
+            text.line(line);
+        }
+        for o in &self.other {
+            text.line(o.clone());
+        }
+    }
+}

@@ -3,6 +3,7 @@
 
 mod check;
 pub mod lifecycle;
+pub mod net;
 mod version;
 
 use std::io::{self, IsTerminal, Write};

@@ -133,7 +133,7 @@ pub fn obj_kind_of_fd(fd: BorrowedFd<'_>) -> Option<ObjKind> {
     match target.to_str()? {
         "anon_inode:bpf-prog" => Some(ObjKind::Prog),
         "anon_inode:bpf-map" => Some(ObjKind::Map),
-        "anon_inode:bpf_link" => Some(ObjKind::Link),
+        "anon_inode:bpf-link" | "anon_inode:bpf_link" => Some(ObjKind::Link),
         _ => None,
     }
 }

@@ -126,3 +126,55 @@ impl Drop for PinSet {
         }
     }
 }
+
+/// Mount points of every bpffs instance, from /proc/mounts.
+pub fn bpffs_mounts() -> Vec<PathBuf> {
+    let mounts = std::fs::read_to_string("/proc/mounts").unwrap_or_default();
+    mounts
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split_whitespace();
+            let (_src, dir, fstype) = (f.next()?, f.next()?, f.next()?);
+            (fstype == "bpf").then(|| PathBuf::from(dir.replace("\\040", " ")))
+        })
+        .collect()
+}
+
+/// Every path on bpffs where the object with this kind and id is pinned. Opens each pinned file once; objects of
+/// other kinds are skipped by their fd's type before any info query.
+pub fn find_pins(kind: super::bpf::ObjKind, id: u32) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = bpffs_mounts();
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                continue;
+            };
+            if meta.is_dir() {
+                stack.push(path);
+            } else if meta.is_file() && pinned_id(kind, &path) == Some(id) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+fn pinned_id(kind: super::bpf::ObjKind, path: &Path) -> Option<u32> {
+    use super::bpf::{self, ObjKind};
+    use std::os::fd::AsFd;
+    let fd = bpf::obj_get(path).ok()?;
+    if bpf::obj_kind_of_fd(fd.as_fd())? != kind {
+        return None;
+    }
+    match kind {
+        ObjKind::Prog => bpf::prog_brief(fd.as_fd()).ok().map(|b| b.id),
+        ObjKind::Map => bpf::map_id(fd.as_fd()).ok(),
+        ObjKind::Link => super::link_info::link_brief(fd.as_fd()).ok().map(|b| b.id),
+    }
+}

@@ -72,3 +72,52 @@ mod tests {
         assert!(m.start <= addr && addr < m.end);
     }
 }
+
+/// Blocks until SIGINT or SIGTERM arrives (Ctrl-C, `kill`), then returns so the caller can clean up.
+pub fn wait_for_termination() -> std::io::Result<i32> {
+    let mut set = std::mem::MaybeUninit::<libc::sigset_t>::zeroed();
+    let mut sig = 0;
+    // SAFETY: set is initialised by sigemptyset before use; sigwait writes the signal number into sig. The
+    // signals are blocked first so they queue for sigwait instead of killing the process.
+    unsafe {
+        libc::sigemptyset(set.as_mut_ptr());
+        libc::sigaddset(set.as_mut_ptr(), libc::SIGINT);
+        libc::sigaddset(set.as_mut_ptr(), libc::SIGTERM);
+        if libc::pthread_sigmask(libc::SIG_BLOCK, set.as_ptr(), std::ptr::null_mut()) != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        let rc = libc::sigwait(set.as_ptr(), &mut sig);
+        if rc != 0 {
+            return Err(std::io::Error::from_raw_os_error(rc));
+        }
+    }
+    Ok(sig)
+}
+
+/// Makes SIGINT/SIGTERM queue instead of killing the process, so a loop can poll `pending_termination`.
+pub fn block_termination_signals() -> std::io::Result<()> {
+    let mut set = std::mem::MaybeUninit::<libc::sigset_t>::zeroed();
+    // SAFETY: as in wait_for_termination.
+    unsafe {
+        libc::sigemptyset(set.as_mut_ptr());
+        libc::sigaddset(set.as_mut_ptr(), libc::SIGINT);
+        libc::sigaddset(set.as_mut_ptr(), libc::SIGTERM);
+        if libc::pthread_sigmask(libc::SIG_BLOCK, set.as_ptr(), std::ptr::null_mut()) != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
+/// Whether SIGINT or SIGTERM is pending (after `block_termination_signals`).
+pub fn pending_termination() -> bool {
+    let mut set = std::mem::MaybeUninit::<libc::sigset_t>::zeroed();
+    // SAFETY: sigpending fills set; sigismember reads it.
+    unsafe {
+        if libc::sigpending(set.as_mut_ptr()) != 0 {
+            return false;
+        }
+        libc::sigismember(set.as_ptr(), libc::SIGINT) == 1
+            || libc::sigismember(set.as_ptr(), libc::SIGTERM) == 1
+    }
+}
