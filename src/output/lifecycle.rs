@@ -195,3 +195,83 @@ impl Render for DetachReport {
         }
     }
 }
+
+/// `prog run`: bpftool's {"retval","duration"} plus "data_out"/"ctx_out" byte arrays when written to stdout.
+#[derive(Debug, Serialize)]
+pub struct RunReport {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_out: Option<Vec<u8>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ctx_out: Option<Vec<u8>>,
+    pub retval: u32,
+    /// Average run time in nanoseconds.
+    pub duration: u32,
+}
+
+fn hex_dump(bytes: &[u8]) -> Vec<String> {
+    bytes
+        .chunks(16)
+        .enumerate()
+        .map(|(i, chunk)| {
+            let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+            format!("{:04x}  {}", i * 16, hex.join(" "))
+        })
+        .collect()
+}
+
+impl Render for RunReport {
+    fn render(&self, text: &mut Text) {
+        for (what, data) in [("data_out", &self.data_out), ("ctx_out", &self.ctx_out)] {
+            if let Some(d) = data {
+                text.line(format!("{what}:"));
+                for l in hex_dump(d) {
+                    text.line(l);
+                }
+            }
+        }
+        text.line(format!("retval: {}", self.retval));
+        text.line(format!("duration (average): {}ns", self.duration));
+    }
+}
+
+/// One line of the trace pipe (JSON: one object per line, streamed).
+#[derive(Debug, Serialize)]
+pub struct TraceLine {
+    pub line: String,
+}
+
+impl Render for TraceLine {
+    fn render(&self, text: &mut Text) {
+        text.line(self.line.clone());
+    }
+}
+
+/// `struct_ops register`.
+#[derive(Debug, Default, Serialize)]
+pub struct StructOpsReport {
+    pub registered: Vec<Registered>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Registered {
+    pub name: String,
+    pub map_id: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<String>,
+}
+
+impl Render for StructOpsReport {
+    fn render(&self, text: &mut Text) {
+        for r in &self.registered {
+            let pinned = r
+                .pinned
+                .as_ref()
+                .map(|p| format!(", link pinned at {p}"))
+                .unwrap_or_default();
+            text.line(format!(
+                "registered {} (map id {}){pinned}",
+                r.name, r.map_id
+            ));
+        }
+    }
+}

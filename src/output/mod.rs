@@ -1,9 +1,11 @@
 //! The only place that prints. A command returns plain data that derives `Serialize` and implements `Render`;
 //! this module turns it into JSON (serde_json) or a table (comfy-table), and prints errors in the one shared form.
 
+pub mod cgroup;
 mod check;
 pub mod lifecycle;
 pub mod net;
+pub mod perf;
 mod version;
 
 use std::io::{self, IsTerminal, Write};

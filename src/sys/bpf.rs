@@ -98,6 +98,8 @@ pub struct ProgBrief {
     pub prog_type: u32,
     pub name: String,
     pub tag: String,
+    pub attach_btf_obj_id: u32,
+    pub attach_btf_id: u32,
 }
 
 pub fn prog_brief(fd: BorrowedFd<'_>) -> io::Result<ProgBrief> {
@@ -116,15 +118,47 @@ pub fn prog_brief(fd: BorrowedFd<'_>) -> io::Result<ProgBrief> {
         prog_type: info.type_,
         name: String::from_utf8_lossy(&name).into_owned(),
         tag: info.tag.iter().map(|b| format!("{b:02x}")).collect(),
+        attach_btf_obj_id: info.attach_btf_obj_id,
+        attach_btf_id: info.attach_btf_id,
     })
 }
 
 pub fn map_id(fd: BorrowedFd<'_>) -> io::Result<u32> {
+    Ok(map_brief(fd)?.id)
+}
+
+/// The fields of `bpf_map_info` lifecycle commands need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapBrief {
+    pub id: u32,
+    pub map_type: u32,
+    pub name: String,
+    pub flags: u32,
+}
+
+pub fn map_brief(fd: BorrowedFd<'_>) -> io::Result<MapBrief> {
     let mut info = libbpf_sys::bpf_map_info::default();
     let mut len = std::mem::size_of::<libbpf_sys::bpf_map_info>() as u32;
     // SAFETY: zeroed info of the given size, no pointer fields requested.
     rc_result(unsafe { libbpf_sys::bpf_map_get_info_by_fd(fd.as_raw_fd(), &mut info, &mut len) })?;
-    Ok(info.id)
+    let name: Vec<u8> = info
+        .name
+        .iter()
+        .take_while(|&&c| c != 0)
+        .map(|&c| c as u8)
+        .collect();
+    Ok(MapBrief {
+        id: info.id,
+        map_type: info.type_,
+        name: String::from_utf8_lossy(&name).into_owned(),
+        flags: info.map_flags,
+    })
+}
+
+/// Deletes `key` from a map (struct_ops: unregisters a map registered without a link).
+pub fn map_delete(fd: BorrowedFd<'_>, key: &[u8]) -> io::Result<()> {
+    // SAFETY: key points at key.len() readable bytes; the kernel reads key_size bytes, which callers match.
+    rc_result(unsafe { libbpf_sys::bpf_map_delete_elem(fd.as_raw_fd(), key.as_ptr().cast()) })
 }
 
 /// What kind of bpf object an fd is, from its anon-inode name (/proc/self/fd link "anon_inode:bpf-prog").

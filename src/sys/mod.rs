@@ -13,6 +13,7 @@ pub mod perf_event;
 pub mod pins;
 pub mod process;
 pub mod skel;
+pub mod tracefs;
 
 /// The errno behind a libbpf-rs error, when there is one. libbpf-rs keeps the `io::Error` private inside its
 /// context chain, so the number is read back from the chain's text, which always ends in "(os error N)".
