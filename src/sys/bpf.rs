@@ -217,11 +217,6 @@ pub fn prog_type_by_section(name: &str) -> Option<(u32, u32)> {
     (rc == 0).then_some((prog_type, attach_type))
 }
 
-/// A program type by its libbpf name ("socket_filter", "sched_cls"...).
-pub fn prog_type_by_name(name: &str) -> Option<u32> {
-    (0..64).find(|&t| prog_type_name(t).as_deref() == Some(name))
-}
-
 /// Input and output of one BPF_PROG_TEST_RUN.
 #[derive(Debug, Default)]
 pub struct TestRun {

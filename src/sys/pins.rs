@@ -98,15 +98,6 @@ impl PinSet {
         Ok(())
     }
 
-    /// Records a pin made by someone else (libbpf) so it is rolled back with the rest.
-    pub fn adopt(&mut self, path: &Path) {
-        self.pinned.push(path.to_path_buf());
-    }
-
-    pub fn paths(&self) -> &[PathBuf] {
-        &self.pinned
-    }
-
     /// Keeps everything: the operation succeeded.
     pub fn commit(mut self) {
         self.committed = true;
