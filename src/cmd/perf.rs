@@ -84,11 +84,14 @@ fn fdinfo_link_id(pid: i32, fd: i32) -> Option<u32> {
         .find_map(|l| l.strip_prefix("link_id:")?.trim().parse().ok())
 }
 
+/// Link id → the (pid, fd) pairs of processes holding it open.
+type HeldLinks = BTreeMap<u32, Vec<(i32, i32)>>;
+
 /// bpftool's entries (fds the kernel can describe), and the link ids that some process holds.
-fn fd_entries() -> (Vec<PerfEntry>, BTreeMap<u32, Vec<(i32, i32)>>) {
+fn fd_entries() -> (Vec<PerfEntry>, HeldLinks) {
     let own = std::process::id() as i32;
     let mut entries = Vec::new();
-    let mut held: BTreeMap<u32, Vec<(i32, i32)>> = BTreeMap::new();
+    let mut held = HeldLinks::new();
     for c in candidate_fds().into_iter().filter(|c| c.pid != own) {
         if let Some(link) = c.link_id {
             held.entry(link).or_default().push((c.pid, c.fd));
@@ -119,7 +122,7 @@ fn fd_entries() -> (Vec<PerfEntry>, BTreeMap<u32, Vec<(i32, i32)>>) {
 }
 
 /// Links on perf events and raw tracepoints that no process fd already listed (pinned ones, typically).
-fn link_entries(held: &BTreeMap<u32, Vec<(i32, i32)>>) -> Vec<PerfEntry> {
+fn link_entries(held: &HeldLinks) -> Vec<PerfEntry> {
     let mut out = Vec::new();
     for id in bpf::all_ids(ObjKind::Link).unwrap_or_default() {
         let Ok(fd) = bpf::fd_by_id(ObjKind::Link, id) else {

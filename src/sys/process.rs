@@ -47,32 +47,6 @@ fn parse_maps_line(line: &str) -> Option<Mapping> {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_a_maps_line() {
-        let m = parse_maps_line(
-            "55d0c0a00000-55d0c0b00000 r-xp 00100000 fd:00 1234   /usr/bin/ebpf ctl",
-        )
-        .unwrap();
-        assert_eq!(
-            (m.start, m.end, m.file_offset),
-            (0x55d0c0a00000, 0x55d0c0b00000, 0x100000)
-        );
-        assert_eq!(m.path, "/usr/bin/ebpf ctl");
-        assert!(parse_maps_line("7ffd-7ffe rw-p 00000000 00:00 0 [stack]").is_none());
-    }
-
-    #[test]
-    fn finds_own_code() {
-        let addr = parses_a_maps_line as fn() as usize;
-        let m = mapping_of(addr).expect("own text is mapped");
-        assert!(m.start <= addr && addr < m.end);
-    }
-}
-
 /// Blocks until SIGINT or SIGTERM arrives (Ctrl-C, `kill`), then returns so the caller can clean up.
 pub fn wait_for_termination() -> std::io::Result<i32> {
     let mut set = std::mem::MaybeUninit::<libc::sigset_t>::zeroed();
@@ -119,5 +93,31 @@ pub fn pending_termination() -> bool {
         }
         libc::sigismember(set.as_ptr(), libc::SIGINT) == 1
             || libc::sigismember(set.as_ptr(), libc::SIGTERM) == 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_maps_line() {
+        let m = parse_maps_line(
+            "55d0c0a00000-55d0c0b00000 r-xp 00100000 fd:00 1234   /usr/bin/ebpf ctl",
+        )
+        .unwrap();
+        assert_eq!(
+            (m.start, m.end, m.file_offset),
+            (0x55d0c0a00000, 0x55d0c0b00000, 0x100000)
+        );
+        assert_eq!(m.path, "/usr/bin/ebpf ctl");
+        assert!(parse_maps_line("7ffd-7ffe rw-p 00000000 00:00 0 [stack]").is_none());
+    }
+
+    #[test]
+    fn finds_own_code() {
+        let addr = parses_a_maps_line as fn() as usize;
+        let m = mapping_of(addr).expect("own text is mapped");
+        assert!(m.start <= addr && addr < m.end);
     }
 }

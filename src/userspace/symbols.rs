@@ -65,7 +65,7 @@ mod tests {
     fn finds_own_function_at_its_mapped_offset() {
         let exe = std::fs::read("/proc/self/exe").unwrap();
         let offset = resolve_location(&exe, "ebpfctl_symbols_test_target").unwrap();
-        let addr = ebpfctl_symbols_test_target as usize;
+        let addr = ebpfctl_symbols_test_target as extern "C" fn() -> u32 as usize;
         let mapping = crate::sys::process::mapping_of(addr).unwrap();
         assert_eq!(offset as usize, addr - mapping.start + mapping.file_offset);
         assert_eq!(resolve_location(&exe, "0x10").unwrap(), 16);
