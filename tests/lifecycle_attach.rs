@@ -212,27 +212,15 @@ fn wait_holds_the_link_until_sigint() {
     let dir = load_progs("wt");
     let prog_path = dir.join("lc_raw_tp");
     let id = prog_id(&prog_path);
-    let mut child = std::process::Command::new(common::bin())
-        .args([
-            "-j",
-            "prog",
-            "attach",
-            "pinned",
-            &prog_path,
-            "raw_tracepoint",
-            "sys_enter",
-            "--wait",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
-        &mut line,
-    )
-    .unwrap();
-    let report: serde_json::Value = serde_json::from_str(&line).unwrap();
+    let (child, report) = lifecycle_util::spawn_held(&[
+        "prog",
+        "attach",
+        "pinned",
+        &prog_path,
+        "raw_tracepoint",
+        "sys_enter",
+        "--wait",
+    ]);
     assert_eq!(report["held"], true);
     assert_eq!(
         lifecycle_util::links()
@@ -241,12 +229,7 @@ fn wait_holds_the_link_until_sigint() {
             .count(),
         1
     );
-    common::host_command("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(0));
+    assert_eq!(lifecycle_util::stop(child, "INT"), Some(0));
     assert_eq!(links_of_prog_settled(id), 0);
 }
 

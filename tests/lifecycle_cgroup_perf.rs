@@ -206,26 +206,15 @@ fn perf_show_lists_fds_like_bpftool_and_the_links_bpftool_misses() {
         "--pin",
         &dir.join("l_up"),
     ]);
-    let mut holder = std::process::Command::new(common::bin())
-        .args([
-            "-j",
-            "prog",
-            "attach",
-            "pinned",
-            &raw,
-            "raw_tracepoint",
-            "sys_enter",
-            "--wait",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(holder.stdout.take().unwrap()),
-        &mut line,
-    )
-    .unwrap();
+    let (holder, _) = lifecycle_util::spawn_held(&[
+        "prog",
+        "attach",
+        "pinned",
+        &raw,
+        "raw_tracepoint",
+        "sys_enter",
+        "--wait",
+    ]);
 
     let ours = ebpfctl_json(&["perf", "show"]);
     let theirs = bpftool_json(&["perf", "show"]);
@@ -271,11 +260,7 @@ fn perf_show_lists_fds_like_bpftool_and_the_links_bpftool_misses() {
         std::fs::canonicalize(&exe).unwrap().display().to_string()
     );
 
-    common::host_command("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert_eq!(holder.wait().unwrap().code(), Some(0));
+    assert_eq!(lifecycle_util::stop(holder, "TERM"), Some(0));
 }
 
 #[test]

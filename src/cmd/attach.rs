@@ -184,44 +184,11 @@ pub fn make(kind: AttachKind, target: &Target, prog: BorrowedFd<'_>, cookie: u64
     use AttachKind::*;
     let object = describe(target);
     match target {
-        Target::Tracepoint { category, name } => {
-            let pfd = perf_event::open_tracepoint(category, name).map_err(|e| {
-                match e.raw_os_error() {
-                    Some(libc::ENOENT) => {
-                        Error::new(ErrorKind::NotFound, &object, "no such tracepoint")
-                    }
-                    _ => attach_error(&object, &e),
-                }
-            })?;
-            Ok(Made::Links(vec![(
-                None,
-                perf_link(prog, pfd, cookie, &object)?,
-            )]))
-        }
-        Target::RawTracepoint { name } => {
-            let fd = syslink::raw_tracepoint_open(Some(name), prog).map_err(|e| {
-                match e.raw_os_error() {
-                    Some(libc::ENOENT) => {
-                        Error::new(ErrorKind::NotFound, &object, "no such raw tracepoint")
-                    }
-                    _ => attach_error(&object, &e),
-                }
-            })?;
-            Ok(Made::Links(vec![(None, fd)]))
-        }
-        Target::LoadTime => {
-            let fd = syslink::raw_tracepoint_open(None, prog)
-                .map_err(|e| attach_error(&kind_name(kind), &e))?;
-            Ok(Made::Links(vec![(None, fd)]))
-        }
-        Target::Kprobe { func, offset } => {
-            let pfd = perf_event::open_kprobe(func, *offset, kind == Kretprobe)
-                .map_err(|e| attach_error(&object, &e))?;
-            Ok(Made::Links(vec![(
-                None,
-                perf_link(prog, pfd, cookie, &object)?,
-            )]))
-        }
+        Target::Tracepoint { .. }
+        | Target::RawTracepoint { .. }
+        | Target::LoadTime
+        | Target::Kprobe { .. }
+        | Target::Uprobe { .. } => tracing_link(kind, target, prog, cookie),
         Target::KprobeMulti { symbols } => link(
             prog,
             0,
@@ -232,25 +199,6 @@ pub fn make(kind: AttachKind, target: &Target, prog: BorrowedFd<'_>, cookie: u64
             },
             &object,
         ),
-        Target::Uprobe { .. } if kind == Usdt => Err(Error::new(
-            ErrorKind::Unsupported,
-            "usdt",
-            "USDT probes need libbpf's spec maps, which are set up when the object is loaded: use \
-             `prog load OBJ DIR autoattach` with SEC(\"usdt/BINARY:PROVIDER:NAME\")",
-        )),
-        Target::Uprobe {
-            binary,
-            location,
-            pid,
-        } => {
-            let (path, offset) = uprobe_location(binary, location)?;
-            let pfd = perf_event::open_uprobe(&path, offset, kind == Uretprobe, *pid)
-                .map_err(|e| attach_error(&object, &e))?;
-            Ok(Made::Links(vec![(
-                None,
-                perf_link(prog, pfd, cookie, &object)?,
-            )]))
-        }
         Target::PerfEvent { cpu, freq, pid } => perf_event_links(prog, *cpu, *freq, *pid, &object),
         Target::Device { name } => device(kind, name, prog),
         Target::Cgroup { path } => {
@@ -299,6 +247,81 @@ pub fn make(kind: AttachKind, target: &Target, prog: BorrowedFd<'_>, cookie: u64
             ErrorKind::InvalidInput,
             "usage",
             "a target is required",
+        )),
+    }
+}
+
+/// Attachments to kernel or user code: tracepoints, probes and BTF-targeted tracing programs.
+fn tracing_link(
+    kind: AttachKind,
+    target: &Target,
+    prog: BorrowedFd<'_>,
+    cookie: u64,
+) -> Result<Made> {
+    use AttachKind::*;
+    let object = describe(target);
+    match target {
+        Target::Tracepoint { category, name } => {
+            let pfd = perf_event::open_tracepoint(category, name).map_err(|e| {
+                match e.raw_os_error() {
+                    Some(libc::ENOENT) => {
+                        Error::new(ErrorKind::NotFound, &object, "no such tracepoint")
+                    }
+                    _ => attach_error(&object, &e),
+                }
+            })?;
+            Ok(Made::Links(vec![(
+                None,
+                perf_link(prog, pfd, cookie, &object)?,
+            )]))
+        }
+        Target::RawTracepoint { name } => {
+            let fd = syslink::raw_tracepoint_open(Some(name), prog).map_err(|e| {
+                match e.raw_os_error() {
+                    Some(libc::ENOENT) => {
+                        Error::new(ErrorKind::NotFound, &object, "no such raw tracepoint")
+                    }
+                    _ => attach_error(&object, &e),
+                }
+            })?;
+            Ok(Made::Links(vec![(None, fd)]))
+        }
+        Target::LoadTime => {
+            let fd = syslink::raw_tracepoint_open(None, prog)
+                .map_err(|e| attach_error(&kind_name(kind), &e))?;
+            Ok(Made::Links(vec![(None, fd)]))
+        }
+        Target::Kprobe { func, offset } => {
+            let pfd = perf_event::open_kprobe(func, *offset, kind == Kretprobe)
+                .map_err(|e| attach_error(&object, &e))?;
+            Ok(Made::Links(vec![(
+                None,
+                perf_link(prog, pfd, cookie, &object)?,
+            )]))
+        }
+        Target::Uprobe { .. } if kind == Usdt => Err(Error::new(
+            ErrorKind::Unsupported,
+            "usdt",
+            "USDT probes need libbpf's spec maps, which are set up when the object is loaded: use \
+             `prog load OBJ DIR autoattach` with SEC(\"usdt/BINARY:PROVIDER:NAME\")",
+        )),
+        Target::Uprobe {
+            binary,
+            location,
+            pid,
+        } => {
+            let (path, offset) = uprobe_location(binary, location)?;
+            let pfd = perf_event::open_uprobe(&path, offset, kind == Uretprobe, *pid)
+                .map_err(|e| attach_error(&object, &e))?;
+            Ok(Made::Links(vec![(
+                None,
+                perf_link(prog, pfd, cookie, &object)?,
+            )]))
+        }
+        _ => Err(Error::new(
+            ErrorKind::InvalidInput,
+            "usage",
+            "not a tracing target",
         )),
     }
 }

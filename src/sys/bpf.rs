@@ -102,21 +102,25 @@ pub struct ProgBrief {
     pub attach_btf_id: u32,
 }
 
+/// A fixed-size, NUL-padded kernel name (BPF_OBJ_NAME_LEN) as a string.
+fn c_name(raw: &[libc::c_char]) -> String {
+    let bytes: Vec<u8> = raw
+        .iter()
+        .take_while(|&&c| c != 0)
+        .map(|&c| c as u8)
+        .collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
 pub fn prog_brief(fd: BorrowedFd<'_>) -> io::Result<ProgBrief> {
     let mut info = libbpf_sys::bpf_prog_info::default();
     let mut len = std::mem::size_of::<libbpf_sys::bpf_prog_info>() as u32;
     // SAFETY: info is a zeroed bpf_prog_info and len its size; all pointer fields are zero (not requested).
     rc_result(unsafe { libbpf_sys::bpf_prog_get_info_by_fd(fd.as_raw_fd(), &mut info, &mut len) })?;
-    let name: Vec<u8> = info
-        .name
-        .iter()
-        .take_while(|&&c| c != 0)
-        .map(|&c| c as u8)
-        .collect();
     Ok(ProgBrief {
         id: info.id,
         prog_type: info.type_,
-        name: String::from_utf8_lossy(&name).into_owned(),
+        name: c_name(&info.name),
         tag: info.tag.iter().map(|b| format!("{b:02x}")).collect(),
         attach_btf_obj_id: info.attach_btf_obj_id,
         attach_btf_id: info.attach_btf_id,
@@ -141,16 +145,10 @@ pub fn map_brief(fd: BorrowedFd<'_>) -> io::Result<MapBrief> {
     let mut len = std::mem::size_of::<libbpf_sys::bpf_map_info>() as u32;
     // SAFETY: zeroed info of the given size, no pointer fields requested.
     rc_result(unsafe { libbpf_sys::bpf_map_get_info_by_fd(fd.as_raw_fd(), &mut info, &mut len) })?;
-    let name: Vec<u8> = info
-        .name
-        .iter()
-        .take_while(|&&c| c != 0)
-        .map(|&c| c as u8)
-        .collect();
     Ok(MapBrief {
         id: info.id,
         map_type: info.type_,
-        name: String::from_utf8_lossy(&name).into_owned(),
+        name: c_name(&info.name),
         flags: info.map_flags,
     })
 }

@@ -316,3 +316,29 @@ pub fn prog_id(path: &str) -> u64 {
 pub fn exists(path: &str) -> bool {
     Path::new(path).symlink_metadata().is_ok()
 }
+
+/// Starts `ebpfctl -j ARGS` (an attach with --wait) and returns the child once it has printed its report.
+pub fn spawn_held(args: &[&str]) -> (std::process::Child, Value) {
+    let mut child = Command::new(bin())
+        .arg("-j")
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn ebpfctl");
+    let mut line = String::new();
+    let stdout = child.stdout.take().expect("piped stdout");
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line)
+        .expect("report line");
+    let report = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"));
+    (child, report)
+}
+
+/// Sends `signal` (INT, TERM) to a child and returns its exit code.
+pub fn stop(mut child: std::process::Child, signal: &str) -> Option<i32> {
+    host_command("kill")
+        .arg(format!("-{signal}"))
+        .arg(child.id().to_string())
+        .status()
+        .expect("kill");
+    child.wait().expect("wait").code()
+}
