@@ -22,7 +22,7 @@ PIN=/sys/fs/bpf/$TAG
 CG=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)/$TAG
 cleanup() {
   ip netns del "$TAG" 2>/dev/null || true
-  rm -rf "$PIN" "${PIN}_load" "$WORK"
+  rm -rf "$PIN" "${PIN}_load" "$WORK" 2>/dev/null || true
   rmdir "$CG" 2>/dev/null || true
 }
 trap cleanup EXIT
