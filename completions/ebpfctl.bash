@@ -19,6 +19,9 @@ _ebpfctl() {
             ebpfctl,btf)
                 cmd="ebpfctl__subcmd__btf"
                 ;;
+            ebpfctl,cgroup)
+                cmd="ebpfctl__subcmd__cgroup"
+                ;;
             ebpfctl,check)
                 cmd="ebpfctl__subcmd__check"
                 ;;
@@ -27,6 +30,9 @@ _ebpfctl() {
                 ;;
             ebpfctl,feature)
                 cmd="ebpfctl__subcmd__feature"
+                ;;
+            ebpfctl,iter)
+                cmd="ebpfctl__subcmd__iter"
                 ;;
             ebpfctl,link)
                 cmd="ebpfctl__subcmd__link"
@@ -37,8 +43,17 @@ _ebpfctl() {
             ebpfctl,map)
                 cmd="ebpfctl__subcmd__map"
                 ;;
+            ebpfctl,net)
+                cmd="ebpfctl__subcmd__net"
+                ;;
+            ebpfctl,perf)
+                cmd="ebpfctl__subcmd__perf"
+                ;;
             ebpfctl,prog)
                 cmd="ebpfctl__subcmd__prog"
+                ;;
+            ebpfctl,struct_ops)
+                cmd="ebpfctl__subcmd__struct_ops"
                 ;;
             ebpfctl,version)
                 cmd="ebpfctl__subcmd__version"
@@ -52,17 +67,53 @@ _ebpfctl() {
             ebpfctl__subcmd__btf__subcmd__show,id)
                 cmd="ebpfctl__subcmd__btf__subcmd__show__subcmd__id"
                 ;;
+            ebpfctl__subcmd__cgroup,attach)
+                cmd="ebpfctl__subcmd__cgroup__subcmd__attach"
+                ;;
+            ebpfctl__subcmd__cgroup,detach)
+                cmd="ebpfctl__subcmd__cgroup__subcmd__detach"
+                ;;
+            ebpfctl__subcmd__cgroup,list)
+                cmd="ebpfctl__subcmd__cgroup__subcmd__show"
+                ;;
+            ebpfctl__subcmd__cgroup,show)
+                cmd="ebpfctl__subcmd__cgroup__subcmd__show"
+                ;;
+            ebpfctl__subcmd__cgroup,tree)
+                cmd="ebpfctl__subcmd__cgroup__subcmd__tree"
+                ;;
             ebpfctl__subcmd__feature,list_builtins)
                 cmd="ebpfctl__subcmd__feature__subcmd__list_builtins"
                 ;;
             ebpfctl__subcmd__feature,probe)
                 cmd="ebpfctl__subcmd__feature__subcmd__probe"
                 ;;
+            ebpfctl__subcmd__iter,pin)
+                cmd="ebpfctl__subcmd__iter__subcmd__pin"
+                ;;
+            ebpfctl__subcmd__link,detach)
+                cmd="ebpfctl__subcmd__link__subcmd__detach"
+                ;;
             ebpfctl__subcmd__link,list)
                 cmd="ebpfctl__subcmd__link__subcmd__show"
                 ;;
+            ebpfctl__subcmd__link,pin)
+                cmd="ebpfctl__subcmd__link__subcmd__pin"
+                ;;
             ebpfctl__subcmd__link,show)
                 cmd="ebpfctl__subcmd__link__subcmd__show"
+                ;;
+            ebpfctl__subcmd__link__subcmd__detach,id)
+                cmd="ebpfctl__subcmd__link__subcmd__detach__subcmd__id"
+                ;;
+            ebpfctl__subcmd__link__subcmd__detach,pinned)
+                cmd="ebpfctl__subcmd__link__subcmd__detach__subcmd__pinned"
+                ;;
+            ebpfctl__subcmd__link__subcmd__pin,id)
+                cmd="ebpfctl__subcmd__link__subcmd__pin__subcmd__id"
+                ;;
+            ebpfctl__subcmd__link__subcmd__pin,pinned)
+                cmd="ebpfctl__subcmd__link__subcmd__pin__subcmd__pinned"
                 ;;
             ebpfctl__subcmd__link__subcmd__show,id)
                 cmd="ebpfctl__subcmd__link__subcmd__show__subcmd__id"
@@ -130,11 +181,50 @@ _ebpfctl() {
             ebpfctl__subcmd__map__subcmd__show,pinned)
                 cmd="ebpfctl__subcmd__map__subcmd__show__subcmd__pinned"
                 ;;
+            ebpfctl__subcmd__net,attach)
+                cmd="ebpfctl__subcmd__net__subcmd__attach"
+                ;;
+            ebpfctl__subcmd__net,detach)
+                cmd="ebpfctl__subcmd__net__subcmd__detach"
+                ;;
+            ebpfctl__subcmd__net,list)
+                cmd="ebpfctl__subcmd__net__subcmd__show"
+                ;;
+            ebpfctl__subcmd__net,show)
+                cmd="ebpfctl__subcmd__net__subcmd__show"
+                ;;
+            ebpfctl__subcmd__perf,list)
+                cmd="ebpfctl__subcmd__perf__subcmd__show"
+                ;;
+            ebpfctl__subcmd__perf,show)
+                cmd="ebpfctl__subcmd__perf__subcmd__show"
+                ;;
+            ebpfctl__subcmd__prog,attach)
+                cmd="ebpfctl__subcmd__prog__subcmd__attach"
+                ;;
+            ebpfctl__subcmd__prog,detach)
+                cmd="ebpfctl__subcmd__prog__subcmd__detach"
+                ;;
             ebpfctl__subcmd__prog,list)
                 cmd="ebpfctl__subcmd__prog__subcmd__show"
                 ;;
+            ebpfctl__subcmd__prog,load)
+                cmd="ebpfctl__subcmd__prog__subcmd__load"
+                ;;
+            ebpfctl__subcmd__prog,loadall)
+                cmd="ebpfctl__subcmd__prog__subcmd__loadall"
+                ;;
+            ebpfctl__subcmd__prog,pin)
+                cmd="ebpfctl__subcmd__prog__subcmd__pin"
+                ;;
+            ebpfctl__subcmd__prog,run)
+                cmd="ebpfctl__subcmd__prog__subcmd__run"
+                ;;
             ebpfctl__subcmd__prog,show)
                 cmd="ebpfctl__subcmd__prog__subcmd__show"
+                ;;
+            ebpfctl__subcmd__prog,tracelog)
+                cmd="ebpfctl__subcmd__prog__subcmd__tracelog"
                 ;;
             ebpfctl__subcmd__prog__subcmd__show,id)
                 cmd="ebpfctl__subcmd__prog__subcmd__show__subcmd__id"
@@ -148,6 +238,21 @@ _ebpfctl() {
             ebpfctl__subcmd__prog__subcmd__show,tag)
                 cmd="ebpfctl__subcmd__prog__subcmd__show__subcmd__tag"
                 ;;
+            ebpfctl__subcmd__struct_ops,register)
+                cmd="ebpfctl__subcmd__struct_ops__subcmd__register"
+                ;;
+            ebpfctl__subcmd__struct_ops,unregister)
+                cmd="ebpfctl__subcmd__struct_ops__subcmd__unregister"
+                ;;
+            ebpfctl__subcmd__struct_ops__subcmd__unregister,id)
+                cmd="ebpfctl__subcmd__struct_ops__subcmd__unregister__subcmd__id"
+                ;;
+            ebpfctl__subcmd__struct_ops__subcmd__unregister,name)
+                cmd="ebpfctl__subcmd__struct_ops__subcmd__unregister__subcmd__name"
+                ;;
+            ebpfctl__subcmd__struct_ops__subcmd__unregister,pinned)
+                cmd="ebpfctl__subcmd__struct_ops__subcmd__unregister__subcmd__pinned"
+                ;;
             *)
                 ;;
         esac
@@ -155,7 +260,7 @@ _ebpfctl() {
 
     case "${cmd}" in
         ebpfctl)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version check version completions manpage prog map link btf feature"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version check version completions manpage prog map link btf feature net cgroup perf struct_ops iter"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -199,6 +304,76 @@ _ebpfctl() {
         ebpfctl__subcmd__btf__subcmd__show__subcmd__id)
             opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__cgroup)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list tree attach detach"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__cgroup__subcmd__attach)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__cgroup__subcmd__detach)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__cgroup__subcmd__show)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__cgroup__subcmd__tree)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -280,9 +455,121 @@ _ebpfctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ebpfctl__subcmd__link)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list"
+        ebpfctl__subcmd__iter)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version pin"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__iter__subcmd__pin)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__link)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list pin detach"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__link__subcmd__detach)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__link__subcmd__detach__subcmd__id)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__link__subcmd__detach__subcmd__pinned)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__link__subcmd__pin)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__link__subcmd__pin__subcmd__id)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__link__subcmd__pin__subcmd__pinned)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -588,9 +875,201 @@ _ebpfctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ebpfctl__subcmd__prog)
+        ebpfctl__subcmd__net)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list attach detach"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__net__subcmd__attach)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__net__subcmd__detach)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__net__subcmd__show)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__perf)
             opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__perf__subcmd__show)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__prog)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list load loadall pin attach detach run tracelog"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__prog__subcmd__attach)
+            opts="-j -p -d -f -h -V --pin --wait --cookie --json --pretty --debug --bpffs --help --version id pinned tag name tracepoint raw_tracepoint tp_btf kprobe kretprobe kprobe_multi kretprobe_multi uprobe uretprobe usdt fentry fexit fmod_ret lsm perf_event xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress tc_ingress tc_egress netkit_primary netkit_peer sk_msg_verdict sk_skb_stream_parser sk_skb_stream_verdict sk_skb_verdict flow_dissector sk_lookup netfilter cgroup_inet_ingress cgroup_inet_egress cgroup_inet_sock_create cgroup_inet_sock_release cgroup_sock_ops cgroup_device cgroup_inet4_bind cgroup_inet6_bind cgroup_inet4_connect cgroup_inet6_connect cgroup_inet4_post_bind cgroup_inet6_post_bind cgroup_udp4_sendmsg cgroup_udp6_sendmsg cgroup_udp4_recvmsg cgroup_udp6_recvmsg cgroup_sysctl cgroup_getsockopt cgroup_setsockopt cgroup_inet4_getpeername cgroup_inet6_getpeername cgroup_inet4_getsockname cgroup_inet6_getsockname"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cookie)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__prog__subcmd__detach)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name tracepoint raw_tracepoint tp_btf kprobe kretprobe kprobe_multi kretprobe_multi uprobe uretprobe usdt fentry fexit fmod_ret lsm perf_event xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress tc_ingress tc_egress netkit_primary netkit_peer sk_msg_verdict sk_skb_stream_parser sk_skb_stream_verdict sk_skb_verdict flow_dissector sk_lookup netfilter cgroup_inet_ingress cgroup_inet_egress cgroup_inet_sock_create cgroup_inet_sock_release cgroup_sock_ops cgroup_device cgroup_inet4_bind cgroup_inet6_bind cgroup_inet4_connect cgroup_inet6_connect cgroup_inet4_post_bind cgroup_inet6_post_bind cgroup_udp4_sendmsg cgroup_udp6_sendmsg cgroup_udp4_recvmsg cgroup_udp6_recvmsg cgroup_sysctl cgroup_getsockopt cgroup_setsockopt cgroup_inet4_getpeername cgroup_inet6_getpeername cgroup_inet4_getsockname cgroup_inet6_getsockname"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__prog__subcmd__load)
+            opts="-j -p -d -f -h -V --btf --set --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --btf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__prog__subcmd__loadall)
+            opts="-j -p -d -f -h -V --btf --set --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --btf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__prog__subcmd__pin)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__prog__subcmd__run)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -660,6 +1139,104 @@ _ebpfctl() {
             ;;
         ebpfctl__subcmd__prog__subcmd__show__subcmd__tag)
             opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__prog__subcmd__tracelog)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__struct_ops)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version register unregister"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__struct_ops__subcmd__register)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__struct_ops__subcmd__unregister)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id name pinned"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__struct_ops__subcmd__unregister__subcmd__id)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__struct_ops__subcmd__unregister__subcmd__name)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__struct_ops__subcmd__unregister__subcmd__pinned)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,8 @@
 //! The whole command-line grammar, and nothing else: `ebpfctl [OPTIONS] OBJECT VERB [ARGS]`.
 //! Completions and the man page are generated from these same definitions (see `cmd::completions`).
 
+use std::path::PathBuf;
+
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
@@ -88,6 +90,37 @@ pub enum Command {
         #[command(subcommand)]
         verb: FeatureVerb,
     },
+
+    /// Programs on network devices: XDP, tcx, tc, flow_dissector, netfilter
+    Net {
+        #[command(subcommand)]
+        command: NetCommand,
+    },
+
+    /// Programs on cgroups
+    Cgroup {
+        #[command(subcommand)]
+        command: CgroupCommand,
+    },
+
+    /// Programs on perf events (tracepoints, probes, sampling)
+    Perf {
+        #[command(subcommand)]
+        command: PerfCommand,
+    },
+
+    /// Register and unregister struct_ops maps
+    #[command(name = "struct_ops")]
+    StructOps {
+        #[command(subcommand)]
+        command: StructOpsCommand,
+    },
+
+    /// BPF iterators
+    Iter {
+        #[command(subcommand)]
+        command: IterCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -100,6 +133,8 @@ pub enum ProgVerb {
         #[command(flatten)]
         view: ShowView,
     },
+    #[command(flatten)]
+    Lifecycle(ProgCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -155,6 +190,8 @@ pub enum LinkVerb {
         #[command(flatten)]
         view: ShowView,
     },
+    #[command(flatten)]
+    Lifecycle(LinkCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -327,4 +364,330 @@ pub enum CompletionShell {
     Bash,
     Zsh,
     Fish,
+}
+
+// ---- Program lifecycle: prog load/loadall/pin/attach/detach/run/tracelog, link, map pin, net, cgroup, perf,
+// ---- struct_ops and iter. Trailing bpftool keyword words (`type T`, `map idx N ...`, `dev NAME`) are kept as
+// ---- words here and parsed by `cli::words` so the grammar stays bpftool's.
+
+/// How `prog pin`/`attach`/`detach` take their PROG argument: two words (`id 5`, `pinned /sys/fs/bpf/p`) that
+/// are followed by more arguments, so they cannot be a clap subcommand.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ProgRef {
+    /// How PROG names the program
+    #[arg(value_enum, value_name = "id|pinned|tag|name")]
+    pub by: SelectorKind,
+    /// The program's id, pinned path, tag or name
+    #[arg(value_name = "PROG")]
+    pub value: String,
+}
+
+/// The first word of a two-word object reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SelectorKind {
+    Id,
+    Pinned,
+    Tag,
+    Name,
+}
+
+impl ProgRef {
+    pub fn selector(&self) -> ProgSelector {
+        let value = self.value.clone();
+        match self.by {
+            SelectorKind::Id => ProgSelector::Id { id: value },
+            SelectorKind::Pinned => ProgSelector::Pinned { path: value.into() },
+            SelectorKind::Tag => ProgSelector::Tag { tag: value },
+            SelectorKind::Name => ProgSelector::Name { name: value },
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProgCommand {
+    /// Load the programs of OBJ and pin the first one at PATH (with `autoattach`: attach them and pin their links
+    /// under PATH)
+    #[command(
+        after_help = "OPTIONS words: type TYPE | map {idx N|name NAME} {id N|pinned PATH} | pinmaps DIR | autoattach"
+    )]
+    Load(LoadArgs),
+    /// Load the programs of OBJ and pin each one as DIR/NAME (with `autoattach`: their links)
+    #[command(
+        after_help = "OPTIONS words: type TYPE | map {idx N|name NAME} {id N|pinned PATH} | pinmaps DIR | autoattach"
+    )]
+    Loadall(LoadArgs),
+    /// Pin a loaded program at PATH on bpffs
+    Pin {
+        #[command(flatten)]
+        prog: ProgRef,
+        path: PathBuf,
+    },
+    /// Attach a program (as a BPF link where the kernel has one); see `prog attach --help` for targets
+    Attach(AttachArgs),
+    /// Detach a program from what `prog attach` attached it to (and remove the link's pins)
+    Detach {
+        #[command(flatten)]
+        prog: ProgRef,
+        /// Attach type, as for `prog attach`
+        attach_type: AttachKind,
+        /// Target words, as for `prog attach`
+        target: Vec<String>,
+    },
+    /// Run a program once (or N times) on given input with BPF_PROG_TEST_RUN
+    #[command(
+        after_help = "OPTIONS words: data_in FILE | data_out FILE | data_size_out N | ctx_in FILE | \
+                      ctx_out FILE | ctx_size_out N | repeat N   (FILE `-` is stdin/stdout)"
+    )]
+    Run {
+        #[command(flatten)]
+        prog: ProgRef,
+        /// Keyword words: data_in FILE [data_out FILE] [ctx_in FILE] [ctx_out FILE] [repeat N]
+        options: Vec<String>,
+    },
+    /// Print the kernel's trace pipe (bpf_printk output) until Ctrl-C
+    Tracelog,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct LoadArgs {
+    /// The BPF object file (.bpf.o)
+    pub object: PathBuf,
+    /// Where to pin: the program (load), or the directory of programs (loadall)
+    pub path: PathBuf,
+    /// Keyword words: type TYPE | map {idx N|name NAME} MAP | pinmaps DIR | autoattach
+    pub options: Vec<String>,
+    /// Relocate CO-RE against this BTF file instead of the running kernel's
+    #[arg(long, value_name = "FILE")]
+    pub btf: Option<PathBuf>,
+    /// Set a global variable (.rodata/.data/.bss) before load, typed by its BTF
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+#[command(after_help = "TARGET words by type:\n  \
+  tracepoint CATEGORY/NAME | raw_tracepoint NAME | kprobe FUNC[+OFF] | kprobe_multi SYM[,SYM...]\n  \
+  uprobe BINARY {SYMBOL|0xOFFSET} [pid N] | perf_event [cpu N] [freq HZ] [pid N]\n  \
+  xdp|xdpgeneric|xdpdrv|xdpoffload|tcx_ingress|tcx_egress|tc_ingress|tc_egress|netkit_primary|netkit_peer dev NAME\n  \
+  cgroup_* CGROUP_PATH | sk_msg_verdict|sk_skb_* MAP | flow_dissector|sk_lookup [netns PATH]\n  \
+  netfilter {ipv4|ipv6} {prerouting|input|forward|output|postrouting} [prio N]\n  \
+  tp_btf|fentry|fexit|fmod_ret|lsm (no target: the one chosen at load)")]
+pub struct AttachArgs {
+    #[command(flatten)]
+    pub prog: ProgRef,
+    /// What to attach to
+    pub attach_type: AttachKind,
+    /// Target words (see below)
+    pub target: Vec<String>,
+    /// Pin the link at PATH on bpffs so it outlives ebpfctl
+    #[arg(long, value_name = "PATH")]
+    pub pin: Option<PathBuf>,
+    /// Keep the link until Ctrl-C or SIGTERM instead of pinning it
+    #[arg(long)]
+    pub wait: bool,
+    /// BPF cookie for perf-event based links (tracepoint, kprobe, uprobe)
+    #[arg(long)]
+    pub cookie: Option<u64>,
+}
+
+/// Attach types for `prog attach`/`prog detach`, by libbpf's section-name conventions and bpftool's names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum AttachKind {
+    Tracepoint,
+    #[value(alias = "raw_tp")]
+    RawTracepoint,
+    TpBtf,
+    Kprobe,
+    Kretprobe,
+    KprobeMulti,
+    KretprobeMulti,
+    Uprobe,
+    Uretprobe,
+    Usdt,
+    Fentry,
+    Fexit,
+    FmodRet,
+    Lsm,
+    PerfEvent,
+    Xdp,
+    Xdpgeneric,
+    Xdpdrv,
+    Xdpoffload,
+    TcxIngress,
+    TcxEgress,
+    TcIngress,
+    TcEgress,
+    NetkitPrimary,
+    NetkitPeer,
+    SkMsgVerdict,
+    SkSkbStreamParser,
+    SkSkbStreamVerdict,
+    SkSkbVerdict,
+    FlowDissector,
+    SkLookup,
+    Netfilter,
+    CgroupInetIngress,
+    CgroupInetEgress,
+    CgroupInetSockCreate,
+    CgroupInetSockRelease,
+    CgroupSockOps,
+    CgroupDevice,
+    CgroupInet4Bind,
+    CgroupInet6Bind,
+    CgroupInet4Connect,
+    CgroupInet6Connect,
+    CgroupInet4PostBind,
+    CgroupInet6PostBind,
+    CgroupUdp4Sendmsg,
+    CgroupUdp6Sendmsg,
+    CgroupUdp4Recvmsg,
+    CgroupUdp6Recvmsg,
+    CgroupSysctl,
+    CgroupGetsockopt,
+    CgroupSetsockopt,
+    CgroupInet4Getpeername,
+    CgroupInet6Getpeername,
+    CgroupInet4Getsockname,
+    CgroupInet6Getsockname,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LinkCommand {
+    /// Pin a link at PATH on bpffs
+    Pin {
+        #[command(subcommand)]
+        link: LinkPinRef,
+    },
+    /// Detach a link (its program stops running; pins of it are removed)
+    Detach {
+        #[command(subcommand)]
+        link: LinkSelector,
+    },
+}
+
+/// `link pin {id N|pinned PATH} NEWPATH`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum LinkPinRef {
+    /// By kernel id
+    Id { id: String, path: PathBuf },
+    /// By a path where it is pinned already
+    Pinned { from: PathBuf, path: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NetCommand {
+    /// XDP, tcx, clsact tc, flow_dissector and netfilter programs on network devices
+    #[command(visible_alias = "list")]
+    Show {
+        /// `dev NAME` to show one device
+        words: Vec<String>,
+    },
+    /// Attach a program to a device: net attach TYPE PROG dev NAME [overwrite|prepend]
+    Attach {
+        attach_type: NetAttachKind,
+        /// PROG (id N | pinned PATH | tag HEX | name NAME), then `dev NAME`, then overwrite/prepend
+        words: Vec<String>,
+    },
+    /// Detach TYPE from a device: net detach TYPE dev NAME
+    Detach {
+        attach_type: NetAttachKind,
+        /// `dev NAME`
+        words: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum NetAttachKind {
+    Xdp,
+    Xdpgeneric,
+    Xdpdrv,
+    Xdpoffload,
+    TcxIngress,
+    TcxEgress,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CgroupCommand {
+    /// Programs attached to one cgroup
+    #[command(visible_alias = "list")]
+    Show {
+        cgroup: PathBuf,
+        /// `effective` to include programs inherited from ancestors
+        words: Vec<String>,
+    },
+    /// Programs attached anywhere under ROOT (default: the cgroup v2 mount)
+    Tree {
+        /// [ROOT] [effective]
+        words: Vec<String>,
+    },
+    /// Attach: cgroup attach CGROUP TYPE PROG [multi|override]
+    Attach {
+        cgroup: PathBuf,
+        attach_type: String,
+        /// PROG (id N | pinned PATH | tag HEX | name NAME), then multi or override
+        words: Vec<String>,
+    },
+    /// Detach: cgroup detach CGROUP TYPE PROG
+    Detach {
+        cgroup: PathBuf,
+        attach_type: String,
+        /// PROG (id N | pinned PATH | tag HEX | name NAME)
+        words: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PerfCommand {
+    /// Programs on perf events: per-process perf-event fds and perf/uprobe/tracepoint links
+    #[command(visible_alias = "list")]
+    Show,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StructOpsCommand {
+    /// Load OBJ and register its struct_ops maps (pinning their links under LINK_DIR when given)
+    Register {
+        object: PathBuf,
+        link_dir: Option<PathBuf>,
+    },
+    /// Unregister a struct_ops map: id N | name NAME | pinned LINK_PATH
+    Unregister {
+        #[command(subcommand)]
+        map: StructOpsSelector,
+    },
+}
+
+/// A struct_ops map: `id N`, `name NAME`, or the link pinned by `register`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum StructOpsSelector {
+    /// By the struct_ops map's id
+    Id { id: String },
+    /// By the struct_ops map's name
+    Name { name: String },
+    /// By its pinned link
+    Pinned { path: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IterCommand {
+    /// Create an iterator link from a loaded iter program and pin it at PATH (read it with cat)
+    Pin {
+        #[command(flatten)]
+        prog: ProgRef,
+        path: PathBuf,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// clap checks the grammar's consistency only when a command is built; do it for every subcommand here.
+    #[test]
+    fn grammar_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
 }

@@ -31,6 +31,8 @@ pub struct Error {
     /// The object the error is about, as the user named it: `map id 9999`, `check`, `/sys/fs/bpf/x`.
     pub object: String,
     pub reason: String,
+    /// Supporting lines shown under the one-line error (e.g. the verifier's last lines); empty for most errors.
+    pub detail: Vec<String>,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -41,7 +43,13 @@ impl Error {
             kind,
             object: object.into(),
             reason: reason.into(),
+            detail: Vec::new(),
         }
+    }
+
+    pub fn with_detail(mut self, detail: Vec<String>) -> Self {
+        self.detail = detail;
+        self
     }
 
     /// Classifies an errno the way an operator reads it: ENOENT is "no such ...", EPERM/EACCES a privilege problem.

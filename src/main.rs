@@ -6,10 +6,12 @@ mod check;
 mod cli;
 mod cmd;
 mod error;
+mod loader;
 mod mapdata;
 mod output;
 mod probe;
 mod sys;
+mod userspace;
 
 use clap::Parser;
 
@@ -36,11 +38,16 @@ fn main() {
         Command::Version => cmd::version::run(&ctx),
         Command::Completions { shell } => cmd::completions::completions(shell),
         Command::Manpage => cmd::completions::manpage(),
-        Command::Prog { verb } => cmd::prog::run(&ctx, &verb),
+        Command::Prog { verb } => cmd::prog::run(&ctx, verb),
         Command::Map { verb } => cmd::map::run(&ctx, &verb),
-        Command::Link { verb } => cmd::link::run(&ctx, &verb),
+        Command::Link { verb } => cmd::link::run(&ctx, verb),
         Command::Btf { verb } => cmd::btf::run(&ctx, &verb),
         Command::Feature { verb } => cmd::feature::run(&ctx, verb),
+        Command::Net { command } => cmd::net::run(&ctx, command),
+        Command::Cgroup { command } => cmd::cgroup::run(&ctx, command),
+        Command::Perf { command } => cmd::perf::run(&ctx, command),
+        Command::StructOps { command } => cmd::struct_ops::run(&ctx, command),
+        Command::Iter { command } => cmd::struct_ops::run_iter(&ctx, command),
     };
     let code = match result {
         Ok(Outcome::Success) => ExitCode::Success,

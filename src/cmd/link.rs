@@ -24,9 +24,10 @@ pub struct LinkEntry {
     pub pids: Vec<Pid>,
 }
 
-pub fn run(ctx: &Context, verb: &LinkVerb) -> CmdResult {
+pub fn run(ctx: &Context, verb: LinkVerb) -> CmdResult {
     match verb {
-        LinkVerb::Show { select, view } => show_links(ctx, select.as_ref(), *view),
+        LinkVerb::Show { select, view } => show_links(ctx, select.as_ref(), view),
+        LinkVerb::Lifecycle(command) => super::link_lifecycle::run(ctx, command),
     }
 }
 

@@ -1,12 +1,17 @@
 //! One module per command family. A command resolves its arguments, calls the layers below and hands plain data
 //! to the output layer; it never formats text itself.
 
+pub mod attach;
+pub mod attach_target;
 pub mod btf;
+pub mod cgroup;
 pub mod check;
 pub mod completions;
+pub mod detach;
 pub mod feature;
 pub mod link;
 pub mod link_fields;
+pub mod link_lifecycle;
 pub mod map;
 pub mod map_admin;
 pub mod map_bulk;
@@ -15,11 +20,19 @@ pub mod map_stream;
 pub mod map_words;
 pub mod metadata;
 pub mod names;
+pub mod net;
+pub mod perf;
 pub mod perf_names;
 pub mod prog;
+pub mod prog_lifecycle;
+pub mod prog_load;
+pub mod prog_run;
 pub mod refs;
+pub mod resolve;
 pub mod select;
+pub mod struct_ops;
 pub mod version;
+pub mod words;
 
 use crate::error::Result;
 use crate::output::Output;

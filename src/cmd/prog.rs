@@ -94,9 +94,10 @@ impl OffloadDev {
     }
 }
 
-pub fn run(ctx: &Context, verb: &ProgVerb) -> CmdResult {
+pub fn run(ctx: &Context, verb: ProgVerb) -> CmdResult {
     match verb {
-        ProgVerb::Show { select, view } => show_progs(ctx, select.as_ref(), *view),
+        ProgVerb::Show { select, view } => show_progs(ctx, select.as_ref(), view),
+        ProgVerb::Lifecycle(command) => super::prog_lifecycle::run(ctx, command),
     }
 }
 

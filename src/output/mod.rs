@@ -2,11 +2,15 @@
 //! this module turns it into JSON (serde_json) or a table (comfy-table), and prints errors in the one shared form.
 
 mod btf;
+pub mod cgroup;
 mod check;
 mod feature;
+pub mod lifecycle;
 mod link;
 mod map;
 mod map_data;
+pub mod net;
+pub mod perf;
 mod prog;
 pub mod stream;
 mod version;
@@ -161,8 +165,14 @@ impl Output {
     /// The one error form: `ebpfctl: <object>: <reason>` on stderr, and under --json an object on stdout too.
     pub fn error(&self, err: &Error) {
         eprintln!("ebpfctl: {err}");
+        for line in &err.detail {
+            eprintln!("  {line}");
+        }
         if self.json {
-            let body = serde_json::json!({ "error": err.to_string(), "kind": err.kind });
+            let mut body = serde_json::json!({ "error": err.to_string(), "kind": err.kind });
+            if !err.detail.is_empty() {
+                body["detail"] = serde_json::json!(err.detail);
+            }
             let _ = self.write_json(&mut io::stdout().lock(), &body);
         }
     }

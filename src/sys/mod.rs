@@ -1,5 +1,6 @@
 //! Thin, safe wrappers over the kernel. Every `unsafe` block of ebpfctl lives below this module.
 
+pub mod bpf;
 pub mod bpf_obj;
 pub mod bpffs;
 pub mod btf_info;
@@ -12,16 +13,23 @@ pub mod kallsyms;
 pub mod kernel;
 pub mod libbpf_log;
 pub mod libbpf_names;
+pub mod link;
+pub mod link_brief;
 pub mod link_info;
 pub mod map_info;
 pub mod map_ops;
 pub mod names;
 pub mod netdev;
+pub mod netlink;
+pub mod object;
+pub mod perf_event;
+pub mod pins;
 pub mod probe;
 pub mod process;
 pub mod prog_info;
 pub mod signal;
 pub mod skel;
+pub mod tracefs;
 
 /// The errno behind a libbpf-rs error, when there is one. libbpf-rs keeps the `io::Error` private inside its
 /// context chain, so the number is read back from the chain's text, which always ends in "(os error N)".

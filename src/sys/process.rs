@@ -47,6 +47,52 @@ fn parse_maps_line(line: &str) -> Option<Mapping> {
     })
 }
 
+/// Blocks SIGINT and SIGTERM for this thread so they queue (for sigwait / sigpending) instead of killing the
+/// process; returns the signal set.
+fn block_sigint_sigterm() -> std::io::Result<libc::sigset_t> {
+    let mut set = std::mem::MaybeUninit::<libc::sigset_t>::zeroed();
+    // SAFETY: set is initialised by sigemptyset before anything reads it.
+    unsafe {
+        libc::sigemptyset(set.as_mut_ptr());
+        libc::sigaddset(set.as_mut_ptr(), libc::SIGINT);
+        libc::sigaddset(set.as_mut_ptr(), libc::SIGTERM);
+        if libc::pthread_sigmask(libc::SIG_BLOCK, set.as_ptr(), std::ptr::null_mut()) != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(set.assume_init())
+    }
+}
+
+/// Blocks until SIGINT or SIGTERM arrives (Ctrl-C, `kill`), then returns so the caller can clean up.
+pub fn wait_for_termination() -> std::io::Result<i32> {
+    let set = block_sigint_sigterm()?;
+    let mut sig = 0;
+    // SAFETY: set is a valid signal set; sigwait writes the signal number into sig.
+    let rc = unsafe { libc::sigwait(&set, &mut sig) };
+    if rc != 0 {
+        return Err(std::io::Error::from_raw_os_error(rc));
+    }
+    Ok(sig)
+}
+
+/// Makes SIGINT/SIGTERM queue instead of killing the process, so a loop can poll `pending_termination`.
+pub fn block_termination_signals() -> std::io::Result<()> {
+    block_sigint_sigterm().map(|_| ())
+}
+
+/// Whether SIGINT or SIGTERM is pending (after `block_termination_signals`).
+pub fn pending_termination() -> bool {
+    let mut set = std::mem::MaybeUninit::<libc::sigset_t>::zeroed();
+    // SAFETY: sigpending fills set; sigismember reads it.
+    unsafe {
+        if libc::sigpending(set.as_mut_ptr()) != 0 {
+            return false;
+        }
+        libc::sigismember(set.as_ptr(), libc::SIGINT) == 1
+            || libc::sigismember(set.as_ptr(), libc::SIGTERM) == 1
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

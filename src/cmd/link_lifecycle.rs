@@ -1,0 +1,26 @@
+//! `link pin` and `link detach`.
+
+use std::os::fd::AsFd;
+
+use super::prog_lifecycle::pin_one;
+use super::{resolve, CmdResult, Context};
+use crate::cli::{LinkCommand, LinkPinRef, LinkSelector};
+use crate::error::Error;
+use crate::sys::link_brief;
+
+pub fn run(ctx: &Context, command: LinkCommand) -> CmdResult {
+    match command {
+        LinkCommand::Pin { link } => {
+            let (selector, path) = match link {
+                LinkPinRef::Id { id, path } => (LinkSelector::Id { id }, path),
+                LinkPinRef::Pinned { from, path } => (LinkSelector::Pinned { path: from }, path),
+            };
+            let link = resolve::link(&selector)?;
+            let id = link_brief::link_brief(link.fd.as_fd())
+                .map_err(|e| Error::from_io(&link.label, &e, "cannot read link info"))?
+                .id;
+            pin_one(ctx, link.fd.as_fd(), id, &path)
+        }
+        LinkCommand::Detach { link } => super::detach::run_link(ctx, &link),
+    }
+}

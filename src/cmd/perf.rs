@@ -1,0 +1,188 @@
+//! `perf show|list`: programs on perf events. Like bpftool it asks the kernel (BPF_TASK_FD_QUERY) about every
+//! perf-event and raw-tracepoint fd of every process; unlike bpftool (which misses them) it also lists the
+//! perf_event and raw_tracepoint links that live on bpffs pins without any process holding them.
+
+use std::collections::BTreeMap;
+use std::os::fd::AsFd;
+
+use super::{show, CmdResult, Context, Outcome};
+use crate::cli::PerfCommand;
+use crate::output::perf::{PerfEntry, PerfShow};
+use crate::sys::bpf::{self, ObjKind};
+use crate::sys::link_brief::{self, LinkTarget};
+
+/// bpf_task_fd_type, in uapi order.
+const FD_TYPES: [&str; 6] = [
+    "raw_tracepoint",
+    "tracepoint",
+    "kprobe",
+    "kretprobe",
+    "uprobe",
+    "uretprobe",
+];
+
+pub fn run(ctx: &Context, command: PerfCommand) -> CmdResult {
+    match command {
+        PerfCommand::Show => {
+            let (mut entries, held_links) = fd_entries();
+            entries.extend(link_entries(&held_links));
+            show(ctx, &PerfShow(entries))?;
+            Ok(Outcome::Success)
+        }
+    }
+}
+
+/// One process fd that is a perf event or a BPF link, as /proc shows it.
+struct CandidateFd {
+    pid: i32,
+    fd: i32,
+    link_id: Option<u32>,
+}
+
+fn candidate_fds() -> Vec<CandidateFd> {
+    let mut out = Vec::new();
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return out;
+    };
+    for p in procs.flatten() {
+        let Some(pid) = p.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else {
+            continue;
+        };
+        let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+            continue;
+        };
+        for f in fds.flatten() {
+            let Some(fd) = f.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else {
+                continue;
+            };
+            let Ok(target) = std::fs::read_link(f.path()) else {
+                continue;
+            };
+            match target.to_str() {
+                Some("anon_inode:[perf_event]") => out.push(CandidateFd {
+                    pid,
+                    fd,
+                    link_id: None,
+                }),
+                Some("anon_inode:bpf-link") | Some("anon_inode:bpf_link") => {
+                    out.push(CandidateFd {
+                        pid,
+                        fd,
+                        link_id: fdinfo_link_id(pid, fd),
+                    })
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+fn fdinfo_link_id(pid: i32, fd: i32) -> Option<u32> {
+    let info = std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}")).ok()?;
+    info.lines()
+        .find_map(|l| l.strip_prefix("link_id:")?.trim().parse().ok())
+}
+
+/// Link id → the (pid, fd) pairs of processes holding it open.
+type HeldLinks = BTreeMap<u32, Vec<(i32, i32)>>;
+
+/// bpftool's entries (fds the kernel can describe), and the link ids that some process holds.
+fn fd_entries() -> (Vec<PerfEntry>, HeldLinks) {
+    let own = std::process::id() as i32;
+    let mut entries = Vec::new();
+    let mut held = HeldLinks::new();
+    for c in candidate_fds().into_iter().filter(|c| c.pid != own) {
+        if let Some(link) = c.link_id {
+            held.entry(link).or_default().push((c.pid, c.fd));
+        }
+        let Ok(q) = bpf::task_fd_query(c.pid, c.fd) else {
+            continue;
+        };
+        let mut e = PerfEntry::new(FD_TYPES.get(q.fd_type as usize).map_or("unknown", |t| t));
+        e.pid = Some(c.pid);
+        e.fd = Some(c.fd);
+        e.prog_id = q.prog_id;
+        e.link_id = c.link_id;
+        match q.fd_type {
+            0 | 1 => e.tracepoint = Some(q.name),
+            2 | 3 if q.name.is_empty() => e.addr = Some(q.probe_addr),
+            2 | 3 => {
+                e.func = Some(q.name);
+                e.offset = Some(q.probe_offset);
+            }
+            _ => {
+                e.filename = Some(q.name);
+                e.offset = Some(q.probe_offset);
+            }
+        }
+        entries.push(e);
+    }
+    (entries, held)
+}
+
+/// Links on perf events and raw tracepoints that no process fd already listed (pinned ones, typically).
+fn link_entries(held: &HeldLinks) -> Vec<PerfEntry> {
+    let mut out = Vec::new();
+    for id in bpf::all_ids(ObjKind::Link).unwrap_or_default() {
+        let Ok(fd) = bpf::fd_by_id(ObjKind::Link, id) else {
+            continue;
+        };
+        let Ok(l) = link_brief::link_brief(fd.as_fd()) else {
+            continue;
+        };
+        // A raw_tracepoint link held by a process was listed from its fd already (bpftool lists those too).
+        if matches!(l.target, LinkTarget::RawTracepoint { .. }) && held.contains_key(&id) {
+            continue;
+        }
+        let mut e = match l.target {
+            LinkTarget::Tracepoint { name, .. } => PerfEntry {
+                tracepoint: Some(name),
+                ..PerfEntry::new("tracepoint")
+            },
+            LinkTarget::RawTracepoint { tp_name } => PerfEntry {
+                tracepoint: Some(tp_name),
+                ..PerfEntry::new("raw_tracepoint")
+            },
+            LinkTarget::Kprobe {
+                retprobe,
+                func,
+                offset,
+                addr,
+                ..
+            } => PerfEntry {
+                func: (!func.is_empty()).then_some(func),
+                offset: Some(u64::from(offset)),
+                addr: Some(addr),
+                ..PerfEntry::new(if retprobe { "kretprobe" } else { "kprobe" })
+            },
+            LinkTarget::Uprobe {
+                retprobe,
+                file,
+                offset,
+                ..
+            } => PerfEntry {
+                filename: Some(file),
+                offset: Some(u64::from(offset)),
+                ..PerfEntry::new(if retprobe { "uretprobe" } else { "uprobe" })
+            },
+            LinkTarget::PerfEvent {
+                event_type, config, ..
+            } => PerfEntry {
+                event_type: Some(event_type),
+                config: Some(config),
+                ..PerfEntry::new("perf_event")
+            },
+            _ => continue,
+        };
+        e.prog_id = l.prog_id;
+        e.link_id = Some(id);
+        e.held_by = held.get(&id).map(|v| {
+            v.iter()
+                .map(|&(pid, fd)| crate::output::perf::Holder { pid, fd })
+                .collect()
+        });
+        out.push(e);
+    }
+    out
+}

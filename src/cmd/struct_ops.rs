@@ -1,0 +1,167 @@
+//! `struct_ops register OBJ [LINK_DIR]`, `struct_ops unregister {id N|name NAME|pinned LINK}` and
+//! `iter pin PROG PATH`. struct_ops maps made with BPF_F_LINK register through a link, which (like every link)
+//! ends with ebpfctl unless pinned, so such maps need LINK_DIR.
+
+use std::os::fd::AsFd;
+use std::path::PathBuf;
+
+use libbpf_rs::{MapCore, MapType};
+
+use super::prog_lifecycle::pin_one;
+use super::{resolve, show, CmdResult, Context, Outcome};
+use crate::cli::{IterCommand, LinkSelector, StructOpsCommand, StructOpsSelector};
+use crate::error::{Error, ErrorKind, Result};
+use crate::loader::{self, LoadSpec};
+use crate::output::lifecycle::{DetachReport, Registered, StructOpsReport};
+use crate::sys::bpf::{self, ObjKind};
+use crate::sys::link as syslink;
+use crate::sys::link_brief::{self, LinkTarget};
+use crate::sys::pins::{self, PinSet};
+
+const BPF_F_LINK: u32 = 1 << 13;
+
+pub fn run(ctx: &Context, command: StructOpsCommand) -> CmdResult {
+    match command {
+        StructOpsCommand::Register { object, link_dir } => register(ctx, object, link_dir),
+        StructOpsCommand::Unregister { map } => unregister(ctx, &map),
+    }
+}
+
+fn register(ctx: &Context, object: PathBuf, link_dir: Option<PathBuf>) -> CmdResult {
+    let label = object.display().to_string();
+    if let Some(dir) = &link_dir {
+        if !dir.is_dir() {
+            pins::check_new_pin_path(dir)?;
+        }
+    }
+    let mut loaded = loader::load(LoadSpec {
+        object,
+        ..Default::default()
+    })?;
+    let mut pinset = PinSet::new();
+    let mut report = StructOpsReport::default();
+    let mut links = Vec::new();
+    for mut map in loaded
+        .maps_mut()
+        .filter(|m| m.map_type() == MapType::StructOps)
+    {
+        let name = map.name().to_string_lossy().into_owned();
+        let with_link = bpf::map_brief(map.as_fd()).is_ok_and(|b| b.flags & BPF_F_LINK != 0);
+        if with_link && link_dir.is_none() {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                &name,
+                "this struct_ops map registers through a link that would end when ebpfctl exits; give LINK_DIR",
+            ));
+        }
+        let link = map.attach_struct_ops().map_err(|e| {
+            Error::new(
+                ErrorKind::Kernel,
+                &name,
+                format!("cannot register: {}", crate::sys::libbpf_reason(&e)),
+            )
+        })?;
+        let pinned = match (&link_dir, with_link) {
+            (Some(dir), true) => {
+                pinset.create_dir_all(dir)?;
+                let path = dir.join(&name);
+                pinset.pin(link.as_fd(), &path)?;
+                Some(path.display().to_string())
+            }
+            _ => None,
+        };
+        let map_id = bpf::map_id(map.as_fd()).unwrap_or(0);
+        report.registered.push(Registered {
+            name,
+            map_id,
+            pinned,
+        });
+        links.push(link);
+    }
+    if report.registered.is_empty() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            label,
+            "the object has no struct_ops maps",
+        ));
+    }
+    pinset.commit();
+    // Legacy (non-link) registrations hold their map; dropping the link objects must not unregister them.
+    for mut link in links {
+        link.disconnect();
+    }
+    show(ctx, &report)?;
+    Ok(Outcome::Success)
+}
+
+fn unregister(ctx: &Context, selector: &StructOpsSelector) -> CmdResult {
+    let map_id = match selector {
+        StructOpsSelector::Pinned { path } => {
+            return super::detach::run_link(ctx, &LinkSelector::Pinned { path: path.clone() });
+        }
+        StructOpsSelector::Id { id } => id
+            .parse::<u32>()
+            .map_err(|_| Error::new(ErrorKind::InvalidInput, format!("id {id}"), "not a number"))?,
+        StructOpsSelector::Name { name } => struct_ops_map_by_name(name)?,
+    };
+    // A link-registered map is unregistered through its link.
+    for id in bpf::all_ids(ObjKind::Link).unwrap_or_default() {
+        let Ok(fd) = bpf::fd_by_id(ObjKind::Link, id) else {
+            continue;
+        };
+        if let Ok(l) = link_brief::link_brief(fd.as_fd()) {
+            if l.target == (LinkTarget::StructOps { map_id }) {
+                return super::detach::run_link(ctx, &LinkSelector::Id { id: id.to_string() });
+            }
+        }
+    }
+    let map = resolve::map_words(&["id".to_string(), map_id.to_string()])?;
+    bpf::map_delete(map.fd.as_fd(), &0u32.to_ne_bytes())
+        .map_err(|e| Error::from_io(&map.label, &e, "cannot unregister"))?;
+    show(
+        ctx,
+        &DetachReport {
+            prog_id: None,
+            links: Vec::new(),
+            other: vec![format!("{} unregistered", map.label)],
+        },
+    )?;
+    Ok(Outcome::Success)
+}
+
+fn struct_ops_map_by_name(name: &str) -> Result<u32> {
+    for id in bpf::all_ids(ObjKind::Map).unwrap_or_default() {
+        let Ok(fd) = bpf::fd_by_id(ObjKind::Map, id) else {
+            continue;
+        };
+        let Ok(info) = bpf::map_brief(fd.as_fd()) else {
+            continue;
+        };
+        if info.map_type == libbpf_sys::BPF_MAP_TYPE_STRUCT_OPS && info.name == name {
+            return Ok(id);
+        }
+    }
+    Err(Error::new(
+        ErrorKind::NotFound,
+        format!("struct_ops {name}"),
+        "no such struct_ops map",
+    ))
+}
+
+pub fn run_iter(ctx: &Context, command: IterCommand) -> CmdResult {
+    match command {
+        IterCommand::Pin { prog, path } => {
+            let prog = resolve::prog_ref(&prog)?;
+            pins::check_new_pin_path(&path)?;
+            let link = syslink::link_create(
+                prog.fd.as_fd(),
+                0,
+                libbpf_sys::BPF_TRACE_ITER,
+                &syslink::LinkOpts::None,
+            )
+            .map_err(|e| super::attach::attach_error(&prog.label, &e))?;
+            let id = link_brief::link_brief(link.as_fd()).map_or(0, |l| l.id);
+            pin_one(ctx, link.as_fd(), id, &path)
+        }
+    }
+}

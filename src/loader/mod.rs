@@ -1,0 +1,236 @@
+//! Loading a user's BPF object file as a library: check the file, open it with libbpf (CO-RE against the running
+//! kernel or a given BTF), apply a program type, reuse maps, set globals, load, and explain a failed load. It knows
+//! nothing of the command line; `cmd::prog_load` turns its result into pins.
+
+pub mod globals;
+pub mod verifier;
+
+use std::os::fd::{AsFd, OwnedFd};
+use std::path::{Path, PathBuf};
+
+use libbpf_rs::{Object, ObjectBuilder, OpenObject, ProgramAttachType, ProgramType};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::sys;
+
+/// Which map of the object a `map idx N|name NAME MAP` argument replaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MapKey {
+    Index(usize),
+    Name(String),
+}
+
+/// Everything needed to load an object, resolved from the command line.
+#[derive(Debug, Default)]
+pub struct LoadSpec {
+    pub object: PathBuf,
+    /// Program type and expected attach type for every program (bpftool's `type T`).
+    pub prog_type: Option<(u32, u32)>,
+    pub reuse_maps: Vec<(MapKey, OwnedFd)>,
+    pub btf: Option<PathBuf>,
+    /// NAME=VALUE assignments to globals, in order.
+    pub globals: Vec<(String, String)>,
+}
+
+/// Refuses what libbpf would only explain vaguely: a missing file, a file that is not ELF, an ELF file for a CPU.
+pub fn check_object_file(path: &Path) -> Result<()> {
+    let object = path.display().to_string();
+    let data = std::fs::read(path).map_err(|e| Error::from_io(&object, &e, "cannot read"))?;
+    let file = object::File::parse(&*data)
+        .map_err(|_| Error::new(ErrorKind::InvalidInput, &object, "not an ELF object file"))?;
+    use object::Object as _;
+    if file.format() != object::BinaryFormat::Elf {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            &object,
+            "not an ELF object file",
+        ));
+    }
+    if file.architecture() != object::Architecture::Bpf {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            &object,
+            format!(
+                "not a BPF object (ELF for {:?}); compile with clang -target bpf",
+                file.architecture()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn libbpf_error(object: &str, what: &str, err: &libbpf_rs::Error) -> Error {
+    let kind = sys::libbpf_errno(err).map_or(ErrorKind::Kernel, crate::error::kind_of_errno);
+    Error::new(kind, object, format!("{what}: {}", sys::libbpf_reason(err)))
+}
+
+/// Opens, configures and loads the object. On failure nothing stays loaded (the object is closed on drop).
+pub fn load(spec: LoadSpec) -> Result<Object> {
+    let object = spec.object.display().to_string();
+    check_object_file(&spec.object)?;
+    let mut builder = ObjectBuilder::default();
+    if let Some(btf) = &spec.btf {
+        std::fs::metadata(btf)
+            .map_err(|e| Error::from_io(btf.display().to_string(), &e, "cannot read BTF"))?;
+        builder
+            .btf_custom_path(btf)
+            .map_err(|e| libbpf_error(&object, "bad --btf path", &e))?;
+    }
+    sys::libbpf_log::take();
+    let mut open = builder.open_file(&spec.object).map_err(|e| {
+        let mut err = libbpf_error(&object, "libbpf cannot open it", &e);
+        if let Some(last) = sys::libbpf_log::take().last() {
+            err.reason = format!("{}: {}", err.reason, last.trim_start_matches("libbpf: "));
+        }
+        err
+    })?;
+    if let Some((prog_type, attach_type)) = spec.prog_type {
+        for mut prog in open.progs_mut() {
+            prog.set_prog_type(ProgramType::from(prog_type));
+            prog.set_attach_type(ProgramAttachType::from(attach_type));
+        }
+    }
+    reuse_maps(&mut open, &spec.reuse_maps, &object)?;
+    set_globals(&mut open, &spec.globals, &object)?;
+    sys::libbpf_log::take();
+    open.load().map_err(|e| load_error(&object, &e))
+}
+
+fn reuse_maps(open: &mut OpenObject, reuse: &[(MapKey, OwnedFd)], object: &str) -> Result<()> {
+    for (key, fd) in reuse {
+        let mut found = false;
+        for (idx, mut map) in open.maps_mut().enumerate() {
+            let hit = match key {
+                MapKey::Index(i) => *i == idx,
+                MapKey::Name(n) => map.name().to_string_lossy() == n.as_str(),
+            };
+            if hit {
+                map.reuse_fd(fd.as_fd())
+                    .map_err(|e| libbpf_error(object, "cannot reuse map", &e))?;
+                found = true;
+                break;
+            }
+        }
+        if !found {
+            let what = match key {
+                MapKey::Index(i) => format!("no map with index {i}"),
+                MapKey::Name(n) => format!("no map named {n}"),
+            };
+            return Err(Error::new(ErrorKind::NotFound, object, what));
+        }
+    }
+    Ok(())
+}
+
+fn set_globals(
+    open: &mut OpenObject,
+    assignments: &[(String, String)],
+    object: &str,
+) -> Result<()> {
+    if assignments.is_empty() {
+        return Ok(());
+    }
+    let writes = {
+        let btf = sys::object::open_object_btf(open).ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                object,
+                "--set needs BTF in the object (compile with -g)",
+            )
+        })?;
+        assignments
+            .iter()
+            .map(|(name, value)| globals::plan_write(&btf, name, value))
+            .collect::<std::result::Result<Vec<_>, String>>()
+            .map_err(|why| Error::new(ErrorKind::InvalidInput, object, why))?
+    };
+    for write in writes {
+        let map_name = sys::object::internal_map_name(open, &write.section).ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                object,
+                format!("no map for section {}", write.section),
+            )
+        })?;
+        let mut map = open
+            .maps_mut()
+            .find(|m| m.name().to_string_lossy() == map_name.as_str())
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidInput,
+                    object,
+                    format!("no map {map_name}"),
+                )
+            })?;
+        let image = map.initial_value_mut().ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                object,
+                format!("section {} has no initial image", write.section),
+            )
+        })?;
+        let end = write.offset + write.bytes.len();
+        let slot = image.get_mut(write.offset..end).ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                object,
+                format!("{} lies outside {}", write.name, write.section),
+            )
+        })?;
+        slot.copy_from_slice(&write.bytes);
+    }
+    Ok(())
+}
+
+fn load_error(object: &str, err: &libbpf_rs::Error) -> Error {
+    let messages = sys::libbpf_log::take();
+    let failure = verifier::explain(&messages);
+    let base = libbpf_error(object, "load failed", err);
+    let Some(program) = failure.program.clone() else {
+        let last = messages
+            .iter()
+            .rev()
+            .find(|m| !m.contains("failed to load object"));
+        return match last {
+            Some(m) => Error::new(
+                base.kind,
+                object,
+                format!("load failed: {}", m.trim_start_matches("libbpf: ")),
+            ),
+            None => base,
+        };
+    };
+    let reason = match (
+        verifier::verdict(&failure),
+        &failure.insn,
+        &failure.libbpf_reason,
+    ) {
+        (Some(verdict), Some(insn), _) => {
+            format!("program '{program}' rejected by the verifier at insn {insn}: {verdict}")
+        }
+        (Some(verdict), None, _) => {
+            format!("program '{program}' rejected by the verifier: {verdict}")
+        }
+        (None, _, Some(why)) => format!("program '{program}': {why}"),
+        _ => format!("program '{program}': {}", base.reason),
+    };
+    let detail = if failure.tail.is_empty() {
+        Vec::new()
+    } else {
+        let mut d = vec!["verifier log (last lines; -d prints all of it):".to_string()];
+        d.extend(failure.tail.iter().map(|l| format!("  {l}")));
+        d
+    };
+    // A verifier verdict is about the program, not about privileges, whatever errno carried it (EACCES, EINVAL).
+    let kind = if failure.log.is_empty() {
+        base.kind
+    } else {
+        ErrorKind::InvalidInput
+    };
+    Error::new(kind, object, reason).with_detail(detail)
+}
+
+/// Ids of a loaded object's programs and maps, for reporting.
+pub fn map_id(map: &libbpf_rs::Map<'_>) -> Option<u32> {
+    sys::bpf::map_id(map.as_fd()).ok()
+}

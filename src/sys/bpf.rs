@@ -1,0 +1,312 @@
+//! bpf(2) objects by fd: open by id or pin, pin, identify (the few info fields attach/detach decisions need), walk
+//! ids, name enum values the way libbpf does, and test-run a program. Everything returns errno as `io::Error` so the
+//! command layer can say which object it was about.
+
+use std::ffi::{CStr, CString};
+use std::io;
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+use std::path::Path;
+
+/// libbpf 1.x returns `-errno` from its bpf() wrappers; turns that into an owned fd or an error.
+pub(crate) fn fd_result(rc: i32) -> io::Result<OwnedFd> {
+    if rc < 0 {
+        return Err(io::Error::from_raw_os_error(-rc));
+    }
+    // SAFETY: a non-negative return from a libbpf fd-returning call is a new fd that nobody else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(rc) })
+}
+
+pub(crate) fn rc_result(rc: i32) -> io::Result<()> {
+    if rc < 0 {
+        Err(io::Error::from_raw_os_error(-rc))
+    } else {
+        Ok(())
+    }
+}
+
+pub(crate) fn c_path(path: &Path) -> io::Result<CString> {
+    CString::new(path.as_os_str().as_encoded_bytes())
+        .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))
+}
+
+/// The kinds of bpf objects that have ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjKind {
+    Prog,
+    Map,
+    Link,
+}
+
+pub fn fd_by_id(kind: ObjKind, id: u32) -> io::Result<OwnedFd> {
+    // SAFETY: plain syscall wrappers taking an integer.
+    let rc = unsafe {
+        match kind {
+            ObjKind::Prog => libbpf_sys::bpf_prog_get_fd_by_id(id),
+            ObjKind::Map => libbpf_sys::bpf_map_get_fd_by_id(id),
+            ObjKind::Link => libbpf_sys::bpf_link_get_fd_by_id(id),
+        }
+    };
+    fd_result(rc)
+}
+
+/// The next id after `id` of this kind, or None at the end.
+pub fn next_id(kind: ObjKind, id: u32) -> io::Result<Option<u32>> {
+    let mut next = 0u32;
+    // SAFETY: `next` is a valid out pointer.
+    let rc = unsafe {
+        match kind {
+            ObjKind::Prog => libbpf_sys::bpf_prog_get_next_id(id, &mut next),
+            ObjKind::Map => libbpf_sys::bpf_map_get_next_id(id, &mut next),
+            ObjKind::Link => libbpf_sys::bpf_link_get_next_id(id, &mut next),
+        }
+    };
+    match rc_result(rc) {
+        Ok(()) => Ok(Some(next)),
+        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// All ids of one kind, in order. Objects that vanish mid-walk are simply not listed.
+pub fn all_ids(kind: ObjKind) -> io::Result<Vec<u32>> {
+    let mut ids = Vec::new();
+    let mut id = 0;
+    while let Some(next) = next_id(kind, id)? {
+        ids.push(next);
+        id = next;
+    }
+    Ok(ids)
+}
+
+/// Opens a pinned object (of any kind) from bpffs.
+pub fn obj_get(path: &Path) -> io::Result<OwnedFd> {
+    let c = c_path(path)?;
+    // SAFETY: c is a valid NUL-terminated path.
+    fd_result(unsafe { libbpf_sys::bpf_obj_get(c.as_ptr()) })
+}
+
+pub fn obj_pin(fd: BorrowedFd<'_>, path: &Path) -> io::Result<()> {
+    let c = c_path(path)?;
+    // SAFETY: fd is open for the call's duration; c is NUL-terminated.
+    rc_result(unsafe { libbpf_sys::bpf_obj_pin(fd.as_raw_fd(), c.as_ptr()) })
+}
+
+/// The fields of `bpf_prog_info` that attaching and listing need; the full info belongs to `prog show`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgBrief {
+    pub id: u32,
+    pub prog_type: u32,
+    pub name: String,
+    pub tag: String,
+    pub attach_btf_obj_id: u32,
+    pub attach_btf_id: u32,
+}
+
+/// A fixed-size, NUL-padded kernel name (BPF_OBJ_NAME_LEN) as a string.
+fn c_name(raw: &[libc::c_char]) -> String {
+    let bytes: Vec<u8> = raw
+        .iter()
+        .take_while(|&&c| c != 0)
+        .map(|&c| c as u8)
+        .collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+pub fn prog_brief(fd: BorrowedFd<'_>) -> io::Result<ProgBrief> {
+    let mut info = libbpf_sys::bpf_prog_info::default();
+    let mut len = std::mem::size_of::<libbpf_sys::bpf_prog_info>() as u32;
+    // SAFETY: info is a zeroed bpf_prog_info and len its size; all pointer fields are zero (not requested).
+    rc_result(unsafe { libbpf_sys::bpf_prog_get_info_by_fd(fd.as_raw_fd(), &mut info, &mut len) })?;
+    Ok(ProgBrief {
+        id: info.id,
+        prog_type: info.type_,
+        name: c_name(&info.name),
+        tag: info.tag.iter().map(|b| format!("{b:02x}")).collect(),
+        attach_btf_obj_id: info.attach_btf_obj_id,
+        attach_btf_id: info.attach_btf_id,
+    })
+}
+
+pub fn map_id(fd: BorrowedFd<'_>) -> io::Result<u32> {
+    Ok(map_brief(fd)?.id)
+}
+
+/// The fields of `bpf_map_info` lifecycle commands need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapBrief {
+    pub id: u32,
+    pub map_type: u32,
+    pub name: String,
+    pub flags: u32,
+}
+
+pub fn map_brief(fd: BorrowedFd<'_>) -> io::Result<MapBrief> {
+    let mut info = libbpf_sys::bpf_map_info::default();
+    let mut len = std::mem::size_of::<libbpf_sys::bpf_map_info>() as u32;
+    // SAFETY: zeroed info of the given size, no pointer fields requested.
+    rc_result(unsafe { libbpf_sys::bpf_map_get_info_by_fd(fd.as_raw_fd(), &mut info, &mut len) })?;
+    Ok(MapBrief {
+        id: info.id,
+        map_type: info.type_,
+        name: c_name(&info.name),
+        flags: info.map_flags,
+    })
+}
+
+/// Deletes `key` from a map (struct_ops: unregisters a map registered without a link).
+pub fn map_delete(fd: BorrowedFd<'_>, key: &[u8]) -> io::Result<()> {
+    // SAFETY: key points at key.len() readable bytes; the kernel reads key_size bytes, which callers match.
+    rc_result(unsafe { libbpf_sys::bpf_map_delete_elem(fd.as_raw_fd(), key.as_ptr().cast()) })
+}
+
+/// What kind of bpf object an fd is, from its anon-inode name (/proc/self/fd link "anon_inode:bpf-prog").
+pub fn obj_kind_of_fd(fd: BorrowedFd<'_>) -> Option<ObjKind> {
+    let target = std::fs::read_link(format!("/proc/self/fd/{}", fd.as_raw_fd())).ok()?;
+    match target.to_str()? {
+        "anon_inode:bpf-prog" => Some(ObjKind::Prog),
+        "anon_inode:bpf-map" => Some(ObjKind::Map),
+        "anon_inode:bpf-link" | "anon_inode:bpf_link" => Some(ObjKind::Link),
+        _ => None,
+    }
+}
+
+fn libbpf_str(ptr: *const libc::c_char) -> Option<String> {
+    if ptr.is_null() {
+        return None;
+    }
+    // SAFETY: libbpf returns pointers to static NUL-terminated strings.
+    Some(
+        unsafe { CStr::from_ptr(ptr) }
+            .to_string_lossy()
+            .into_owned(),
+    )
+}
+
+/// libbpf's name for an attach type ("cgroup_inet_ingress", "tcx_ingress"...), as bpftool prints it.
+pub fn attach_type_name(attach_type: u32) -> Option<String> {
+    // SAFETY: returns a static string or NULL for unknown values.
+    libbpf_str(unsafe { libbpf_sys::libbpf_bpf_attach_type_str(attach_type) })
+}
+
+pub fn prog_type_name(prog_type: u32) -> Option<String> {
+    // SAFETY: as above.
+    libbpf_str(unsafe { libbpf_sys::libbpf_bpf_prog_type_str(prog_type) })
+}
+
+pub fn link_type_name(link_type: u32) -> Option<String> {
+    // SAFETY: as above.
+    libbpf_str(unsafe { libbpf_sys::libbpf_bpf_link_type_str(link_type) })
+}
+
+/// The attach type whose libbpf name is `name` (the inverse of `attach_type_name`).
+pub fn attach_type_by_name(name: &str) -> Option<u32> {
+    (0..libbpf_sys::__MAX_BPF_ATTACH_TYPE).find(|&t| attach_type_name(t).as_deref() == Some(name))
+}
+
+/// Program type and expected attach type for a section-style name ("xdp", "tracepoint", "cgroup_skb/ingress"),
+/// with libbpf's own table, the way bpftool reads `prog load ... type T`.
+pub fn prog_type_by_section(name: &str) -> Option<(u32, u32)> {
+    let c = CString::new(name).ok()?;
+    let (mut prog_type, mut attach_type) = (0u32, 0u32);
+    // SAFETY: c is NUL-terminated; out pointers are valid.
+    let rc = unsafe {
+        libbpf_sys::libbpf_prog_type_by_name(c.as_ptr(), &mut prog_type, &mut attach_type)
+    };
+    (rc == 0).then_some((prog_type, attach_type))
+}
+
+/// Input and output of one BPF_PROG_TEST_RUN.
+#[derive(Debug, Default)]
+pub struct TestRun {
+    pub data_in: Vec<u8>,
+    pub data_out_size: usize,
+    pub ctx_in: Option<Vec<u8>>,
+    pub ctx_out_size: usize,
+    pub repeat: u32,
+}
+
+#[derive(Debug)]
+pub struct TestRunResult {
+    pub retval: u32,
+    pub duration_ns: u32,
+    pub data_out: Vec<u8>,
+    pub ctx_out: Vec<u8>,
+}
+
+pub fn prog_test_run(fd: BorrowedFd<'_>, run: &TestRun) -> io::Result<TestRunResult> {
+    let mut data_out = vec![0u8; run.data_out_size];
+    let mut ctx_out = vec![0u8; run.ctx_out_size];
+    let mut opts = libbpf_sys::bpf_test_run_opts {
+        sz: std::mem::size_of::<libbpf_sys::bpf_test_run_opts>() as _,
+        repeat: run.repeat as i32,
+        ..Default::default()
+    };
+    if !run.data_in.is_empty() {
+        opts.data_in = run.data_in.as_ptr().cast();
+        opts.data_size_in = run.data_in.len() as u32;
+    }
+    if !data_out.is_empty() {
+        opts.data_out = data_out.as_mut_ptr().cast();
+        opts.data_size_out = data_out.len() as u32;
+    }
+    if let Some(ctx) = run.ctx_in.as_ref().filter(|c| !c.is_empty()) {
+        opts.ctx_in = ctx.as_ptr().cast();
+        opts.ctx_size_in = ctx.len() as u32;
+    }
+    if !ctx_out.is_empty() {
+        opts.ctx_out = ctx_out.as_mut_ptr().cast();
+        opts.ctx_size_out = ctx_out.len() as u32;
+    }
+    // SAFETY: every buffer pointer is paired with its true length and outlives the call.
+    rc_result(unsafe { libbpf_sys::bpf_prog_test_run_opts(fd.as_raw_fd(), &mut opts) })?;
+    data_out.truncate(opts.data_size_out as usize);
+    ctx_out.truncate(opts.ctx_size_out as usize);
+    Ok(TestRunResult {
+        retval: opts.retval,
+        duration_ns: opts.duration,
+        data_out,
+        ctx_out,
+    })
+}
+
+/// What a process's fd is attached to, as BPF_TASK_FD_QUERY reports it (perf events and raw tracepoints).
+#[derive(Debug, Clone)]
+pub struct TaskFdAttachment {
+    pub prog_id: u32,
+    pub fd_type: u32,
+    pub name: String,
+    pub probe_offset: u64,
+    pub probe_addr: u64,
+}
+
+pub fn task_fd_query(pid: i32, fd: RawFd) -> io::Result<TaskFdAttachment> {
+    let mut buf = vec![0 as libc::c_char; 4096];
+    let mut len = buf.len() as u32;
+    let (mut prog_id, mut fd_type, mut offset, mut addr) = (0u32, 0u32, 0u64, 0u64);
+    // SAFETY: buf has len bytes; all out pointers are valid.
+    let rc = unsafe {
+        libbpf_sys::bpf_task_fd_query(
+            pid,
+            fd,
+            0,
+            buf.as_mut_ptr(),
+            &mut len,
+            &mut prog_id,
+            &mut fd_type,
+            &mut offset,
+            &mut addr,
+        )
+    };
+    rc_result(rc)?;
+    // SAFETY: on success the kernel wrote a NUL-terminated string into buf (or left it zeroed).
+    let name = unsafe { CStr::from_ptr(buf.as_ptr()) }
+        .to_string_lossy()
+        .into_owned();
+    Ok(TaskFdAttachment {
+        prog_id,
+        fd_type,
+        name,
+        probe_offset: offset,
+        probe_addr: addr,
+    })
+}

@@ -1,0 +1,34 @@
+//! The few libbpf object accessors libbpf-rs keeps behind raw pointers.
+
+use libbpf_rs::btf::Btf;
+use libbpf_rs::{AsRawLibbpf, OpenObject};
+
+/// The BTF of an opened (not yet loaded) object, when it has one.
+pub fn open_object_btf(obj: &OpenObject) -> Option<Btf<'_>> {
+    // SAFETY: the pointer comes from a live OpenObject and the returned Btf borrows it, so it cannot outlive it.
+    let raw = unsafe { obj.as_libbpf_object().as_ref() };
+    Btf::from_bpf_object(raw).ok().flatten()
+}
+
+/// The name libbpf gave the internal map holding data section `section` (".rodata" → "myobj.rodata"); libbpf
+/// matches a section name against the map's real name, which libbpf-rs does not expose.
+pub fn internal_map_name(obj: &OpenObject, section: &str) -> Option<String> {
+    let c = std::ffi::CString::new(section).ok()?;
+    // SAFETY: obj is live; the returned map pointer and its name belong to obj and are copied before returning.
+    unsafe {
+        let map =
+            libbpf_sys::bpf_object__find_map_by_name(obj.as_libbpf_object().as_ptr(), c.as_ptr());
+        if map.is_null() {
+            return None;
+        }
+        let name = libbpf_sys::bpf_map__name(map);
+        if name.is_null() {
+            return None;
+        }
+        Some(
+            std::ffi::CStr::from_ptr(name)
+                .to_string_lossy()
+                .into_owned(),
+        )
+    }
+}

@@ -1,0 +1,171 @@
+//! Pinning on bpffs as one all-or-nothing step: every file pinned and every directory created is recorded, and
+//! unless the caller commits, dropping the set removes them again, newest first. This is what makes a failed
+//! `prog load` leave no half-created directories behind.
+
+use std::os::fd::BorrowedFd;
+use std::path::{Path, PathBuf};
+
+use super::fs::{ensure_mounted, fs_magic, PseudoFs};
+use crate::error::{Error, ErrorKind, Result};
+
+const BPF_FS_MAGIC: i64 = 0xcafe4a11;
+
+/// The closest existing ancestor of `path` (itself included).
+fn existing_ancestor(path: &Path) -> Option<&Path> {
+    path.ancestors()
+        .find(|p| !p.as_os_str().is_empty() && p.exists())
+}
+
+/// Checks that `path` can become a new pin: it does not exist yet and it would be on bpffs. bpffs is mounted at
+/// /sys/fs/bpf first when it is missing, as bpftool does.
+pub fn check_new_pin_path(path: &Path) -> Result<()> {
+    let object = path.display().to_string();
+    if path.file_name().is_none() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            object,
+            "not a file path",
+        ));
+    }
+    if path.starts_with(super::fs::BPFFS_PATH) {
+        ensure_mounted(PseudoFs::Bpf)?;
+    }
+    if path.symlink_metadata().is_ok() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            object,
+            "already exists",
+        ));
+    }
+    check_on_bpffs(path)
+}
+
+/// Whether the closest existing ancestor of `path` is on bpffs.
+pub fn check_on_bpffs(path: &Path) -> Result<()> {
+    let object = path.display().to_string();
+    let anchor = existing_ancestor(path).unwrap_or(Path::new("/"));
+    match fs_magic(anchor) {
+        Ok(BPF_FS_MAGIC) => Ok(()),
+        Ok(_) => Err(Error::new(
+            ErrorKind::InvalidInput,
+            object,
+            format!(
+                "not on a BPF file system ({} is not bpffs; pins live under /sys/fs/bpf)",
+                anchor.display()
+            ),
+        )),
+        Err(e) => Err(Error::from_io(object, &e, "cannot check file system")),
+    }
+}
+
+/// Pins and directories made so far; rolled back on drop unless committed.
+#[derive(Debug, Default)]
+pub struct PinSet {
+    created_dirs: Vec<PathBuf>,
+    pinned: Vec<PathBuf>,
+    committed: bool,
+}
+
+impl PinSet {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `mkdir -p` on bpffs, remembering each directory it creates.
+    pub fn create_dir_all(&mut self, dir: &Path) -> Result<()> {
+        let missing: Vec<&Path> = dir.ancestors().take_while(|p| !p.exists()).collect();
+        if !missing.is_empty() {
+            check_on_bpffs(dir)?;
+        }
+        for d in missing.into_iter().rev() {
+            std::fs::create_dir(d).map_err(|e| {
+                Error::from_io(d.display().to_string(), &e, "cannot create directory")
+            })?;
+            self.created_dirs.push(d.to_path_buf());
+        }
+        Ok(())
+    }
+
+    /// Pins `fd` at `path`, creating missing parent directories on bpffs.
+    pub fn pin(&mut self, fd: BorrowedFd<'_>, path: &Path) -> Result<()> {
+        check_new_pin_path(path)?;
+        if let Some(parent) = path.parent() {
+            self.create_dir_all(parent)?;
+        }
+        super::bpf::obj_pin(fd, path)
+            .map_err(|e| Error::from_io(path.display().to_string(), &e, "cannot pin"))?;
+        self.pinned.push(path.to_path_buf());
+        Ok(())
+    }
+
+    /// Keeps everything: the operation succeeded.
+    pub fn commit(mut self) {
+        self.committed = true;
+    }
+}
+
+impl Drop for PinSet {
+    fn drop(&mut self) {
+        if self.committed {
+            return;
+        }
+        for path in self.pinned.iter().rev() {
+            let _ = std::fs::remove_file(path);
+        }
+        for dir in self.created_dirs.iter().rev() {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+/// Mount points of every bpffs instance, from /proc/mounts.
+pub fn bpffs_mounts() -> Vec<PathBuf> {
+    let mounts = std::fs::read_to_string("/proc/mounts").unwrap_or_default();
+    mounts
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split_whitespace();
+            let (_src, dir, fstype) = (f.next()?, f.next()?, f.next()?);
+            (fstype == "bpf").then(|| PathBuf::from(dir.replace("\\040", " ")))
+        })
+        .collect()
+}
+
+/// Every path on bpffs where the object with this kind and id is pinned. Opens each pinned file once; objects of
+/// other kinds are skipped by their fd's type before any info query.
+pub fn find_pins(kind: super::bpf::ObjKind, id: u32) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = bpffs_mounts();
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                continue;
+            };
+            if meta.is_dir() {
+                stack.push(path);
+            } else if meta.is_file() && pinned_id(kind, &path) == Some(id) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+fn pinned_id(kind: super::bpf::ObjKind, path: &Path) -> Option<u32> {
+    use super::bpf::{self, ObjKind};
+    use std::os::fd::AsFd;
+    let fd = bpf::obj_get(path).ok()?;
+    if bpf::obj_kind_of_fd(fd.as_fd())? != kind {
+        return None;
+    }
+    match kind {
+        ObjKind::Prog => bpf::prog_brief(fd.as_fd()).ok().map(|b| b.id),
+        ObjKind::Map => bpf::map_id(fd.as_fd()).ok(),
+        ObjKind::Link => super::link_brief::link_brief(fd.as_fd()).ok().map(|b| b.id),
+    }
+}
