@@ -14,6 +14,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::output::lifecycle::{AttachReport, AttachedLink};
 use crate::sys::bpf::{self, ProgBrief};
 use crate::sys::link::{self as syslink, LinkOpts, TcDirection};
+use crate::sys::names;
 use crate::sys::{link_brief, netlink, perf_event, pins};
 
 /// What an attach produced.
@@ -104,8 +105,9 @@ pub fn run(ctx: &Context, args: &AttachArgs) -> CmdResult {
 
 fn check_prog_type(kind: AttachKind, brief: &ProgBrief, label: &str) -> Result<()> {
     let allowed = attach_target::prog_types_for(kind);
-    let actual =
-        bpf::prog_type_name(brief.prog_type).unwrap_or_else(|| brief.prog_type.to_string());
+    let actual = names::prog_type(brief.prog_type)
+        .map(str::to_string)
+        .unwrap_or_else(|| brief.prog_type.to_string());
     if allowed.contains(&actual.as_str()) {
         return Ok(());
     }
@@ -328,7 +330,7 @@ fn tracing_link(
 
 pub fn attach_type_of(kind: AttachKind) -> Result<u32> {
     let name = kind_name(kind);
-    bpf::attach_type_by_name(&name).ok_or_else(|| {
+    names::value_of(names::attach_type, &name).ok_or_else(|| {
         Error::new(
             ErrorKind::Unsupported,
             &name,

@@ -343,7 +343,7 @@ mod tests {
         ] {
             let name = kind_name(kind);
             assert!(
-                crate::sys::bpf::attach_type_by_name(&name).is_some(),
+                crate::sys::names::value_of(crate::sys::names::attach_type, &name).is_some(),
                 "{name}"
             );
         }

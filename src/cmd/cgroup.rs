@@ -13,6 +13,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::output::cgroup::{CgroupProg, CgroupPrograms, CgroupTree};
 use crate::sys::bpf::{self, ObjKind};
 use crate::sys::link as syslink;
+use crate::sys::names;
 
 /// bpftool's traditional short names for cgroup attach types, accepted besides libbpf's full names.
 const SHORT_NAMES: &[(&str, &str)] = &[
@@ -50,7 +51,7 @@ const SHORT_NAMES: &[(&str, &str)] = &[
 fn cgroup_attach_types() -> Vec<u32> {
     (0..libbpf_sys::__MAX_BPF_ATTACH_TYPE)
         .filter(|&t| {
-            bpf::attach_type_name(t).is_some_and(|n| n.starts_with("cgroup_") || n == "lsm_cgroup")
+            names::attach_type(t).is_some_and(|n| n.starts_with("cgroup_") || n == "lsm_cgroup")
         })
         .collect()
 }
@@ -60,7 +61,7 @@ fn parse_attach_type(name: &str) -> Result<u32> {
         .iter()
         .find(|(s, _)| *s == name)
         .map_or(name, |(_, f)| f);
-    bpf::attach_type_by_name(full)
+    names::value_of(names::attach_type, full)
         .filter(|&t| cgroup_attach_types().contains(&t))
         .ok_or_else(|| Error::new(ErrorKind::InvalidInput, name, "not a cgroup attach type"))
 }
@@ -200,7 +201,8 @@ pub fn cgroup_programs(cgroup: &Path, effective: bool) -> Result<Vec<CgroupProg>
                 .unwrap_or(q.attach_flags);
             progs.push(CgroupProg {
                 id,
-                attach_type: bpf::attach_type_name(attach_type)
+                attach_type: names::attach_type(attach_type)
+                    .map(str::to_string)
                     .unwrap_or_else(|| attach_type.to_string()),
                 attach_flags: (!effective).then(|| flags_text(flags)),
                 name: brief.as_ref().map(|b| b.name.clone()).unwrap_or_default(),

@@ -14,6 +14,7 @@ use crate::output::lifecycle::{DetachReport, DetachedLink};
 use crate::sys::bpf::{self, ObjKind};
 use crate::sys::link::{self as syslink, TcDirection};
 use crate::sys::link_brief::{self, LinkBrief, LinkTarget};
+use crate::sys::names;
 use crate::sys::{netlink, pins};
 
 pub fn run(ctx: &Context, prog: &ProgRef, kind: AttachKind, words: &[String]) -> CmdResult {
@@ -96,7 +97,8 @@ fn detach_link(link: &LinkBrief) -> DetachedLink {
     }
     DetachedLink {
         id: link.id,
-        link_type: bpf::link_type_name(link.link_type)
+        link_type: names::link_type(link.link_type)
+            .map(str::to_string)
             .unwrap_or_else(|| link.link_type.to_string()),
         detached,
         pins_removed,

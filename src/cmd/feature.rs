@@ -6,7 +6,7 @@ use super::{show, CmdResult, Context, Outcome};
 use crate::cli::{BuiltinKind, FeatureProbeArgs, FeatureVerb};
 use crate::error::{Error, ErrorKind};
 use crate::probe::{self, FeatureReport, ProbeRequest, Target};
-use crate::sys::{libbpf_names, probe as sys_probe};
+use crate::sys::{names, probe as sys_probe};
 
 /// The report, and whether to print it as C macros (text output only: under -j the JSON report wins, as in
 /// bpftool).
@@ -71,17 +71,17 @@ fn probe_features(ctx: &Context, args: &FeatureProbeArgs) -> CmdResult {
 
 fn list_builtins(ctx: &Context, kind: BuiltinKind) -> CmdResult {
     let table = |name: fn(u32) -> Option<&'static str>| {
-        libbpf_names::table(name)
+        names::table(name)
             .into_iter()
             .map(|(_, n)| n.to_string())
             .collect()
     };
     let names = match kind {
-        BuiltinKind::ProgTypes => table(libbpf_names::prog_type),
-        BuiltinKind::MapTypes => table(libbpf_names::map_type),
-        BuiltinKind::AttachTypes => table(libbpf_names::attach_type),
-        BuiltinKind::LinkTypes => table(libbpf_names::link_type),
-        BuiltinKind::Helpers => libbpf_names::builtin_helpers()
+        BuiltinKind::ProgTypes => table(names::prog_type),
+        BuiltinKind::MapTypes => table(names::map_type),
+        BuiltinKind::AttachTypes => table(names::attach_type),
+        BuiltinKind::LinkTypes => table(names::link_type),
+        BuiltinKind::Helpers => names::builtin_helpers()
             .into_iter()
             .map(|(_, n)| n)
             .collect(),

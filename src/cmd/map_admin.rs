@@ -42,13 +42,17 @@ pub fn create(ctx: &Context, words: &[String]) -> CmdResult {
         match word {
             "type" => {
                 let t = w.value("map type")?;
-                map_type = Some(map_ops::map_type_by_name(t).ok_or_else(|| {
-                    Error::new(
-                        ErrorKind::InvalidInput,
-                        "map create",
-                        format!("unknown map type '{t}'"),
-                    )
-                })?);
+                map_type = Some(
+                    crate::sys::names::value_of(crate::sys::names::map_type, t).ok_or_else(
+                        || {
+                            Error::new(
+                                ErrorKind::InvalidInput,
+                                "map create",
+                                format!("unknown map type '{t}'"),
+                            )
+                        },
+                    )?,
+                );
             }
             "key" => key = Some(number(&mut w, "key size")?),
             "value" => value = Some(number(&mut w, "value size")?),

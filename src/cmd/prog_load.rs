@@ -14,6 +14,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::loader::{self, globals, LoadSpec, MapKey};
 use crate::output::lifecycle::{LoadReport, LoadedLink, LoadedMap, LoadedProg};
 use crate::sys::bpf;
+use crate::sys::names;
 use crate::sys::pins::{check_new_pin_path, PinSet};
 
 /// The keyword words after OBJ PATH.
@@ -176,7 +177,7 @@ fn loaded_prog_of(
         id: brief.as_ref().map_or(0, |b| b.id),
         prog_type: brief
             .as_ref()
-            .and_then(|b| bpf::prog_type_name(b.prog_type))
+            .and_then(|b| names::prog_type(b.prog_type).map(str::to_string))
             .unwrap_or_default(),
         section,
         pinned: pinned.map(|p| p.display().to_string()),

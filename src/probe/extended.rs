@@ -7,7 +7,7 @@ use super::kernel_btf::{KernelBtf, Named, VMLINUX_BTF};
 use super::report::{Extended, FeatureReport, KernelIdentity, KfuncReport, Probed};
 use super::{helper_skip_reason, parallel};
 use crate::sys::kernel;
-use crate::sys::libbpf_names;
+use crate::sys::names;
 use crate::sys::probe::{self, ProbeEnv, Verdict};
 
 pub fn kernel_identity() -> KernelIdentity {
@@ -34,14 +34,8 @@ pub fn build(
     let (kfuncs, attach_types, link_types) = match btf {
         Ok(btf) => (
             probe_kfuncs(&btf.kfuncs, prog_types, env),
-            declared(
-                libbpf_names::table(libbpf_names::attach_type),
-                &btf.attach_types,
-            ),
-            declared(
-                libbpf_names::table(libbpf_names::link_type),
-                &btf.link_types,
-            ),
+            declared(names::table(names::attach_type), &btf.attach_types),
+            declared(names::table(names::link_type), &btf.link_types),
         ),
         Err(why) => {
             let unknown = |table: Vec<(u32, &str)>| {
@@ -52,8 +46,8 @@ pub fn build(
             };
             (
                 KfuncReport::default(),
-                unknown(libbpf_names::table(libbpf_names::attach_type)),
-                unknown(libbpf_names::table(libbpf_names::link_type)),
+                unknown(names::table(names::attach_type)),
+                unknown(names::table(names::link_type)),
             )
         }
     };

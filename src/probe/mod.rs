@@ -15,7 +15,7 @@ pub use report::{FeatureReport, HelperProbes, Probed};
 use libbpf_sys as sys;
 
 use crate::sys::caps::{self, Capability};
-use crate::sys::libbpf_names;
+use crate::sys::names;
 use crate::sys::probe::{self, MiscFeature, ProbeEnv, Verdict};
 
 /// Helpers bpftool leaves out unless asked for `full`: they write to the trace pipe or to user memory, and
@@ -93,7 +93,7 @@ pub fn probe(req: &ProbeRequest) -> Result<FeatureReport, String> {
         let (prog_ids, map_ids) = types_to_probe(on_kernel);
         let prog_types = named(
             &prog_ids,
-            libbpf_names::prog_type,
+            names::prog_type,
             parallel::run(&prog_ids, |&id, log| probe::probe_prog_type(id, env, log)),
         );
         let helper_ids = helpers_to_probe(req.full);
@@ -165,7 +165,7 @@ fn probe_phase2(
         .collect();
     let map_types = named(
         map_ids,
-        libbpf_names::map_type,
+        names::map_type,
         verdicts.by_ref().take(map_ids.len()).collect(),
     );
     let helpers = helper_results(prog_types, helper_ids.len(), &mut verdicts);
@@ -189,8 +189,8 @@ fn types_to_probe(on_kernel: bool) -> (Vec<u32>, Vec<u32>) {
             .collect()
     };
     (
-        ids(libbpf_names::table(libbpf_names::prog_type)),
-        ids(libbpf_names::table(libbpf_names::map_type)),
+        ids(names::table(names::prog_type)),
+        ids(names::table(names::map_type)),
     )
 }
 
@@ -228,7 +228,7 @@ fn misc_key(feature: MiscFeature) -> &'static str {
 /// how many ids it knows, so an older kernel is not asked about helpers it cannot have. Only a kernel newer than
 /// libbpf's table needs its BTF enum bpf_func_id read for the names of the extra ids.
 fn helpers_to_probe(full: bool) -> Vec<(u32, String)> {
-    let builtin: Vec<(u32, String)> = libbpf_names::builtin_helpers()
+    let builtin: Vec<(u32, String)> = names::builtin_helpers()
         .into_iter()
         .filter(|(id, _)| *id != 0)
         .collect();

@@ -170,39 +170,6 @@ pub fn obj_kind_of_fd(fd: BorrowedFd<'_>) -> Option<ObjKind> {
     }
 }
 
-fn libbpf_str(ptr: *const libc::c_char) -> Option<String> {
-    if ptr.is_null() {
-        return None;
-    }
-    // SAFETY: libbpf returns pointers to static NUL-terminated strings.
-    Some(
-        unsafe { CStr::from_ptr(ptr) }
-            .to_string_lossy()
-            .into_owned(),
-    )
-}
-
-/// libbpf's name for an attach type ("cgroup_inet_ingress", "tcx_ingress"...), as bpftool prints it.
-pub fn attach_type_name(attach_type: u32) -> Option<String> {
-    // SAFETY: returns a static string or NULL for unknown values.
-    libbpf_str(unsafe { libbpf_sys::libbpf_bpf_attach_type_str(attach_type) })
-}
-
-pub fn prog_type_name(prog_type: u32) -> Option<String> {
-    // SAFETY: as above.
-    libbpf_str(unsafe { libbpf_sys::libbpf_bpf_prog_type_str(prog_type) })
-}
-
-pub fn link_type_name(link_type: u32) -> Option<String> {
-    // SAFETY: as above.
-    libbpf_str(unsafe { libbpf_sys::libbpf_bpf_link_type_str(link_type) })
-}
-
-/// The attach type whose libbpf name is `name` (the inverse of `attach_type_name`).
-pub fn attach_type_by_name(name: &str) -> Option<u32> {
-    (0..libbpf_sys::__MAX_BPF_ATTACH_TYPE).find(|&t| attach_type_name(t).as_deref() == Some(name))
-}
-
 /// Program type and expected attach type for a section-style name ("xdp", "tracepoint", "cgroup_skb/ingress"),
 /// with libbpf's own table, the way bpftool reads `prog load ... type T`.
 pub fn prog_type_by_section(name: &str) -> Option<(u32, u32)> {

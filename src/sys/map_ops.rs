@@ -191,22 +191,6 @@ pub fn pinned_fd(path: &std::path::Path, read_only: bool) -> io::Result<std::os:
     owned_fd(unsafe { sys::bpf_obj_get_opts(c_path.as_ptr(), &opts) })
 }
 
-/// libbpf's name for a map type (`hash`, `percpu_array`, ...): the names bpftool prints and accepts.
-pub fn map_type_name(map_type: u32) -> Option<&'static str> {
-    // SAFETY: libbpf returns NULL or a pointer to a static NUL-terminated string.
-    let ptr = unsafe { sys::libbpf_bpf_map_type_str(map_type) };
-    if ptr.is_null() {
-        return None;
-    }
-    // SAFETY: non-NULL pointers from libbpf_bpf_map_type_str are static C strings.
-    unsafe { std::ffi::CStr::from_ptr(ptr) }.to_str().ok()
-}
-
-/// The map type with libbpf's name `name`.
-pub fn map_type_by_name(name: &str) -> Option<u32> {
-    (1..64).find(|t| map_type_name(*t) == Some(name))
-}
-
 /// Parameters of BPF_MAP_CREATE that `map create` exposes.
 pub struct NewMap<'a> {
     pub map_type: u32,

@@ -12,7 +12,6 @@ pub mod fs;
 pub mod kallsyms;
 pub mod kernel;
 pub mod libbpf_log;
-pub mod libbpf_names;
 pub mod link;
 pub mod link_brief;
 pub mod link_info;

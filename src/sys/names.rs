@@ -32,6 +32,58 @@ pub fn link_type(value: u32) -> Option<&'static str> {
     from_libbpf(unsafe { libbpf_sys::libbpf_bpf_link_type_str(value) })
 }
 
+/// Every value 0.. of one of libbpf's tables, stopping at the first value it has no name for. Tables may have
+/// holes (attach types are dense, but a future enum might not), so a few missing values are skipped.
+pub fn table(name: fn(u32) -> Option<&'static str>) -> Vec<(u32, &'static str)> {
+    let mut out = Vec::new();
+    let mut misses = 0;
+    for value in 0u32.. {
+        match name(value) {
+            Some(n) => {
+                out.push((value, n));
+                misses = 0;
+            }
+            None if misses < 4 => misses += 1,
+            None => break,
+        }
+    }
+    out
+}
+
+/// The helpers libbpf 1.7 knows, from its generated bpf_helper_defs.h
+/// (`static long (* const bpf_name)(...) = (void *) ID;`), with id 0 as bpftool names it, "bpf_unspec".
+pub fn builtin_helpers() -> Vec<(u32, String)> {
+    let defs = libbpf_sys::API_HEADERS
+        .iter()
+        .find(|(name, _)| *name == "bpf_helper_defs.h")
+        .map(|(_, text)| *text)
+        .unwrap_or("");
+    let mut helpers = vec![(0, "bpf_unspec".to_string())];
+    helpers.extend(defs.lines().filter_map(parse_helper_def));
+    helpers.sort_by_key(|(id, _)| *id);
+    helpers.dedup_by_key(|(id, _)| *id);
+    helpers
+}
+
+fn parse_helper_def(line: &str) -> Option<(u32, String)> {
+    let line = line.strip_prefix("static ")?;
+    let name_start = line.find("(* const ")? + "(* const ".len();
+    let name_len = line[name_start..].find(')')?;
+    let id = line.rsplit_once("(void *) ")?.1.strip_suffix(';')?;
+    Some((
+        id.trim().parse().ok()?,
+        line[name_start..name_start + name_len].to_string(),
+    ))
+}
+
+/// The value whose libbpf name is `name`: the inverse of one of the lookups above (`type xdp`, `cgroup_inet_egress`).
+pub fn value_of(lookup: fn(u32) -> Option<&'static str>, name: &str) -> Option<u32> {
+    table(lookup)
+        .into_iter()
+        .find(|(_, n)| *n == name)
+        .map(|(v, _)| v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,5 +109,23 @@ mod tests {
         );
         assert_eq!(prog_type(9999), None);
         assert_eq!(link_type(u32::MAX), None);
+    }
+
+    #[test]
+    fn tables_have_bpftool_names() {
+        assert_eq!(prog_type(1), Some("socket_filter"));
+        assert_eq!(map_type(1), Some("hash"));
+        assert_eq!(attach_type(0), Some("cgroup_inet_ingress"));
+        assert_eq!(link_type(0), Some("unspec"));
+        assert_eq!(table(prog_type).first(), Some(&(0, "unspec")));
+    }
+
+    #[test]
+    fn builtin_helpers_are_parsed_from_libbpf() {
+        let helpers = builtin_helpers();
+        assert_eq!(helpers[0], (0, "bpf_unspec".to_string()));
+        assert_eq!(helpers[1], (1, "bpf_map_lookup_elem".to_string()));
+        assert!(helpers.iter().any(|(id, n)| *id == 181 && n == "bpf_loop"));
+        assert!(helpers.len() > 200);
     }
 }
