@@ -51,11 +51,7 @@ fn parse_id(kind: &str, id: &str) -> Result<u32> {
 }
 
 fn by_id(kind: ObjKind, id: &str) -> Result<Resolved> {
-    let what = match kind {
-        ObjKind::Prog => "prog",
-        ObjKind::Map => "map",
-        ObjKind::Link => "link",
-    };
+    let what = kind.short();
     let n = parse_id(what, id)?;
     let label = format!("{what} id {n}");
     match bpf::fd_by_id(kind, n) {
@@ -74,11 +70,7 @@ fn pinned(kind: ObjKind, path: &Path) -> Result<Resolved> {
     let fd =
         bpf::obj_get(path).map_err(|e| Error::from_io(&label, &e, "cannot open pinned object"))?;
     if bpf::obj_kind_of_fd(fd.as_fd()) != Some(kind) {
-        let want = match kind {
-            ObjKind::Prog => "program",
-            ObjKind::Map => "map",
-            ObjKind::Link => "link",
-        };
+        let want = kind.noun();
         return Err(Error::new(
             ErrorKind::InvalidInput,
             label,

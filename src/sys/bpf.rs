@@ -29,61 +29,10 @@ pub(crate) fn c_path(path: &Path) -> io::Result<CString> {
         .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))
 }
 
-/// The kinds of bpf objects that have ids.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ObjKind {
-    Prog,
-    Map,
-    Link,
-}
-
-pub fn fd_by_id(kind: ObjKind, id: u32) -> io::Result<OwnedFd> {
-    // SAFETY: plain syscall wrappers taking an integer.
-    let rc = unsafe {
-        match kind {
-            ObjKind::Prog => libbpf_sys::bpf_prog_get_fd_by_id(id),
-            ObjKind::Map => libbpf_sys::bpf_map_get_fd_by_id(id),
-            ObjKind::Link => libbpf_sys::bpf_link_get_fd_by_id(id),
-        }
-    };
-    fd_result(rc)
-}
-
-/// The next id after `id` of this kind, or None at the end.
-pub fn next_id(kind: ObjKind, id: u32) -> io::Result<Option<u32>> {
-    let mut next = 0u32;
-    // SAFETY: `next` is a valid out pointer.
-    let rc = unsafe {
-        match kind {
-            ObjKind::Prog => libbpf_sys::bpf_prog_get_next_id(id, &mut next),
-            ObjKind::Map => libbpf_sys::bpf_map_get_next_id(id, &mut next),
-            ObjKind::Link => libbpf_sys::bpf_link_get_next_id(id, &mut next),
-        }
-    };
-    match rc_result(rc) {
-        Ok(()) => Ok(Some(next)),
-        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Ok(None),
-        Err(e) => Err(e),
-    }
-}
-
-/// All ids of one kind, in order. Objects that vanish mid-walk are simply not listed.
-pub fn all_ids(kind: ObjKind) -> io::Result<Vec<u32>> {
-    let mut ids = Vec::new();
-    let mut id = 0;
-    while let Some(next) = next_id(kind, id)? {
-        ids.push(next);
-        id = next;
-    }
-    Ok(ids)
-}
-
-/// Opens a pinned object (of any kind) from bpffs.
-pub fn obj_get(path: &Path) -> io::Result<OwnedFd> {
-    let c = c_path(path)?;
-    // SAFETY: c is a valid NUL-terminated path.
-    fd_result(unsafe { libbpf_sys::bpf_obj_get(c.as_ptr()) })
-}
+// Object kinds, ids and fds by id or pin come from the one implementation in bpf_obj.
+pub use super::bpf_obj::{
+    fd_by_id, ids as all_ids, kind_of_fd as obj_kind_of_fd, obj_get, ObjKind,
+};
 
 pub fn obj_pin(fd: BorrowedFd<'_>, path: &Path) -> io::Result<()> {
     let c = c_path(path)?;
@@ -157,17 +106,6 @@ pub fn map_brief(fd: BorrowedFd<'_>) -> io::Result<MapBrief> {
 pub fn map_delete(fd: BorrowedFd<'_>, key: &[u8]) -> io::Result<()> {
     // SAFETY: key points at key.len() readable bytes; the kernel reads key_size bytes, which callers match.
     rc_result(unsafe { libbpf_sys::bpf_map_delete_elem(fd.as_raw_fd(), key.as_ptr().cast()) })
-}
-
-/// What kind of bpf object an fd is, from its anon-inode name (/proc/self/fd link "anon_inode:bpf-prog").
-pub fn obj_kind_of_fd(fd: BorrowedFd<'_>) -> Option<ObjKind> {
-    let target = std::fs::read_link(format!("/proc/self/fd/{}", fd.as_raw_fd())).ok()?;
-    match target.to_str()? {
-        "anon_inode:bpf-prog" => Some(ObjKind::Prog),
-        "anon_inode:bpf-map" => Some(ObjKind::Map),
-        "anon_inode:bpf-link" | "anon_inode:bpf_link" => Some(ObjKind::Link),
-        _ => None,
-    }
 }
 
 /// Program type and expected attach type for a section-style name ("xdp", "tracepoint", "cgroup_skb/ingress"),

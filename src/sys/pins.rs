@@ -167,5 +167,6 @@ fn pinned_id(kind: super::bpf::ObjKind, path: &Path) -> Option<u32> {
         ObjKind::Prog => bpf::prog_brief(fd.as_fd()).ok().map(|b| b.id),
         ObjKind::Map => bpf::map_id(fd.as_fd()).ok(),
         ObjKind::Link => super::link_brief::link_brief(fd.as_fd()).ok().map(|b| b.id),
+        ObjKind::Btf => None,
     }
 }
