@@ -1,16 +1,18 @@
 //! ebpfctl: manage eBPF on any Linux box. `cli` holds the grammar, `cmd` the commands, `output` all printing,
 //! `sys` the kernel layer, `check` the self-test.
 
+mod btf;
 mod check;
 mod cli;
 mod cmd;
+mod elf;
 mod error;
 mod output;
 mod sys;
 
 use clap::Parser;
 
-use cli::{Cli, Command};
+use cli::{BtfCommand, Cli, Command};
 use cmd::{Context, Outcome};
 use error::ExitCode;
 
@@ -33,6 +35,8 @@ fn main() {
         Command::Version => cmd::version::run(&ctx),
         Command::Completions { shell } => cmd::completions::completions(shell),
         Command::Manpage => cmd::completions::manpage(),
+        Command::Inspect(args) => cmd::inspect::run(&ctx, &args),
+        Command::Btf { verb: BtfCommand::Dump(args) } => cmd::btf_dump::run(&ctx, &args),
     };
     let code = match result {
         Ok(Outcome::Success) => ExitCode::Success,

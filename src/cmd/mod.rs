@@ -1,8 +1,10 @@
 //! One module per command family. A command resolves its arguments, calls the layers below and hands plain data
 //! to the output layer; it never formats text itself.
 
+pub mod btf_dump;
 pub mod check;
 pub mod completions;
+pub mod inspect;
 pub mod version;
 
 use crate::error::Result;

@@ -1,5 +1,6 @@
 //! Thin, safe wrappers over the kernel. Every `unsafe` block of ebpfctl lives below this module.
 
+pub mod btf_data;
 pub mod caps;
 pub mod fs;
 pub mod kernel;

@@ -1,0 +1,224 @@
+//! BTF as a library: parse and validate a blob, look types up, resolve sizes and layouts, format values as JSON,
+//! dump types as bpftool prints them (raw) or as a C header. No CLI knowledge: callers get data or an [`Error`].
+//!
+//! Type data stays in the original bytes and is decoded on access, so a 5 MB vmlinux BTF costs one copy plus a
+//! 16-byte index entry per type. Every offset is checked once at parse time; every walk over the type graph is
+//! bounded by a depth limit, so hostile input (type loops, huge vlen, bad offsets) yields an error, never a hang.
+
+// This is a library API: map formatting, compat and the fuzz targets use parts the binary does not (yet).
+#![allow(dead_code, unused_imports)]
+
+mod c;
+mod parse;
+mod raw;
+mod resolve;
+mod types;
+mod value;
+
+pub use c::{dump_c, dump_c_header};
+pub use types::{Array, EnumValue, IntInfo, Kind, Member, Param, Type, VarSecInfo};
+
+use std::fmt;
+use std::sync::OnceLock;
+
+/// BTF's magic number, as the first two bytes of a raw blob and of .BTF / .BTF.ext sections.
+pub const BTF_MAGIC: u16 = 0xeb9f;
+
+/// Longest chain of references followed before a type graph is declared looping (libbpf uses 32 for sizes; C
+/// emission of real kernels nests about 10 deep).
+pub(crate) const MAX_DEPTH: usize = 256;
+
+/// A BTF problem: what is wrong, in one line (the caller adds the file name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error(pub String);
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+pub(crate) fn err<T>(msg: impl Into<String>) -> Result<T> {
+    Err(Error(msg.into()))
+}
+
+/// Where a type's fixed 12-byte header and its kind-specific tail live.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TypeRec {
+    pub name_off: u32,
+    pub info: u32,
+    pub size_or_type: u32,
+    /// Absolute offset in `Btf::data` of the bytes following the 12-byte header.
+    pub tail: u32,
+}
+
+/// A parsed, validated BTF blob; for split BTF (kernel modules) also its base.
+pub struct Btf {
+    data: Vec<u8>,
+    big_endian: bool,
+    /// Types of this blob; `types[0]` has id `start_id`.
+    types: Vec<TypeRec>,
+    start_id: u32,
+    /// Absolute range of the string section in `data`.
+    str_start: usize,
+    str_len: usize,
+    /// String offsets below this belong to the base (split BTF numbers strings after the base's).
+    str_base: u32,
+    base: Option<Box<Btf>>,
+    hdr: Header,
+    ptr_size: OnceLock<u32>,
+}
+
+/// The BTF header fields, as read.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Header {
+    pub version: u8,
+    pub flags: u8,
+    pub hdr_len: u32,
+    pub type_off: u32,
+    pub type_len: u32,
+    pub str_off: u32,
+    pub str_len: u32,
+}
+
+impl Btf {
+    /// Parses a raw BTF blob (a /sys/kernel/btf file or the contents of a .BTF section).
+    pub fn parse(data: &[u8]) -> Result<Btf> {
+        parse::parse(data, None)
+    }
+
+    /// Parses split BTF whose type ids and string offsets continue those of `base`.
+    pub fn parse_split(data: &[u8], base: Btf) -> Result<Btf> {
+        parse::parse(data, Some(Box::new(base)))
+    }
+
+    /// One past the last type id (void, id 0, counts): bpftool's and libbpf's `btf__type_cnt`.
+    pub fn type_count(&self) -> u32 {
+        self.start_id + self.types.len() as u32
+    }
+
+    /// The first id this blob defines: 1, or the base's type count for split BTF.
+    pub fn start_id(&self) -> u32 {
+        self.start_id
+    }
+
+    pub fn base(&self) -> Option<&Btf> {
+        self.base.as_deref()
+    }
+
+    pub fn header(&self) -> Header {
+        self.hdr
+    }
+
+    pub fn big_endian(&self) -> bool {
+        self.big_endian
+    }
+
+    /// Bytes of this blob's string section.
+    pub fn strings_size(&self) -> usize {
+        self.str_len
+    }
+
+    /// The type with this id, or None for void (0) and ids beyond the last.
+    pub fn type_by_id(&self, id: u32) -> Option<Type<'_>> {
+        if id >= self.start_id {
+            let rec = *self.types.get((id - self.start_id) as usize)?;
+            Some(Type::new(self, id, rec))
+        } else {
+            self.base.as_ref()?.type_by_id(id)
+        }
+    }
+
+    /// Like `type_by_id`, but an error naming the id when it does not exist.
+    pub fn get(&self, id: u32) -> Result<Type<'_>> {
+        self.type_by_id(id).ok_or_else(|| {
+            Error(format!(
+                "type id {id} does not exist (last is {})",
+                self.type_count().saturating_sub(1)
+            ))
+        })
+    }
+
+    /// All ids this blob defines (not the base's), in order.
+    pub fn own_ids(&self) -> std::ops::Range<u32> {
+        self.start_id..self.type_count()
+    }
+
+    /// The string at `off` ("" for 0, "(invalid)" for offsets that were not validated, e.g. in .BTF.ext).
+    pub fn str_at(&self, off: u32) -> &str {
+        self.try_str_at(off).unwrap_or("(invalid)")
+    }
+
+    pub fn try_str_at(&self, off: u32) -> Option<&str> {
+        if off < self.str_base {
+            return self.base.as_ref()?.try_str_at(off);
+        }
+        let rel = (off - self.str_base) as usize;
+        if rel >= self.str_len {
+            return None;
+        }
+        let bytes = &self.data[self.str_start + rel..self.str_start + self.str_len];
+        let end = bytes.iter().position(|&b| b == 0)?;
+        std::str::from_utf8(&bytes[..end]).ok()
+    }
+
+    /// Ids of every type, base included, named `name` with kind `kind`.
+    pub fn find_by_name(&self, name: &str, kind: Kind) -> Option<u32> {
+        (1..self.type_count()).find(|&id| {
+            self.type_by_id(id)
+                .is_some_and(|t| t.kind() == kind && t.name() == name)
+        })
+    }
+
+    /// Counts of types per kind for this blob (not its base), in kind order.
+    pub fn kind_counts(&self) -> Vec<(Kind, usize)> {
+        let mut counts = [0usize; types::KIND_COUNT];
+        for rec in &self.types {
+            counts[types::kind_index(rec.info)] += 1;
+        }
+        Kind::ALL
+            .iter()
+            .zip(counts)
+            .filter(|(_, n)| *n > 0)
+            .map(|(k, n)| (*k, n))
+            .collect()
+    }
+
+    /// Size of a pointer in the program that produced this BTF: the size of `long`, as libbpf guesses it.
+    pub fn ptr_size(&self) -> u32 {
+        *self.ptr_size.get_or_init(|| {
+            (1..self.type_count())
+                .filter_map(|id| self.type_by_id(id))
+                .find(|t| {
+                    t.kind() == Kind::Int
+                        && matches!(
+                            t.name(),
+                            "long" | "long int" | "unsigned long" | "long unsigned int"
+                        )
+                })
+                .map(|t| t.size())
+                .filter(|s| *s == 4 || *s == 8)
+                .unwrap_or(8)
+        })
+    }
+
+    pub(crate) fn u32_at(&self, off: usize) -> u32 {
+        let b: [u8; 4] = self.data[off..off + 4]
+            .try_into()
+            .expect("offset validated at parse time");
+        if self.big_endian {
+            u32::from_be_bytes(b)
+        } else {
+            u32::from_le_bytes(b)
+        }
+    }
+}
+
+/// Whether `data` starts with BTF's magic (either byte order).
+pub fn is_raw_btf(data: &[u8]) -> bool {
+    parse::detect_endianness(data).is_some()
+}
