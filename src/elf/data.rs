@@ -74,9 +74,13 @@ pub fn globals(elf: &Elf, btf: Option<&Btf>) -> Vec<GlobalVar> {
         }
         for v in sec.datasec_vars() {
             let Some(var) = btf.type_by_id(v.type_id).filter(|t| t.kind() == Kind::Var) else { continue };
+            // Clang leaves DATASEC offsets at 0 in object files; libbpf takes them from the symbol table.
+            let sym = elf.symbols.iter().flatten().find(|s| s.section == elf_sec && s.name == var.name());
+            let offset = sym.map_or(v.offset, |s| s.value as u32);
+            let size = if v.size != 0 { v.size } else { sym.map_or(0, |s| s.size as u32) };
             let value = match (data_kind, elf_sec) {
                 (Some("rodata" | "data"), Some(i)) => elf.section_data[i]
-                    .get(v.offset as usize..)
+                    .get(offset as usize..)
                     .and_then(|bytes| btf.format_value(var.type_id(), bytes).ok()),
                 _ => None,
             };
@@ -84,8 +88,8 @@ pub fn globals(elf: &Elf, btf: Option<&Btf>) -> Vec<GlobalVar> {
                 name: var.name().to_string(),
                 section: name.to_string(),
                 type_name: btf.type_display(var.type_id()),
-                offset: v.offset,
-                size: v.size,
+                offset,
+                size,
                 linkage: linkage_name(var.var_linkage()),
                 value,
             });

@@ -132,7 +132,11 @@ fn parse_map_struct(btf: &Btf, type_id: u32, name: &str, depth: usize) -> Result
                     m.value_size = size;
                 }
             }
-            "values" => m.inner_map = inner_map(btf, member.type_id, name, depth),
+            "values" => {
+                // Map-in-map and prog_array values are 4-byte ids/fds, whatever the declaration says.
+                m.value_size = 4;
+                m.inner_map = inner_map(btf, member.type_id, name, depth);
+            }
             _ => {}
         }
     }
