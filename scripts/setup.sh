@@ -11,6 +11,8 @@ PKGS=(
   # checks of the binary, test oracles and tools the tests drive (never used by ebpfctl at run time)
   libelf-dev zlib1g-dev
   binutils file bpftool iproute2 strace util-linux procps
+  # scripts/bench-btf.sh: side-by-side timings with bpftool
+  hyperfine
   # the qemu kernel matrix (scripts/kernel-matrix.sh)
   qemu-system-x86 busybox-static cpio
 )

@@ -158,7 +158,9 @@ impl BtfDumpOptions {
         let mut roots = Vec::new();
         let mut words = self.words.iter();
         while let Some(word) = words.next() {
-            let value = words.next().ok_or_else(|| format!("'{word}' needs a value"))?;
+            let value = words
+                .next()
+                .ok_or_else(|| format!("'{word}' needs a value"))?;
             match word.as_str() {
                 "format" => {
                     format = match value.as_str() {

@@ -36,7 +36,9 @@ fn main() {
         Command::Completions { shell } => cmd::completions::completions(shell),
         Command::Manpage => cmd::completions::manpage(),
         Command::Inspect(args) => cmd::inspect::run(&ctx, &args),
-        Command::Btf { verb: BtfCommand::Dump(args) } => cmd::btf_dump::run(&ctx, &args),
+        Command::Btf {
+            verb: BtfCommand::Dump(args),
+        } => cmd::btf_dump::run(&ctx, &args),
     };
     let code = match result {
         Ok(Outcome::Success) => ExitCode::Success,

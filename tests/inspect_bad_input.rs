@@ -13,8 +13,14 @@ fn assert_fails(args: &[&str], file: &str, reason: &str) {
     assert_eq!(run.code, 2, "{args:?}: {}{}", run.stdout, run.stderr);
     let line = run.stderr.trim_end();
     assert_eq!(line.lines().count(), 1, "{args:?}: {line}");
-    assert!(line.starts_with(&format!("ebpfctl: {file}: ")), "{args:?}: {line}");
-    assert!(line.contains(reason), "{args:?}: expected '{reason}' in {line}");
+    assert!(
+        line.starts_with(&format!("ebpfctl: {file}: ")),
+        "{args:?}: {line}"
+    );
+    assert!(
+        line.contains(reason),
+        "{args:?}: expected '{reason}' in {line}"
+    );
     assert!(!run.stderr.contains("panicked"));
 }
 
@@ -24,7 +30,10 @@ fn missing_empty_and_foreign_files_are_one_line_errors() {
     let missing = dir.join("inspect-does-not-exist.o");
     let m = missing.to_str().unwrap();
     assert_fails(&["inspect", m], m, "no such file");
-    for (name, data) in [("empty.o", &b""[..]), ("text.o", b"hello, this is not an object file\n")] {
+    for (name, data) in [
+        ("empty.o", &b""[..]),
+        ("text.o", b"hello, this is not an object file\n"),
+    ] {
         let p = temp_file(name, data);
         let p = p.to_str().unwrap();
         assert_fails(&["inspect", p], p, "not an ELF file or raw BTF (bad magic)");
@@ -44,9 +53,17 @@ fn truncated_objects_fail_cleanly() {
         let p = p.to_str().unwrap();
         let run = ebpfctl(&["inspect", p]);
         assert!(run.code == 0 || run.code == 2, "len {len}: {}", run.stderr);
-        assert!(!run.stderr.contains("panicked"), "len {len}: {}", run.stderr);
+        assert!(
+            !run.stderr.contains("panicked"),
+            "len {len}: {}",
+            run.stderr
+        );
         if run.code == 2 {
-            assert!(run.stderr.starts_with(&format!("ebpfctl: {p}: ")), "{}", run.stderr);
+            assert!(
+                run.stderr.starts_with(&format!("ebpfctl: {p}: ")),
+                "{}",
+                run.stderr
+            );
         }
     }
 }
@@ -55,13 +72,22 @@ fn truncated_objects_fail_cleanly() {
 fn corrupted_btf_section_is_a_warning_for_inspect_and_an_error_for_dump() {
     let mut obj = std::fs::read(fixture("inspect_core")).unwrap();
     // Find the .BTF section's bytes by their magic and break the version byte.
-    let at = obj.windows(4).position(|w| w == [0x9f, 0xeb, 1, 0]).expect(".BTF magic");
+    let at = obj
+        .windows(4)
+        .position(|w| w == [0x9f, 0xeb, 1, 0])
+        .expect(".BTF magic");
     obj[at + 2] = 9;
     let p = temp_file("corrupt-btf.o", &obj);
     let p = p.to_str().unwrap();
     let run = ebpfctl(&["-j", "inspect", p]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.json()["warnings"].to_string().contains("unsupported BTF version 9"), "{}", run.stdout);
+    assert!(
+        run.json()["warnings"]
+            .to_string()
+            .contains("unsupported BTF version 9"),
+        "{}",
+        run.stdout
+    );
     assert_fails(&["btf", "dump", "file", p], p, "unsupported BTF version 9");
 }
 
@@ -69,7 +95,11 @@ fn corrupted_btf_section_is_a_warning_for_inspect_and_an_error_for_dump() {
 fn hostile_btf_is_refused_with_a_reason() {
     // Truncated header.
     let p = temp_file("short.btf", &[0x9f, 0xeb, 1, 0, 24]);
-    assert_fails(&["inspect", p.to_str().unwrap()], p.to_str().unwrap(), "header truncated");
+    assert_fails(
+        &["inspect", p.to_str().unwrap()],
+        p.to_str().unwrap(),
+        "header truncated",
+    );
 
     // A struct claiming 65535 members with no room for them: nothing is allocated for them.
     let mut b = BtfBuilder::new();
@@ -77,19 +107,31 @@ fn hostile_btf_is_refused_with_a_reason() {
     let n = b.str("huge");
     b.raw(n, KIND_STRUCT, 0xffff, 8, &[]);
     let p = temp_file("huge-vlen.btf", &b.build());
-    assert_fails(&["inspect", p.to_str().unwrap()], p.to_str().unwrap(), "vlen 65535");
+    assert_fails(
+        &["inspect", p.to_str().unwrap()],
+        p.to_str().unwrap(),
+        "vlen 65535",
+    );
 
     // A name offset beyond the string section.
     let mut b = BtfBuilder::new();
     b.raw(0x7fff_0000, KIND_TYPEDEF, 0, 0, &[]);
     let p = temp_file("bad-name.btf", &b.build());
-    assert_fails(&["btf", "dump", "file", p.to_str().unwrap()], p.to_str().unwrap(), "name offset");
+    assert_fails(
+        &["btf", "dump", "file", p.to_str().unwrap()],
+        p.to_str().unwrap(),
+        "name offset",
+    );
 
     // A reference to a type that does not exist.
     let mut b = BtfBuilder::new();
     b.raw(0, KIND_PTR, 0, 99, &[]);
     let p = temp_file("bad-ref.btf", &b.build());
-    assert_fails(&["btf", "dump", "file", p.to_str().unwrap()], p.to_str().unwrap(), "refers to type 99");
+    assert_fails(
+        &["btf", "dump", "file", p.to_str().unwrap()],
+        p.to_str().unwrap(),
+        "refers to type 99",
+    );
 }
 
 #[test]
@@ -111,6 +153,10 @@ fn type_loops_end_in_errors_not_hangs() {
     for root in ["1", "3", "5"] {
         let run = ebpfctl(&["btf", "dump", "file", p, "format", "c", "root_id", root]);
         assert_eq!(run.code, 2, "root {root}: {}", run.stdout);
-        assert!(run.stderr.contains("loop") || run.stderr.contains("cycle"), "root {root}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("loop") || run.stderr.contains("cycle"),
+            "root {root}: {}",
+            run.stderr
+        );
     }
 }

@@ -15,7 +15,10 @@ use serde_json::Value;
 const VMLINUX: &str = "/sys/kernel/btf/vmlinux";
 
 fn bpftool_stdout(args: &[&str]) -> String {
-    let out = Command::new("bpftool").args(args).output().expect("bpftool");
+    let out = Command::new("bpftool")
+        .args(args)
+        .output()
+        .expect("bpftool");
     assert!(out.status.success(), "bpftool {args:?}");
     String::from_utf8(out.stdout).expect("UTF-8")
 }
@@ -59,11 +62,17 @@ fn without_packed_enums(header: &str) -> String {
 fn vmlinux_raw_dump_equals_bpftool_text_and_json() {
     let text = ebpfctl(&["btf", "dump", "file", VMLINUX]);
     assert_eq!(text.code, 0, "{}", text.stderr);
-    assert!(text.stdout == bpftool_stdout(&["btf", "dump", "file", VMLINUX]), "raw text differs from bpftool's");
+    assert!(
+        text.stdout == bpftool_stdout(&["btf", "dump", "file", VMLINUX]),
+        "raw text differs from bpftool's"
+    );
     let ours = ebpfctl_json(&["btf", "dump", "file", VMLINUX]);
     let mut theirs = bpftool_json(&["btf", "dump", "file", VMLINUX]);
     fix_bpftool_enum_sign_extension(&mut theirs);
-    let (a, b) = (ours["types"].as_array().unwrap(), theirs["types"].as_array().unwrap());
+    let (a, b) = (
+        ours["types"].as_array().unwrap(),
+        theirs["types"].as_array().unwrap(),
+    );
     assert_eq!(a.len(), b.len());
     assert!(a.len() > 10_000, "vmlinux has many types");
     for (x, y) in a.iter().zip(b) {
@@ -76,8 +85,14 @@ fn vmlinux_c_header_equals_bpftool_and_is_deterministic() {
     let run = ebpfctl(&["btf", "dump", "file", VMLINUX, "format", "c"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let theirs = bpftool_stdout(&["btf", "dump", "file", VMLINUX, "format", "c"]);
-    assert!(without_packed_enums(&run.stdout) == theirs, "C header differs from bpftool's beyond packed enums");
-    assert!(run.stdout.contains("} __attribute__((packed));"), "one-byte enums keep their size");
+    assert!(
+        without_packed_enums(&run.stdout) == theirs,
+        "C header differs from bpftool's beyond packed enums"
+    );
+    assert!(
+        run.stdout.contains("} __attribute__((packed));"),
+        "one-byte enums keep their size"
+    );
     let again = ebpfctl(&["btf", "dump", "file", VMLINUX, "format", "c"]);
     assert!(again.stdout == run.stdout, "two runs differ");
     // root_id (bpftool 7.1 lacks it): task_struct and what it needs, compiled alone, with the size BTF gives.
@@ -89,7 +104,16 @@ fn vmlinux_c_header_equals_bpftool_and_is_deterministic() {
         .find(|t| t["kind"] == "STRUCT" && t["name"] == "task_struct")
         .expect("task_struct")
         .clone();
-    let ours = ebpfctl(&["btf", "dump", "file", VMLINUX, "format", "c", "root_id", &task["id"].to_string()]);
+    let ours = ebpfctl(&[
+        "btf",
+        "dump",
+        "file",
+        VMLINUX,
+        "format",
+        "c",
+        "root_id",
+        &task["id"].to_string(),
+    ]);
     assert_eq!(ours.code, 0, "{}", ours.stderr);
     assert!(ours.stdout.contains("struct task_struct {") && ours.stdout.len() < run.stdout.len());
     let program = format!(
@@ -101,14 +125,23 @@ fn vmlinux_c_header_equals_bpftool_and_is_deterministic() {
 
 /// Compiles `program` for BPF with `header` as its vmlinux.h; returns the object's path.
 fn compile_with_header(header: &str, program: &str, tag: &str) -> std::path::PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("inspect-vmlinux-{tag}-{}", std::process::id()));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("inspect-vmlinux-{tag}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("vmlinux.h"), header).unwrap();
     let src = dir.join("use.bpf.c");
     std::fs::write(&src, program).unwrap();
     let obj = dir.join("use.bpf.o");
     let out = Command::new(std::env::var("BPF_CLANG").unwrap_or_else(|_| "clang-19".into()))
-        .args(["-O2", "-g", "-Wall", "-Werror", "-target", "bpf", "-D__TARGET_ARCH_x86"])
+        .args([
+            "-O2",
+            "-g",
+            "-Wall",
+            "-Werror",
+            "-target",
+            "bpf",
+            "-D__TARGET_ARCH_x86",
+        ])
         .arg(format!("-I{}", dir.display()))
         .arg(format!("-I{}", env!("EBPFCTL_BPF_INCLUDE")))
         .arg("-c")
@@ -117,7 +150,11 @@ fn compile_with_header(header: &str, program: &str, tag: &str) -> std::path::Pat
         .arg(&obj)
         .output()
         .expect("clang-19");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     obj
 }
 
@@ -126,7 +163,8 @@ fn vmlinux_c_header_compiles_into_a_core_program() {
     let run = ebpfctl(&["btf", "dump", "file", VMLINUX, "format", "c"]);
     assert_eq!(run.code, 0);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let program = std::fs::read_to_string(root.join("tests/bpf/inspect_vmlinux_use.bpf.c")).unwrap();
+    let program =
+        std::fs::read_to_string(root.join("tests/bpf/inspect_vmlinux_use.bpf.c")).unwrap();
     let obj = compile_with_header(&run.stdout, &program, "full");
     let r = ebpfctl_json(&["inspect", obj.to_str().unwrap(), "relocs"]);
     assert!(r["core_relos"].as_array().unwrap().len() >= 3, "{r}");
@@ -137,7 +175,11 @@ fn vmlinux_c_header_compiles_into_a_core_program() {
 fn format_c_has_no_json_form() {
     let run = ebpfctl(&["-j", "btf", "dump", "file", VMLINUX, "format", "c"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("format c has no JSON form"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("format c has no JSON form"),
+        "{}",
+        run.stderr
+    );
     let run = ebpfctl(&["btf", "dump", "file", VMLINUX, "format", "xml"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("unknown format"), "{}", run.stderr);
@@ -167,9 +209,25 @@ fn split_btf_with_base_matches_bpftool() {
     let theirs = bpftool_json(&["btf", "dump", "file", p, "--base-btf", VMLINUX]);
     assert_eq!(ours, theirs);
     assert_eq!(ours["types"][0]["id"], next_id);
-    let c = ebpfctl(&["btf", "dump", "file", p, "--base-btf", VMLINUX, "format", "c", "root_id", &(next_id + 1).to_string()]);
+    let c = ebpfctl(&[
+        "btf",
+        "dump",
+        "file",
+        p,
+        "--base-btf",
+        VMLINUX,
+        "format",
+        "c",
+        "root_id",
+        &(next_id + 1).to_string(),
+    ]);
     assert_eq!(c.code, 0, "{}", c.stderr);
-    assert!(c.stdout.contains("struct inspect_split_holder {\n\tstruct task_struct *task;\n};"), "{}", c.stdout);
+    assert!(
+        c.stdout
+            .contains("struct inspect_split_holder {\n\tstruct task_struct *task;\n};"),
+        "{}",
+        c.stdout
+    );
     // Without its base the blob is not valid BTF on its own.
     let run = ebpfctl(&["btf", "dump", "file", p]);
     assert_eq!(run.code, 2, "{}", run.stdout);
@@ -190,5 +248,9 @@ fn dump_by_kernel_id_equals_dump_of_the_file() {
     assert!(by_id.stdout == ebpfctl(&["btf", "dump", "file", VMLINUX]).stdout);
     let run = ebpfctl(&["btf", "dump", "id", "4000000000"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.starts_with("ebpfctl: btf id 4000000000: "), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("ebpfctl: btf id 4000000000: "),
+        "{}",
+        run.stderr
+    );
 }

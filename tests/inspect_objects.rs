@@ -49,17 +49,30 @@ fn libbpf_open(path: &Path) -> Result<LibbpfView, libbpf_rs::Error> {
         };
         // SAFETY: the string functions take any value.
         let (ty_name, attach_name) = unsafe {
-            (libbpf_str(libbpf_sys::libbpf_bpf_prog_type_str(ty)), libbpf_str(libbpf_sys::libbpf_bpf_attach_type_str(attach)))
+            (
+                libbpf_str(libbpf_sys::libbpf_bpf_prog_type_str(ty)),
+                libbpf_str(libbpf_sys::libbpf_bpf_attach_type_str(attach)),
+            )
         };
-        progs.insert(p.name().to_string_lossy().into_owned(), (ty_name.unwrap_or_default(), attach, attach_name));
+        progs.insert(
+            p.name().to_string_lossy().into_owned(),
+            (ty_name.unwrap_or_default(), attach, attach_name),
+        );
     }
     let mut maps = BTreeMap::new();
     for m in obj.maps() {
         // SAFETY: as above.
-        let ty = libbpf_str(unsafe { libbpf_sys::libbpf_bpf_map_type_str(m.map_type() as u32) }).unwrap_or_default();
+        let ty = libbpf_str(unsafe { libbpf_sys::libbpf_bpf_map_type_str(m.map_type() as u32) })
+            .unwrap_or_default();
         maps.insert(
             m.name().to_string_lossy().into_owned(),
-            (ty, m.key_size(), m.value_size(), m.max_entries(), m.map_flags()),
+            (
+                ty,
+                m.key_size(),
+                m.value_size(),
+                m.max_entries(),
+                m.map_flags(),
+            ),
         );
     }
     Ok(LibbpfView { progs, maps })
@@ -88,19 +101,38 @@ fn programs_match_libbpf_sec_conventions() {
     let p = by_name(&report["programs"], "prog_uprobe_sleepable");
     assert_eq!(p["sleepable"], true);
     assert_eq!(p["attach_target"], "/bin/true:main");
-    assert_eq!(by_name(&report["programs"], "prog_tracepoint")["attach_target"], "syscalls/sys_enter_getppid");
-    assert_eq!(by_name(&report["programs"], "prog_fentry")["sleepable"], false);
-    assert_eq!(by_name(&report["programs"], "prog_unknown_section")["type"], "unspec");
+    assert_eq!(
+        by_name(&report["programs"], "prog_tracepoint")["attach_target"],
+        "syscalls/sys_enter_getppid"
+    );
+    assert_eq!(
+        by_name(&report["programs"], "prog_fentry")["sleepable"],
+        false
+    );
+    assert_eq!(
+        by_name(&report["programs"], "prog_unknown_section")["type"],
+        "unspec"
+    );
     let socket = by_name(&report["programs"], "prog_socket");
     assert_eq!(socket["license"], "Dual BSD/GPL");
     // The helper and the map are reached through the .text subprogram.
     assert_eq!(socket["subprograms"], serde_json::json!(["count_once"]));
-    assert_eq!(socket["helpers"], serde_json::json!(["bpf_map_lookup_elem"]));
+    assert_eq!(
+        socket["helpers"],
+        serde_json::json!(["bpf_map_lookup_elem"])
+    );
     assert_eq!(socket["maps"], serde_json::json!(["counter"]));
     let k = by_name(&report["programs"], "prog_kfunc");
-    assert_eq!(k["kfuncs"], serde_json::json!(["bpf_task_acquire", "bpf_task_release"]));
+    assert_eq!(
+        k["kfuncs"],
+        serde_json::json!(["bpf_task_acquire", "bpf_task_release"])
+    );
     let helpers: Vec<&str> = k["helpers"].as_array().unwrap().iter().map(s).collect();
-    assert!(helpers.contains(&"bpf_get_current_task_btf") && helpers.contains(&"bpf_get_smp_processor_id"), "{helpers:?}");
+    assert!(
+        helpers.contains(&"bpf_get_current_task_btf")
+            && helpers.contains(&"bpf_get_smp_processor_id"),
+        "{helpers:?}"
+    );
     assert_eq!(report["subprograms"][0]["name"], "count_once");
 }
 
@@ -112,20 +144,37 @@ fn maps_match_declarations_and_libbpf() {
     let maps = report["maps"].as_array().unwrap();
     let ours: Vec<&str> = maps.iter().map(|m| s(&m["name"])).collect();
     let theirs: BTreeSet<&str> = lib.maps.keys().map(String::as_str).collect();
-    assert_eq!(ours.iter().copied().collect::<BTreeSet<_>>(), theirs, "map names");
+    assert_eq!(
+        ours.iter().copied().collect::<BTreeSet<_>>(),
+        theirs,
+        "map names"
+    );
     assert_eq!(ours.len(), theirs.len());
     for m in maps {
         let (ty, key, value, max, flags) = &lib.maps[s(&m["name"])];
-        let got = (s(&m["type"]), m["key_size"].as_u64().unwrap() as u32, m["value_size"].as_u64().unwrap() as u32);
+        let got = (
+            s(&m["type"]),
+            m["key_size"].as_u64().unwrap() as u32,
+            m["value_size"].as_u64().unwrap() as u32,
+        );
         assert_eq!(got, (ty.as_str(), *key, *value), "{m}");
         assert_eq!(m["max_entries"], *max, "{m}");
         assert_eq!(m["flags"], *flags, "{m}");
     }
     // What the source declares.
     let flows = by_name(&report["maps"], "flows");
-    assert_eq!((flows["key_type"].as_str(), flows["value_type"].as_str()), (Some("struct ic_flow_key"), Some("struct ic_flow_stats")));
-    assert_eq!((flows["key_size"].as_u64(), flows["value_size"].as_u64()), (Some(12), Some(32)));
-    assert_eq!(by_name(&report["maps"], "pinned_counts")["pinning"], "by_name");
+    assert_eq!(
+        (flows["key_type"].as_str(), flows["value_type"].as_str()),
+        (Some("struct ic_flow_key"), Some("struct ic_flow_stats"))
+    );
+    assert_eq!(
+        (flows["key_size"].as_u64(), flows["value_size"].as_u64()),
+        (Some(12), Some(32))
+    );
+    assert_eq!(
+        by_name(&report["maps"], "pinned_counts")["pinning"],
+        "by_name"
+    );
     assert_eq!(by_name(&report["maps"], "bloom")["map_extra"], 3);
     let outer = by_name(&report["maps"], "outer");
     assert_eq!(outer["inner_map"]["type"], "array");
@@ -142,7 +191,10 @@ fn globals_have_types_and_rodata_initial_values() {
     assert_eq!(var("answer")["type"], "const volatile int");
     assert_eq!(var("greeting")["value"], "hello");
     assert_eq!(var("start_mode")["value"], "IC_MODE_AUTO");
-    assert_eq!(var("default_key")["value"], serde_json::json!({"saddr": 1, "daddr": 2, "sport": 80, "dport": 443}));
+    assert_eq!(
+        var("default_key")["value"],
+        serde_json::json!({"saddr": 1, "daddr": 2, "sport": 80, "dport": 443})
+    );
     assert_eq!(var("verbose")["value"], true);
     assert_eq!(var("data_counter")["value"], 7);
     assert_eq!(var("custom_data")["section"], ".data.custom");
@@ -168,11 +220,25 @@ fn core_relocations_of_every_kind_with_readable_specs() {
     let relos = r["core_relos"].as_array().unwrap();
     let kinds: BTreeSet<&str> = relos.iter().map(|x| s(&x["kind"])).collect();
     let all = [
-        "byte_off", "byte_sz", "field_exists", "signed", "lshift_u64", "rshift_u64", "local_type_id",
-        "target_type_id", "type_exists", "type_matches", "type_size", "enumval_exists", "enumval_value",
+        "byte_off",
+        "byte_sz",
+        "field_exists",
+        "signed",
+        "lshift_u64",
+        "rshift_u64",
+        "local_type_id",
+        "target_type_id",
+        "type_exists",
+        "type_matches",
+        "type_size",
+        "enumval_exists",
+        "enumval_value",
     ];
     assert_eq!(kinds, all.into_iter().collect(), "{relos:?}");
-    let specs: BTreeSet<(&str, &str)> = relos.iter().map(|x| (s(&x["kind"]), s(&x["spec"]))).collect();
+    let specs: BTreeSet<(&str, &str)> = relos
+        .iter()
+        .map(|x| (s(&x["kind"]), s(&x["spec"])))
+        .collect();
     for want in [
         ("byte_off", "task_struct.real_parent"),
         ("byte_off", "task_struct.tgid"),
@@ -197,11 +263,26 @@ fn core_relocations_of_every_kind_with_readable_specs() {
 #[test]
 fn legacy_maps_are_reported_with_a_warning_libbpf_refuses_them() {
     let obj = fixture("inspect_legacy");
-    assert!(libbpf_open(&obj).is_err(), "libbpf 1.x should refuse legacy maps");
+    assert!(
+        libbpf_open(&obj).is_err(),
+        "libbpf 1.x should refuse legacy maps"
+    );
     let r = ebpfctl_json(&["inspect", obj.to_str().unwrap()]);
     let m = by_name(&r["maps"], "legacy_hash");
-    assert_eq!((s(&m["type"]), &m["key_size"], &m["value_size"], &m["max_entries"]), ("hash", &4.into(), &8.into(), &16.into()));
-    assert!(r["warnings"].to_string().contains("legacy"), "{}", r["warnings"]);
+    assert_eq!(
+        (
+            s(&m["type"]),
+            &m["key_size"],
+            &m["value_size"],
+            &m["max_entries"]
+        ),
+        ("hash", &4.into(), &8.into(), &16.into())
+    );
+    assert!(
+        r["warnings"].to_string().contains("legacy"),
+        "{}",
+        r["warnings"]
+    );
 }
 
 #[test]
@@ -219,10 +300,20 @@ fn btf_summary_and_raw_dump_match_bpftool_for_fixtures() {
         for t in theirs["types"].as_array().unwrap() {
             *kinds.entry(s(&t["kind"]).to_string()).or_default() += 1;
         }
-        assert_eq!(summary["btf"]["kinds"], serde_json::to_value(kinds).unwrap());
+        assert_eq!(
+            summary["btf"]["kinds"],
+            serde_json::to_value(kinds).unwrap()
+        );
         let text = ebpfctl(&["btf", "dump", "file", path]);
-        let bpftool = std::process::Command::new("bpftool").args(["btf", "dump", "file", path]).output().unwrap();
-        assert_eq!(text.stdout, String::from_utf8_lossy(&bpftool.stdout), "{name}: raw text differs");
+        let bpftool = std::process::Command::new("bpftool")
+            .args(["btf", "dump", "file", path])
+            .output()
+            .unwrap();
+        assert_eq!(
+            text.stdout,
+            String::from_utf8_lossy(&bpftool.stdout),
+            "{name}: raw text differs"
+        );
     }
 }
 
@@ -231,14 +322,40 @@ fn sections_view_lists_elf_sections_and_tables_render() {
     let obj = fixture("inspect_maps");
     let path = obj.to_str().unwrap();
     let r = ebpfctl_json(&["inspect", path, "sections"]);
-    let names: Vec<&str> = r["sections"].as_array().unwrap().iter().map(|x| s(&x["name"])).collect();
-    for want in [".maps", ".rodata", ".data", ".bss", ".BTF", ".BTF.ext", "license", "tp_btf/sched_switch"] {
+    let names: Vec<&str> = r["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| s(&x["name"]))
+        .collect();
+    for want in [
+        ".maps",
+        ".rodata",
+        ".data",
+        ".bss",
+        ".BTF",
+        ".BTF.ext",
+        "license",
+        "tp_btf/sched_switch",
+    ] {
         assert!(names.contains(&want), "{want} not in {names:?}");
     }
     let run = ebpfctl(&["inspect", path]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    for want in ["Programs (1)", "use_everything", "Maps (", "flows", "Globals (8)", "Externs (8)", "BTF: "] {
-        assert!(run.stdout.contains(want), "{want} missing from\n{}", run.stdout);
+    for want in [
+        "Programs (1)",
+        "use_everything",
+        "Maps (",
+        "flows",
+        "Globals (8)",
+        "Externs (8)",
+        "BTF: ",
+    ] {
+        assert!(
+            run.stdout.contains(want),
+            "{want} missing from\n{}",
+            run.stdout
+        );
     }
     // Several files: a JSON array, one report per file.
     let both = ebpfctl_json(&["inspect", path, fixture("inspect_core").to_str().unwrap()]);

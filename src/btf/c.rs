@@ -10,6 +10,14 @@ use std::fmt::Write;
 use super::types::{Kind, Type};
 use super::{err, Btf, Result, MAX_DEPTH};
 
+/// A type's C name once resolved: its own (borrowed from the blob) or a `___N` rename.
+#[derive(Clone)]
+enum Name<'a> {
+    Unresolved,
+    Own(&'a str),
+    Renamed(Box<str>),
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum State {
     Not,
@@ -17,8 +25,10 @@ enum State {
     Done,
 }
 
-/// Emitted text per input byte beyond which a hostile BTF (exponentially shared declarators) is refused.
-const MAX_OUTPUT_PER_INPUT_BYTE: usize = 64;
+/// Work and output allowed per byte of BTF, beyond which hostile BTF (anonymous types shared exponentially,
+/// declarator DAGs) is refused. Real BTF stays near 1 byte of C per byte of BTF; limits are linear, so generous.
+const MAX_STEPS_PER_BYTE: usize = 64;
+const MAX_OUTPUT_PER_BYTE: usize = 64;
 
 pub(crate) struct CDumper<'a> {
     btf: &'a Btf,
@@ -27,13 +37,17 @@ pub(crate) struct CDumper<'a> {
     emit: Vec<State>,
     fwd_emitted: Vec<bool>,
     referenced: Vec<bool>,
-    names: Vec<Option<String>>,
+    names: Vec<Name<'a>>,
     type_names: HashMap<String, usize>,
     ident_names: HashMap<String, usize>,
     queue: Vec<u32>,
+    /// Declarator stacks kept for reuse: one allocation per nesting level instead of one per declaration.
+    decl_pool: Vec<Vec<u32>>,
     align_cache: Vec<u32>,
     ptr_size: u32,
     depth: usize,
+    steps: usize,
+    max_steps: usize,
     max_output: usize,
 }
 
@@ -78,19 +92,22 @@ impl<'a> CDumper<'a> {
         let n = btf.type_count() as usize;
         let mut d = CDumper {
             btf,
-            out: String::new(),
+            out: String::with_capacity(n * 40),
             order: vec![State::Not; n],
             emit: vec![State::Not; n],
             fwd_emitted: vec![false; n],
             referenced: vec![false; n],
-            names: vec![None; n],
+            names: vec![Name::Unresolved; n],
             type_names: HashMap::new(),
             ident_names: HashMap::new(),
             queue: Vec::new(),
+            decl_pool: Vec::new(),
             align_cache: vec![0; n],
             ptr_size: btf.ptr_size(),
             depth: 0,
-            max_output: 1 << 20 | (n * 12 * MAX_OUTPUT_PER_INPUT_BYTE),
+            steps: 0,
+            max_steps: (1 << 16) + btf.total_bytes() * MAX_STEPS_PER_BYTE,
+            max_output: (1 << 14) + btf.total_bytes() * MAX_OUTPUT_PER_BYTE,
         };
         // void is always "ordered" and "emitted".
         d.order[0] = State::Done;
@@ -105,16 +122,20 @@ impl<'a> CDumper<'a> {
 
     fn mark_referenced(&mut self) {
         for id in 1..self.btf.type_count() {
-            let Some(t) = self.btf.type_by_id(id) else { continue };
-            let refs = match t.kind() {
-                // A function prototype's return type does not count, as in libbpf.
-                Kind::FuncProto => t.params().map(|p| p.type_id).collect(),
-                _ => t.referenced_ids(),
+            let Some(t) = self.btf.type_by_id(id) else {
+                continue;
             };
-            for r in refs {
-                if let Some(slot) = self.referenced.get_mut(r as usize) {
+            let referenced = &mut self.referenced;
+            let mut mark = |r: u32| {
+                if let Some(slot) = referenced.get_mut(r as usize) {
                     *slot = true;
                 }
+            };
+            // A function prototype's return type does not count, as in libbpf.
+            if t.kind() == Kind::FuncProto {
+                t.params().for_each(|p| mark(p.type_id));
+            } else {
+                t.for_each_ref(mark);
             }
         }
     }
@@ -135,11 +156,12 @@ impl<'a> CDumper<'a> {
 
     fn enter(&mut self, id: u32) -> Result<()> {
         self.depth += 1;
+        self.steps += 1;
         if self.depth > MAX_DEPTH {
             return err(format!("type loop or nesting too deep at type {id}"));
         }
-        if self.out.len() > self.max_output {
-            return err("C output grows without bound (hostile BTF)");
+        if self.out.len() > self.max_output || self.steps > self.max_steps {
+            return err("C output grows without bound (types shared exponentially)");
         }
         Ok(())
     }
@@ -335,34 +357,46 @@ impl<'a> CDumper<'a> {
     }
 
     fn name_dups(map: &mut HashMap<String, usize>, name: &str) -> usize {
-        let n = map.entry(name.to_string()).or_insert(0);
-        *n += 1;
-        *n
+        if let Some(n) = map.get_mut(name) {
+            *n += 1;
+            return *n;
+        }
+        map.insert(name.to_string(), 1);
+        1
     }
 
-    /// The C name of a type, `___N`-suffixed when another type already took it (libbpf's btf_dump_resolve_name).
-    fn resolve_name(&mut self, id: u32, ident: bool) -> String {
+    /// Appends the C name of a type, `___N`-suffixed when another type already took it (libbpf's
+    /// btf_dump_resolve_name). The first request decides, so names depend on emission order exactly as in libbpf.
+    fn push_name(&mut self, id: u32, ident: bool) {
         let Some(t) = self.btf.type_by_id(id) else {
-            return String::new();
+            return;
         };
         if t.name_off() == 0 {
-            return String::new();
+            return;
         }
-        if let Some(name) = &self.names[id as usize] {
-            return name.clone();
+        let slot = id as usize;
+        if let Name::Unresolved = self.names[slot] {
+            let orig = t.name();
+            self.names[slot] = if t.kind() == Kind::Fwd || (t.kind() == Kind::Enum && t.vlen() == 0)
+            {
+                Name::Own(orig)
+            } else {
+                let map = if ident {
+                    &mut self.ident_names
+                } else {
+                    &mut self.type_names
+                };
+                match Self::name_dups(map, orig) {
+                    1 => Name::Own(orig),
+                    n => Name::Renamed(format!("{orig}___{n}").into_boxed_str()),
+                }
+            };
         }
-        let orig = t.name();
-        let name = if t.kind() == Kind::Fwd || (t.kind() == Kind::Enum && t.vlen() == 0) {
-            orig.to_string()
-        } else {
-            let map = if ident { &mut self.ident_names } else { &mut self.type_names };
-            match Self::name_dups(map, orig) {
-                1 => orig.to_string(),
-                n => format!("{orig}___{n}"),
-            }
-        };
-        self.names[id as usize] = Some(name.clone());
-        name
+        match &self.names[slot] {
+            Name::Own(s) => self.out.push_str(s),
+            Name::Renamed(s) => self.out.push_str(s),
+            Name::Unresolved => {}
+        }
     }
 
     fn align(&mut self, id: u32) -> u32 {
@@ -390,10 +424,15 @@ impl<'a> CDumper<'a> {
     }
 
     fn emit_struct_fwd(&mut self, id: u32, t: &Type) {
-        let name = self.resolve_name(id, false);
-        let kw = if t.kind() == Kind::Struct { "struct" } else { "union" };
-        let sep = if t.name_off() != 0 { " " } else { "" };
-        let _ = write!(self.out, "{kw}{sep}{name}");
+        self.out.push_str(if t.kind() == Kind::Struct {
+            "struct"
+        } else {
+            "union"
+        });
+        if t.name_off() != 0 {
+            self.out.push(' ');
+        }
+        self.push_name(id, false);
     }
 
     fn emit_struct_def(&mut self, id: u32, t: &Type, lvl: usize) -> Result<()> {
@@ -409,7 +448,7 @@ impl<'a> CDumper<'a> {
             let m_align = if packed { 1 } else { self.align(m.type_id) };
             let m_off = m.bit_offset as u64;
             let in_bitfield = prev_bitfield && m.bitfield_size != 0;
-            self.emit_bit_padding(off, m_off, m_align as u64, in_bitfield, lvl + 1);
+            self.emit_bit_padding(off, m_off, m_align as u64, in_bitfield, lvl + 1)?;
             let _ = write!(self.out, "\n{}", pfx(lvl + 1));
             self.emit_type_decl(m.type_id, m.name, lvl + 1)?;
             if m.bitfield_size != 0 {
@@ -424,7 +463,7 @@ impl<'a> CDumper<'a> {
             self.out.push(';');
         }
         if is_struct {
-            self.emit_bit_padding(off, t.size() as u64 * 8, align as u64, false, lvl + 1);
+            self.emit_bit_padding(off, t.size() as u64 * 8, align as u64, false, lvl + 1)?;
         }
         if t.vlen() != 0 || t.size() != 0 {
             let _ = write!(self.out, "\n{}}}", pfx(lvl));
@@ -439,9 +478,16 @@ impl<'a> CDumper<'a> {
     }
 
     /// Explicit padding so the compiler lays members out where the BTF says (libbpf's btf_dump_emit_bit_padding).
-    fn emit_bit_padding(&mut self, cur: u64, next: u64, next_align: u64, in_bitfield: bool, lvl: usize) {
+    fn emit_bit_padding(
+        &mut self,
+        cur: u64,
+        next: u64,
+        next_align: u64,
+        in_bitfield: bool,
+        lvl: usize,
+    ) -> Result<()> {
         if cur >= next {
-            return;
+            return Ok(());
         }
         let pads: [(&str, u64); 4] = [
             ("long", self.ptr_size as u64 * 8),
@@ -470,6 +516,11 @@ impl<'a> CDumper<'a> {
             }
             cur = new_off;
         }
+        // A hostile struct size (4 GB of padding) would print a line per 64 bits: refuse before writing them.
+        let lines = (next - cur) / pad_bits.max(1);
+        if (self.out.len() as u64).saturating_add(lines.saturating_mul(8)) > self.max_output as u64 {
+            return err("C output grows without bound (struct padding)");
+        }
         while cur < next {
             let bits = (next - cur).min(pad_bits);
             if bits == pad_bits {
@@ -489,17 +540,20 @@ impl<'a> CDumper<'a> {
                 break;
             }
         }
+        Ok(())
     }
 
     fn emit_enum_fwd(&mut self, id: u32) {
-        let name = self.resolve_name(id, false);
-        let _ = write!(self.out, "enum {name}");
+        self.out.push_str("enum ");
+        self.push_name(id, false);
     }
 
     fn emit_enum_def(&mut self, id: u32, t: &Type, lvl: usize) {
-        let name = self.resolve_name(id, false);
-        let sep = if t.name_off() != 0 { " " } else { "" };
-        let _ = write!(self.out, "enum{sep}{name}");
+        self.out.push_str("enum");
+        if t.name_off() != 0 {
+            self.out.push(' ');
+        }
+        self.push_name(id, false);
         if t.vlen() == 0 {
             return;
         }
@@ -532,16 +586,20 @@ impl<'a> CDumper<'a> {
     }
 
     fn emit_fwd_def(&mut self, id: u32, t: &Type) {
-        let name = self.resolve_name(id, false);
-        let kw = if t.kflag() { "union" } else { "struct" };
-        let _ = write!(self.out, "{kw} {name}");
+        self.out
+            .push_str(if t.kflag() { "union " } else { "struct " });
+        self.push_name(id, false);
     }
 
     fn emit_typedef_def(&mut self, id: u32, t: &Type, lvl: usize) -> Result<()> {
-        let name = self.resolve_name(id, true);
+        // Resolve the name into the output, then move it out again to pass it down as the declarator name.
+        let mark = self.out.len();
+        self.push_name(id, true);
+        let name = self.out.split_off(mark);
         // Old GCC emitted __gnuc_va_list as a typedef of void; that does not compile.
         if t.type_id() == 0 && name == "__gnuc_va_list" {
-            self.out.push_str("typedef __builtin_va_list __gnuc_va_list");
+            self.out
+                .push_str("typedef __builtin_va_list __gnuc_va_list");
             return Ok(());
         }
         self.out.push_str("typedef ");
@@ -550,17 +608,23 @@ impl<'a> CDumper<'a> {
 
     /// A declaration of `fname` with type `id`: collects the declarator chain, then prints it inside out.
     fn emit_type_decl(&mut self, mut id: u32, fname: &str, lvl: usize) -> Result<()> {
-        let mut decls = Vec::new();
+        let mut decls = self.decl_pool.pop().unwrap_or_default();
+        decls.clear();
         loop {
             if decls.len() > MAX_DEPTH {
                 return err(format!("declarator chain loops at type {id}"));
             }
             decls.push(id);
-            let Some(t) = self.btf.type_by_id(id) else { break };
+            let Some(t) = self.btf.type_by_id(id) else {
+                break;
+            };
             match t.kind() {
-                Kind::Ptr | Kind::Volatile | Kind::Const | Kind::Restrict | Kind::FuncProto | Kind::TypeTag => {
-                    id = t.type_id()
-                }
+                Kind::Ptr
+                | Kind::Volatile
+                | Kind::Const
+                | Kind::Restrict
+                | Kind::FuncProto
+                | Kind::TypeTag => id = t.type_id(),
                 Kind::Array => id = t.array().elem_type,
                 _ => break,
             }
@@ -568,11 +632,15 @@ impl<'a> CDumper<'a> {
         self.enter(id)?;
         let r = self.emit_type_chain(&mut decls, fname, lvl);
         self.depth -= 1;
+        self.decl_pool.push(decls);
         r
     }
 
     fn top_kind(&self, decls: &[u32]) -> Option<Kind> {
-        decls.last().and_then(|id| self.btf.type_by_id(*id)).map(|t| t.kind())
+        decls
+            .last()
+            .and_then(|id| self.btf.type_by_id(*id))
+            .map(|t| t.kind())
     }
 
     fn emit_mods(&mut self, decls: &mut Vec<u32>) {
@@ -639,8 +707,7 @@ impl<'a> CDumper<'a> {
                 }
                 Kind::Typedef => {
                     self.emit_mods(decls);
-                    let name = self.resolve_name(id, true);
-                    self.out.push_str(&name);
+                    self.push_name(id, true);
                 }
                 Kind::Ptr => self.out.push_str(if last_was_ptr { "*" } else { " *" }),
                 Kind::Volatile => self.out.push_str(" volatile"),
@@ -651,7 +718,9 @@ impl<'a> CDumper<'a> {
                     let _ = write!(self.out, " __attribute__((btf_type_tag(\"{}\")))", t.name());
                 }
                 Kind::Array => return self.emit_array_chain(&t, decls, fname, lvl, last_was_ptr),
-                Kind::FuncProto => return self.emit_proto_chain(&t, decls, fname, lvl, last_was_ptr),
+                Kind::FuncProto => {
+                    return self.emit_proto_chain(&t, decls, fname, lvl, last_was_ptr)
+                }
                 _ => return Ok(()),
             }
             last_was_ptr = kind == Kind::Ptr;

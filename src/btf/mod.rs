@@ -118,6 +118,12 @@ impl Btf {
         self.big_endian
     }
 
+    /// Bytes of type and string data, base included: the yardstick for work limits on hostile input.
+    pub(crate) fn total_bytes(&self) -> usize {
+        let h = self.hdr;
+        h.type_len as usize + h.str_len as usize + self.base.as_ref().map_or(0, |b| b.total_bytes())
+    }
+
     /// Bytes of this blob's string section.
     pub fn strings_size(&self) -> usize {
         self.str_len

@@ -56,7 +56,13 @@ fn read_header(data: &[u8]) -> Result<(Header, bool)> {
 }
 
 /// Absolute range of a header-relative section, checked against the blob.
-fn section_range(data: &[u8], hdr: &Header, off: u32, len: u32, what: &str) -> Result<(usize, usize)> {
+fn section_range(
+    data: &[u8],
+    hdr: &Header,
+    off: u32,
+    len: u32,
+    what: &str,
+) -> Result<(usize, usize)> {
     let start = hdr.hdr_len as u64 + off as u64;
     let end = start + len as u64;
     if end > data.len() as u64 {
@@ -71,7 +77,10 @@ fn section_range(data: &[u8], hdr: &Header, off: u32, len: u32, what: &str) -> R
 pub(crate) fn parse(data: &[u8], base: Option<Box<Btf>>) -> Result<Btf> {
     let (hdr, big_endian) = read_header(data)?;
     if hdr.type_off % 4 != 0 {
-        return err(format!("BTF type section offset {} is not 4-byte aligned", hdr.type_off));
+        return err(format!(
+            "BTF type section offset {} is not 4-byte aligned",
+            hdr.type_off
+        ));
     }
     let (type_start, type_end) = section_range(data, &hdr, hdr.type_off, hdr.type_len, "type")?;
     let (str_start, str_end) = section_range(data, &hdr, hdr.str_off, hdr.str_len, "string")?;
@@ -108,13 +117,22 @@ pub(crate) fn parse(data: &[u8], base: Option<Box<Btf>>) -> Result<Btf> {
 
 /// Walks the type section once, recording where each type's tail starts. Memory is bounded by the section size:
 /// every type takes at least 12 bytes of it, and a vlen is only trusted once its tail is known to fit.
-fn index_types(data: &[u8], start: usize, end: usize, be: bool, start_id: u32) -> Result<Vec<TypeRec>> {
+fn index_types(
+    data: &[u8],
+    start: usize,
+    end: usize,
+    be: bool,
+    start_id: u32,
+) -> Result<Vec<TypeRec>> {
     let mut types = Vec::with_capacity((end - start) / 12);
     let mut pos = start;
     while pos < end {
         let id = start_id as usize + types.len();
         if end - pos < 12 {
-            return err(format!("BTF type [{id}] truncated ({} bytes left)", end - pos));
+            return err(format!(
+                "BTF type [{id}] truncated ({} bytes left)",
+                end - pos
+            ));
         }
         let word = |i: usize| read_u32(data, pos + 4 * i, be).unwrap_or(0);
         let (name_off, info, size_or_type) = (word(0), word(1), word(2));
@@ -157,14 +175,18 @@ fn validate(btf: &Btf) -> Result<()> {
     for id in btf.own_ids() {
         let t = btf.get(id)?;
         check_name(id, t.name_off(), "type")?;
-        for r in t.referenced_ids() {
-            if r >= count {
-                return err(format!(
-                    "BTF type [{id}] {} refers to type {r}, beyond the last type {}",
-                    t.kind().name(),
-                    count - 1
-                ));
+        let mut bad = None;
+        t.for_each_ref(|r| {
+            if r >= count && bad.is_none() {
+                bad = Some(r);
             }
+        });
+        if let Some(r) = bad {
+            return err(format!(
+                "BTF type [{id}] {} refers to type {r}, beyond the last type {}",
+                t.kind().name(),
+                count - 1
+            ));
         }
         match t.kind() {
             Kind::Struct | Kind::Union => {
@@ -184,7 +206,10 @@ fn validate(btf: &Btf) -> Result<()> {
             }
             Kind::Int => {
                 let i = t.int_info();
-                if !matches!(t.size(), 1 | 2 | 4 | 8 | 16) || i.bits > 128 || i.offset + i.bits > t.size() * 8 {
+                if !matches!(t.size(), 1 | 2 | 4 | 8 | 16)
+                    || i.bits > 128
+                    || i.offset + i.bits > t.size() * 8
+                {
                     return err(format!(
                         "BTF type [{id}] INT has size {} with {} bits at offset {}",
                         t.size(),

@@ -61,7 +61,12 @@ impl Btf {
                 o.insert("nr_bits".into(), i.bits.into());
                 o.insert("encoding".into(), int_encoding(i.encoding).into());
             }
-            Kind::Ptr | Kind::Const | Kind::Volatile | Kind::Restrict | Kind::Typedef | Kind::TypeTag => {
+            Kind::Ptr
+            | Kind::Const
+            | Kind::Volatile
+            | Kind::Restrict
+            | Kind::Typedef
+            | Kind::TypeTag => {
                 o.insert("type_id".into(), t.type_id().into());
             }
             Kind::Array => {
@@ -107,7 +112,10 @@ impl Btf {
                 o.insert("values".into(), values.into());
             }
             Kind::Fwd => {
-                o.insert("fwd_kind".into(), if t.kflag() { "union" } else { "struct" }.into());
+                o.insert(
+                    "fwd_kind".into(),
+                    if t.kflag() { "union" } else { "struct" }.into(),
+                );
             }
             Kind::Func => {
                 o.insert("type_id".into(), t.type_id().into());
@@ -165,17 +173,32 @@ impl Btf {
                     int_encoding(i.encoding)
                 )
             }
-            Kind::Ptr | Kind::Const | Kind::Volatile | Kind::Restrict | Kind::Typedef | Kind::TypeTag => {
+            Kind::Ptr
+            | Kind::Const
+            | Kind::Volatile
+            | Kind::Restrict
+            | Kind::Typedef
+            | Kind::TypeTag => {
                 write!(out, " type_id={}", t.type_id())
             }
             Kind::Array => {
                 let a = t.array();
-                write!(out, " type_id={} index_type_id={} nr_elems={}", a.elem_type, a.index_type, a.nelems)
+                write!(
+                    out,
+                    " type_id={} index_type_id={} nr_elems={}",
+                    a.elem_type, a.index_type, a.nelems
+                )
             }
             Kind::Struct | Kind::Union => {
                 let _ = write!(out, " size={} vlen={}", t.size(), t.vlen());
                 for m in t.members() {
-                    let _ = write!(out, "\n\t'{}' type_id={} bits_offset={}", anon(m.name), m.type_id, m.bit_offset);
+                    let _ = write!(
+                        out,
+                        "\n\t'{}' type_id={} bits_offset={}",
+                        anon(m.name),
+                        m.type_id,
+                        m.bit_offset
+                    );
                     if m.bitfield_size != 0 {
                         let _ = write!(out, " bitfield_size={}", m.bitfield_size);
                     }
@@ -183,8 +206,17 @@ impl Btf {
                 Ok(())
             }
             Kind::Enum | Kind::Enum64 => self.enum_text(&t, out),
-            Kind::Fwd => write!(out, " fwd_kind={}", if t.kflag() { "union" } else { "struct" }),
-            Kind::Func => write!(out, " type_id={} linkage={}", t.type_id(), var_linkage(t.func_linkage())),
+            Kind::Fwd => write!(
+                out,
+                " fwd_kind={}",
+                if t.kflag() { "union" } else { "struct" }
+            ),
+            Kind::Func => write!(
+                out,
+                " type_id={} linkage={}",
+                t.type_id(),
+                var_linkage(t.func_linkage())
+            ),
             Kind::FuncProto => {
                 let _ = write!(out, " ret_type_id={} vlen={}", t.type_id(), t.vlen());
                 for p in t.params() {
@@ -192,11 +224,20 @@ impl Btf {
                 }
                 Ok(())
             }
-            Kind::Var => write!(out, " type_id={}, linkage={}", t.type_id(), var_linkage(t.var_linkage())),
+            Kind::Var => write!(
+                out,
+                " type_id={}, linkage={}",
+                t.type_id(),
+                var_linkage(t.var_linkage())
+            ),
             Kind::Datasec => {
                 let _ = write!(out, " size={} vlen={}", t.size(), t.vlen());
                 for v in t.datasec_vars() {
-                    let _ = write!(out, "\n\ttype_id={} offset={} size={}", v.type_id, v.offset, v.size);
+                    let _ = write!(
+                        out,
+                        "\n\ttype_id={} offset={} size={}",
+                        v.type_id, v.offset, v.size
+                    );
                     if let Some(var) = self.type_by_id(v.type_id) {
                         let _ = write!(out, " ({} '{}')", var.kind().name(), anon(var.name()));
                     }
@@ -204,14 +245,25 @@ impl Btf {
                 Ok(())
             }
             Kind::Float => write!(out, " size={}", t.size()),
-            Kind::DeclTag => write!(out, " type_id={} component_idx={}", t.type_id(), t.decl_tag_component_idx()),
+            Kind::DeclTag => write!(
+                out,
+                " type_id={} component_idx={}",
+                t.type_id(),
+                t.decl_tag_component_idx()
+            ),
             Kind::Unknown => Ok(()),
         };
         out.push('\n');
     }
 
     fn enum_text(&self, t: &Type, out: &mut String) -> std::fmt::Result {
-        write!(out, " encoding={} size={} vlen={}", enum_encoding(t), t.size(), t.vlen())?;
+        write!(
+            out,
+            " encoding={} size={} vlen={}",
+            enum_encoding(t),
+            t.size(),
+            t.vlen()
+        )?;
         let (is64, signed) = (t.kind() == Kind::Enum64, t.kflag());
         for v in t.enum_values() {
             let name = anon(v.name);

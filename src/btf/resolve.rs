@@ -1,6 +1,8 @@
 //! Resolving types: looking through modifiers and typedefs, sizes and alignments as libbpf computes them, and a
 //! short C spelling of a type for reports (`struct task_struct *`, `char[16]`).
 
+use std::collections::HashMap;
+
 use super::types::Kind;
 use super::{err, Btf, Result, Type, MAX_DEPTH};
 
@@ -61,25 +63,42 @@ impl Btf {
 
     /// Natural alignment in bytes (libbpf's `btf__align_of`); 1 for packed composites.
     pub fn align_of(&self, id: u32) -> Result<u32> {
-        self.align_of_depth(id, 0)
+        // Memoized per call: a composite reached along many paths (hostile DAGs) is aligned once.
+        self.align_of_depth(id, 0, &mut HashMap::new())
     }
 
-    fn align_of_depth(&self, id: u32, depth: usize) -> Result<u32> {
+    fn align_of_depth(&self, id: u32, depth: usize, memo: &mut HashMap<u32, u32>) -> Result<u32> {
         if depth > MAX_DEPTH {
             return err(format!("type loop while aligning type {id}"));
         }
+        if let Some(a) = memo.get(&id) {
+            return Ok(*a);
+        }
+        let a = self.align_of_uncached(id, depth, memo)?;
+        memo.insert(id, a);
+        Ok(a)
+    }
+
+    fn align_of_uncached(
+        &self,
+        id: u32,
+        depth: usize,
+        memo: &mut HashMap<u32, u32>,
+    ) -> Result<u32> {
         let t = self.get(id)?;
         match t.kind() {
-            Kind::Int | Kind::Enum | Kind::Enum64 | Kind::Float => Ok(self.ptr_size().min(t.size()).max(1)),
+            Kind::Int | Kind::Enum | Kind::Enum64 | Kind::Float => {
+                Ok(self.ptr_size().min(t.size()).max(1))
+            }
             Kind::Ptr => Ok(self.ptr_size()),
             Kind::Typedef | Kind::Volatile | Kind::Const | Kind::Restrict | Kind::TypeTag => {
-                self.align_of_depth(t.type_id(), depth + 1)
+                self.align_of_depth(t.type_id(), depth + 1, memo)
             }
-            Kind::Array => self.align_of_depth(t.array().elem_type, depth + 1),
+            Kind::Array => self.align_of_depth(t.array().elem_type, depth + 1, memo),
             Kind::Struct | Kind::Union => {
                 let mut max_align = 1;
                 for m in t.members() {
-                    let align = self.align_of_depth(m.type_id, depth + 1)?;
+                    let align = self.align_of_depth(m.type_id, depth + 1, memo)?;
                     max_align = max_align.max(align);
                     // A member off its natural alignment means the composite was packed.
                     if m.bitfield_size == 0 && m.bit_offset % (8 * align) != 0 {
@@ -97,14 +116,24 @@ impl Btf {
 
     /// A function prototype as `ret (arg, arg)`, for kfuncs and function pointers.
     pub fn func_signature(&self, proto: u32) -> String {
-        let Some(t) = self.type_by_id(proto).filter(|t| t.kind() == Kind::FuncProto) else {
+        let Some(t) = self
+            .type_by_id(proto)
+            .filter(|t| t.kind() == Kind::FuncProto)
+        else {
             return self.type_display(proto);
         };
         let params: Vec<String> = t
             .params()
-            .map(|p| if p.type_id == 0 { "...".to_string() } else { self.type_display(p.type_id) })
+            .map(|p| {
+                if p.type_id == 0 {
+                    "...".to_string()
+                } else {
+                    self.type_display(p.type_id)
+                }
+            })
             .collect();
-        format!("{} ({})", self.type_display(t.type_id()), params.join(", "))
+        let params = if params.is_empty() { "void".to_string() } else { params.join(", ") };
+        format!("{} ({params})", self.type_display(t.type_id()))
     }
 
     /// A short C spelling of a type for tables and JSON: `struct task_struct *`, `const char[16]`, `__u32`.
@@ -121,7 +150,11 @@ impl Btf {
             return format!("void{suffix}");
         };
         let named = |prefix: &str, t: &Type| {
-            let name = if t.name().is_empty() { "(anon)" } else { t.name() };
+            let name = if t.name().is_empty() {
+                "(anon)"
+            } else {
+                t.name()
+            };
             format!("{prefix}{name}{suffix}")
         };
         match t.kind() {
@@ -145,7 +178,9 @@ impl Btf {
                 let inner = self.display_into(t.type_id(), suffix, depth + 1);
                 format!("{} {inner}", t.kind().name().to_lowercase())
             }
-            Kind::TypeTag | Kind::Var | Kind::DeclTag => self.display_into(t.type_id(), suffix, depth + 1),
+            Kind::TypeTag | Kind::Var | Kind::DeclTag => {
+                self.display_into(t.type_id(), suffix, depth + 1)
+            }
             Kind::FuncProto | Kind::Func => format!("func{suffix}"),
             _ => named("", &t),
         }

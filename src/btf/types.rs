@@ -54,7 +54,10 @@ impl Kind {
     ];
 
     pub fn from_raw(raw: u32) -> Option<Kind> {
-        Kind::ALL.get(raw as usize).copied().filter(|k| *k != Kind::Unknown)
+        Kind::ALL
+            .get(raw as usize)
+            .copied()
+            .filter(|k| *k != Kind::Unknown)
     }
 
     /// bpftool's spelling: `STRUCT`, `FUNC_PROTO`, ...
@@ -317,6 +320,33 @@ impl<'a> Type<'a> {
 
     pub fn decl_tag_component_idx(&self) -> i32 {
         self.word(0) as i32
+    }
+
+    /// Calls `f` with every type id this type refers to, in declaration order, without allocating.
+    pub fn for_each_ref(&self, mut f: impl FnMut(u32)) {
+        match self.kind() {
+            Kind::Ptr
+            | Kind::Typedef
+            | Kind::Volatile
+            | Kind::Const
+            | Kind::Restrict
+            | Kind::Func
+            | Kind::Var
+            | Kind::DeclTag
+            | Kind::TypeTag => f(self.type_id()),
+            Kind::Array => {
+                let a = self.array();
+                f(a.elem_type);
+                f(a.index_type);
+            }
+            Kind::Struct | Kind::Union => self.members().for_each(|m| f(m.type_id)),
+            Kind::FuncProto => {
+                f(self.type_id());
+                self.params().for_each(|p| f(p.type_id));
+            }
+            Kind::Datasec => self.datasec_vars().for_each(|v| f(v.type_id)),
+            _ => {}
+        }
     }
 
     /// Every type id this type refers to, in declaration order (for graph walks and validation).

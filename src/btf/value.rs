@@ -7,13 +7,14 @@ use serde_json::{Map, Number, Value};
 use super::types::{Kind, INT_BOOL, INT_SIGNED};
 use super::{err, Btf, Result, Type, MAX_DEPTH};
 
-/// Upper bound on JSON nodes produced for one value: hostile BTF can describe overlapping members whose
-/// expansion grows exponentially with nesting.
-const MAX_NODES: usize = 1 << 20;
+/// JSON nodes allowed per byte of value: hostile BTF can describe overlapping members (or zero-sized ones) whose
+/// expansion grows exponentially with nesting; real values need about one node per byte, unions a few.
+const NODES_PER_BYTE: usize = 16;
 
 struct Formatter<'a> {
     btf: &'a Btf,
     nodes: usize,
+    max_nodes: usize,
 }
 
 impl Btf {
@@ -26,7 +27,13 @@ impl Btf {
                 data.len()
             ));
         }
-        Formatter { btf: self, nodes: 0 }.value(type_id, data, 0)
+        let max_nodes = 1024 + size.saturating_mul(NODES_PER_BYTE);
+        Formatter {
+            btf: self,
+            nodes: 0,
+            max_nodes,
+        }
+        .value(type_id, data, 0)
     }
 }
 
@@ -60,7 +67,7 @@ fn sign_extend(v: u128, bits: u32) -> i128 {
 impl Formatter<'_> {
     fn value(&mut self, id: u32, data: &[u8], depth: usize) -> Result<Value> {
         self.nodes += 1;
-        if depth > MAX_DEPTH || self.nodes > MAX_NODES {
+        if depth > MAX_DEPTH || self.nodes > self.max_nodes {
             return err(format!("type {id} is too deeply nested or loops"));
         }
         let Some(t) = self.btf.type_by_id(id) else {
@@ -81,10 +88,19 @@ impl Formatter<'_> {
             Kind::Datasec => {
                 let mut vars = Vec::new();
                 for v in t.datasec_vars() {
-                    let Some(bytes) = data.get(v.offset as usize..(v.offset as usize).saturating_add(v.size as usize)) else {
-                        return err(format!("variable at offset {} is outside the section", v.offset));
+                    let Some(bytes) = data.get(
+                        v.offset as usize..(v.offset as usize).saturating_add(v.size as usize),
+                    ) else {
+                        return err(format!(
+                            "variable at offset {} is outside the section",
+                            v.offset
+                        ));
                     };
-                    let name = self.btf.type_by_id(v.type_id).map(|t| t.name()).unwrap_or("");
+                    let name = self
+                        .btf
+                        .type_by_id(v.type_id)
+                        .map(|t| t.name())
+                        .unwrap_or("");
                     let mut obj = Map::new();
                     obj.insert(name.to_string(), self.value(v.type_id, bytes, depth + 1)?);
                     vars.push(Value::Object(obj));
@@ -132,12 +148,14 @@ impl Formatter<'_> {
             8 => f64::from_bits(raw as u64),
             _ => return Ok(hex(raw)),
         };
-        Ok(Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null))
+        Ok(Number::from_f64(f)
+            .map(Value::Number)
+            .unwrap_or(Value::Null))
     }
 
     fn enumeration(&self, t: &Type, data: &[u8]) -> Result<Value> {
         let raw = read_uint(data, t.size() as usize, self.btf.big_endian()).unwrap_or(0) as u64;
-        let bits = (t.size() * 8).min(64);
+        let bits = t.size().saturating_mul(8).min(64);
         let signed = t.kflag();
         let norm = |v: u64| -> u64 {
             if bits == 64 {
@@ -174,7 +192,7 @@ impl Formatter<'_> {
                 return err("array runs past the value");
             };
             items.push(self.value(a.elem_type, bytes, depth + 1)?);
-            if self.nodes > MAX_NODES {
+            if self.nodes > self.max_nodes {
                 return err("value too large to format");
             }
         }
@@ -225,7 +243,15 @@ impl Formatter<'_> {
 
 /// bpftool prints bitfields as hex strings ("0x1").
 fn bitfield(raw: u128, bit_offset: u32, bits: u32) -> Value {
-    let shifted = if bit_offset >= 128 { 0 } else { raw >> bit_offset };
-    let mask = if bits >= 128 { u128::MAX } else { (1u128 << bits) - 1 };
+    let shifted = if bit_offset >= 128 {
+        0
+    } else {
+        raw >> bit_offset
+    };
+    let mask = if bits >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << bits) - 1
+    };
     hex(shifted & mask)
 }

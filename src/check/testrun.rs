@@ -40,8 +40,10 @@ pub fn run() -> Vec<ProbeResult> {
     };
 
     let run = |prog: &libbpf_rs::ProgramMut, data: &[u8]| -> Result<u32, libbpf_rs::Error> {
-        let mut input = ProgramInput::default();
-        input.data_in = Some(data);
+        let input = ProgramInput {
+            data_in: Some(data),
+            ..Default::default()
+        };
         prog.test_run(input).map(|out| out.return_value)
     };
 

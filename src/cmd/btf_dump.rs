@@ -35,23 +35,41 @@ impl Serialize for BtfDump {
 
 pub fn run(ctx: &Context, args: &BtfDumpArgs) -> CmdResult {
     let (btf, opts, object) = match &args.source {
-        BtfDumpSource::File { path, opts } => (load_file(path, opts)?, opts, path.display().to_string()),
+        BtfDumpSource::File { path, opts } => {
+            (load_file(path, opts)?, opts, path.display().to_string())
+        }
         BtfDumpSource::Id { id, opts } => (load_id(*id, opts)?, opts, format!("btf id {id}")),
     };
-    let (format, roots) = opts.format_and_roots().map_err(|e| Error::new(ErrorKind::InvalidInput, "btf dump", e))?;
+    let (format, roots) = opts
+        .format_and_roots()
+        .map_err(|e| Error::new(ErrorKind::InvalidInput, "btf dump", e))?;
     for &root in &roots {
         if root == 0 || root >= btf.type_count() {
-            return Err(Error::new(ErrorKind::NotFound, &object, format!("no type with id {root}")));
+            return Err(Error::new(
+                ErrorKind::NotFound,
+                &object,
+                format!("no type with id {root}"),
+            ));
         }
     }
     let dump = match format {
         BtfDumpFormat::C if ctx.out.is_json() => {
-            return Err(Error::new(ErrorKind::InvalidInput, "btf dump", "format c has no JSON form; drop -j/-p"));
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "btf dump",
+                "format c has no JSON form; drop -j/-p",
+            ));
         }
-        BtfDumpFormat::C => BtfDump::C(crate::btf::dump_c_header(&btf, &roots).map_err(|e| invalid(&object, e))?),
+        BtfDumpFormat::C => {
+            BtfDump::C(crate::btf::dump_c_header(&btf, &roots).map_err(|e| invalid(&object, e))?)
+        }
         BtfDumpFormat::Raw => {
             // bpftool dumps only split BTF's own types; its base is context.
-            let ids: Vec<u32> = if roots.is_empty() { btf.own_ids().collect() } else { roots };
+            let ids: Vec<u32> = if roots.is_empty() {
+                btf.own_ids().collect()
+            } else {
+                roots
+            };
             if ctx.out.is_json() {
                 BtfDump::RawJson(ids.iter().map(|&id| btf.raw_type_json(id)).collect())
             } else {
@@ -73,7 +91,14 @@ fn invalid(object: &str, reason: impl std::fmt::Display) -> Error {
 
 fn load_base(path: Option<&Path>) -> Result<Option<Btf>> {
     let Some(path) = path else { return Ok(None) };
-    load_file(path, &BtfDumpOptions { words: Vec::new(), base_btf: None }).map(Some)
+    load_file(
+        path,
+        &BtfDumpOptions {
+            words: Vec::new(),
+            base_btf: None,
+        },
+    )
+    .map(Some)
 }
 
 /// BTF from a raw blob, or from an ELF file's .BTF section.

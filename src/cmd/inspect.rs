@@ -9,7 +9,9 @@ use serde::Serialize;
 use super::{show, CmdResult, Context, Outcome};
 use crate::btf::Btf;
 use crate::cli::{InspectArgs, InspectView};
-use crate::elf::{self, BtfExtSummary, CoreRelo, Extern, FileKind, GlobalVar, MapDef, Program, Section};
+use crate::elf::{
+    self, BtfExtSummary, CoreRelo, Extern, FileKind, GlobalVar, MapDef, Program, Section,
+};
 use crate::error::{Error, ErrorKind, Result};
 
 /// BTF at a glance: how many types of each kind, how big the strings are.
@@ -76,7 +78,10 @@ impl Serialize for InspectOutput {
 
 pub fn run(ctx: &Context, args: &InspectArgs) -> CmdResult {
     let (files, view) = args.files_and_view();
-    let reports = files.iter().map(|f| inspect_file(f, view)).collect::<Result<Vec<_>>>()?;
+    let reports = files
+        .iter()
+        .map(|f| inspect_file(f, view))
+        .collect::<Result<Vec<_>>>()?;
     show(ctx, &InspectOutput(reports))?;
     Ok(Outcome::Success)
 }
@@ -113,11 +118,19 @@ fn inspect_file(path: &Path, view: Option<InspectView>) -> Result<InspectReport>
         FileKind::Elf => from_elf(&name, &data)?,
         FileKind::RawBtf => {
             let base = match default_base_for(path) {
-                Some(b) => Some(parse_raw_btf(&b.display().to_string(), &read_file(b)?, None)?),
+                Some(b) => Some(parse_raw_btf(
+                    &b.display().to_string(),
+                    &read_file(b)?,
+                    None,
+                )?),
                 None => None,
             };
             let btf = parse_raw_btf(&name, &data, base)?;
-            InspectReport { kind: "raw_btf", btf: Some(summarize(&btf)), ..Default::default() }
+            InspectReport {
+                kind: "raw_btf",
+                btf: Some(summarize(&btf)),
+                ..Default::default()
+            }
         }
         FileKind::Unknown => return Err(invalid(&name, "not an ELF file or raw BTF (bad magic)")),
     };
@@ -146,7 +159,10 @@ fn from_elf(name: &str, data: &[u8]) -> Result<InspectReport> {
         globals: Some(obj.globals),
         externs: Some(obj.externs),
         btf: obj.btf.as_ref().map(summarize),
-        btf_ext: obj.btf_ext.map(|x| BtfExtSummary { core_relos: Vec::new(), ..x }),
+        btf_ext: obj.btf_ext.map(|x| BtfExtSummary {
+            core_relos: Vec::new(),
+            ..x
+        }),
         core_relos,
         warnings: Some(obj.warnings),
         ..Default::default()
@@ -157,7 +173,11 @@ fn summarize(btf: &Btf) -> BtfSummary {
     let h = btf.header();
     BtfSummary {
         types: btf.type_count() - btf.start_id(),
-        kinds: btf.kind_counts().into_iter().map(|(k, n)| (k.name(), n)).collect(),
+        kinds: btf
+            .kind_counts()
+            .into_iter()
+            .map(|(k, n)| (k.name(), n))
+            .collect(),
         strings_size: btf.strings_size(),
         endianness: if btf.big_endian() { "big" } else { "little" },
         version: h.version,
@@ -171,14 +191,46 @@ fn apply_view(r: &mut InspectReport, view: InspectView) {
         file: std::mem::take(&mut r.file),
         kind: r.kind,
         size: r.size,
-        sections: if view == InspectView::Sections { r.sections.take().or(Some(Vec::new())) } else { None },
-        programs: if view == InspectView::Progs { r.programs.take().or(Some(Vec::new())) } else { None },
-        maps: if view == InspectView::Maps { r.maps.take().or(Some(Vec::new())) } else { None },
-        globals: if view == InspectView::Globals { r.globals.take().or(Some(Vec::new())) } else { None },
-        externs: if view == InspectView::Globals { r.externs.take().or(Some(Vec::new())) } else { None },
-        core_relos: if view == InspectView::Relocs { r.core_relos.take().or(Some(Vec::new())) } else { None },
-        btf: if view == InspectView::Btf { r.btf.take() } else { None },
-        btf_ext: if view == InspectView::Btf || view == InspectView::Relocs { r.btf_ext.take() } else { None },
+        sections: if view == InspectView::Sections {
+            r.sections.take().or(Some(Vec::new()))
+        } else {
+            None
+        },
+        programs: if view == InspectView::Progs {
+            r.programs.take().or(Some(Vec::new()))
+        } else {
+            None
+        },
+        maps: if view == InspectView::Maps {
+            r.maps.take().or(Some(Vec::new()))
+        } else {
+            None
+        },
+        globals: if view == InspectView::Globals {
+            r.globals.take().or(Some(Vec::new()))
+        } else {
+            None
+        },
+        externs: if view == InspectView::Globals {
+            r.externs.take().or(Some(Vec::new()))
+        } else {
+            None
+        },
+        core_relos: if view == InspectView::Relocs {
+            r.core_relos.take().or(Some(Vec::new()))
+        } else {
+            None
+        },
+        btf: if view == InspectView::Btf {
+            r.btf.take()
+        } else {
+            None
+        },
+        btf_ext: if view == InspectView::Btf || view == InspectView::Relocs {
+            r.btf_ext.take()
+        } else {
+            None
+        },
         ..Default::default()
     };
     *r = keep;

@@ -10,6 +10,8 @@ use crate::btf::{Btf, Kind};
 pub struct BtfExtSummary {
     pub func_info: usize,
     pub line_info: usize,
+    /// `inspect` reports these at the top level (`core_relos`), so they are left out here when moved.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub core_relos: Vec<CoreRelo>,
 }
 
@@ -61,11 +63,18 @@ struct Reader<'d> {
 
 impl<'d> Reader<'d> {
     fn u32(&self, off: usize) -> Result<u32, String> {
-        super::read_u32(self.data, off, self.big_endian).ok_or_else(|| format!("truncated at offset {off}"))
+        super::read_u32(self.data, off, self.big_endian)
+            .ok_or_else(|| format!("truncated at offset {off}"))
     }
 
     /// Reads one info subsection: a record size, then groups of (section name, count, records).
-    fn blocks(&self, off: u32, len: u32, min_rec: u32, what: &str) -> Result<Vec<InfoBlock<'d>>, String> {
+    fn blocks(
+        &self,
+        off: u32,
+        len: u32,
+        min_rec: u32,
+        what: &str,
+    ) -> Result<Vec<InfoBlock<'d>>, String> {
         if len == 0 {
             return Ok(Vec::new());
         }
@@ -87,16 +96,28 @@ impl<'d> Reader<'d> {
             let bytes = count
                 .checked_mul(rec_size as usize)
                 .filter(|b| pos + b <= end)
-                .ok_or_else(|| format!("{what}: {count} records of {rec_size} bytes run past the section"))?;
-            let records = self.data[pos..pos + bytes].chunks_exact(rec_size as usize).collect();
-            blocks.push(InfoBlock { sec_name_off, records });
+                .ok_or_else(|| {
+                    format!("{what}: {count} records of {rec_size} bytes run past the section")
+                })?;
+            let records = self.data[pos..pos + bytes]
+                .chunks_exact(rec_size as usize)
+                .collect();
+            blocks.push(InfoBlock {
+                sec_name_off,
+                records,
+            });
             pos += bytes;
         }
         Ok(blocks)
     }
 }
 
-pub fn parse(data: &[u8], btf: &Btf, progs: &[Program], subs: &[Program]) -> Result<BtfExtSummary, String> {
+pub fn parse(
+    data: &[u8],
+    btf: &Btf,
+    progs: &[Program],
+    subs: &[Program],
+) -> Result<BtfExtSummary, String> {
     let big_endian = match data.get(..2) {
         Some([0x9f, 0xeb]) => false,
         Some([0xeb, 0x9f]) => true,
@@ -108,10 +129,18 @@ pub fn parse(data: &[u8], btf: &Btf, progs: &[Program], subs: &[Program]) -> Res
         return Err(format!("bad header length {hdr_len}"));
     }
     let field = |i: usize| r.u32(8 + 4 * i);
-    let rel = |off: u32| hdr_len.checked_add(off).ok_or_else(|| "offset overflows".to_string());
+    let rel = |off: u32| {
+        hdr_len
+            .checked_add(off)
+            .ok_or_else(|| "offset overflows".to_string())
+    };
     let func = r.blocks(rel(field(0)?)?, field(1)?, 8, "func_info")?;
     let line = r.blocks(rel(field(2)?)?, field(3)?, 16, "line_info")?;
-    let core = if hdr_len >= 32 { r.blocks(rel(field(4)?)?, field(5)?, 16, "core_relo")? } else { Vec::new() };
+    let core = if hdr_len >= 32 {
+        r.blocks(rel(field(4)?)?, field(5)?, 16, "core_relo")?
+    } else {
+        Vec::new()
+    };
     let count = |b: &[InfoBlock]| b.iter().map(|b| b.records.len()).sum();
     let mut core_relos = Vec::new();
     for block in &core {
@@ -121,9 +150,13 @@ pub fn parse(data: &[u8], btf: &Btf, progs: &[Program], subs: &[Program]) -> Res
             let (insn_off, type_id, access_off, kind) = (word(0) as u64, word(1), word(2), word(3));
             let access_str = btf.str_at(access_off).to_string();
             let prog = progs.iter().chain(subs).find(|p| {
-                p.section == section && insn_off >= p.offset && insn_off < p.offset + p.insns * 8
+                p.section == section
+                    && insn_off >= p.offset
+                    && insn_off - p.offset < p.insns.saturating_mul(8)
             });
-            let kind_name = KIND_NAMES.get(kind as usize).map_or_else(|| format!("kind_{kind}"), |s| s.to_string());
+            let kind_name = KIND_NAMES
+                .get(kind as usize)
+                .map_or_else(|| format!("kind_{kind}"), |s| s.to_string());
             core_relos.push(CoreRelo {
                 section: section.clone(),
                 program: prog.map(|p| p.name.clone()),
@@ -136,16 +169,28 @@ pub fn parse(data: &[u8], btf: &Btf, progs: &[Program], subs: &[Program]) -> Res
             });
         }
     }
-    Ok(BtfExtSummary { func_info: count(&func), line_info: count(&line), core_relos })
+    Ok(BtfExtSummary {
+        func_info: count(&func),
+        line_info: count(&line),
+        core_relos,
+    })
 }
 
 /// Spells out an access string: the root type's name, then `.member` / `[index]` per accessor; enumerators as
 /// `enum::VALUE`; type-based relocations as the type itself.
 pub fn access_spec(btf: &Btf, kind: u32, type_id: u32, access: &str) -> String {
-    let Ok(indices) = access.split(':').map(str::parse::<u32>).collect::<Result<Vec<u32>, _>>() else {
+    let Ok(indices) = access
+        .split(':')
+        .map(str::parse::<u32>)
+        .collect::<Result<Vec<u32>, _>>()
+    else {
         return access.to_string();
     };
-    let root_name = btf.type_by_id(type_id).map(|t| t.name()).filter(|n| !n.is_empty()).unwrap_or("(anon)");
+    let root_name = btf
+        .type_by_id(type_id)
+        .map(|t| t.name())
+        .filter(|n| !n.is_empty())
+        .unwrap_or("(anon)");
     match kind {
         6..=9 | 12 => return btf.type_display(type_id),
         10 | 11 => {
@@ -167,10 +212,18 @@ pub fn access_spec(btf: &Btf, kind: u32, type_id: u32, access: &str) -> String {
     }
     let mut cur = type_id;
     for &idx in indices.iter().skip(1) {
-        let Some(t) = btf.skip_modifiers(cur, true).ok().and_then(|id| btf.type_by_id(id)) else { break };
+        let Some(t) = btf
+            .skip_modifiers(cur, true)
+            .ok()
+            .and_then(|id| btf.type_by_id(id))
+        else {
+            break;
+        };
         match t.kind() {
             Kind::Struct | Kind::Union => {
-                let Some(m) = t.members().nth(idx as usize) else { break };
+                let Some(m) = t.members().nth(idx as usize) else {
+                    break;
+                };
                 if !m.name.is_empty() {
                     out.push('.');
                     out.push_str(m.name);

@@ -65,7 +65,9 @@ pub fn globals(elf: &Elf, btf: Option<&Btf>) -> Vec<GlobalVar> {
     let Some(btf) = btf else { return Vec::new() };
     let mut out = Vec::new();
     for id in btf.own_ids() {
-        let Some(sec) = btf.type_by_id(id).filter(|t| t.kind() == Kind::Datasec) else { continue };
+        let Some(sec) = btf.type_by_id(id).filter(|t| t.kind() == Kind::Datasec) else {
+            continue;
+        };
         let name = sec.name();
         let elf_sec = elf.section_named(name);
         let data_kind = elf_sec.and_then(|i| is_data_section(&elf.sections[i]));
@@ -73,11 +75,21 @@ pub fn globals(elf: &Elf, btf: Option<&Btf>) -> Vec<GlobalVar> {
             continue;
         }
         for v in sec.datasec_vars() {
-            let Some(var) = btf.type_by_id(v.type_id).filter(|t| t.kind() == Kind::Var) else { continue };
+            let Some(var) = btf.type_by_id(v.type_id).filter(|t| t.kind() == Kind::Var) else {
+                continue;
+            };
             // Clang leaves DATASEC offsets at 0 in object files; libbpf takes them from the symbol table.
-            let sym = elf.symbols.iter().flatten().find(|s| s.section == elf_sec && s.name == var.name());
+            let sym = elf
+                .symbols
+                .iter()
+                .flatten()
+                .find(|s| s.section == elf_sec && s.name == var.name());
             let offset = sym.map_or(v.offset, |s| s.value as u32);
-            let size = if v.size != 0 { v.size } else { sym.map_or(0, |s| s.size as u32) };
+            let size = if v.size != 0 {
+                v.size
+            } else {
+                sym.map_or(0, |s| s.size as u32)
+            };
             let value = match (data_kind, elf_sec) {
                 (Some("rodata" | "data"), Some(i)) => elf.section_data[i]
                     .get(offset as usize..)
@@ -101,11 +113,16 @@ pub fn globals(elf: &Elf, btf: Option<&Btf>) -> Vec<GlobalVar> {
 /// Where BTF places an extern's name: (kind, type id) from the .kconfig or .ksyms DATASEC.
 fn classify(btf: &Btf, name: &str) -> Option<(&'static str, u32)> {
     for sec_name in [".kconfig", ".ksyms"] {
-        let Some(sec) = btf.find_by_name(sec_name, Kind::Datasec).and_then(|id| btf.type_by_id(id)) else {
+        let Some(sec) = btf
+            .find_by_name(sec_name, Kind::Datasec)
+            .and_then(|id| btf.type_by_id(id))
+        else {
             continue;
         };
         for v in sec.datasec_vars() {
-            let Some(t) = btf.type_by_id(v.type_id).filter(|t| t.name() == name) else { continue };
+            let Some(t) = btf.type_by_id(v.type_id).filter(|t| t.name() == name) else {
+                continue;
+            };
             return Some(match (sec_name, t.kind()) {
                 (".kconfig", _) => ("kconfig", t.type_id()),
                 (_, Kind::Func) => ("kfunc", t.type_id()),

@@ -11,18 +11,49 @@ use crate::btf::{Btf, Kind};
 
 /// libbpf_bpf_map_type_str() names by `enum bpf_map_type` value.
 const MAP_TYPES: &[&str] = &[
-    "unspec", "hash", "array", "prog_array", "perf_event_array", "percpu_hash", "percpu_array", "stack_trace",
-    "cgroup_array", "lru_hash", "lru_percpu_hash", "lpm_trie", "array_of_maps", "hash_of_maps", "devmap",
-    "sockmap", "cpumap", "xskmap", "sockhash", "cgroup_storage", "reuseport_sockarray", "percpu_cgroup_storage",
-    "queue", "stack", "sk_storage", "devmap_hash", "struct_ops", "ringbuf", "inode_storage", "task_storage",
-    "bloom_filter", "user_ringbuf", "cgrp_storage", "arena",
+    "unspec",
+    "hash",
+    "array",
+    "prog_array",
+    "perf_event_array",
+    "percpu_hash",
+    "percpu_array",
+    "stack_trace",
+    "cgroup_array",
+    "lru_hash",
+    "lru_percpu_hash",
+    "lpm_trie",
+    "array_of_maps",
+    "hash_of_maps",
+    "devmap",
+    "sockmap",
+    "cpumap",
+    "xskmap",
+    "sockhash",
+    "cgroup_storage",
+    "reuseport_sockarray",
+    "percpu_cgroup_storage",
+    "queue",
+    "stack",
+    "sk_storage",
+    "devmap_hash",
+    "struct_ops",
+    "ringbuf",
+    "inode_storage",
+    "task_storage",
+    "bloom_filter",
+    "user_ringbuf",
+    "cgrp_storage",
+    "arena",
 ];
 
 const BPF_F_RDONLY_PROG: u32 = 1 << 7;
 const BPF_F_MMAPABLE: u32 = 1 << 10;
 
 pub fn map_type_name(t: u32) -> String {
-    MAP_TYPES.get(t as usize).map_or_else(|| t.to_string(), |s| s.to_string())
+    MAP_TYPES
+        .get(t as usize)
+        .map_or_else(|| t.to_string(), |s| s.to_string())
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -47,7 +78,12 @@ pub struct MapDef {
     pub inner_map: Option<Box<MapDef>>,
 }
 
-pub fn collect(elf: &Elf, btf: Option<&Btf>, externs: &[Extern], warnings: &mut Vec<String>) -> Vec<MapDef> {
+pub fn collect(
+    elf: &Elf,
+    btf: Option<&Btf>,
+    externs: &[Extern],
+    warnings: &mut Vec<String>,
+) -> Vec<MapDef> {
     let mut maps = Vec::new();
     if let Some(btf) = btf {
         maps.extend(btf_maps(btf, warnings));
@@ -64,14 +100,19 @@ pub fn collect(elf: &Elf, btf: Option<&Btf>, externs: &[Extern], warnings: &mut 
 }
 
 fn datasec<'b>(btf: &'b Btf, name: &str) -> Option<crate::btf::Type<'b>> {
-    btf.find_by_name(name, Kind::Datasec).and_then(|id| btf.type_by_id(id))
+    btf.find_by_name(name, Kind::Datasec)
+        .and_then(|id| btf.type_by_id(id))
 }
 
 fn btf_maps(btf: &Btf, warnings: &mut Vec<String>) -> Vec<MapDef> {
-    let Some(sec) = datasec(btf, ".maps") else { return Vec::new() };
+    let Some(sec) = datasec(btf, ".maps") else {
+        return Vec::new();
+    };
     let mut maps = Vec::new();
     for v in sec.datasec_vars() {
-        let Some(var) = btf.type_by_id(v.type_id).filter(|t| t.kind() == Kind::Var) else { continue };
+        let Some(var) = btf.type_by_id(v.type_id).filter(|t| t.kind() == Kind::Var) else {
+            continue;
+        };
         match parse_map_struct(btf, var.type_id(), var.name(), 0) {
             Ok(m) => maps.push(m),
             Err(e) => warnings.push(format!("map {}: {e}", var.name())),
@@ -98,12 +139,22 @@ fn type_field(btf: &Btf, type_id: u32) -> Option<u32> {
 
 /// Reads a map definition struct the way libbpf's parse_btf_map_def() does.
 fn parse_map_struct(btf: &Btf, type_id: u32, name: &str, depth: usize) -> Result<MapDef, String> {
-    let def_id = btf.skip_modifiers(type_id, true).map_err(|e| e.to_string())?;
+    let def_id = btf
+        .skip_modifiers(type_id, true)
+        .map_err(|e| e.to_string())?;
     let def = btf.get(def_id).map_err(|e| e.to_string())?;
     if def.kind() != Kind::Struct {
-        return Err(format!("definition is a {}, not a struct", def.kind().name()));
+        return Err(format!(
+            "definition is a {}, not a struct",
+            def.kind().name()
+        ));
     }
-    let mut m = MapDef { name: name.to_string(), section: ".maps".into(), definition: "btf", ..Default::default() };
+    let mut m = MapDef {
+        name: name.to_string(),
+        section: ".maps".into(),
+        definition: "btf",
+        ..Default::default()
+    };
     for member in def.members() {
         let int = || uint_field(btf, member.type_id);
         match member.name {
@@ -122,7 +173,9 @@ fn parse_map_struct(btf: &Btf, type_id: u32, name: &str, depth: usize) -> Result
                 }
             }
             "key" | "value" => {
-                let Some(t) = type_field(btf, member.type_id) else { continue };
+                let Some(t) = type_field(btf, member.type_id) else {
+                    continue;
+                };
                 let size = btf.resolve_size(t).unwrap_or(0) as u32;
                 if member.name == "key" {
                     m.key_type = Some(btf.type_display(t));
@@ -164,7 +217,8 @@ fn inner_map(btf: &Btf, type_id: u32, outer: &str, depth: usize) -> Option<Box<M
     if target.kind() != Kind::Struct {
         return None;
     }
-    let mut inner = parse_map_struct(btf, target.id(), &format!("{outer}.inner"), depth + 1).ok()?;
+    let mut inner =
+        parse_map_struct(btf, target.id(), &format!("{outer}.inner"), depth + 1).ok()?;
     inner.section = ".maps".into();
     Some(Box::new(inner))
 }
@@ -178,17 +232,29 @@ fn internal_map_name(obj_name: &str, section: &str) -> String {
     } else {
         (OBJ_NAME_LEN - sfx_len - 1).min(obj_name.len())
     };
-    let full: String = obj_name.chars().take(pfx_len).chain(section.chars().take(sfx_len)).collect();
+    let full: String = obj_name
+        .chars()
+        .take(pfx_len)
+        .chain(section.chars().take(sfx_len))
+        .collect();
     full.chars()
         .take(OBJ_NAME_LEN - 1)
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '.' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
 /// Whether libbpf would mmap the section: its DATASEC has a non-static variable.
 fn mmapable(btf: Option<&Btf>, section: &str) -> bool {
     let Some(btf) = btf else { return false };
-    let Some(sec) = datasec(btf, section) else { return false };
+    let Some(sec) = datasec(btf, section) else {
+        return false;
+    };
     let any = sec
         .datasec_vars()
         .filter_map(|v| btf.type_by_id(v.type_id))
@@ -199,11 +265,17 @@ fn mmapable(btf: Option<&Btf>, section: &str) -> bool {
 fn global_data_maps(elf: &Elf, btf: Option<&Btf>) -> Vec<MapDef> {
     let mut maps = Vec::new();
     for sec in &elf.sections {
-        let Some(kind) = is_data_section(sec) else { continue };
+        let Some(kind) = is_data_section(sec) else {
+            continue;
+        };
         if sec.size == 0 {
             continue;
         }
-        let mut flags = if kind == "rodata" { BPF_F_RDONLY_PROG } else { 0 };
+        let mut flags = if kind == "rodata" {
+            BPF_F_RDONLY_PROG
+        } else {
+            0
+        };
         if mmapable(btf, &sec.name) {
             flags |= BPF_F_MMAPABLE;
         }
@@ -214,7 +286,9 @@ fn global_data_maps(elf: &Elf, btf: Option<&Btf>) -> Vec<MapDef> {
             map_type: "array".into(),
             key_size: 4,
             value_size: sec.size as u32,
-            value_type: btf.and_then(|b| datasec(b, &sec.name)).map(|_| format!("datasec {}", sec.name)),
+            value_type: btf
+                .and_then(|b| datasec(b, &sec.name))
+                .map(|_| format!("datasec {}", sec.name)),
             max_entries: 1,
             flags,
             ..Default::default()
@@ -231,7 +305,11 @@ fn kconfig_map(elf: &Elf, btf: Option<&Btf>, externs: &[Extern]) -> Option<MapDe
         .filter(|e| e.kind == "kconfig")
         .filter_map(|e| {
             let t = e.type_id?;
-            Some((btf.align_of(t).ok()?, btf.resolve_size(t).ok()?, e.name.as_str()))
+            Some((
+                btf.align_of(t).ok()?,
+                btf.resolve_size(t).ok()?,
+                e.name.as_str(),
+            ))
         })
         .collect();
     if layout.is_empty() {
@@ -262,9 +340,13 @@ fn kconfig_map(elf: &Elf, btf: Option<&Btf>, externs: &[Extern]) -> Option<MapDe
 fn struct_ops_maps(btf: &Btf) -> Vec<MapDef> {
     let mut maps = Vec::new();
     for sec_name in [".struct_ops", ".struct_ops.link"] {
-        let Some(sec) = datasec(btf, sec_name) else { continue };
+        let Some(sec) = datasec(btf, sec_name) else {
+            continue;
+        };
         for v in sec.datasec_vars() {
-            let Some(var) = btf.type_by_id(v.type_id).filter(|t| t.kind() == Kind::Var) else { continue };
+            let Some(var) = btf.type_by_id(v.type_id).filter(|t| t.kind() == Kind::Var) else {
+                continue;
+            };
             maps.push(MapDef {
                 name: var.name().to_string(),
                 section: sec_name.into(),
@@ -274,7 +356,11 @@ fn struct_ops_maps(btf: &Btf) -> Vec<MapDef> {
                 value_size: v.size,
                 value_type: Some(btf.type_display(var.type_id())),
                 max_entries: 1,
-                flags: if sec_name.ends_with(".link") { 1 << 13 } else { 0 },
+                flags: if sec_name.ends_with(".link") {
+                    1 << 13
+                } else {
+                    0
+                },
                 ..Default::default()
             });
         }
@@ -284,13 +370,29 @@ fn struct_ops_maps(btf: &Btf) -> Vec<MapDef> {
 
 /// `struct bpf_map_def { type, key_size, value_size, max_entries, map_flags }` per symbol in `maps`.
 fn legacy_maps(elf: &Elf, warnings: &mut Vec<String>) -> Vec<MapDef> {
-    let Some(idx) = elf.section_named("maps") else { return Vec::new() };
+    let Some(idx) = elf.section_named("maps") else {
+        return Vec::new();
+    };
     let data = elf.section_data[idx];
     let mut maps = Vec::new();
-    for sym in elf.symbols.iter().flatten().filter(|s| s.section == Some(idx) && s.st_type != elf::STT_SECTION) {
-        let word = |i: usize| super::read_u32(data, sym.value as usize + 4 * i, elf.big_endian);
+    for sym in elf
+        .symbols
+        .iter()
+        .flatten()
+        .filter(|s| s.section == Some(idx) && s.st_type != elf::STT_SECTION)
+    {
+        let word = |i: usize| {
+            super::read_u32(
+                data,
+                (sym.value as usize).checked_add(4 * i)?,
+                elf.big_endian,
+            )
+        };
         let (Some(t), Some(k), Some(v), Some(n)) = (word(0), word(1), word(2), word(3)) else {
-            warnings.push(format!("legacy map {}: definition runs past the maps section", sym.name));
+            warnings.push(format!(
+                "legacy map {}: definition runs past the maps section",
+                sym.name
+            ));
             continue;
         };
         maps.push(MapDef {
@@ -306,7 +408,10 @@ fn legacy_maps(elf: &Elf, warnings: &mut Vec<String>) -> Vec<MapDef> {
         });
     }
     if !maps.is_empty() {
-        warnings.push("legacy 'maps' section: libbpf 1.0+ refuses these definitions (use BTF-defined .maps)".into());
+        warnings.push(
+            "legacy 'maps' section: libbpf 1.0+ refuses these definitions (use BTF-defined .maps)"
+                .into(),
+        );
     }
     maps
 }

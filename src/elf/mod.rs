@@ -139,7 +139,9 @@ pub fn section_data<'d>(data: &'d [u8], name: &str) -> Result<Option<&'d [u8]>, 
 
 /// Parses an ELF file. `file_name` gives libbpf's object name, which prefixes global-data map names.
 pub fn parse(data: &[u8], file_name: &str) -> Result<ObjectFile, Error> {
-    let ident = data.get(..6).ok_or_else(|| Error("ELF header truncated".into()))?;
+    let ident = data
+        .get(..6)
+        .ok_or_else(|| Error("ELF header truncated".into()))?;
     match ident[4] {
         elf::ELFCLASS64 => parse_class::<elf::FileHeader64<Endianness>>(data, file_name, 64),
         elf::ELFCLASS32 => parse_class::<elf::FileHeader32<Endianness>>(data, file_name, 32),
@@ -147,7 +149,11 @@ pub fn parse(data: &[u8], file_name: &str) -> Result<ObjectFile, Error> {
     }
 }
 
-fn parse_class<H: FileHeader<Endian = Endianness>>(data: &[u8], file_name: &str, class: u8) -> Result<ObjectFile, Error> {
+fn parse_class<H: FileHeader<Endian = Endianness>>(
+    data: &[u8],
+    file_name: &str,
+    class: u8,
+) -> Result<ObjectFile, Error> {
     let file = ElfFile::<H>::parse(data).map_err(|e| Error(format!("bad ELF file: {e}")))?;
     let endian = file.endian();
     let header = file.elf_header();
@@ -172,16 +178,18 @@ fn parse_class<H: FileHeader<Endian = Endianness>>(data: &[u8], file_name: &str,
         None => None,
     };
     let is_bpf = machine == elf::EM_BPF;
-    let license = raw
-        .section_named("license")
-        .map(|i| String::from_utf8_lossy(raw.section_data[i].split(|b| *b == 0).next().unwrap_or(&[])).into_owned());
+    let license = raw.section_named("license").map(|i| {
+        String::from_utf8_lossy(raw.section_data[i].split(|b| *b == 0).next().unwrap_or(&[]))
+            .into_owned()
+    });
     let (programs, subprograms) = if is_bpf {
         programs::collect(&raw, license.as_deref(), &mut warnings)
     } else {
         (Vec::new(), Vec::new())
     };
     let btf_ext = match (raw.section_named(".BTF.ext"), &btf) {
-        (Some(i), Some(b)) => match btf_ext::parse(raw.section_data[i], b, &programs, &subprograms) {
+        (Some(i), Some(b)) => match btf_ext::parse(raw.section_data[i], b, &programs, &subprograms)
+        {
             Ok(x) => Some(x),
             Err(e) => {
                 warnings.push(format!(".BTF.ext: {e}"));
@@ -215,7 +223,10 @@ fn parse_class<H: FileHeader<Endian = Endianness>>(data: &[u8], file_name: &str,
     })
 }
 
-fn read_elf<'d, H: FileHeader<Endian = Endianness>>(file: &ElfFile<'d, H>, file_name: &str) -> Result<Elf<'d>, Error> {
+fn read_elf<'d, H: FileHeader<Endian = Endianness>>(
+    file: &ElfFile<'d, H>,
+    file_name: &str,
+) -> Result<Elf<'d>, Error> {
     let endian = file.endian();
     let mut sections = Vec::new();
     let mut section_data = Vec::new();
@@ -229,7 +240,11 @@ fn read_elf<'d, H: FileHeader<Endian = Endianness>>(file: &ElfFile<'d, H>, file_
             sections.push(placeholder_section(sections.len()));
             section_data.push(&[][..]);
         }
-        let data = if sh_type == elf::SHT_NOBITS { &[][..] } else { section.data().unwrap_or(&[]) };
+        let data = if sh_type == elf::SHT_NOBITS {
+            &[][..]
+        } else {
+            section.data().unwrap_or(&[])
+        };
         sections.push(Section {
             index,
             name: section.name().unwrap_or("(invalid)").to_string(),
@@ -241,7 +256,9 @@ fn read_elf<'d, H: FileHeader<Endian = Endianness>>(file: &ElfFile<'d, H>, file_
         let mut list: Vec<Reloc> = section
             .relocations()
             .filter_map(|(offset, r)| match (r.target(), r.flags()) {
-                (RelocationTarget::Symbol(s), RelocationFlags::Elf { .. }) => Some(Reloc { offset, sym: s.0 }),
+                (RelocationTarget::Symbol(s), RelocationFlags::Elf { .. }) => {
+                    Some(Reloc { offset, sym: s.0 })
+                }
                 _ => None,
             })
             .collect();
@@ -278,7 +295,13 @@ fn read_elf<'d, H: FileHeader<Endian = Endianness>>(file: &ElfFile<'d, H>, file_
 }
 
 fn placeholder_section(index: usize) -> Section {
-    Section { index, name: String::new(), kind: "null".into(), flags: String::new(), size: 0 }
+    Section {
+        index,
+        name: String::new(),
+        kind: "null".into(),
+        flags: String::new(),
+        size: 0,
+    }
 }
 
 /// libbpf names an object after its file: the base name up to the first '.', at most 15 bytes.
@@ -342,5 +365,9 @@ fn machine_name(m: u16) -> String {
 
 pub(crate) fn read_u32(data: &[u8], off: usize, big_endian: bool) -> Option<u32> {
     let b: [u8; 4] = data.get(off..off.checked_add(4)?)?.try_into().ok()?;
-    Some(if big_endian { u32::from_be_bytes(b) } else { u32::from_le_bytes(b) })
+    Some(if big_endian {
+        u32::from_be_bytes(b)
+    } else {
+        u32::from_le_bytes(b)
+    })
 }

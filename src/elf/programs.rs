@@ -48,7 +48,11 @@ struct Refs {
 }
 
 /// Returns (programs, subprograms): functions outside .text are programs, as libbpf sees them.
-pub fn collect(elf: &Elf, license: Option<&str>, warnings: &mut Vec<String>) -> (Vec<Program>, Vec<Program>) {
+pub fn collect(
+    elf: &Elf,
+    license: Option<&str>,
+    warnings: &mut Vec<String>,
+) -> (Vec<Program>, Vec<Program>) {
     let mut funcs: Vec<Program> = Vec::new();
     let mut refs: HashMap<(usize, u64), Refs> = HashMap::new();
     for (idx, sec) in elf.sections.iter().enumerate() {
@@ -64,17 +68,26 @@ pub fn collect(elf: &Elf, license: Option<&str>, warnings: &mut Vec<String>) -> 
         syms.sort_by_key(|s| s.value);
         for (i, sym) in syms.iter().enumerate() {
             let end = syms.get(i + 1).map_or(sec.size, |n| n.value);
-            let size = if sym.size != 0 { sym.size } else { end.saturating_sub(sym.value) };
+            let size = if sym.size != 0 {
+                sym.size
+            } else {
+                end.saturating_sub(sym.value)
+            };
             let p = new_program(idx, &sec.name, sym, size, license);
             if sec.name != ".text" && sym.st_bind == elf::STB_LOCAL {
-                warnings.push(format!("program {} in {} is static: libbpf rejects static programs", p.name, sec.name));
+                warnings.push(format!(
+                    "program {} in {} is static: libbpf rejects static programs",
+                    p.name, sec.name
+                ));
             }
             refs.insert((idx, sym.value), scan(elf, idx, sym.value, size));
             funcs.push(p);
         }
     }
-    let by_start: HashMap<(usize, u64), String> =
-        funcs.iter().map(|f| ((f.section_index, f.offset), f.name.clone())).collect();
+    let by_start: HashMap<(usize, u64), String> = funcs
+        .iter()
+        .map(|f| ((f.section_index, f.offset), f.name.clone()))
+        .collect();
     for f in &mut funcs {
         close_over_calls(f, &refs, &by_start);
     }
@@ -108,10 +121,21 @@ fn scan(elf: &Elf, sec: usize, start: u64, size: u64) -> Refs {
     let data = elf.section_data[sec];
     let mut pc = 0u64;
     while pc < size / INSN_SIZE {
-        let off = start + pc * INSN_SIZE;
-        let Some(insn) = data.get(off as usize..(off + INSN_SIZE) as usize) else { break };
+        let Some(off) = start.checked_add(pc * INSN_SIZE) else {
+            break;
+        };
+        let Some(insn) = usize::try_from(off)
+            .ok()
+            .and_then(|o| data.get(o..o.checked_add(INSN_SIZE as usize)?))
+        else {
+            break;
+        };
         let code = insn[0];
-        let src = if elf.big_endian { insn[1] & 0x0f } else { insn[1] >> 4 };
+        let src = if elf.big_endian {
+            insn[1] & 0x0f
+        } else {
+            insn[1] >> 4
+        };
         let imm = super::read_u32(insn, 4, elf.big_endian).unwrap_or(0) as i32;
         let reloc = elf.reloc_at(sec, off);
         if code == BPF_CALL {
@@ -131,7 +155,7 @@ fn scan(elf: &Elf, sec: usize, start: u64, size: u64) -> Refs {
                     }
                 }
                 None if src == PSEUDO_CALL => {
-                    let target = (off as i64 + (imm as i64 + 1) * INSN_SIZE as i64) as u64;
+                    let target = off.wrapping_add(((imm as i64 + 1) * INSN_SIZE as i64) as u64);
                     refs.calls.push((sec, target));
                 }
                 None if src == PSEUDO_KFUNC_CALL => {
@@ -162,11 +186,20 @@ fn helper_name(id: u32) -> String {
 }
 
 /// A program's helpers, kfuncs and maps include those of every subprogram it can call.
-fn close_over_calls(f: &mut Program, refs: &HashMap<(usize, u64), Refs>, names: &HashMap<(usize, u64), String>) {
+fn close_over_calls(
+    f: &mut Program,
+    refs: &HashMap<(usize, u64), Refs>,
+    names: &HashMap<(usize, u64), String>,
+) {
     let root = (f.section_index, f.offset);
     let mut seen = BTreeSet::from([root]);
     let mut queue = VecDeque::from([root]);
-    let (mut helpers, mut kfuncs, mut maps, mut subs) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    let (mut helpers, mut kfuncs, mut maps, mut subs) = (
+        BTreeSet::new(),
+        BTreeSet::new(),
+        BTreeSet::new(),
+        BTreeSet::new(),
+    );
     while let Some(key) = queue.pop_front() {
         let Some(r) = refs.get(&key) else { continue };
         helpers.extend(r.helpers.iter().copied());

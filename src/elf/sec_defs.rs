@@ -21,8 +21,20 @@ pub struct SecDef {
     pub sleepable: bool,
 }
 
-const fn def(pattern: &'static str, how: Match, prog_type: &'static str, attach_type: Option<&'static str>, sleepable: bool) -> SecDef {
-    SecDef { pattern, how, prog_type, attach_type, sleepable }
+const fn def(
+    pattern: &'static str,
+    how: Match,
+    prog_type: &'static str,
+    attach_type: Option<&'static str>,
+    sleepable: bool,
+) -> SecDef {
+    SecDef {
+        pattern,
+        how,
+        prog_type,
+        attach_type,
+        sleepable,
+    }
 }
 
 use Match::{Exact as E, Plus as P};
@@ -168,12 +180,24 @@ mod tests {
 
     #[test]
     fn plus_patterns_need_a_slash_and_exact_ones_the_whole_name() {
-        assert_eq!(find("kprobe/do_sys_open").unwrap().target.as_deref(), Some("do_sys_open"));
+        assert_eq!(
+            find("kprobe/do_sys_open").unwrap().target.as_deref(),
+            Some("do_sys_open")
+        );
         assert!(find("kprobe").unwrap().target.is_none());
         assert!(find("kprobex").is_none());
         assert_eq!(find("uprobe.s/bin:main").unwrap().def.pattern, "uprobe.s");
         assert!(find("xdp/foo").is_none());
-        assert_eq!(find("cgroup/sock").unwrap().def.attach_type, Some("cgroup_inet_sock_create"));
-        assert_eq!(find("tp/syscalls/sys_enter_read").unwrap().target.as_deref(), Some("syscalls/sys_enter_read"));
+        assert_eq!(
+            find("cgroup/sock").unwrap().def.attach_type,
+            Some("cgroup_inet_sock_create")
+        );
+        assert_eq!(
+            find("tp/syscalls/sys_enter_read")
+                .unwrap()
+                .target
+                .as_deref(),
+            Some("syscalls/sys_enter_read")
+        );
     }
 }

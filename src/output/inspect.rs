@@ -6,7 +6,8 @@ use super::{Render, Text, Tone};
 use crate::cmd::inspect::{InspectOutput, InspectReport};
 
 fn opt(s: &Option<impl ToString>) -> String {
-    s.as_ref().map_or_else(|| "-".to_string(), |v| v.to_string())
+    s.as_ref()
+        .map_or_else(|| "-".to_string(), |v| v.to_string())
 }
 
 fn list(items: &[String]) -> String {
@@ -58,46 +59,83 @@ impl Render for InspectReport {
 
 impl InspectReport {
     fn render_sections(&self, text: &mut Text) {
-        let Some(sections) = self.sections.as_ref().filter(|s| !s.is_empty()) else { return };
+        let Some(sections) = self.sections.as_ref().filter(|s| !s.is_empty()) else {
+            return;
+        };
         text.line("\nSections");
-        let rows = sections
-            .iter()
-            .filter(|s| s.index != 0)
-            .map(|s| cells([s.index.to_string(), s.name.clone(), s.kind.clone(), s.flags.clone(), s.size.to_string()]));
+        let rows = sections.iter().filter(|s| s.index != 0).map(|s| {
+            cells([
+                s.index.to_string(),
+                s.name.clone(),
+                s.kind.clone(),
+                s.flags.clone(),
+                s.size.to_string(),
+            ])
+        });
         text.table(&["IDX", "NAME", "TYPE", "FLAGS", "SIZE"], rows);
     }
 
     fn render_programs(&self, text: &mut Text) {
-        let Some(progs) = self.programs.as_ref() else { return };
+        let Some(progs) = self.programs.as_ref() else {
+            return;
+        };
         text.line(format!("\nPrograms ({})", progs.len()));
-        let rows = progs.iter().chain(self.subprograms.iter().flatten()).map(|p| {
-            let ty = if p.section == ".text" { "subprog".to_string() } else { p.prog_type.to_string() };
-            let mut calls = p.helpers.clone();
-            calls.extend(p.kfuncs.iter().map(|k| format!("{k} (kfunc)")));
-            cells([
-                p.name.clone(),
-                p.section.clone(),
-                ty,
-                opt(&p.expected_attach_type),
-                opt(&p.attach_target),
-                if p.sleepable { "yes".into() } else { "no".into() },
-                p.insns.to_string(),
-                list(&p.maps),
-                list(&calls),
-            ])
-        });
+        let rows = progs
+            .iter()
+            .chain(self.subprograms.iter().flatten())
+            .map(|p| {
+                let ty = if p.section == ".text" {
+                    "subprog".to_string()
+                } else {
+                    p.prog_type.to_string()
+                };
+                let mut calls = p.helpers.clone();
+                calls.extend(p.kfuncs.iter().map(|k| format!("{k} (kfunc)")));
+                cells([
+                    p.name.clone(),
+                    p.section.clone(),
+                    ty,
+                    opt(&p.expected_attach_type),
+                    opt(&p.attach_target),
+                    if p.sleepable {
+                        "yes".into()
+                    } else {
+                        "no".into()
+                    },
+                    p.insns.to_string(),
+                    list(&p.maps),
+                    list(&calls),
+                ])
+            });
         text.table(
-            &["NAME", "SECTION", "TYPE", "ATTACH TYPE", "TARGET", "SLEEPABLE", "INSNS", "MAPS", "HELPERS/KFUNCS"],
+            &[
+                "NAME",
+                "SECTION",
+                "TYPE",
+                "ATTACH TYPE",
+                "TARGET",
+                "SLEEPABLE",
+                "INSNS",
+                "MAPS",
+                "HELPERS/KFUNCS",
+            ],
             rows,
         );
     }
 
     fn render_maps(&self, text: &mut Text) {
-        let Some(maps) = self.maps.as_ref() else { return };
+        let Some(maps) = self.maps.as_ref() else {
+            return;
+        };
         text.line(format!("\nMaps ({})", maps.len()));
         let rows = maps.iter().map(|m| {
-            let key = m.key_type.as_ref().map_or(m.key_size.to_string(), |t| format!("{} ({t})", m.key_size));
-            let value = m.value_type.as_ref().map_or(m.value_size.to_string(), |t| format!("{} ({t})", m.value_size));
+            let key = m
+                .key_type
+                .as_ref()
+                .map_or(m.key_size.to_string(), |t| format!("{} ({t})", m.key_size));
+            let value = m.value_type.as_ref().map_or(m.value_size.to_string(), |t| {
+                format!("{} ({t})", m.value_size)
+            });
             let inner = m.inner_map.as_ref().map(|i| i.map_type.clone());
             cells([
                 m.name.clone(),
@@ -111,37 +149,82 @@ impl InspectReport {
                 m.definition.to_string(),
             ])
         });
-        text.table(&["NAME", "TYPE", "KEY", "VALUE", "MAX", "FLAGS", "PINNING", "INNER", "DEFINED IN"], rows);
+        text.table(
+            &[
+                "NAME",
+                "TYPE",
+                "KEY",
+                "VALUE",
+                "MAX",
+                "FLAGS",
+                "PINNING",
+                "INNER",
+                "DEFINED IN",
+            ],
+            rows,
+        );
     }
 
     fn render_globals(&self, text: &mut Text) {
         if let Some(globals) = self.globals.as_ref() {
             text.line(format!("\nGlobals ({})", globals.len()));
             let rows = globals.iter().map(|g| {
-                let value = g.value.as_ref().map_or_else(|| "-".to_string(), |v| v.to_string());
-                cells([g.section.clone(), g.name.clone(), g.type_name.clone(), g.offset.to_string(), g.size.to_string(), value])
+                let value = g
+                    .value
+                    .as_ref()
+                    .map_or_else(|| "-".to_string(), |v| v.to_string());
+                cells([
+                    g.section.clone(),
+                    g.name.clone(),
+                    g.type_name.clone(),
+                    g.offset.to_string(),
+                    g.size.to_string(),
+                    value,
+                ])
             });
-            text.table(&["SECTION", "NAME", "TYPE", "OFFSET", "SIZE", "INITIAL VALUE"], rows);
+            text.table(
+                &["SECTION", "NAME", "TYPE", "OFFSET", "SIZE", "INITIAL VALUE"],
+                rows,
+            );
         }
         if let Some(externs) = self.externs.as_ref() {
             text.line(format!("\nExterns ({})", externs.len()));
             let rows = externs.iter().map(|e| {
-                cells([e.name.clone(), e.kind.to_string(), opt(&e.type_name), if e.weak { "yes".into() } else { "no".into() }])
+                cells([
+                    e.name.clone(),
+                    e.kind.to_string(),
+                    opt(&e.type_name),
+                    if e.weak { "yes".into() } else { "no".into() },
+                ])
             });
             text.table(&["NAME", "KIND", "TYPE", "WEAK"], rows);
         }
     }
 
     fn render_relocs(&self, text: &mut Text) {
-        let Some(relos) = self.core_relos.as_ref() else { return };
+        let Some(relos) = self.core_relos.as_ref() else {
+            return;
+        };
         if let Some(x) = &self.btf_ext {
-            text.line(format!("\n.BTF.ext: {} func_info, {} line_info, {} CO-RE relocations", x.func_info, x.line_info, relos.len()));
+            text.line(format!(
+                "\n.BTF.ext: {} func_info, {} line_info, {} CO-RE relocations",
+                x.func_info,
+                x.line_info,
+                relos.len()
+            ));
         }
         if relos.is_empty() {
             return;
         }
         let rows = relos.iter().map(|r| {
-            cells([opt(&r.program), r.insn.to_string(), r.kind.clone(), r.type_name.clone(), r.access_str.clone(), r.spec.clone()])
+            cells([
+                opt(&r.program),
+                r.insn.to_string(),
+                r.kind.clone(),
+                r.type_name.clone(),
+                r.access_str.clone(),
+                r.spec.clone(),
+            ])
         });
         text.table(&["PROGRAM", "INSN", "KIND", "TYPE", "ACCESS", "SPEC"], rows);
     }
@@ -149,11 +232,17 @@ impl InspectReport {
     fn render_btf(&self, text: &mut Text) {
         let Some(b) = &self.btf else { return };
         let kinds: Vec<String> = b.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
-        text.line(format!("\nBTF: {} types, {} bytes of strings, {}-endian", b.types, b.strings_size, b.endianness));
+        text.line(format!(
+            "\nBTF: {} types, {} bytes of strings, {}-endian",
+            b.types, b.strings_size, b.endianness
+        ));
         if b.start_id > 1 {
             text.line(format!("split BTF: ids from {}", b.start_id));
         }
-        let rows = b.kinds.iter().map(|(k, n)| cells([k.to_string(), n.to_string()]));
+        let rows = b
+            .kinds
+            .iter()
+            .map(|(k, n)| cells([k.to_string(), n.to_string()]));
         if !kinds.is_empty() {
             text.table(&["KIND", "COUNT"], rows);
         }

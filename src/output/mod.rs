@@ -65,7 +65,7 @@ impl Text {
         } else {
             ContentArrangement::Disabled
         });
-        table.set_header(header.iter().map(|h| Cell::new(h)));
+        table.set_header(header.iter().map(Cell::new));
         for row in rows {
             table.add_row(row);
         }
@@ -90,7 +90,8 @@ impl Text {
 
     /// Pre-formatted text printed verbatim (one trailing newline is the block separator).
     pub fn raw(&mut self, text: &str) {
-        self.blocks.push(text.strip_suffix('\n').unwrap_or(text).to_string());
+        self.blocks
+            .push(text.strip_suffix('\n').unwrap_or(text).to_string());
     }
 
     /// A cell coloured by tone when colour is on.

@@ -13,10 +13,16 @@ pub struct KernelBtf {
 }
 
 fn last_errno() -> i32 {
-    std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO)
+    std::io::Error::last_os_error()
+        .raw_os_error()
+        .unwrap_or(libc::EIO)
 }
 
-fn info(fd: &OwnedFd, data: &mut [u8], name: &mut [u8]) -> std::result::Result<libbpf_sys::bpf_btf_info, i32> {
+fn info(
+    fd: &OwnedFd,
+    data: &mut [u8],
+    name: &mut [u8],
+) -> std::result::Result<libbpf_sys::bpf_btf_info, i32> {
     let mut info = libbpf_sys::bpf_btf_info {
         btf: data.as_mut_ptr() as u64,
         btf_size: data.len() as u32,
@@ -41,16 +47,23 @@ pub fn btf_by_id(id: u32) -> Result<KernelBtf> {
     if fd < 0 {
         let errno = last_errno();
         if errno == libc::ENOENT {
-            return Err(Error::new(crate::error::ErrorKind::NotFound, object, "no such BTF object"));
+            return Err(Error::new(
+                crate::error::ErrorKind::NotFound,
+                object,
+                "no such BTF object",
+            ));
         }
         return Err(Error::from_errno(object, errno, "cannot open"));
     }
     // SAFETY: fd was just returned to us and is owned by nobody else.
     let fd = unsafe { OwnedFd::from_raw_fd(fd) };
     let mut name = [0u8; 64];
-    let size = info(&fd, &mut [], &mut name).map_err(|e| Error::from_errno(&object, e, "cannot read info"))?.btf_size;
+    let size = info(&fd, &mut [], &mut name)
+        .map_err(|e| Error::from_errno(&object, e, "cannot read info"))?
+        .btf_size;
     let mut data = vec![0u8; size as usize];
-    let got = info(&fd, &mut data, &mut name).map_err(|e| Error::from_errno(&object, e, "cannot read data"))?;
+    let got = info(&fd, &mut data, &mut name)
+        .map_err(|e| Error::from_errno(&object, e, "cannot read data"))?;
     data.truncate(got.btf_size.min(size) as usize);
     let end = name.iter().position(|b| *b == 0).unwrap_or(name.len());
     Ok(KernelBtf {

@@ -59,6 +59,8 @@ pub fn fs_magic(path: &Path) -> std::io::Result<i64> {
         return Err(std::io::Error::last_os_error());
     }
     // SAFETY: statfs returned 0, so it filled buf.
+    // f_type is i64 on glibc but c_ulong on musl: the cast is needed there.
+    #[allow(clippy::unnecessary_cast)]
     Ok(unsafe { buf.assume_init() }.f_type as i64)
 }
 

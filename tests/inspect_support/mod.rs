@@ -16,11 +16,19 @@ pub struct BtfBuilder {
 
 impl BtfBuilder {
     pub fn new() -> Self {
-        BtfBuilder { types: Vec::new(), strings: vec![0], str_base: 0 }
+        BtfBuilder {
+            types: Vec::new(),
+            strings: vec![0],
+            str_base: 0,
+        }
     }
 
     pub fn split(base_str_len: u32) -> Self {
-        BtfBuilder { types: Vec::new(), strings: vec![0], str_base: base_str_len }
+        BtfBuilder {
+            types: Vec::new(),
+            strings: vec![0],
+            str_base: base_str_len,
+        }
     }
 
     pub fn str(&mut self, s: &str) -> u32 {
@@ -32,7 +40,10 @@ impl BtfBuilder {
 
     /// Appends a type: header words plus its kind-specific tail.
     pub fn raw(&mut self, name_off: u32, kind: u32, vlen: u32, size_or_type: u32, tail: &[u32]) {
-        for w in [name_off, kind << 24 | vlen, size_or_type].iter().chain(tail) {
+        for w in [name_off, kind << 24 | vlen, size_or_type]
+            .iter()
+            .chain(tail)
+        {
             self.types.extend_from_slice(&w.to_le_bytes());
         }
     }
@@ -46,7 +57,13 @@ impl BtfBuilder {
         let mut out = Vec::new();
         out.extend_from_slice(&0xeb9fu16.to_le_bytes());
         out.extend_from_slice(&[1, 0]);
-        for w in [24u32, 0, self.types.len() as u32, self.types.len() as u32, self.strings.len() as u32] {
+        for w in [
+            24u32,
+            0,
+            self.types.len() as u32,
+            self.types.len() as u32,
+            self.strings.len() as u32,
+        ] {
             out.extend_from_slice(&w.to_le_bytes());
         }
         out.extend_from_slice(&self.types);
@@ -57,7 +74,8 @@ impl BtfBuilder {
 
 /// A file under the test binary's temp dir, unique per test and process.
 pub fn temp_file(name: &str, data: &[u8]) -> std::path::PathBuf {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("inspect-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("inspect-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join(name);
     std::fs::write(&path, data).expect("write temp file");
