@@ -160,3 +160,24 @@ fn type_loops_end_in_errors_not_hangs() {
         );
     }
 }
+
+/// The fuzz seed corpus, including inputs that once crashed or hung a fuzz target (regress-*): every command that
+/// reads files ends cleanly on each of them.
+#[test]
+fn fuzz_corpus_inputs_end_cleanly() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+    let mut seen = 0;
+    for dir in ["btf_parse", "elf_inspect"] {
+        for entry in std::fs::read_dir(root.join(dir)).expect("corpus dir") {
+            let path = entry.unwrap().path();
+            let p = path.to_str().unwrap();
+            for args in [&["inspect", p][..], &["btf", "dump", "file", p, "format", "c"][..], &["-j", "btf", "dump", "file", p][..]] {
+                let run = ebpfctl(args);
+                assert!(run.code == 0 || run.code == 2, "{args:?}: {}", run.stderr);
+                assert!(!run.stderr.contains("panicked"), "{args:?}: {}", run.stderr);
+            }
+            seen += 1;
+        }
+    }
+    assert!(seen >= 10, "corpus has {seen} files");
+}
