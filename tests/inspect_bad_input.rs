@@ -171,7 +171,11 @@ fn fuzz_corpus_inputs_end_cleanly() {
         for entry in std::fs::read_dir(root.join(dir)).expect("corpus dir") {
             let path = entry.unwrap().path();
             let p = path.to_str().unwrap();
-            for args in [&["inspect", p][..], &["btf", "dump", "file", p, "format", "c"][..], &["-j", "btf", "dump", "file", p][..]] {
+            for args in [
+                &["inspect", p][..],
+                &["btf", "dump", "file", p, "format", "c"][..],
+                &["-j", "btf", "dump", "file", p][..],
+            ] {
                 let run = ebpfctl(args);
                 assert!(run.code == 0 || run.code == 2, "{args:?}: {}", run.stderr);
                 assert!(!run.stderr.contains("panicked"), "{args:?}: {}", run.stderr);

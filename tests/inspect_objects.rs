@@ -361,3 +361,41 @@ fn sections_view_lists_elf_sections_and_tables_render() {
     let both = ebpfctl_json(&["inspect", path, fixture("inspect_core").to_str().unwrap()]);
     assert_eq!(both.as_array().map(Vec::len), Some(2));
 }
+
+/// A non-BPF ELF carrying .BTF (like a vmlinux image): reported as `elf`, with the BTF summary and dumpable.
+#[test]
+fn foreign_elf_with_btf_section_is_inspected_and_dumped() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("inspect-elfbtf-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let btf = dir.join("small.btf");
+    let bytes = std::process::Command::new("llvm-objcopy-19")
+        .args(["--dump-section", &format!(".BTF={}", btf.display())])
+        .arg(fixture("inspect_core"))
+        .arg(dir.join("scratch.o"))
+        .status()
+        .unwrap();
+    assert!(bytes.success());
+    let elf = dir.join("true-with-btf");
+    let status = std::process::Command::new("llvm-objcopy-19")
+        .args([
+            "--add-section",
+            &format!(".BTF={}", btf.display()),
+            "/bin/true",
+        ])
+        .arg(&elf)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let path = elf.to_str().unwrap();
+    let r = ebpfctl_json(&["inspect", path]);
+    assert_eq!((s(&r["kind"]), s(&r["machine"])), ("elf", "x86_64"));
+    assert_eq!(r["programs"].as_array().map(Vec::len), Some(0));
+    let ours = ebpfctl_json(&["btf", "dump", "file", path]);
+    assert_eq!(
+        ours,
+        bpftool_json(&["btf", "dump", "file", btf.to_str().unwrap()])
+    );
+    assert_eq!(r["btf"]["types"], ours["types"].as_array().unwrap().len());
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -518,7 +518,8 @@ impl<'a> CDumper<'a> {
         }
         // A hostile struct size (4 GB of padding) would print a line per 64 bits: refuse before writing them.
         let lines = (next - cur) / pad_bits.max(1);
-        if (self.out.len() as u64).saturating_add(lines.saturating_mul(8)) > self.max_output as u64 {
+        if (self.out.len() as u64).saturating_add(lines.saturating_mul(8)) > self.max_output as u64
+        {
             return err("C output grows without bound (struct padding)");
         }
         while cur < next {

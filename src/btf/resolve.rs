@@ -132,7 +132,11 @@ impl Btf {
                 }
             })
             .collect();
-        let params = if params.is_empty() { "void".to_string() } else { params.join(", ") };
+        let params = if params.is_empty() {
+            "void".to_string()
+        } else {
+            params.join(", ")
+        };
         format!("{} ({params})", self.type_display(t.type_id()))
     }
 
