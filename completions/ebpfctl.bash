@@ -31,6 +31,9 @@ _ebpfctl() {
             ebpfctl,feature)
                 cmd="ebpfctl__subcmd__feature"
                 ;;
+            ebpfctl,inspect)
+                cmd="ebpfctl__subcmd__inspect"
+                ;;
             ebpfctl,iter)
                 cmd="ebpfctl__subcmd__iter"
                 ;;
@@ -58,11 +61,20 @@ _ebpfctl() {
             ebpfctl,version)
                 cmd="ebpfctl__subcmd__version"
                 ;;
+            ebpfctl__subcmd__btf,dump)
+                cmd="ebpfctl__subcmd__btf__subcmd__dump"
+                ;;
             ebpfctl__subcmd__btf,list)
                 cmd="ebpfctl__subcmd__btf__subcmd__show"
                 ;;
             ebpfctl__subcmd__btf,show)
                 cmd="ebpfctl__subcmd__btf__subcmd__show"
+                ;;
+            ebpfctl__subcmd__btf__subcmd__dump,file)
+                cmd="ebpfctl__subcmd__btf__subcmd__dump__subcmd__file"
+                ;;
+            ebpfctl__subcmd__btf__subcmd__dump,id)
+                cmd="ebpfctl__subcmd__btf__subcmd__dump__subcmd__id"
                 ;;
             ebpfctl__subcmd__btf__subcmd__show,id)
                 cmd="ebpfctl__subcmd__btf__subcmd__show__subcmd__id"
@@ -260,7 +272,7 @@ _ebpfctl() {
 
     case "${cmd}" in
         ebpfctl)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version check version completions manpage prog map link btf feature net cgroup perf struct_ops iter"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version check version completions manpage prog map link btf feature net cgroup perf struct_ops iter inspect"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -274,12 +286,70 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list dump"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__btf__subcmd__dump)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version file id"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__btf__subcmd__dump__subcmd__file)
+            opts="-B -j -p -d -f -h -V --base-btf --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --base-btf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -B)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__btf__subcmd__dump__subcmd__id)
+            opts="-B -j -p -d -f -h -V --base-btf --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --base-btf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -B)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -444,6 +514,20 @@ _ebpfctl() {
         ebpfctl__subcmd__feature__subcmd__probe)
             opts="-j -p -d -f -h -V --extended --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__inspect)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -5,6 +5,7 @@ mod btf;
 mod check;
 mod cli;
 mod cmd;
+mod elf;
 mod error;
 mod loader;
 mod mapdata;
@@ -42,6 +43,7 @@ fn main() {
         Command::Map { verb } => cmd::map::run(&ctx, &verb),
         Command::Link { verb } => cmd::link::run(&ctx, verb),
         Command::Btf { verb } => cmd::btf::run(&ctx, &verb),
+        Command::Inspect(args) => cmd::inspect::run(&ctx, &args),
         Command::Feature { verb } => cmd::feature::run(&ctx, verb),
         Command::Net { command } => cmd::net::run(&ctx, command),
         Command::Cgroup { command } => cmd::cgroup::run(&ctx, command),

@@ -1,291 +1,257 @@
-//! Typed values as JSON, following bpftool's btf_dumper: structs and datasecs become objects, ints numbers
-//! (bool true/false, CHAR-encoded ints one-character strings), char arrays holding a NUL-terminated printable
-//! string become strings, other arrays arrays, enums the enumerator's name (its number when none matches),
-//! pointers numbers. Ints wider than 64 bits become hex strings. Data shorter than the type yields `null` for
-//! the missing part rather than a panic.
+//! Turning bytes into JSON through a BTF type, the way bpftool's "formatted" map output does: structs become
+//! objects, integers numbers, char arrays strings, enums names, bitfields and 128-bit integers hex strings.
+//! Pointers are numbers, as bpftool prints them (its JSON is the compatibility contract).
 
 use serde_json::{Map, Number, Value};
 
-use super::{Btf, Kind, Type, INT_BOOL, INT_CHAR, INT_SIGNED};
+use super::types::{Kind, INT_BOOL, INT_SIGNED};
+use super::{err, Btf, Result, Type, MAX_DEPTH};
 
-/// Deepest nesting followed; deeper values print as null (malformed or adversarial BTF).
-const MAX_DEPTH: usize = 32;
+/// JSON nodes allowed per byte of value: hostile BTF can describe overlapping members (or zero-sized ones) whose
+/// expansion grows exponentially with nesting; real values need about one node per byte, unions a few.
+const NODES_PER_BYTE: usize = 16;
 
-/// The JSON form of the value of type `type_id` stored at the start of `data`.
-pub fn to_json(btf: &Btf, type_id: u32, data: &[u8]) -> Value {
-    dump(btf, type_id, data, 0)
+struct Formatter<'a> {
+    btf: &'a Btf,
+    nodes: usize,
+    max_nodes: usize,
 }
 
-fn dump(btf: &Btf, type_id: u32, data: &[u8], depth: usize) -> Value {
-    if depth > MAX_DEPTH {
-        return Value::Null;
-    }
-    let Some((_, t)) = btf.resolve(type_id) else {
-        return Value::Null;
-    };
-    match t.kind {
-        Kind::Int => int(t, data, 0),
-        Kind::Ptr => read_uint(data, 8).map_or(Value::Null, |v| Value::Number(v.into())),
-        Kind::Enum | Kind::Enum64 => enumerator(btf, t, data),
-        Kind::Float => float(t, data),
-        Kind::Array => array(btf, t, data, depth),
-        Kind::Struct | Kind::Union => composite(btf, t, data, depth),
-        Kind::Var => dump(btf, t.size_or_type, data, depth + 1),
-        Kind::Datasec => datasec(btf, t, data, depth),
-        _ => Value::Null,
+impl Btf {
+    /// Formats `data` as a value of type `type_id`. `data` must hold at least the type's size.
+    pub fn format_value(&self, type_id: u32, data: &[u8]) -> Result<Value> {
+        let size = self.resolve_size(type_id)? as usize;
+        if data.len() < size {
+            return err(format!(
+                "value of type {type_id} needs {size} bytes, got {}",
+                data.len()
+            ));
+        }
+        let max_nodes = 1024 + size.saturating_mul(NODES_PER_BYTE);
+        Formatter {
+            btf: self,
+            nodes: 0,
+            max_nodes,
+        }
+        .value(type_id, data, 0)
     }
 }
 
-fn read_uint(data: &[u8], size: usize) -> Option<u64> {
+fn read_uint(data: &[u8], size: usize, big_endian: bool) -> Option<u128> {
     let bytes = data.get(..size)?;
-    let mut buf = [0u8; 8];
-    buf[..size].copy_from_slice(bytes);
-    Some(u64::from_le_bytes(buf))
-}
-
-fn sign_extend(value: u64, bits: u32) -> i64 {
-    if bits == 0 || bits >= 64 {
-        return value as i64;
-    }
-    let shift = 64 - bits;
-    ((value << shift) as i64) >> shift
-}
-
-/// An INT, possibly a bitfield starting `extra_bit_offset` bits into `data` (struct members add theirs).
-fn int(t: &Type, data: &[u8], extra_bit_offset: u32) -> Value {
-    let Some(enc) = t.int else {
-        return Value::Null;
-    };
-    let size = t.size_or_type as usize;
-    let bits = enc.bits as u32;
-    let bit_offset = enc.offset as u32 + extra_bit_offset;
-    if size > 8 || bits > 64 {
-        // __int128 and friends: bpftool prints these as a hex string.
-        let Some(bytes) = data.get(..size) else {
-            return Value::Null;
-        };
-        let hex: String = bytes.iter().rev().map(|b| format!("{b:02x}")).collect();
-        let trimmed = hex.trim_start_matches('0');
-        return Value::String(format!(
-            "0x{}",
-            if trimmed.is_empty() { "0" } else { trimmed }
-        ));
-    }
-    let span = ((bit_offset + bits).div_ceil(8)) as usize;
-    let Some(raw) = read_uint(data, span.clamp(size.max(1), 8)) else {
-        return Value::Null;
-    };
-    let mask = if bits >= 64 {
-        u64::MAX
+    let mut v: u128 = 0;
+    if big_endian {
+        for b in bytes {
+            v = v << 8 | *b as u128;
+        }
     } else {
-        (1u64 << bits) - 1
-    };
-    let value = (raw >> bit_offset) & mask;
-    if enc.encoding & INT_BOOL != 0 {
-        return Value::Bool(value != 0);
-    }
-    if enc.encoding & INT_CHAR != 0 {
-        let c = value as u8;
-        return if c.is_ascii_graphic() || c == b' ' {
-            Value::String((c as char).to_string())
-        } else {
-            Value::String(format!("\\u00{c:02x}"))
-        };
-    }
-    if enc.encoding & INT_SIGNED != 0 {
-        Value::Number(sign_extend(value, bits).into())
-    } else {
-        Value::Number(value.into())
-    }
-}
-
-fn float(t: &Type, data: &[u8]) -> Value {
-    let number = match t.size_or_type {
-        4 => read_uint(data, 4).map(|v| f32::from_bits(v as u32) as f64),
-        8 => read_uint(data, 8).map(f64::from_bits),
-        _ => None,
-    };
-    number
-        .and_then(Number::from_f64)
-        .map_or(Value::Null, Value::Number)
-}
-
-fn enumerator(btf: &Btf, t: &Type, data: &[u8]) -> Value {
-    let size = (t.size_or_type as usize).clamp(1, 8);
-    let Some(raw) = read_uint(data, size) else {
-        return Value::Null;
-    };
-    let signed = t.kind_flag;
-    let value = if signed {
-        sign_extend(raw, (size * 8) as u32) as u64
-    } else {
-        raw
-    };
-    let width_mask = if size >= 8 {
-        u64::MAX
-    } else {
-        (1u64 << (size * 8)) - 1
-    };
-    match t.members.iter().find(|m| m.offset & width_mask == raw) {
-        Some(m) => Value::String(btf.name_at(m.name_off).to_string()),
-        None if signed => Value::Number((value as i64).into()),
-        None => Value::Number(value.into()),
-    }
-}
-
-/// bpftool prints a char array as a string when it holds printable characters up to a NUL and only NULs after.
-fn as_c_string(btf: &Btf, elem_type: u32, bytes: &[u8]) -> Option<String> {
-    let (_, elem) = btf.resolve(elem_type)?;
-    let is_char = elem.kind == Kind::Int
-        && elem.size_or_type == 1
-        && (elem.int.is_some_and(|e| e.encoding & INT_CHAR != 0)
-            || btf.name_at(elem.name_off) == "char");
-    if !is_char {
-        return None;
-    }
-    let end = bytes.iter().position(|&b| b == 0)?;
-    let printable = bytes[..end]
-        .iter()
-        .all(|&b| b.is_ascii_graphic() || b == b' ');
-    let zero_tail = bytes[end..].iter().all(|&b| b == 0);
-    (printable && zero_tail).then(|| String::from_utf8_lossy(&bytes[..end]).into_owned())
-}
-
-fn array(btf: &Btf, t: &Type, data: &[u8], depth: usize) -> Value {
-    let Some(a) = t.array else {
-        return Value::Null;
-    };
-    let Some(elem_size) = btf.size_of(a.elem_type) else {
-        return Value::Null;
-    };
-    let total = elem_size * a.nelems as usize;
-    if let Some(bytes) = data.get(..total) {
-        if let Some(s) = as_c_string(btf, a.elem_type, bytes) {
-            return Value::String(s);
+        for b in bytes.iter().rev() {
+            v = v << 8 | *b as u128;
         }
     }
-    let items = (0..a.nelems as usize)
-        .map(|i| match data.get(i * elem_size..) {
-            Some(rest) => dump(btf, a.elem_type, rest, depth + 1),
-            None => Value::Null,
-        })
-        .collect();
-    Value::Array(items)
+    Some(v)
 }
 
-fn composite(btf: &Btf, t: &Type, data: &[u8], depth: usize) -> Value {
-    let mut object = Map::new();
-    for m in &t.members {
-        // With the kind flag set, the top 8 bits of the offset are the bitfield size (0 = not a bitfield).
-        let (bit_offset, bitfield_size) = if t.kind_flag {
-            ((m.offset & 0xff_ffff) as usize, (m.offset >> 24) as u32)
-        } else {
-            (m.offset as usize, 0)
+fn hex(v: u128) -> Value {
+    Value::String(format!("0x{v:x}"))
+}
+
+fn sign_extend(v: u128, bits: u32) -> i128 {
+    if bits == 0 || bits >= 128 {
+        return v as i128;
+    }
+    let shift = 128 - bits;
+    ((v << shift) as i128) >> shift
+}
+
+impl Formatter<'_> {
+    fn value(&mut self, id: u32, data: &[u8], depth: usize) -> Result<Value> {
+        self.nodes += 1;
+        if depth > MAX_DEPTH || self.nodes > self.max_nodes {
+            return err(format!("type {id} is too deeply nested or loops"));
+        }
+        let Some(t) = self.btf.type_by_id(id) else {
+            return Ok(Value::Null);
         };
-        let byte_offset = bit_offset / 8;
-        let rest = data.get(byte_offset..).unwrap_or(&[]);
-        let value = match btf.resolve(m.type_id) {
-            Some((_, mt)) if mt.kind == Kind::Int && (bitfield_size > 0 || bit_offset % 8 != 0) => {
-                let mut narrowed = mt.clone();
-                if let Some(enc) = narrowed.int.as_mut() {
-                    if bitfield_size > 0 {
-                        enc.bits = bitfield_size as u8;
-                    }
-                }
-                int(&narrowed, rest, (bit_offset % 8) as u32)
+        match t.kind() {
+            Kind::Int => self.int(&t, data),
+            Kind::Float => self.float(&t, data),
+            Kind::Ptr => {
+                let size = self.btf.ptr_size() as usize;
+                Ok(self.uint_number(data, size))
             }
-            _ => dump(btf, m.type_id, rest, depth + 1),
+            Kind::Enum | Kind::Enum64 => self.enumeration(&t, data),
+            Kind::Array => self.array(&t, data, depth),
+            Kind::Struct | Kind::Union => self.composite(&t, data, depth),
+            Kind::Typedef | Kind::Var | Kind::DeclTag => self.value(t.type_id(), data, depth + 1),
+            k if k.is_modifier() => self.value(t.type_id(), data, depth + 1),
+            Kind::Datasec => {
+                let mut vars = Vec::new();
+                for v in t.datasec_vars() {
+                    let Some(bytes) = data.get(
+                        v.offset as usize..(v.offset as usize).saturating_add(v.size as usize),
+                    ) else {
+                        return err(format!(
+                            "variable at offset {} is outside the section",
+                            v.offset
+                        ));
+                    };
+                    let name = self
+                        .btf
+                        .type_by_id(v.type_id)
+                        .map(|t| t.name())
+                        .unwrap_or("");
+                    let mut obj = Map::new();
+                    obj.insert(name.to_string(), self.value(v.type_id, bytes, depth + 1)?);
+                    vars.push(Value::Object(obj));
+                }
+                Ok(Value::Array(vars))
+            }
+            _ => Ok(Value::Null),
+        }
+    }
+
+    fn uint_number(&self, data: &[u8], size: usize) -> Value {
+        match read_uint(data, size, self.btf.big_endian()) {
+            Some(v) if v <= u64::MAX as u128 => Value::Number((v as u64).into()),
+            Some(v) => hex(v),
+            None => Value::Null,
+        }
+    }
+
+    fn int(&self, t: &Type, data: &[u8]) -> Result<Value> {
+        let info = t.int_info();
+        let size = t.size() as usize;
+        let Some(raw) = read_uint(data, size, self.btf.big_endian()) else {
+            return err("value truncated");
         };
-        object.insert(btf.name_at(m.name_off).to_string(), value);
+        if info.offset != 0 || info.bits != t.size() * 8 {
+            return Ok(bitfield(raw, info.offset, info.bits));
+        }
+        if info.encoding & INT_BOOL != 0 {
+            return Ok(Value::Bool(raw != 0));
+        }
+        if size == 16 {
+            return Ok(hex(raw));
+        }
+        if info.encoding & INT_SIGNED != 0 {
+            Ok(Value::Number((sign_extend(raw, info.bits) as i64).into()))
+        } else {
+            Ok(Value::Number((raw as u64).into()))
+        }
     }
-    Value::Object(object)
+
+    fn float(&self, t: &Type, data: &[u8]) -> Result<Value> {
+        let raw = read_uint(data, t.size() as usize, self.btf.big_endian()).unwrap_or(0);
+        let f = match t.size() {
+            4 => f32::from_bits(raw as u32) as f64,
+            8 => f64::from_bits(raw as u64),
+            _ => return Ok(hex(raw)),
+        };
+        Ok(Number::from_f64(f)
+            .map(Value::Number)
+            .unwrap_or(Value::Null))
+    }
+
+    fn enumeration(&self, t: &Type, data: &[u8]) -> Result<Value> {
+        let raw = read_uint(data, t.size() as usize, self.btf.big_endian()).unwrap_or(0) as u64;
+        let bits = t.size().saturating_mul(8).min(64);
+        let signed = t.kflag();
+        let norm = |v: u64| -> u64 {
+            if bits == 64 {
+                v
+            } else if signed {
+                sign_extend(v as u128 & ((1u128 << bits) - 1), bits) as u64
+            } else {
+                v & ((1u64 << bits) - 1)
+            }
+        };
+        let want = norm(raw);
+        for v in t.enum_values() {
+            if norm(v.value) == want {
+                return Ok(Value::String(v.name.to_string()));
+            }
+        }
+        Ok(if signed {
+            Value::Number((want as i64).into())
+        } else {
+            Value::Number(want.into())
+        })
+    }
+
+    fn array(&mut self, t: &Type, data: &[u8], depth: usize) -> Result<Value> {
+        let a = t.array();
+        if let Some(s) = self.char_array_string(a.elem_type, a.nelems, data) {
+            return Ok(Value::String(s));
+        }
+        let elem_size = self.btf.resolve_size(a.elem_type)? as usize;
+        let mut items = Vec::new();
+        for i in 0..a.nelems as usize {
+            let off = i.saturating_mul(elem_size);
+            let Some(bytes) = data.get(off..) else {
+                return err("array runs past the value");
+            };
+            items.push(self.value(a.elem_type, bytes, depth + 1)?);
+            if self.nodes > self.max_nodes {
+                return err("value too large to format");
+            }
+        }
+        Ok(Value::Array(items))
+    }
+
+    /// bpftool's rule: a `char` (or CHAR-encoded) array whose bytes are printable up to a NUL is a string;
+    /// typedefs to char do not count.
+    fn char_array_string(&self, elem: u32, nelems: u32, data: &[u8]) -> Option<String> {
+        if nelems == 0 {
+            return None;
+        }
+        let id = self.btf.skip_modifiers(elem, false).ok()?;
+        let t = self.btf.type_by_id(id)?;
+        if t.kind() != Kind::Int || t.size() != 1 {
+            return None;
+        }
+        if t.int_info().encoding & super::types::INT_CHAR == 0 && t.name() != "char" {
+            return None;
+        }
+        let bytes = data.get(..nelems as usize)?;
+        let end = bytes.iter().position(|b| *b == 0)?;
+        if bytes[..end].iter().any(|b| *b <= 0x1f || *b >= 0x7f) {
+            return None;
+        }
+        Some(String::from_utf8_lossy(&bytes[..end]).into_owned())
+    }
+
+    fn composite(&mut self, t: &Type, data: &[u8], depth: usize) -> Result<Value> {
+        let mut obj = Map::new();
+        for m in t.members() {
+            let byte_off = (m.bit_offset / 8) as usize;
+            let Some(bytes) = data.get(byte_off..) else {
+                return err(format!("member {} is outside the value", m.name));
+            };
+            let v = if m.bitfield_size != 0 {
+                let nbytes = ((m.bit_offset % 8 + m.bitfield_size) as usize).div_ceil(8);
+                let raw = read_uint(bytes, nbytes.min(16), self.btf.big_endian()).unwrap_or(0);
+                bitfield(raw, m.bit_offset % 8, m.bitfield_size)
+            } else {
+                self.value(m.type_id, bytes, depth + 1)?
+            };
+            obj.insert(m.name.to_string(), v);
+        }
+        Ok(Value::Object(obj))
+    }
 }
 
-fn datasec(btf: &Btf, t: &Type, data: &[u8], depth: usize) -> Value {
-    let mut object = Map::new();
-    for var in &t.members {
-        let start = var.offset as usize;
-        let rest = data.get(start..start + var.size as usize).unwrap_or(&[]);
-        object.insert(
-            btf.name_of(var.type_id).to_string(),
-            dump(btf, var.type_id, rest, depth + 1),
-        );
-    }
-    Value::Object(object)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::tests::{blob, info};
-    use super::*;
-    use serde_json::json;
-
-    /// 1: char (signed, 8 bits); 2: const -> 1; 3: array of 2 x 8; 4: int; 5: struct { int a; char s[8]; }
-    /// 6: enum { ONE = 1, TWO = 2 } (4 bytes); 7: _Bool
-    fn sample() -> Btf {
-        let words = [
-            1,
-            info(1, 0),
-            1,
-            (INT_SIGNED as u32) << 24 | 8,
-            0,
-            info(10, 0),
-            1,
-            0,
-            info(3, 0),
-            0,
-            2,
-            4,
-            8,
-            6,
-            info(1, 0),
-            4,
-            (INT_SIGNED as u32) << 24 | 32,
-            10,
-            info(4, 2),
-            12,
-            15,
-            4,
-            0,
-            17,
-            3,
-            32,
-            19,
-            info(6, 2),
-            4,
-            23,
-            1,
-            27,
-            2,
-            31,
-            info(1, 0),
-            1,
-            (INT_BOOL as u32) << 24 | 8,
-        ];
-        Btf::parse(&blob(
-            &words,
-            b"\0char\0int\0pair\0a\0s\0col\0ONE\0TWO\0bool\0",
-        ))
-        .unwrap()
-    }
-
-    #[test]
-    fn strings_structs_enums_and_bools() {
-        let btf = sample();
-        let mut data = vec![0u8; 12];
-        data[..4].copy_from_slice(&(-7i32).to_le_bytes());
-        data[4..9].copy_from_slice(b"hello");
-        assert_eq!(to_json(&btf, 5, &data), json!({"a": -7, "s": "hello"}));
-        assert_eq!(to_json(&btf, 6, &2u32.to_le_bytes()), json!("TWO"));
-        assert_eq!(to_json(&btf, 6, &9u32.to_le_bytes()), json!(9));
-        assert_eq!(to_json(&btf, 7, &[1]), json!(true));
-    }
-
-    #[test]
-    fn non_strings_stay_arrays_and_short_data_is_null() {
-        let btf = sample();
-        let bytes = [b'a', 0, b'b', 0, 0, 0, 0, 0];
-        assert_eq!(to_json(&btf, 3, &bytes), json!([97, 0, 98, 0, 0, 0, 0, 0]));
-        assert_eq!(to_json(&btf, 4, &[1, 2]), Value::Null);
-    }
+/// bpftool prints bitfields as hex strings ("0x1").
+fn bitfield(raw: u128, bit_offset: u32, bits: u32) -> Value {
+    let shifted = if bit_offset >= 128 {
+        0
+    } else {
+        raw >> bit_offset
+    };
+    let mask = if bits >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << bits) - 1
+    };
+    hex(shifted & mask)
 }

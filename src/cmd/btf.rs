@@ -28,6 +28,7 @@ pub struct BtfEntry {
 pub fn run(ctx: &Context, verb: &BtfVerb) -> CmdResult {
     match verb {
         BtfVerb::Show { select, view } => show_btfs(ctx, select.as_ref(), *view),
+        BtfVerb::Dump(args) => super::btf_dump::run(ctx, args),
     }
 }
 

@@ -7,7 +7,7 @@ use std::os::fd::AsFd;
 
 use serde_json::{Map, Value};
 
-use crate::btf::{value::to_json, Kind};
+use crate::btf::Kind;
 use crate::sys::bpf_obj::{fd_by_id, map_lookup, ObjKind};
 use crate::sys::map_info::{map_info, MapInfo};
 use crate::sys::prog_info::ProgInfo;
@@ -80,20 +80,23 @@ fn read_map(map_id: u32, btfs: &mut BtfCache) -> MapVerdict {
 fn metadata_from(info: &MapInfo, value: &[u8], btfs: &mut BtfCache) -> Option<Value> {
     let btf = btfs.get(info.btf_id)?;
     let datasec = btf.type_by_id(info.btf_value_type_id)?;
-    if datasec.kind != Kind::Datasec {
+    if datasec.kind() != Kind::Datasec {
         return None;
     }
     let mut metadata = Map::new();
-    for var in &datasec.members {
+    for var in datasec.datasec_vars() {
         let Some(var_type) = btf.type_by_id(var.type_id) else {
             continue;
         };
-        let Some(name) = btf.name_at(var_type.name_off).strip_prefix(METADATA_PREFIX) else {
+        let Some(name) = var_type.name().strip_prefix(METADATA_PREFIX) else {
             continue;
         };
         let start = var.offset as usize;
         let data = value.get(start..start + var.size as usize).unwrap_or(&[]);
-        metadata.insert(name.to_string(), to_json(&btf, var_type.size_or_type, data));
+        let formatted = btf
+            .format_value(var_type.type_id(), data)
+            .unwrap_or(Value::Null);
+        metadata.insert(name.to_string(), formatted);
     }
     (!metadata.is_empty()).then_some(Value::Object(metadata))
 }

@@ -4,11 +4,13 @@
 pub mod attach;
 pub mod attach_target;
 pub mod btf;
+pub mod btf_dump;
 pub mod cgroup;
 pub mod check;
 pub mod completions;
 pub mod detach;
 pub mod feature;
+pub mod inspect;
 pub mod link;
 pub mod link_fields;
 pub mod link_lifecycle;

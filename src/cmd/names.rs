@@ -50,8 +50,8 @@ impl NameResolver {
         let full = info.func_type_id.and_then(|type_id| {
             let btf = self.btfs.get(info.btf_id)?;
             let func = btf.type_by_id(type_id)?;
-            (func.kind == Kind::Func)
-                .then(|| btf.name_at(func.name_off).to_string())
+            (func.kind() == Kind::Func)
+                .then(|| func.name().to_string())
                 .filter(|n| n.starts_with(&info.name))
         });
         full.unwrap_or_else(|| info.name.clone())
@@ -62,14 +62,15 @@ impl NameResolver {
         let Some(btf) = self.btfs.get(info.btf_id) else {
             return false;
         };
-        let mut id = 1;
-        while let Some(t) = btf.type_by_id(id) {
-            if t.kind == Kind::Datasec && btf.name_at(t.name_off) == ".maps" {
-                return t.members.iter().any(|v| btf.name_of(v.type_id) == name);
-            }
-            id += 1;
-        }
-        false
+        let Some(maps_id) = btf.find_by_name(".maps", Kind::Datasec) else {
+            return false;
+        };
+        // Bound before returning: the iterator borrows `btf`, which a tail expression would outlive.
+        let declares = btf.type_by_id(maps_id).is_some_and(|maps| {
+            maps.datasec_vars()
+                .any(|v| btf.type_by_id(v.type_id).is_some_and(|t| t.name() == name))
+        });
+        declares
     }
 }
 

@@ -2,9 +2,11 @@
 //! this module turns it into JSON (serde_json) or a table (comfy-table), and prints errors in the one shared form.
 
 mod btf;
+mod btf_dump;
 pub mod cgroup;
 mod check;
 mod feature;
+mod inspect;
 pub mod lifecycle;
 mod link;
 mod map;
@@ -97,6 +99,12 @@ impl Text {
         self.blocks.push(line.into());
     }
 
+    /// Pre-formatted text printed verbatim (one trailing newline is the block separator).
+    pub fn raw(&mut self, text: &str) {
+        self.blocks
+            .push(text.strip_suffix('\n').unwrap_or(text).to_string());
+    }
+
     /// A cell coloured by tone when colour is on.
     pub fn cell(&self, text: impl ToString, tone: Tone) -> Cell {
         let cell = Cell::new(text.to_string());
@@ -123,6 +131,11 @@ impl Output {
             tty,
             color: tty && !no_color,
         }
+    }
+
+    /// Whether results print as JSON; for commands whose data differs by form (e.g. `btf dump format c`).
+    pub fn is_json(&self) -> bool {
+        self.json
     }
 
     /// Prints one result. A closed pipe (`| head`) surfaces as `BrokenPipe` for the caller to treat as success.

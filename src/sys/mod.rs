@@ -3,6 +3,7 @@
 pub mod bpf;
 pub mod bpf_obj;
 pub mod bpffs;
+pub mod btf_data;
 pub mod btf_info;
 pub mod caps;
 pub mod clock;

@@ -73,13 +73,25 @@ pub fn host_command(program: &str) -> Command {
     cmd
 }
 
-/// bpftool as a test oracle: `bpftool -j args`, parsed.
+/// bpftool as a test oracle: `bpftool -j args`, parsed. bpftool 7.1 fails a whole listing when an object
+/// vanishes between its id walk and its open (tests in other threads unload theirs), so a failed call is retried
+/// a few times before it counts.
 pub fn bpftool_json(args: &[&str]) -> Value {
-    let out = host_command("bpftool")
-        .arg("-j")
-        .args(args)
-        .output()
-        .expect("bpftool is installed by scripts/setup.sh");
+    let run = || {
+        host_command("bpftool")
+            .arg("-j")
+            .args(args)
+            .output()
+            .expect("bpftool is installed by scripts/setup.sh")
+    };
+    let mut out = run();
+    for _ in 0..4 {
+        if out.status.success() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        out = run();
+    }
     assert!(
         out.status.success(),
         "bpftool {args:?}: {:?} {} {}",

@@ -1,0 +1,37 @@
+//! Arbitrary bytes as raw BTF: parse and validate, then walk every type every way the tool does (raw dump, C
+//! dump, sizes, alignment, value formatting). Any panic, hang or runaway allocation is a bug.
+#![no_main]
+
+#[path = "../../src/btf/mod.rs"]
+mod btf;
+
+use libfuzzer_sys::fuzz_target;
+
+/// Bytes to format values from: enough for the small types a fuzzer builds, patterned so strings and enums vary.
+static VALUE_BYTES: [u8; 4096] = {
+    let mut b = [0u8; 4096];
+    let mut i = 0;
+    while i < b.len() {
+        b[i] = (i * 7 % 251) as u8;
+        i += 1;
+    }
+    b
+};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(btf) = btf::Btf::parse(data) else { return };
+    let mut text = String::new();
+    for id in btf.own_ids() {
+        let _ = btf.raw_type_json(id);
+        btf.raw_type_text(id, &mut text);
+        let _ = btf.type_display(id);
+        let _ = btf.align_of(id);
+        if let Ok(size) = btf.resolve_size(id) {
+            if size as usize <= VALUE_BYTES.len() {
+                let _ = btf.format_value(id, &VALUE_BYTES);
+            }
+        }
+    }
+    let _ = btf::dump_c(&btf, &[]);
+    let _ = btf.kind_counts();
+});

@@ -1,0 +1,192 @@
+//! Resolving types: looking through modifiers and typedefs, sizes and alignments as libbpf computes them, and a
+//! short C spelling of a type for reports (`struct task_struct *`, `char[16]`).
+
+use std::collections::HashMap;
+
+use super::types::Kind;
+use super::{err, Btf, Result, Type, MAX_DEPTH};
+
+impl Btf {
+    /// Follows CONST/VOLATILE/RESTRICT/TYPE_TAG (and typedefs when asked) to the type that gives the layout.
+    pub fn skip_modifiers(&self, mut id: u32, typedefs: bool) -> Result<u32> {
+        for _ in 0..MAX_DEPTH {
+            let Some(t) = self.type_by_id(id) else {
+                return Ok(id);
+            };
+            if t.kind().is_modifier() || (typedefs && t.kind() == Kind::Typedef) {
+                id = t.type_id();
+            } else {
+                return Ok(id);
+            }
+        }
+        err(format!("type loop through modifiers at type {id}"))
+    }
+
+    /// The type's size in bytes (libbpf's `btf__resolve_size`).
+    pub fn resolve_size(&self, id: u32) -> Result<u64> {
+        let mut id = id;
+        let mut nelems: u64 = 1;
+        for _ in 0..MAX_DEPTH {
+            let t = self.get(id)?;
+            let size = match t.kind() {
+                Kind::Int
+                | Kind::Struct
+                | Kind::Union
+                | Kind::Enum
+                | Kind::Enum64
+                | Kind::Datasec
+                | Kind::Float => t.size() as u64,
+                Kind::Ptr => self.ptr_size() as u64,
+                Kind::Typedef | Kind::Var | Kind::DeclTag | Kind::TypeTag => {
+                    id = t.type_id();
+                    continue;
+                }
+                k if k.is_modifier() => {
+                    id = t.type_id();
+                    continue;
+                }
+                Kind::Array => {
+                    let a = t.array();
+                    nelems = nelems.saturating_mul(a.nelems as u64);
+                    id = a.elem_type;
+                    continue;
+                }
+                k => return err(format!("type [{id}] {} has no size", k.name())),
+            };
+            return nelems
+                .checked_mul(size)
+                .filter(|s| *s <= u32::MAX as u64)
+                .ok_or_else(|| super::Error(format!("type [{id}] is too large")));
+        }
+        err(format!("type loop while sizing type {id}"))
+    }
+
+    /// Natural alignment in bytes (libbpf's `btf__align_of`); 1 for packed composites.
+    pub fn align_of(&self, id: u32) -> Result<u32> {
+        // Memoized per call: a composite reached along many paths (hostile DAGs) is aligned once.
+        self.align_of_depth(id, 0, &mut HashMap::new())
+    }
+
+    fn align_of_depth(&self, id: u32, depth: usize, memo: &mut HashMap<u32, u32>) -> Result<u32> {
+        if depth > MAX_DEPTH {
+            return err(format!("type loop while aligning type {id}"));
+        }
+        if let Some(a) = memo.get(&id) {
+            return Ok(*a);
+        }
+        let a = self.align_of_uncached(id, depth, memo)?;
+        memo.insert(id, a);
+        Ok(a)
+    }
+
+    fn align_of_uncached(
+        &self,
+        id: u32,
+        depth: usize,
+        memo: &mut HashMap<u32, u32>,
+    ) -> Result<u32> {
+        let t = self.get(id)?;
+        match t.kind() {
+            Kind::Int | Kind::Enum | Kind::Enum64 | Kind::Float => {
+                Ok(self.ptr_size().min(t.size()).max(1))
+            }
+            Kind::Ptr => Ok(self.ptr_size()),
+            Kind::Typedef | Kind::Volatile | Kind::Const | Kind::Restrict | Kind::TypeTag => {
+                self.align_of_depth(t.type_id(), depth + 1, memo)
+            }
+            Kind::Array => self.align_of_depth(t.array().elem_type, depth + 1, memo),
+            Kind::Struct | Kind::Union => {
+                let mut max_align = 1;
+                for m in t.members() {
+                    let align = self.align_of_depth(m.type_id, depth + 1, memo)?;
+                    max_align = max_align.max(align);
+                    // A member off its natural alignment means the composite was packed.
+                    if m.bitfield_size == 0 && m.bit_offset % (8 * align) != 0 {
+                        return Ok(1);
+                    }
+                }
+                if t.size() % max_align != 0 {
+                    return Ok(1);
+                }
+                Ok(max_align)
+            }
+            k => err(format!("type [{id}] {} has no alignment", k.name())),
+        }
+    }
+
+    /// A function prototype as `ret (arg, arg)`, for kfuncs and function pointers.
+    pub fn func_signature(&self, proto: u32) -> String {
+        let Some(t) = self
+            .type_by_id(proto)
+            .filter(|t| t.kind() == Kind::FuncProto)
+        else {
+            return self.type_display(proto);
+        };
+        let params: Vec<String> = t
+            .params()
+            .map(|p| {
+                if p.type_id == 0 {
+                    "...".to_string()
+                } else {
+                    self.type_display(p.type_id)
+                }
+            })
+            .collect();
+        let params = if params.is_empty() {
+            "void".to_string()
+        } else {
+            params.join(", ")
+        };
+        format!("{} ({params})", self.type_display(t.type_id()))
+    }
+
+    /// A short C spelling of a type for tables and JSON: `struct task_struct *`, `const char[16]`, `__u32`.
+    pub fn type_display(&self, id: u32) -> String {
+        let mut suffix = String::new();
+        self.display_into(id, &mut suffix, 0)
+    }
+
+    fn display_into(&self, id: u32, suffix: &mut String, depth: usize) -> String {
+        if depth > MAX_DEPTH {
+            return "(loop)".to_string();
+        }
+        let Some(t) = self.type_by_id(id) else {
+            return format!("void{suffix}");
+        };
+        let named = |prefix: &str, t: &Type| {
+            let name = if t.name().is_empty() {
+                "(anon)"
+            } else {
+                t.name()
+            };
+            format!("{prefix}{name}{suffix}")
+        };
+        match t.kind() {
+            Kind::Struct => named("struct ", &t),
+            Kind::Union => named("union ", &t),
+            Kind::Enum | Kind::Enum64 => named("enum ", &t),
+            Kind::Fwd if t.kflag() => named("union ", &t),
+            Kind::Fwd => named("struct ", &t),
+            Kind::Ptr => {
+                let mut s = format!(" *{suffix}");
+                if suffix.starts_with('[') {
+                    s = format!(" (*){suffix}");
+                }
+                self.display_into(t.type_id(), &mut s, depth + 1)
+            }
+            Kind::Array => {
+                let mut s = format!("[{}]{suffix}", t.array().nelems);
+                self.display_into(t.array().elem_type, &mut s, depth + 1)
+            }
+            Kind::Const | Kind::Volatile | Kind::Restrict => {
+                let inner = self.display_into(t.type_id(), suffix, depth + 1);
+                format!("{} {inner}", t.kind().name().to_lowercase())
+            }
+            Kind::TypeTag | Kind::Var | Kind::DeclTag => {
+                self.display_into(t.type_id(), suffix, depth + 1)
+            }
+            Kind::FuncProto | Kind::Func => format!("func{suffix}"),
+            _ => named("", &t),
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! `ebpfctl btf dump {file PATH | id ID} [format raw|c] [root_id ID]... [--base-btf FILE]`: BTF types as bpftool
+//! prints them (raw text, or `{"types": [...]}` under -j) or as a compilable C header.
+
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::inspect::{default_base_for, parse_raw_btf, read_file};
+use super::{show, CmdResult, Context, Outcome};
+use crate::btf::Btf;
+use crate::cli::{BtfDumpArgs, BtfDumpFormat, BtfDumpOptions, BtfDumpSource};
+use crate::elf::{self, FileKind};
+use crate::error::{Error, ErrorKind, Result};
+
+/// What `btf dump` prints: raw types (text lines or JSON objects) or a C header.
+pub enum BtfDump {
+    RawText(String),
+    RawJson(Vec<Value>),
+    C(String),
+}
+
+impl Serialize for BtfDump {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Types<'a> {
+            types: &'a [Value],
+        }
+        match self {
+            BtfDump::RawJson(types) => Types { types }.serialize(s),
+            BtfDump::RawText(text) | BtfDump::C(text) => text.serialize(s),
+        }
+    }
+}
+
+pub fn run(ctx: &Context, args: &BtfDumpArgs) -> CmdResult {
+    let (btf, opts, object) = match &args.source {
+        BtfDumpSource::File { path, opts } => {
+            (load_file(path, opts)?, opts, path.display().to_string())
+        }
+        BtfDumpSource::Id { id, opts } => (load_id(*id, opts)?, opts, format!("btf id {id}")),
+    };
+    let (format, roots) = opts
+        .format_and_roots()
+        .map_err(|e| Error::new(ErrorKind::InvalidInput, "btf dump", e))?;
+    for &root in &roots {
+        if root == 0 || root >= btf.type_count() {
+            return Err(Error::new(
+                ErrorKind::NotFound,
+                &object,
+                format!("no type with id {root}"),
+            ));
+        }
+    }
+    let dump = match format {
+        BtfDumpFormat::C if ctx.out.is_json() => {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "btf dump",
+                "format c has no JSON form; drop -j/-p",
+            ));
+        }
+        BtfDumpFormat::C => {
+            BtfDump::C(crate::btf::dump_c_header(&btf, &roots).map_err(|e| invalid(&object, e))?)
+        }
+        BtfDumpFormat::Raw => {
+            // bpftool dumps only split BTF's own types; its base is context.
+            let ids: Vec<u32> = if roots.is_empty() {
+                btf.own_ids().collect()
+            } else {
+                roots
+            };
+            if ctx.out.is_json() {
+                BtfDump::RawJson(ids.iter().map(|&id| btf.raw_type_json(id)).collect())
+            } else {
+                let mut text = String::with_capacity(ids.len() * 48);
+                for id in ids {
+                    btf.raw_type_text(id, &mut text);
+                }
+                BtfDump::RawText(text)
+            }
+        }
+    };
+    show(ctx, &dump)?;
+    Ok(Outcome::Success)
+}
+
+fn invalid(object: &str, reason: impl std::fmt::Display) -> Error {
+    Error::new(ErrorKind::InvalidInput, object, reason.to_string())
+}
+
+fn load_base(path: Option<&Path>) -> Result<Option<Btf>> {
+    let Some(path) = path else { return Ok(None) };
+    load_file(
+        path,
+        &BtfDumpOptions {
+            words: Vec::new(),
+            base_btf: None,
+        },
+    )
+    .map(Some)
+}
+
+/// BTF from a raw blob, or from an ELF file's .BTF section.
+fn load_file(path: &Path, opts: &BtfDumpOptions) -> Result<Btf> {
+    let name = path.display().to_string();
+    let data = read_file(path)?;
+    let base = load_base(opts.base_btf.as_deref().or_else(|| default_base_for(path)))?;
+    match elf::detect(&data) {
+        FileKind::RawBtf => parse_raw_btf(&name, &data, base),
+        FileKind::Elf => match elf::section_data(&data, ".BTF").map_err(|e| invalid(&name, e))? {
+            Some(section) => parse_raw_btf(&name, section, base),
+            None => Err(Error::new(ErrorKind::NotFound, name, "no .BTF section")),
+        },
+        FileKind::Unknown => Err(invalid(&name, "not an ELF file or raw BTF (bad magic)")),
+    }
+}
+
+fn load_id(id: u32, opts: &BtfDumpOptions) -> Result<Btf> {
+    let k = crate::sys::btf_data::btf_by_id(id)?;
+    let object = format!("btf id {id}");
+    let base_path = match &opts.base_btf {
+        Some(p) => Some(p.as_path()),
+        None if k.kernel && k.name != "vmlinux" => Some(Path::new("/sys/kernel/btf/vmlinux")),
+        None => None,
+    };
+    parse_raw_btf(&object, &k.data, load_base(base_path)?)
+}

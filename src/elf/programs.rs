@@ -1,0 +1,221 @@
+//! Programs and subprograms: one per function symbol in an executable section, typed by libbpf's SEC() table,
+//! with the helpers, kfuncs, maps and subprograms their instructions reach (following calls transitively).
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+
+use object::elf;
+use serde::Serialize;
+
+use super::helpers::HELPER_NAMES;
+use super::{maps, sec_defs, Elf, Sym};
+
+const INSN_SIZE: u64 = 8;
+const BPF_CALL: u8 = 0x85;
+const BPF_LD_IMM64: u8 = 0x18;
+const PSEUDO_CALL: u8 = 1;
+const PSEUDO_KFUNC_CALL: u8 = 2;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Program {
+    pub name: String,
+    pub section: String,
+    /// libbpf's program type name ("unspec" when no SEC() pattern matches).
+    #[serde(rename = "type")]
+    pub prog_type: &'static str,
+    pub expected_attach_type: Option<&'static str>,
+    pub attach_target: Option<String>,
+    pub sleepable: bool,
+    /// Offset of the first instruction in its section, in bytes.
+    pub offset: u64,
+    pub insns: u64,
+    pub license: Option<String>,
+    pub global: bool,
+    pub helpers: Vec<String>,
+    pub kfuncs: Vec<String>,
+    pub maps: Vec<String>,
+    pub subprograms: Vec<String>,
+    #[serde(skip)]
+    pub(crate) section_index: usize,
+}
+
+/// What one function's own instructions refer to.
+#[derive(Default)]
+struct Refs {
+    helpers: BTreeSet<u32>,
+    kfuncs: BTreeSet<String>,
+    maps: BTreeSet<String>,
+    calls: Vec<(usize, u64)>,
+}
+
+/// Returns (programs, subprograms): functions outside .text are programs, as libbpf sees them.
+pub fn collect(
+    elf: &Elf,
+    license: Option<&str>,
+    warnings: &mut Vec<String>,
+) -> (Vec<Program>, Vec<Program>) {
+    let mut funcs: Vec<Program> = Vec::new();
+    let mut refs: HashMap<(usize, u64), Refs> = HashMap::new();
+    for (idx, sec) in elf.sections.iter().enumerate() {
+        if sec.kind != "progbits" || !sec.flags.contains('X') || sec.size == 0 {
+            continue;
+        }
+        let mut syms: Vec<&Sym> = elf
+            .symbols
+            .iter()
+            .flatten()
+            .filter(|s| s.section == Some(idx) && s.st_type == elf::STT_FUNC)
+            .collect();
+        syms.sort_by_key(|s| s.value);
+        for (i, sym) in syms.iter().enumerate() {
+            let end = syms.get(i + 1).map_or(sec.size, |n| n.value);
+            let size = if sym.size != 0 {
+                sym.size
+            } else {
+                end.saturating_sub(sym.value)
+            };
+            let p = new_program(idx, &sec.name, sym, size, license);
+            if sec.name != ".text" && sym.st_bind == elf::STB_LOCAL {
+                warnings.push(format!(
+                    "program {} in {} is static: libbpf rejects static programs",
+                    p.name, sec.name
+                ));
+            }
+            refs.insert((idx, sym.value), scan(elf, idx, sym.value, size));
+            funcs.push(p);
+        }
+    }
+    let by_start: HashMap<(usize, u64), String> = funcs
+        .iter()
+        .map(|f| ((f.section_index, f.offset), f.name.clone()))
+        .collect();
+    for f in &mut funcs {
+        close_over_calls(f, &refs, &by_start);
+    }
+    funcs.into_iter().partition(|f| f.section != ".text")
+}
+
+fn new_program(idx: usize, section: &str, sym: &Sym, size: u64, license: Option<&str>) -> Program {
+    let m = sec_defs::find(section);
+    Program {
+        name: sym.name.clone(),
+        section: section.to_string(),
+        prog_type: m.as_ref().map_or("unspec", |m| m.def.prog_type),
+        expected_attach_type: m.as_ref().and_then(|m| m.def.attach_type),
+        attach_target: m.as_ref().and_then(|m| m.target.clone()),
+        sleepable: m.as_ref().is_some_and(|m| m.def.sleepable),
+        offset: sym.value,
+        insns: size / INSN_SIZE,
+        license: license.map(str::to_string),
+        global: sym.st_bind != elf::STB_LOCAL,
+        helpers: Vec::new(),
+        kfuncs: Vec::new(),
+        maps: Vec::new(),
+        subprograms: Vec::new(),
+        section_index: idx,
+    }
+}
+
+/// Reads one function's instructions for calls and map loads.
+fn scan(elf: &Elf, sec: usize, start: u64, size: u64) -> Refs {
+    let mut refs = Refs::default();
+    let data = elf.section_data[sec];
+    let mut pc = 0u64;
+    while pc < size / INSN_SIZE {
+        let Some(off) = start.checked_add(pc * INSN_SIZE) else {
+            break;
+        };
+        let Some(insn) = usize::try_from(off)
+            .ok()
+            .and_then(|o| data.get(o..o.checked_add(INSN_SIZE as usize)?))
+        else {
+            break;
+        };
+        let code = insn[0];
+        let src = if elf.big_endian {
+            insn[1] & 0x0f
+        } else {
+            insn[1] >> 4
+        };
+        let imm = super::read_u32(insn, 4, elf.big_endian).unwrap_or(0) as i32;
+        let reloc = elf.reloc_at(sec, off);
+        if code == BPF_CALL {
+            match reloc {
+                Some(sym) if sym.undefined => {
+                    refs.kfuncs.insert(sym.name.clone());
+                }
+                Some(sym) => {
+                    if let Some(target_sec) = sym.section {
+                        // A call through a section symbol encodes the target in imm, as libbpf decodes it.
+                        let target = if sym.st_type == elf::STT_SECTION {
+                            sym.value.wrapping_add((imm as i64 + 1).wrapping_mul(INSN_SIZE as i64) as u64)
+                        } else {
+                            sym.value
+                        };
+                        refs.calls.push((target_sec, target));
+                    }
+                }
+                None if src == PSEUDO_CALL => {
+                    let target = off.wrapping_add(((imm as i64 + 1) * INSN_SIZE as i64) as u64);
+                    refs.calls.push((sec, target));
+                }
+                None if src == PSEUDO_KFUNC_CALL => {
+                    refs.kfuncs.insert(format!("btf_id:{imm}"));
+                }
+                None => {
+                    refs.helpers.insert(imm as u32);
+                }
+            }
+        } else if code == BPF_LD_IMM64 {
+            if let Some(sym) = reloc {
+                if let Some(name) = maps::map_name_for_symbol(elf, sym) {
+                    refs.maps.insert(name);
+                }
+            }
+            pc += 1;
+        }
+        pc += 1;
+    }
+    refs
+}
+
+fn helper_name(id: u32) -> String {
+    match HELPER_NAMES.get(id as usize) {
+        Some(name) if id != 0 => name.to_string(),
+        _ => format!("helper_{id}"),
+    }
+}
+
+/// A program's helpers, kfuncs and maps include those of every subprogram it can call.
+fn close_over_calls(
+    f: &mut Program,
+    refs: &HashMap<(usize, u64), Refs>,
+    names: &HashMap<(usize, u64), String>,
+) {
+    let root = (f.section_index, f.offset);
+    let mut seen = BTreeSet::from([root]);
+    let mut queue = VecDeque::from([root]);
+    let (mut helpers, mut kfuncs, mut maps, mut subs) = (
+        BTreeSet::new(),
+        BTreeSet::new(),
+        BTreeSet::new(),
+        BTreeSet::new(),
+    );
+    while let Some(key) = queue.pop_front() {
+        let Some(r) = refs.get(&key) else { continue };
+        helpers.extend(r.helpers.iter().copied());
+        kfuncs.extend(r.kfuncs.iter().cloned());
+        maps.extend(r.maps.iter().cloned());
+        for call in &r.calls {
+            if seen.insert(*call) {
+                if let Some(name) = names.get(call) {
+                    subs.insert(name.clone());
+                }
+                queue.push_back(*call);
+            }
+        }
+    }
+    f.helpers = helpers.into_iter().map(helper_name).collect();
+    f.kfuncs = kfuncs.into_iter().collect();
+    f.maps = maps.into_iter().collect();
+    f.subprograms = subs.into_iter().collect();
+}

@@ -1,0 +1,187 @@
+//! Hostile and broken inputs: every one ends in exit 0 (with a warning where the damage is partial) or in one
+//! `ebpfctl: FILE: reason` line and exit 2; never a panic, a hang or unbounded memory.
+
+mod common;
+mod inspect_support;
+
+use common::{ebpfctl, fixture};
+use inspect_support::{temp_file, BtfBuilder, KIND_PTR, KIND_STRUCT, KIND_TYPEDEF};
+
+/// Asserts a clean failure: exit 2, one stderr line naming the file and containing `reason`.
+fn assert_fails(args: &[&str], file: &str, reason: &str) {
+    let run = ebpfctl(args);
+    assert_eq!(run.code, 2, "{args:?}: {}{}", run.stdout, run.stderr);
+    let line = run.stderr.trim_end();
+    assert_eq!(line.lines().count(), 1, "{args:?}: {line}");
+    assert!(
+        line.starts_with(&format!("ebpfctl: {file}: ")),
+        "{args:?}: {line}"
+    );
+    assert!(
+        line.contains(reason),
+        "{args:?}: expected '{reason}' in {line}"
+    );
+    assert!(!run.stderr.contains("panicked"));
+}
+
+#[test]
+fn missing_empty_and_foreign_files_are_one_line_errors() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let missing = dir.join("inspect-does-not-exist.o");
+    let m = missing.to_str().unwrap();
+    assert_fails(&["inspect", m], m, "no such file");
+    for (name, data) in [
+        ("empty.o", &b""[..]),
+        ("text.o", b"hello, this is not an object file\n"),
+    ] {
+        let p = temp_file(name, data);
+        let p = p.to_str().unwrap();
+        assert_fails(&["inspect", p], p, "not an ELF file or raw BTF (bad magic)");
+        assert_fails(&["btf", "dump", "file", p], p, "bad magic");
+    }
+    // Under -j the error is also a JSON object on stdout.
+    let run = ebpfctl(&["-j", "inspect", m]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON error");
+    assert_eq!(v["kind"], "not_found");
+}
+
+#[test]
+fn truncated_objects_fail_cleanly() {
+    let obj = std::fs::read(fixture("inspect_core")).unwrap();
+    for len in [5, 52, 64, 1000, obj.len() / 2, obj.len() - 1] {
+        let p = temp_file(&format!("trunc-{len}.o"), &obj[..len]);
+        let p = p.to_str().unwrap();
+        let run = ebpfctl(&["inspect", p]);
+        assert!(run.code == 0 || run.code == 2, "len {len}: {}", run.stderr);
+        assert!(
+            !run.stderr.contains("panicked"),
+            "len {len}: {}",
+            run.stderr
+        );
+        if run.code == 2 {
+            assert!(
+                run.stderr.starts_with(&format!("ebpfctl: {p}: ")),
+                "{}",
+                run.stderr
+            );
+        }
+    }
+}
+
+#[test]
+fn corrupted_btf_section_is_a_warning_for_inspect_and_an_error_for_dump() {
+    let mut obj = std::fs::read(fixture("inspect_core")).unwrap();
+    // Find the .BTF section's bytes by their magic and break the version byte.
+    let at = obj
+        .windows(4)
+        .position(|w| w == [0x9f, 0xeb, 1, 0])
+        .expect(".BTF magic");
+    obj[at + 2] = 9;
+    let p = temp_file("corrupt-btf.o", &obj);
+    let p = p.to_str().unwrap();
+    let run = ebpfctl(&["-j", "inspect", p]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.json()["warnings"]
+            .to_string()
+            .contains("unsupported BTF version 9"),
+        "{}",
+        run.stdout
+    );
+    assert_fails(&["btf", "dump", "file", p], p, "unsupported BTF version 9");
+}
+
+#[test]
+fn hostile_btf_is_refused_with_a_reason() {
+    // Truncated header.
+    let p = temp_file("short.btf", &[0x9f, 0xeb, 1, 0, 24]);
+    assert_fails(
+        &["inspect", p.to_str().unwrap()],
+        p.to_str().unwrap(),
+        "header truncated",
+    );
+
+    // A struct claiming 65535 members with no room for them: nothing is allocated for them.
+    let mut b = BtfBuilder::new();
+    b.int("int", 4);
+    let n = b.str("huge");
+    b.raw(n, KIND_STRUCT, 0xffff, 8, &[]);
+    let p = temp_file("huge-vlen.btf", &b.build());
+    assert_fails(
+        &["inspect", p.to_str().unwrap()],
+        p.to_str().unwrap(),
+        "vlen 65535",
+    );
+
+    // A name offset beyond the string section.
+    let mut b = BtfBuilder::new();
+    b.raw(0x7fff_0000, KIND_TYPEDEF, 0, 0, &[]);
+    let p = temp_file("bad-name.btf", &b.build());
+    assert_fails(
+        &["btf", "dump", "file", p.to_str().unwrap()],
+        p.to_str().unwrap(),
+        "name offset",
+    );
+
+    // A reference to a type that does not exist.
+    let mut b = BtfBuilder::new();
+    b.raw(0, KIND_PTR, 0, 99, &[]);
+    let p = temp_file("bad-ref.btf", &b.build());
+    assert_fails(
+        &["btf", "dump", "file", p.to_str().unwrap()],
+        p.to_str().unwrap(),
+        "refers to type 99",
+    );
+}
+
+#[test]
+fn type_loops_end_in_errors_not_hangs() {
+    // typedef a -> typedef b -> typedef a; ptr -> ptr -> ptr; struct s { struct s inner; }.
+    let mut b = BtfBuilder::new();
+    let (a, bn, s) = (b.str("loop_a"), b.str("loop_b"), b.str("self_embedding"));
+    b.raw(a, KIND_TYPEDEF, 0, 2, &[]); // [1] -> [2]
+    b.raw(bn, KIND_TYPEDEF, 0, 1, &[]); // [2] -> [1]
+    b.raw(0, KIND_PTR, 0, 4, &[]); // [3] -> [4]
+    b.raw(0, KIND_PTR, 0, 3, &[]); // [4] -> [3]
+    let inner = b.str("inner");
+    b.raw(s, KIND_STRUCT, 1, 8, &[inner, 5, 0]); // [5] { [5] inner; }
+    let p = temp_file("loops.btf", &b.build());
+    let p = p.to_str().unwrap();
+    // Raw dumps and the summary do not walk the graph: they work.
+    assert_eq!(ebpfctl(&["btf", "dump", "file", p]).code, 0);
+    assert_eq!(ebpfctl(&["inspect", p]).code, 0);
+    for root in ["1", "3", "5"] {
+        let run = ebpfctl(&["btf", "dump", "file", p, "format", "c", "root_id", root]);
+        assert_eq!(run.code, 2, "root {root}: {}", run.stdout);
+        assert!(
+            run.stderr.contains("loop") || run.stderr.contains("cycle"),
+            "root {root}: {}",
+            run.stderr
+        );
+    }
+}
+
+/// The fuzz seed corpus, including inputs that once crashed or hung a fuzz target (regress-*): every command that
+/// reads files ends cleanly on each of them.
+#[test]
+fn fuzz_corpus_inputs_end_cleanly() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+    let mut seen = 0;
+    for dir in ["btf_parse", "elf_inspect"] {
+        for entry in std::fs::read_dir(root.join(dir)).expect("corpus dir") {
+            let path = entry.unwrap().path();
+            let p = path.to_str().unwrap();
+            for args in [
+                &["inspect", p][..],
+                &["btf", "dump", "file", p, "format", "c"][..],
+                &["-j", "btf", "dump", "file", p][..],
+            ] {
+                let run = ebpfctl(args);
+                assert!(run.code == 0 || run.code == 2, "{args:?}: {}", run.stderr);
+                assert!(!run.stderr.contains("panicked"), "{args:?}: {}", run.stderr);
+            }
+            seen += 1;
+        }
+    }
+    assert!(seen >= 10, "corpus has {seen} files");
+}

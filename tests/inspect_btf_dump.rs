@@ -1,0 +1,256 @@
+//! `ebpfctl btf dump` on the running kernel's BTF, compared with bpftool 7.1's dump of the same input: raw text
+//! byte for byte, raw JSON type for type, C header byte for byte (save bpftool's known defects, named below), and
+//! the C header compiled into a CO-RE program with clang.
+
+mod common;
+mod inspect_support;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{bpftool_json, ebpfctl, ebpfctl_json};
+use inspect_support::{temp_file, BtfBuilder, KIND_PTR, KIND_STRUCT};
+use serde_json::Value;
+
+const VMLINUX: &str = "/sys/kernel/btf/vmlinux";
+
+fn bpftool_stdout(args: &[&str]) -> String {
+    let out = Command::new("bpftool")
+        .args(args)
+        .output()
+        .expect("bpftool");
+    assert!(out.status.success(), "bpftool {args:?}");
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+/// bpftool 7.1 prints an unsigned 32-bit enumerator's value through a signed int, so 0xf0000000 comes out as
+/// 18446744073441116160 in JSON (its text form is right). Undo that in its output before comparing.
+fn fix_bpftool_enum_sign_extension(types: &mut Value) {
+    for t in types["types"].as_array_mut().unwrap() {
+        if t["kind"] == "ENUM" && t["encoding"] == "UNSIGNED" {
+            for v in t["values"].as_array_mut().unwrap() {
+                v["val"] = (v["val"].as_u64().unwrap() & 0xffff_ffff).into();
+            }
+        }
+    }
+}
+
+/// libbpf 1.1 (inside bpftool 7.1) writes one-byte enums without `__attribute__((packed))`, so the compiler makes
+/// them 4 bytes and any struct embedding one gets the wrong layout; newer libbpf adds the attribute, as we do.
+/// Remove it from our enum definitions to compare the rest byte for byte.
+fn without_packed_enums(header: &str) -> String {
+    let mut out = String::with_capacity(header.len());
+    let mut in_enum = false;
+    for line in header.split_inclusive('\n') {
+        if line.starts_with("enum ") && line.trim_end().ends_with('{') {
+            in_enum = true;
+        }
+        if in_enum && line == "} __attribute__((packed));\n" {
+            out.push_str("};\n");
+            in_enum = false;
+            continue;
+        }
+        if line.starts_with('}') {
+            in_enum = false;
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+#[test]
+fn vmlinux_raw_dump_equals_bpftool_text_and_json() {
+    let text = ebpfctl(&["btf", "dump", "file", VMLINUX]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(
+        text.stdout == bpftool_stdout(&["btf", "dump", "file", VMLINUX]),
+        "raw text differs from bpftool's"
+    );
+    let ours = ebpfctl_json(&["btf", "dump", "file", VMLINUX]);
+    let mut theirs = bpftool_json(&["btf", "dump", "file", VMLINUX]);
+    fix_bpftool_enum_sign_extension(&mut theirs);
+    let (a, b) = (
+        ours["types"].as_array().unwrap(),
+        theirs["types"].as_array().unwrap(),
+    );
+    assert_eq!(a.len(), b.len());
+    assert!(a.len() > 10_000, "vmlinux has many types");
+    for (x, y) in a.iter().zip(b) {
+        assert_eq!(x, y);
+    }
+}
+
+#[test]
+fn vmlinux_c_header_equals_bpftool_and_is_deterministic() {
+    let run = ebpfctl(&["btf", "dump", "file", VMLINUX, "format", "c"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let theirs = bpftool_stdout(&["btf", "dump", "file", VMLINUX, "format", "c"]);
+    assert!(
+        without_packed_enums(&run.stdout) == theirs,
+        "C header differs from bpftool's beyond packed enums"
+    );
+    assert!(
+        run.stdout.contains("} __attribute__((packed));"),
+        "one-byte enums keep their size"
+    );
+    let again = ebpfctl(&["btf", "dump", "file", VMLINUX, "format", "c"]);
+    assert!(again.stdout == run.stdout, "two runs differ");
+    // root_id (bpftool 7.1 lacks it): task_struct and what it needs, compiled alone, with the size BTF gives.
+    let types = ebpfctl_json(&["btf", "dump", "file", VMLINUX]);
+    let task = types["types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["kind"] == "STRUCT" && t["name"] == "task_struct")
+        .expect("task_struct")
+        .clone();
+    let ours = ebpfctl(&[
+        "btf",
+        "dump",
+        "file",
+        VMLINUX,
+        "format",
+        "c",
+        "root_id",
+        &task["id"].to_string(),
+    ]);
+    assert_eq!(ours.code, 0, "{}", ours.stderr);
+    assert!(ours.stdout.contains("struct task_struct {") && ours.stdout.len() < run.stdout.len());
+    let program = format!(
+        "#include \"vmlinux.h\"\n_Static_assert(sizeof(struct task_struct) == {}, \"task_struct size\");\n",
+        task["size"]
+    );
+    compile_with_header(&ours.stdout, &program, "root");
+}
+
+/// Compiles `program` for BPF with `header` as its vmlinux.h; returns the object's path.
+fn compile_with_header(header: &str, program: &str, tag: &str) -> std::path::PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("inspect-vmlinux-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("vmlinux.h"), header).unwrap();
+    let src = dir.join("use.bpf.c");
+    std::fs::write(&src, program).unwrap();
+    let obj = dir.join("use.bpf.o");
+    let out = Command::new(std::env::var("BPF_CLANG").unwrap_or_else(|_| "clang-19".into()))
+        .args([
+            "-O2",
+            "-g",
+            "-Wall",
+            "-Werror",
+            "-target",
+            "bpf",
+            "-D__TARGET_ARCH_x86",
+        ])
+        .arg(format!("-I{}", dir.display()))
+        .arg(format!("-I{}", env!("EBPFCTL_BPF_INCLUDE")))
+        .arg("-c")
+        .arg(&src)
+        .arg("-o")
+        .arg(&obj)
+        .output()
+        .expect("clang-19");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    obj
+}
+
+#[test]
+fn vmlinux_c_header_compiles_into_a_core_program() {
+    let run = ebpfctl(&["btf", "dump", "file", VMLINUX, "format", "c"]);
+    assert_eq!(run.code, 0);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let program =
+        std::fs::read_to_string(root.join("tests/bpf/inspect_vmlinux_use.bpf.c")).unwrap();
+    let obj = compile_with_header(&run.stdout, &program, "full");
+    let r = ebpfctl_json(&["inspect", obj.to_str().unwrap(), "relocs"]);
+    assert!(r["core_relos"].as_array().unwrap().len() >= 3, "{r}");
+    std::fs::remove_dir_all(obj.parent().unwrap()).ok();
+}
+
+#[test]
+fn format_c_has_no_json_form() {
+    let run = ebpfctl(&["-j", "btf", "dump", "file", VMLINUX, "format", "c"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("format c has no JSON form"),
+        "{}",
+        run.stderr
+    );
+    let run = ebpfctl(&["btf", "dump", "file", VMLINUX, "format", "xml"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("unknown format"), "{}", run.stderr);
+}
+
+/// Split BTF numbers its types after vmlinux's; bpftool and ebpfctl both need `--base-btf` to read it.
+#[test]
+fn split_btf_with_base_matches_bpftool() {
+    let base = std::fs::read(VMLINUX).unwrap();
+    let base_str_len = u32::from_le_bytes(base[20..24].try_into().unwrap());
+    let summary = ebpfctl_json(&["inspect", VMLINUX, "btf"]);
+    let next_id = summary["btf"]["types"].as_u64().unwrap() as u32 + 1;
+    let task_struct = ebpfctl_json(&["btf", "dump", "file", VMLINUX])["types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["kind"] == "STRUCT" && t["name"] == "task_struct")
+        .map(|t| t["id"].as_u64().unwrap() as u32)
+        .unwrap();
+    let mut b = BtfBuilder::split(base_str_len);
+    b.raw(0, KIND_PTR, 0, task_struct, &[]); // next_id: struct task_struct *
+    let (name, member) = (b.str("inspect_split_holder"), b.str("task"));
+    b.raw(name, KIND_STRUCT, 1, 8, &[member, next_id, 0]);
+    let p = temp_file("split.btf", &b.build());
+    let p = p.to_str().unwrap();
+    let ours = ebpfctl_json(&["btf", "dump", "file", p, "--base-btf", VMLINUX]);
+    let theirs = bpftool_json(&["btf", "dump", "file", p, "--base-btf", VMLINUX]);
+    assert_eq!(ours, theirs);
+    assert_eq!(ours["types"][0]["id"], next_id);
+    let c = ebpfctl(&[
+        "btf",
+        "dump",
+        "file",
+        p,
+        "--base-btf",
+        VMLINUX,
+        "format",
+        "c",
+        "root_id",
+        &(next_id + 1).to_string(),
+    ]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    assert!(
+        c.stdout
+            .contains("struct inspect_split_holder {\n\tstruct task_struct *task;\n};"),
+        "{}",
+        c.stdout
+    );
+    // Without its base the blob is not valid BTF on its own.
+    let run = ebpfctl(&["btf", "dump", "file", p]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+}
+
+#[test]
+fn dump_by_kernel_id_equals_dump_of_the_file() {
+    let list = bpftool_json(&["btf", "show"]);
+    let id = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["name"] == "vmlinux")
+        .map(|b| b["id"].to_string())
+        .expect("vmlinux BTF is loaded");
+    let by_id = ebpfctl(&["btf", "dump", "id", &id]);
+    assert_eq!(by_id.code, 0, "{}", by_id.stderr);
+    assert!(by_id.stdout == ebpfctl(&["btf", "dump", "file", VMLINUX]).stdout);
+    let run = ebpfctl(&["btf", "dump", "id", "4000000000"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.starts_with("ebpfctl: btf id 4000000000: "),
+        "{}",
+        run.stderr
+    );
+}
