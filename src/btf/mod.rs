@@ -9,6 +9,7 @@
 #![allow(dead_code, unused_imports)]
 
 mod c;
+mod encode;
 mod parse;
 mod raw;
 mod resolve;

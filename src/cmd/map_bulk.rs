@@ -47,6 +47,34 @@ fn json_bytes(v: &Value, expected: usize) -> std::result::Result<Vec<u8>, String
     Ok(out)
 }
 
+/// A key or value of a line: bytes as `map dump -j` prints them, or for maps with BTF a typed value as its
+/// `formatted` part shows it (`{"key": 7, "value": {"packets": 1}}`).
+fn element_bytes(
+    map: &OpenMap,
+    v: &Value,
+    size: usize,
+    type_of: fn(&crate::mapdata::typed::TypedView) -> u32,
+) -> std::result::Result<Vec<u8>, String> {
+    let bytes = json_bytes(v, size);
+    let Some(typed) = &map.typed else {
+        return bytes;
+    };
+    bytes.or_else(|bytes_error| {
+        // Hex strings mean the byte form was intended: its error is the useful one.
+        let hex_form = v.as_array().is_some_and(|a| {
+            a.iter()
+                .any(|b| b.as_str().is_some_and(|s| s.starts_with("0x")))
+        });
+        typed.encode_json(type_of(typed), v).map_err(|typed_error| {
+            if hex_form {
+                bytes_error
+            } else {
+                typed_error
+            }
+        })
+    })
+}
+
 /// Every line parsed and checked; the first bad line is the error, naming its number.
 fn parse_lines(map: &OpenMap, input: impl Read) -> Result<(Vec<u8>, Vec<u8>, usize)> {
     let (klen, vlen) = (map.layout.key_size, map.layout.value_len());
@@ -64,8 +92,10 @@ fn parse_lines(map: &OpenMap, input: impl Read) -> Result<(Vec<u8>, Vec<u8>, usi
             continue;
         }
         let v: Value = serde_json::from_str(&line).map_err(|e| bad(format!("not JSON: {e}")))?;
-        let key = json_bytes(&v["key"], klen).map_err(|e| bad(format!("key: {e}")))?;
-        let value = json_bytes(&v["value"], vlen).map_err(|e| bad(format!("value: {e}")))?;
+        let key = element_bytes(map, &v["key"], klen, |t| t.key_type)
+            .map_err(|e| bad(format!("key: {e}")))?;
+        let value = element_bytes(map, &v["value"], vlen, |t| t.value_type)
+            .map_err(|e| bad(format!("value: {e}")))?;
         keys.extend_from_slice(&key);
         values.extend_from_slice(&value);
         count += 1;

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::map_words::{MapRef, Words};
 use super::{show, CmdResult, Context, Outcome};
 use crate::error::{Error, ErrorKind, Result};
+use crate::mapdata::typed::TypedView;
 use crate::mapdata::{bytes::parse_bytes, Layout};
 use crate::sys::bpf_obj::{self, ObjKind};
 use crate::sys::map_info::{map_info, MapInfo};
@@ -20,6 +21,8 @@ pub struct OpenMap {
     pub info: MapInfo,
     pub label: String,
     pub layout: Layout,
+    /// The map's key and value types, when it was created with BTF.
+    pub typed: Option<TypedView>,
 }
 
 impl OpenMap {
@@ -46,11 +49,13 @@ impl OpenMap {
             value_size: info.value_size as usize,
             cpus,
         };
+        let typed = typed_view(&info);
         Ok(OpenMap {
             fd,
             info,
             label,
             layout,
+            typed,
         })
     }
 
@@ -58,9 +63,36 @@ impl OpenMap {
         Error::from_io(&self.label, e, what)
     }
 
+    /// Key bytes: bpftool's byte words, or typed JSON checked against the key's BTF type.
     pub fn parse_key(&self, words: &[&str]) -> Result<Vec<u8>> {
-        parse_bytes(words, self.layout.key_size)
-            .map_err(|why| Error::new(ErrorKind::InvalidInput, &self.label, format!("key: {why}")))
+        self.parse_data(words, self.layout.key_size, |t| t.key_type, "key")
+    }
+
+    fn parse_data(
+        &self,
+        words: &[&str],
+        size: usize,
+        type_of: fn(&TypedView) -> u32,
+        what: &str,
+    ) -> Result<Vec<u8>> {
+        let bytes_error = match parse_bytes(words, size) {
+            Ok(bytes) => return Ok(bytes),
+            Err(why) => why,
+        };
+        let why = match &self.typed {
+            // Words that are not the right bytes may be typed JSON: `key '{"pid": 42}'`, `value 7`.
+            Some(typed) if !words.is_empty() && words[0] != "hex" => {
+                typed.encode(type_of(typed), &words.join(" "))
+            }
+            _ => Err(bytes_error),
+        };
+        why.map_err(|why| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                &self.label,
+                format!("{what}: {why}"),
+            )
+        })
     }
 
     /// A value: bytes, or for maps holding fds (prog arrays, maps of maps) `id N` / `pinned PATH` of the object.
@@ -68,13 +100,17 @@ impl OpenMap {
         if holds_fds(self.info.map_type) {
             return self.fd_value(words);
         }
-        parse_bytes(words, self.layout.value_len()).map_err(|why| {
-            Error::new(
-                ErrorKind::InvalidInput,
-                &self.label,
-                format!("value: {why}"),
-            )
-        })
+        if self.layout.cpus.is_some() {
+            // Per-CPU values are given whole (every CPU's slot), as bytes only.
+            return parse_bytes(words, self.layout.value_len()).map_err(|why| {
+                Error::new(
+                    ErrorKind::InvalidInput,
+                    &self.label,
+                    format!("value: {why}"),
+                )
+            });
+        }
+        self.parse_data(words, self.layout.value_len(), |t| t.value_type, "value")
     }
 
     fn fd_value(&self, words: &[&str]) -> Result<Vec<u8>> {
@@ -106,6 +142,21 @@ impl OpenMap {
         std::mem::forget(fd);
         Ok(raw.to_ne_bytes().to_vec())
     }
+}
+
+/// The map's BTF, read from the kernel, when the map has key or value types. A BTF the library rejects only
+/// costs the typed view: the bytes are still shown.
+fn typed_view(info: &MapInfo) -> Option<TypedView> {
+    if info.btf_id == 0 || (info.btf_key_type_id == 0 && info.btf_value_type_id == 0) {
+        return None;
+    }
+    let data = crate::sys::btf_info::btf_data_by_id(info.btf_id).ok()?;
+    let btf = crate::btf::Btf::parse(&data).ok()?;
+    Some(TypedView {
+        btf,
+        key_type: info.btf_key_type_id,
+        value_type: info.btf_value_type_id,
+    })
 }
 
 fn not_found_or(label: &str, e: std::io::Error, missing: &str) -> Error {
@@ -232,6 +283,9 @@ pub struct Element {
     pub values: Option<Vec<CpuValue>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inner_map_id: Option<u32>,
+    /// bpftool's typed view of the element, for maps with BTF.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formatted: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Serialize)]
@@ -274,6 +328,10 @@ impl Element {
             value: (!per_cpu).then(|| Hex(value.to_vec())),
             values,
             inner_map_id,
+            formatted: map
+                .typed
+                .as_ref()
+                .map(|t| t.formatted(map.layout, key, value)),
         }
     }
 }
@@ -497,7 +555,11 @@ pub fn dump(ctx: &Context, words: &[String]) -> CmdResult {
     refuse_undumpable(&map)?;
     let mut printer = ctx
         .out
-        .dump_printer(map.layout, is_map_of_maps(map.info.map_type))
+        .dump_printer(
+            map.layout,
+            is_map_of_maps(map.info.map_type),
+            map.typed.as_ref(),
+        )
         .map_err(|e| map.error(&e, "write failed"))?;
     let walked =
         crate::mapdata::walk::walk_entries(map.fd.as_fd(), map.layout, |k, v| printer.entry(k, v));

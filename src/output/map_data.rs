@@ -8,6 +8,7 @@ use super::{Output, Render, Text};
 use crate::cmd::map_admin::Created;
 use crate::cmd::map_bulk::BulkUpdate;
 use crate::cmd::map_data::{DeleteAll, Element, NextKey};
+use crate::mapdata::typed::TypedView;
 use crate::mapdata::Layout;
 
 fn hex_text(bytes: &[u8]) -> String {
@@ -18,6 +19,10 @@ fn hex_text(bytes: &[u8]) -> String {
 
 impl Render for Element {
     fn render(&self, text: &mut Text) {
+        if let Some(formatted) = &self.formatted {
+            text.line(formatted_text(formatted));
+            return;
+        }
         let key = self
             .key
             .as_ref()
@@ -87,16 +92,23 @@ enum DumpMode {
 }
 
 /// Prints a dump entry by entry. JSON is bpftool's form: `{"key":[..],"value":[..]}`, per-CPU maps
-/// `{"key":[..],"values":[{"cpu":0,"value":[..]}..]}`, maps of maps add `inner_map_id`.
-pub struct DumpPrinter {
+/// `{"key":[..],"values":[{"cpu":0,"value":[..]}..]}`, maps of maps add `inner_map_id`, maps with BTF add
+/// `formatted`.
+pub struct DumpPrinter<'a> {
     mode: DumpMode,
     layout: Layout,
     map_of_maps: bool,
+    typed: Option<&'a TypedView>,
     count: u64,
 }
 
 impl Output {
-    pub fn dump_printer(&self, layout: Layout, map_of_maps: bool) -> io::Result<DumpPrinter> {
+    pub fn dump_printer<'a>(
+        &self,
+        layout: Layout,
+        map_of_maps: bool,
+        typed: Option<&'a TypedView>,
+    ) -> io::Result<DumpPrinter<'a>> {
         let out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
         let mode = if self.pretty {
             DumpMode::Pretty(Vec::new())
@@ -109,21 +121,31 @@ impl Output {
             mode,
             layout,
             map_of_maps,
+            typed,
             count: 0,
         })
     }
 }
 
-impl DumpPrinter {
+impl DumpPrinter<'_> {
     pub fn entry(&mut self, key: &[u8], value: &[u8]) -> io::Result<()> {
         self.count += 1;
-        let (layout, mom) = (self.layout, self.map_of_maps);
+        let (layout, mom, typed) = (self.layout, self.map_of_maps, self.typed);
         match &mut self.mode {
-            DumpMode::Json(arr) => write_json_entry(arr.next_element()?, layout, mom, key, value),
-            DumpMode::Text(out) => write_text_entry(out, layout, key, value),
+            DumpMode::Json(arr) => {
+                write_json_entry(arr.next_element()?, layout, mom, typed, key, value)
+            }
+            DumpMode::Text(out) => match typed {
+                Some(t) => writeln!(
+                    out,
+                    "{}",
+                    formatted_text(&t.formatted(layout, Some(key), value))
+                ),
+                None => write_text_entry(out, layout, key, value),
+            },
             DumpMode::Pretty(all) => {
                 let mut buf = Vec::new();
-                write_json_entry(&mut buf, layout, mom, key, value)?;
+                write_json_entry(&mut buf, layout, mom, typed, key, value)?;
                 all.push(serde_json::from_slice(&buf).map_err(io::Error::other)?);
                 Ok(())
             }
@@ -151,6 +173,7 @@ fn write_json_entry<W: Write>(
     out: &mut W,
     layout: Layout,
     map_of_maps: bool,
+    typed: Option<&TypedView>,
     key: &[u8],
     value: &[u8],
 ) -> io::Result<()> {
@@ -178,7 +201,21 @@ fn write_json_entry<W: Write>(
             u32::from_ne_bytes([value[0], value[1], value[2], value[3]])
         )?;
     }
+    if let Some(t) = typed {
+        out.write_all(b",\"formatted\":")?;
+        serde_json::to_writer(&mut *out, &t.formatted(layout, Some(key), value))?;
+    }
     out.write_all(b"}")
+}
+
+/// A formatted element as one text line: `key: 1  value: {"packets":5,"comm":"ab"}`.
+fn formatted_text(formatted: &serde_json::Value) -> String {
+    let part = |name: &str| formatted.get(name).map(|v| format!("{name}: {v}"));
+    ["key", "value", "values"]
+        .into_iter()
+        .filter_map(part)
+        .collect::<Vec<_>>()
+        .join("  ")
 }
 
 fn write_text_entry<W: Write>(

@@ -20,6 +20,7 @@ pub struct MapInfo {
     pub netns_ino: u64,
     /// 0 when the map was created without BTF.
     pub btf_id: u32,
+    pub btf_key_type_id: u32,
     pub btf_value_type_id: u32,
 }
 
@@ -39,6 +40,7 @@ pub fn map_info(fd: BorrowedFd<'_>) -> io::Result<MapInfo> {
         netns_dev: raw.netns_dev,
         netns_ino: raw.netns_ino,
         btf_id: raw.btf_id,
+        btf_key_type_id: raw.btf_key_type_id,
         btf_value_type_id: raw.btf_value_type_id,
     })
 }

@@ -1,0 +1,60 @@
+//! A map's key and value seen through its BTF: bpftool's `formatted` JSON on the way out, typed JSON
+//! (`key '{"pid": 42}'`, `value 7`) on the way in.
+
+use serde_json::{Map, Value};
+
+use super::Layout;
+use crate::btf::Btf;
+
+/// The BTF of a map and the type ids of its key and value (0: not described).
+pub struct TypedView {
+    pub btf: Btf,
+    pub key_type: u32,
+    pub value_type: u32,
+}
+
+impl TypedView {
+    fn format(&self, type_id: u32, bytes: &[u8]) -> Value {
+        if type_id == 0 {
+            return Value::Null;
+        }
+        // A value BTF cannot describe (hostile or mismatched BTF) prints as null rather than failing the dump.
+        self.btf.format_value(type_id, bytes).unwrap_or(Value::Null)
+    }
+
+    /// bpftool's `formatted` object: `{"key":..,"value":..}`, per-CPU `{"key":..,"values":[{"cpu":N,"value":..}]}`.
+    pub fn formatted(&self, layout: Layout, key: Option<&[u8]>, value: &[u8]) -> Value {
+        let mut out = Map::new();
+        if let Some(key) = key.filter(|_| self.key_type != 0) {
+            out.insert("key".into(), self.format(self.key_type, key));
+        }
+        if layout.cpus.is_some() {
+            let values = layout
+                .per_cpu_values(value)
+                .map(|(cpu, v)| serde_json::json!({"cpu": cpu, "value": self.format(self.value_type, v)}))
+                .collect();
+            out.insert("values".into(), Value::Array(values));
+        } else if self.value_type != 0 {
+            out.insert("value".into(), self.format(self.value_type, value));
+        }
+        Value::Object(out)
+    }
+
+    /// Bytes for typed JSON input (`'{"pid": 42}'`, `7`, `"comm"`), checked against the BTF type.
+    pub fn encode(&self, type_id: u32, text: &str) -> Result<Vec<u8>, String> {
+        if type_id == 0 {
+            return Err("the map's BTF does not describe it".to_string());
+        }
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| format!("'{text}' is neither bytes nor JSON ({e})"))?;
+        self.encode_json(type_id, &value)
+    }
+
+    /// Bytes for an already parsed JSON value (a line of `map update --from`).
+    pub fn encode_json(&self, type_id: u32, value: &Value) -> Result<Vec<u8>, String> {
+        if type_id == 0 {
+            return Err("the map's BTF does not describe it".to_string());
+        }
+        self.btf.encode_value(type_id, value).map_err(|e| e.0)
+    }
+}
