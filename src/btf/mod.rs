@@ -10,6 +10,7 @@
 
 mod c;
 mod encode;
+mod json_out;
 mod parse;
 mod raw;
 mod resolve;

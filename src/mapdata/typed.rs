@@ -40,6 +40,45 @@ impl TypedView {
         Value::Object(out)
     }
 
+    fn write_part(&self, out: &mut Vec<u8>, type_id: u32, bytes: &[u8]) {
+        if type_id == 0 || self.btf.write_value_json(type_id, bytes, out).is_err() {
+            out.extend_from_slice(b"null");
+        }
+    }
+
+    /// The same JSON as `formatted`, appended to `out` without building a tree: the dump's hot path.
+    pub fn write_formatted(&self, layout: Layout, key: &[u8], value: &[u8], out: &mut Vec<u8>) {
+        out.push(b'{');
+        let mut first = true;
+        let mut field = |out: &mut Vec<u8>, name: &[u8]| {
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            out.extend_from_slice(name);
+        };
+        if self.key_type != 0 {
+            field(out, b"\"key\":");
+            self.write_part(out, self.key_type, key);
+        }
+        if layout.cpus.is_some() {
+            field(out, b"\"values\":[");
+            for (cpu, v) in layout.per_cpu_values(value) {
+                if cpu > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(format!("{{\"cpu\":{cpu},\"value\":").as_bytes());
+                self.write_part(out, self.value_type, v);
+                out.push(b'}');
+            }
+            out.push(b']');
+        } else if self.value_type != 0 {
+            field(out, b"\"value\":");
+            self.write_part(out, self.value_type, value);
+        }
+        out.push(b'}');
+    }
+
     /// Bytes for typed JSON input (`'{"pid": 42}'`, `7`, `"comm"`), checked against the BTF type.
     pub fn encode(&self, type_id: u32, text: &str) -> Result<Vec<u8>, String> {
         if type_id == 0 {

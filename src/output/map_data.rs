@@ -203,9 +203,18 @@ fn write_json_entry<W: Write>(
     }
     if let Some(t) = typed {
         out.write_all(b",\"formatted\":")?;
-        serde_json::to_writer(&mut *out, &t.formatted(layout, Some(key), value))?;
+        FORMATTED_SCRATCH.with_borrow_mut(|scratch| {
+            scratch.clear();
+            t.write_formatted(layout, key, value, scratch);
+            out.write_all(scratch)
+        })?;
     }
     out.write_all(b"}")
+}
+
+thread_local! {
+    /// One buffer for every entry's `formatted` JSON: grown once, reused, so the dump loop does not allocate.
+    static FORMATTED_SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// A formatted element as one text line: `key: 1  value: {"packets":5,"comm":"ab"}`.
