@@ -6,6 +6,32 @@ use std::collections::HashMap;
 use super::types::Kind;
 use super::{err, Btf, Result, Type, MAX_DEPTH};
 
+/// Where alignments already computed are kept: a map for one-off calls, a dense vector for whole-BTF walks.
+trait AlignMemo {
+    fn known(&self, id: u32) -> Option<u32>;
+    fn remember(&mut self, id: u32, align: u32);
+}
+
+impl AlignMemo for HashMap<u32, u32> {
+    fn known(&self, id: u32) -> Option<u32> {
+        self.get(&id).copied()
+    }
+    fn remember(&mut self, id: u32, align: u32) {
+        self.insert(id, align);
+    }
+}
+
+impl AlignMemo for Vec<u32> {
+    fn known(&self, id: u32) -> Option<u32> {
+        self.get(id as usize).copied().filter(|a| *a != 0)
+    }
+    fn remember(&mut self, id: u32, align: u32) {
+        if let Some(slot) = self.get_mut(id as usize) {
+            *slot = align;
+        }
+    }
+}
+
 impl Btf {
     /// Follows CONST/VOLATILE/RESTRICT/TYPE_TAG (and typedefs when asked) to the type that gives the layout.
     pub fn skip_modifiers(&self, mut id: u32, typedefs: bool) -> Result<u32> {
@@ -67,24 +93,25 @@ impl Btf {
         self.align_of_depth(id, 0, &mut HashMap::new())
     }
 
-    fn align_of_depth(&self, id: u32, depth: usize, memo: &mut HashMap<u32, u32>) -> Result<u32> {
+    /// `align_of` with a caller-kept memo (indexed by type id, 0 = not yet known) shared across calls: the C
+    /// emitter aligns every member of every struct.
+    pub(crate) fn align_of_memo(&self, id: u32, memo: &mut Vec<u32>) -> Result<u32> {
+        self.align_of_depth(id, 0, memo)
+    }
+
+    fn align_of_depth(&self, id: u32, depth: usize, memo: &mut impl AlignMemo) -> Result<u32> {
         if depth > MAX_DEPTH {
             return err(format!("type loop while aligning type {id}"));
         }
-        if let Some(a) = memo.get(&id) {
-            return Ok(*a);
+        if let Some(a) = memo.known(id) {
+            return Ok(a);
         }
         let a = self.align_of_uncached(id, depth, memo)?;
-        memo.insert(id, a);
+        memo.remember(id, a);
         Ok(a)
     }
 
-    fn align_of_uncached(
-        &self,
-        id: u32,
-        depth: usize,
-        memo: &mut HashMap<u32, u32>,
-    ) -> Result<u32> {
+    fn align_of_uncached(&self, id: u32, depth: usize, memo: &mut impl AlignMemo) -> Result<u32> {
         let t = self.get(id)?;
         match t.kind() {
             Kind::Int | Kind::Enum | Kind::Enum64 | Kind::Float => {
