@@ -10,8 +10,8 @@ use crate::error::{Error, Result};
 use crate::sys::bpf_obj::ObjKind;
 
 use super::refs::{Pid, Refs};
-use super::select::{self, Listing};
-use super::{show, CmdResult, Context, Outcome};
+use super::select;
+use super::{CmdResult, Context};
 
 #[derive(Debug, Serialize)]
 pub struct BtfEntry {
@@ -70,20 +70,11 @@ fn show_btfs(ctx: &Context, selector: Option<&BtfSelector>, view: ShowView) -> C
             pids: Vec::new(),
         }
     })?;
-    let refs = pending.finish(ctx);
-    let items = selection
-        .items
-        .into_iter()
-        .map(|mut e| {
-            e.pids = refs.pids(e.id);
-            e
-        })
-        .collect();
-    let listing = Listing {
-        items,
-        single: selection.single,
-        wide: view.wide,
-    };
-    show(ctx, &listing)?;
-    Ok(Outcome::Success)
+    super::refs::show_with_refs(ctx, pending, selection, view)
+}
+
+impl super::refs::Referenced for BtfEntry {
+    fn set_refs(&mut self, refs: &super::refs::Refs) {
+        self.pids = refs.pids(self.id);
+    }
 }

@@ -9,8 +9,8 @@ use crate::sys::bpf_obj::ObjKind;
 use super::link_fields::{link_fields, LinkFields, SymbolCache};
 use super::names::Named;
 use super::refs::{Pid, Refs};
-use super::select::{self, Listing};
-use super::{show, CmdResult, Context, Outcome};
+use super::select;
+use super::{CmdResult, Context};
 
 #[derive(Debug, Serialize)]
 pub struct LinkEntry {
@@ -45,21 +45,12 @@ fn show_links(ctx: &Context, selector: Option<&LinkSelector>, view: ShowView) ->
             pids: Vec::new(),
         }
     })?;
-    let refs = pending.finish(ctx);
-    let items = selection
-        .items
-        .into_iter()
-        .map(|mut e| {
-            e.pinned = refs.pinned(e.id);
-            e.pids = refs.pids(e.id);
-            e
-        })
-        .collect();
-    let listing = Listing {
-        items,
-        single: selection.single,
-        wide: view.wide,
-    };
-    show(ctx, &listing)?;
-    Ok(Outcome::Success)
+    super::refs::show_with_refs(ctx, pending, selection, view)
+}
+
+impl super::refs::Referenced for LinkEntry {
+    fn set_refs(&mut self, refs: &super::refs::Refs) {
+        self.pinned = refs.pinned(self.id);
+        self.pids = refs.pids(self.id);
+    }
 }

@@ -14,8 +14,8 @@ use crate::sys::map_info::MapInfo;
 use super::names::{NameResolver, Named};
 use super::prog::OffloadDev;
 use super::refs::{Pid, Refs};
-use super::select::{self, Listing, Live};
-use super::{map_admin, map_data, map_stream, show, CmdResult, Context, Outcome};
+use super::select::{self, Live};
+use super::{map_admin, map_data, map_stream, CmdResult, Context};
 
 /// One map, in bpftool's field order.
 #[derive(Debug, Serialize)]
@@ -68,23 +68,7 @@ fn show_maps(ctx: &Context, selector: Option<&MapSelector>, view: ShowView) -> C
     let pending = Refs::start(ObjKind::Map);
     let mut names = NameResolver::default();
     let selection = select::maps(selector, &mut names, describe)?;
-    let refs = pending.finish(ctx);
-    let items = selection
-        .items
-        .into_iter()
-        .map(|mut e| {
-            e.pinned = refs.pinned(e.id);
-            e.pids = refs.pids(e.id);
-            e
-        })
-        .collect();
-    let listing = Listing {
-        items,
-        single: selection.single,
-        wide: view.wide,
-    };
-    show(ctx, &listing)?;
-    Ok(Outcome::Success)
+    super::refs::show_with_refs(ctx, pending, selection, view)
 }
 
 fn describe(live: &Live<MapInfo>) -> MapEntry {
@@ -111,5 +95,12 @@ fn describe(live: &Live<MapInfo>) -> MapEntry {
         btf_id: (info.btf_id != 0).then_some(info.btf_id),
         pinned: Vec::new(),
         pids: Vec::new(),
+    }
+}
+
+impl super::refs::Referenced for MapEntry {
+    fn set_refs(&mut self, refs: &super::refs::Refs) {
+        self.pinned = refs.pinned(self.id);
+        self.pids = refs.pids(self.id);
     }
 }

@@ -15,8 +15,8 @@ use crate::sys::prog_info::ProgInfo;
 use super::metadata::MetadataReader;
 use super::names::{NameResolver, Named};
 use super::refs::{Pid, Refs};
-use super::select::{self, Listing, Live};
-use super::{show, CmdResult, Context, Outcome};
+use super::select::{self, Live};
+use super::{CmdResult, Context};
 
 /// One program, in bpftool's field order.
 #[derive(Debug, Serialize)]
@@ -108,23 +108,7 @@ fn show_progs(ctx: &Context, selector: Option<&ProgSelector>, view: ShowView) ->
     let selection = select::progs(selector, &mut names, |live, names| {
         describe(live, names, &mut metadata)
     })?;
-    let refs = pending.finish(ctx);
-    let items = selection
-        .items
-        .into_iter()
-        .map(|mut e| {
-            e.pinned = refs.pinned(e.id);
-            e.pids = refs.pids(e.id);
-            e
-        })
-        .collect();
-    let listing = Listing {
-        items,
-        single: selection.single,
-        wide: view.wide,
-    };
-    show(ctx, &listing)?;
-    Ok(Outcome::Success)
+    super::refs::show_with_refs(ctx, pending, selection, view)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -164,5 +148,12 @@ fn describe(
         pids: Vec::new(),
         metadata: metadata.of_prog(info, &mut names.btfs),
         verified_insns: info.verified_insns,
+    }
+}
+
+impl super::refs::Referenced for ProgEntry {
+    fn set_refs(&mut self, refs: &super::refs::Refs) {
+        self.pinned = refs.pinned(self.id);
+        self.pids = refs.pids(self.id);
     }
 }

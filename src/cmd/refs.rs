@@ -10,7 +10,10 @@ use crate::sys::bpf_obj::ObjKind;
 use crate::sys::bpffs::{pinned_objects, PinIndex};
 use crate::sys::fdinfo::{scan_holders, Holders};
 
-use super::Context;
+use super::select::{Listing, Selection};
+use super::{show, CmdResult, Context, Outcome};
+use crate::cli::ShowView;
+use crate::output::Render;
 
 /// One process holding an object, as bpftool prints it in `pids`.
 #[derive(Debug, Clone, Serialize)]
@@ -86,4 +89,40 @@ impl PendingRefs {
             holders,
         }
     }
+}
+
+/// A `show` entry that carries pins and holders, filled in once the background walks are done.
+pub trait Referenced {
+    fn set_refs(&mut self, refs: &Refs);
+}
+
+/// The end of every `show`: wait for the pin and holder walks, attach their answers, print the listing.
+pub fn show_with_refs<T>(
+    ctx: &Context,
+    pending: PendingRefs,
+    selection: Selection<T>,
+    view: ShowView,
+) -> CmdResult
+where
+    T: Referenced,
+    Listing<T>: Render,
+{
+    let refs = pending.finish(ctx);
+    let items = selection
+        .items
+        .into_iter()
+        .map(|mut e| {
+            e.set_refs(&refs);
+            e
+        })
+        .collect();
+    show(
+        ctx,
+        &Listing {
+            items,
+            single: selection.single,
+            wide: view.wide,
+        },
+    )?;
+    Ok(Outcome::Success)
 }
