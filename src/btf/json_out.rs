@@ -6,6 +6,7 @@
 use std::io::Write;
 
 use super::types::{Kind, INT_BOOL, INT_CHAR, INT_SIGNED};
+use super::value::{read_uint, sign_extend};
 use super::{err, Btf, Result, Type, MAX_DEPTH};
 
 impl Btf {
@@ -40,24 +41,6 @@ struct Writer<'a> {
     out: &'a mut Vec<u8>,
     nodes: usize,
     max_nodes: usize,
-}
-
-fn read_uint(data: &[u8], size: usize, big_endian: bool) -> Option<u128> {
-    let bytes = data.get(..size)?;
-    let fold = |v: u128, b: &u8| v << 8 | u128::from(*b);
-    Some(if big_endian {
-        bytes.iter().fold(0, fold)
-    } else {
-        bytes.iter().rev().fold(0, fold)
-    })
-}
-
-fn sign_extend(v: u128, bits: u32) -> i128 {
-    if bits == 0 || bits >= 128 {
-        return v as i128;
-    }
-    let shift = 128 - bits;
-    ((v << shift) as i128) >> shift
 }
 
 impl Writer<'_> {

@@ -37,7 +37,7 @@ impl Btf {
     }
 }
 
-fn read_uint(data: &[u8], size: usize, big_endian: bool) -> Option<u128> {
+pub(super) fn read_uint(data: &[u8], size: usize, big_endian: bool) -> Option<u128> {
     let bytes = data.get(..size)?;
     let mut v: u128 = 0;
     if big_endian {
@@ -56,7 +56,7 @@ fn hex(v: u128) -> Value {
     Value::String(format!("0x{v:x}"))
 }
 
-fn sign_extend(v: u128, bits: u32) -> i128 {
+pub(super) fn sign_extend(v: u128, bits: u32) -> i128 {
     if bits == 0 || bits >= 128 {
         return v as i128;
     }
