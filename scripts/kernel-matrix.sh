@@ -27,6 +27,8 @@ set -euo pipefail
 # defined, checks more (see assert_check). A command killed by the in-VM timeout exits 143.
 VM_COMMANDS=(
   "check -j check"
+  "features -j feature probe kernel"
+  "maps -j map show"
 )
 
 # Probes of `ebpfctl -j check` that must have status "pass" on every kernel of the matrix.
@@ -256,6 +258,27 @@ assert_check() {
       fail "check: probe $probe is $status: $detail"
     fi
   done
+}
+
+# feature probe on a real Debian kernel: bpftool's six top-level keys, and the program types this VM's own kernel
+# refuses (kprobe attach, tracing, lsm) reported available, as they are there.
+assert_features() {
+  local json=$2 keys t
+  keys=$(jq -c 'keys_unsorted' "$json")
+  [[ $keys == '["system_config","syscall_config","program_types","map_types","helpers","misc"]' ]] ||
+    fail "features: top-level keys are $keys"
+  for t in kprobe tracing lsm xdp; do
+    [[ $(jq -r --arg t "have_${t}_prog_type" '.program_types[$t]' "$json") == true ]] ||
+      fail "features: have_${t}_prog_type is not true"
+  done
+  [[ $(jq -r '.map_types.have_ringbuf_map_type' "$json") == true ]] || fail "features: no ringbuf map type"
+  [[ $(jq -r '.helpers.kprobe_available_helpers | index("bpf_get_current_pid_tgid") != null' "$json") == true ]] ||
+    fail "features: kprobe programs lack bpf_get_current_pid_tgid"
+}
+
+# map show after check: the self-test's maps are gone, so an empty array (or only maps the kernel keeps).
+assert_maps() {
+  jq -e 'type == "array"' "$2" >/dev/null || fail "maps: map show did not print an array"
 }
 
 # Boot kernel $1 and check its outputs; fills FAILS.
