@@ -76,6 +76,12 @@ _ebpfctl() {
             ebpfctl__subcmd__btf__subcmd__dump,id)
                 cmd="ebpfctl__subcmd__btf__subcmd__dump__subcmd__id"
                 ;;
+            ebpfctl__subcmd__btf__subcmd__dump,map)
+                cmd="ebpfctl__subcmd__btf__subcmd__dump__subcmd__map"
+                ;;
+            ebpfctl__subcmd__btf__subcmd__dump,prog)
+                cmd="ebpfctl__subcmd__btf__subcmd__dump__subcmd__prog"
+                ;;
             ebpfctl__subcmd__btf__subcmd__show,id)
                 cmd="ebpfctl__subcmd__btf__subcmd__show__subcmd__id"
                 ;;
@@ -300,7 +306,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__dump)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version file id"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version file id prog map"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -350,6 +356,34 @@ _ebpfctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__btf__subcmd__dump__subcmd__map)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__btf__subcmd__dump__subcmd__prog)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

@@ -365,6 +365,8 @@ complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand btf; and __fish_seen_sub
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand btf; and __fish_seen_subcommand_from dump" -s V -l version -d 'Print version'
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand btf; and __fish_seen_subcommand_from dump" -f -a "file" -d 'A raw BTF blob (/sys/kernel/btf/*) or an ELF file with a .BTF section'
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand btf; and __fish_seen_subcommand_from dump" -f -a "id" -d 'A BTF object loaded in the kernel, by id (see `bpftool btf show`)'
+complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand btf; and __fish_seen_subcommand_from dump" -f -a "prog" -d 'The BTF of a loaded program: `btf dump prog PROG [format raw|c]` (PROG := id N | pinned PATH | tag HEX | name NAME)'
+complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand btf; and __fish_seen_subcommand_from dump" -f -a "map" -d 'A map\'s key and value types: `btf dump map MAP [key|value|kv|all] [format raw|c]` (MAP := id N | pinned PATH | name NAME; default kv, `all` dumps the map\'s whole BTF)'
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand feature; and not __fish_seen_subcommand_from probe list_builtins" -s j -l json -d 'Print JSON (one document on stdout); errors become {"error": ..., "kind": ...}'
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand feature; and not __fish_seen_subcommand_from probe list_builtins" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand feature; and not __fish_seen_subcommand_from probe list_builtins" -s d -l debug -d 'Say more on stderr: libbpf\'s messages, verifier logs, objects that could not be read'

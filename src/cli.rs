@@ -422,6 +422,18 @@ pub enum BtfDumpSource {
         #[command(flatten)]
         opts: BtfDumpOptions,
     },
+    /// The BTF of a loaded program: `btf dump prog PROG [format raw|c]`
+    /// (PROG := id N | pinned PATH | tag HEX | name NAME)
+    Prog {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 2.., value_name = "WORDS")]
+        words: Vec<String>,
+    },
+    /// A map's key and value types: `btf dump map MAP [key|value|kv|all] [format raw|c]`
+    /// (MAP := id N | pinned PATH | name NAME; default kv, `all` dumps the map's whole BTF)
+    Map {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 2.., value_name = "WORDS")]
+        words: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, clap::Args)]

@@ -33,16 +33,108 @@ impl Serialize for BtfDump {
     }
 }
 
-pub fn run(ctx: &Context, args: &BtfDumpArgs) -> CmdResult {
-    let (btf, opts, object) = match &args.source {
-        BtfDumpSource::File { path, opts } => {
-            (load_file(path, opts)?, opts, path.display().to_string())
+/// The BTF to dump, the format words, the types a map or program narrows the dump to, and its name for errors.
+struct Source {
+    btf: Btf,
+    opts: BtfDumpOptions,
+    roots: Vec<u32>,
+    object: String,
+}
+
+fn source(args: &BtfDumpArgs) -> Result<Source> {
+    Ok(match &args.source {
+        BtfDumpSource::File { path, opts } => Source {
+            btf: load_file(path, opts)?,
+            opts: opts.clone(),
+            roots: Vec::new(),
+            object: path.display().to_string(),
+        },
+        BtfDumpSource::Id { id, opts } => Source {
+            btf: load_id(*id, opts)?,
+            opts: opts.clone(),
+            roots: Vec::new(),
+            object: format!("btf id {id}"),
+        },
+        BtfDumpSource::Prog { words } => prog_source(words)?,
+        BtfDumpSource::Map { words } => map_source(words)?,
+    })
+}
+
+fn format_words(rest: &[String]) -> BtfDumpOptions {
+    BtfDumpOptions {
+        words: rest.to_vec(),
+        base_btf: None,
+    }
+}
+
+/// `btf dump prog PROG ...`: the program's whole BTF, as bpftool dumps it.
+fn prog_source(words: &[String]) -> Result<Source> {
+    let resolved = super::resolve::prog_words(&words[..2])?;
+    let info = crate::sys::prog_info::prog_info(std::os::fd::AsFd::as_fd(&resolved.fd))
+        .map_err(|e| Error::from_io(&resolved.label, &e, "cannot read program info"))?;
+    if info.btf_id == 0 {
+        return Err(Error::new(
+            ErrorKind::NotFound,
+            &resolved.label,
+            "the program has no BTF",
+        ));
+    }
+    let opts = format_words(&words[2..]);
+    Ok(Source {
+        btf: load_id(info.btf_id, &opts)?,
+        opts,
+        roots: Vec::new(),
+        object: resolved.label,
+    })
+}
+
+/// `btf dump map MAP [key|value|kv|all] ...`: the key and/or value type, or the map's whole BTF.
+fn map_source(words: &[String]) -> Result<Source> {
+    let mut w = super::map_words::Words::new(words, "btf dump map");
+    let map = super::map_data::OpenMap::open(&w.map_ref()?, true)?;
+    let part = match w.peek() {
+        Some(p @ ("key" | "value" | "kv" | "all")) => {
+            w.next();
+            p
         }
-        BtfDumpSource::Id { id, opts } => (load_id(*id, opts)?, opts, format!("btf id {id}")),
+        _ => "kv",
     };
-    let (format, roots) = opts
+    let rest: Vec<String> = std::iter::from_fn(|| w.next().map(str::to_string)).collect();
+    let info = &map.info;
+    if info.btf_id == 0 {
+        return Err(Error::new(
+            ErrorKind::NotFound,
+            &map.label,
+            "the map has no BTF",
+        ));
+    }
+    let roots = match part {
+        "key" => vec![info.btf_key_type_id],
+        "value" => vec![info.btf_value_type_id],
+        "all" => Vec::new(),
+        _ => vec![info.btf_key_type_id, info.btf_value_type_id],
+    };
+    let opts = format_words(&rest);
+    let roots = roots.into_iter().filter(|id| *id != 0).collect();
+    Ok(Source {
+        btf: load_id(info.btf_id, &opts)?,
+        opts,
+        roots,
+        object: map.label.clone(),
+    })
+}
+
+pub fn run(ctx: &Context, args: &BtfDumpArgs) -> CmdResult {
+    let Source {
+        btf,
+        opts,
+        roots: narrowed,
+        object,
+    } = source(args)?;
+    let (format, mut roots) = opts
         .format_and_roots()
         .map_err(|e| Error::new(ErrorKind::InvalidInput, "btf dump", e))?;
+    roots.extend(narrowed);
     for &root in &roots {
         if root == 0 || root >= btf.type_count() {
             return Err(Error::new(
