@@ -92,8 +92,19 @@ impl PinSet {
         if let Some(parent) = path.parent() {
             self.create_dir_all(parent)?;
         }
-        super::bpf::obj_pin(fd, path)
-            .map_err(|e| Error::from_io(path.display().to_string(), &e, "cannot pin"))?;
+        super::bpf::obj_pin(fd, path).map_err(|e| {
+            let object = path.display().to_string();
+            // Before 5.15 a kprobe/uprobe/tracepoint attachment is a perf event fd, not a BPF link: nothing to pin.
+            if e.raw_os_error() == Some(libc::EINVAL) && super::bpf::obj_kind_of_fd(fd).is_none() {
+                return Error::new(
+                    crate::error::ErrorKind::Unsupported,
+                    object,
+                    "this kernel makes the attachment a perf event, not a BPF link (perf-event links came in 5.15), \
+                     so it cannot be pinned; hold it with --wait instead",
+                );
+            }
+            Error::from_io(object, &e, "cannot pin")
+        })?;
         self.pinned.push(path.to_path_buf());
         Ok(())
     }

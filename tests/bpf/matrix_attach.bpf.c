@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The attach types this VM's own kernel refuses, for the qemu kernel matrix (scripts/kernel-matrix.sh): compiled
+ * once per type with -DMATRIX_<TYPE>, each object loaded and auto-attached by `ebpfctl prog load ... autoattach`
+ * inside a Debian kernel. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+
+__u64 hits = 0;
+
+#ifdef MATRIX_KPROBE
+SEC("kprobe/vfs_read")
+int matrix_kprobe(void *ctx)
+{
+	__sync_fetch_and_add(&hits, 1);
+	return 0;
+}
+#endif
+
+#ifdef MATRIX_FENTRY
+SEC("fentry/vfs_read")
+int matrix_fentry(void *ctx)
+{
+	__sync_fetch_and_add(&hits, 1);
+	return 0;
+}
+#endif
+
+#ifdef MATRIX_LSM
+SEC("lsm/file_open")
+int matrix_lsm(void *ctx)
+{
+	__sync_fetch_and_add(&hits, 1);
+	return 0;
+}
+#endif
+
+#ifdef MATRIX_ITER
+SEC("iter/task")
+int matrix_iter(void *ctx)
+{
+	__sync_fetch_and_add(&hits, 1);
+	return 0;
+}
+#endif
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
