@@ -12,14 +12,9 @@ use show_support::*;
 
 const HOLDER_ENV: &str = "EBPFCTL_SHOW_HOLDER_DIR";
 
-/// Not a test: the child's body. It loads the fixture, pins one program and one map where the parent says,
-/// prints READY and holds its fds until its stdin closes.
-#[test]
-#[ignore]
-fn holder_child() {
-    let Ok(dir) = std::env::var(HOLDER_ENV) else {
-        return;
-    };
+/// The child's body, run when the test binary re-executes itself with HOLDER_ENV set: it loads the fixture,
+/// pins one program and one map where the parent says, prints READY and holds its fds until its stdin closes.
+fn holder_child(dir: String) {
     let mut obj = load("show_select");
     pin_prog(
         &mut obj,
@@ -38,9 +33,16 @@ fn holder_child() {
 
 #[test]
 fn holders_are_the_processes_with_fds() {
+    if let Ok(dir) = std::env::var(HOLDER_ENV) {
+        return holder_child(dir);
+    }
     let pins = PinDir::new("pids");
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--ignored", "--exact", "holder_child", "--nocapture"])
+        .args([
+            "--exact",
+            "holders_are_the_processes_with_fds",
+            "--nocapture",
+        ])
         .env(HOLDER_ENV, &pins.0)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
