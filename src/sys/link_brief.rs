@@ -1,17 +1,9 @@
-//! BPF_OBJ_GET_INFO_BY_FD for links, decoded into what detach and `perf show` need to know about each link.
+//! What detach and `perf show` need to know about each link: `link_info`'s answer, reduced to a target.
 
 use std::io;
-use std::os::fd::{AsRawFd, BorrowedFd};
+use std::os::fd::BorrowedFd;
 
-use super::bpf::rc_result;
-
-/// bpf_perf_event_type values (uapi): what a perf_event link is attached to.
-pub const PERF_EVENT_UPROBE: u32 = 1;
-pub const PERF_EVENT_URETPROBE: u32 = 2;
-pub const PERF_EVENT_KPROBE: u32 = 3;
-pub const PERF_EVENT_KRETPROBE: u32 = 4;
-pub const PERF_EVENT_TRACEPOINT: u32 = 5;
-pub const PERF_EVENT_EVENT: u32 = 6;
+use super::link_info::{LinkDetail, PerfEventDetail};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkTarget {
@@ -91,151 +83,118 @@ pub struct LinkBrief {
     pub target: LinkTarget,
 }
 
-fn link_info_raw(fd: BorrowedFd<'_>, info: &mut libbpf_sys::bpf_link_info) -> io::Result<()> {
-    let mut len = std::mem::size_of::<libbpf_sys::bpf_link_info>() as u32;
-    // SAFETY: info is a bpf_link_info of `len` bytes; any name pointer in it was set up by the caller with its
-    // length and points at a live buffer.
-    rc_result(unsafe { libbpf_sys::bpf_link_get_info_by_fd(fd.as_raw_fd(), info, &mut len) })
-}
-
-fn c_text(buf: &[u8]) -> String {
-    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-    String::from_utf8_lossy(&buf[..end]).into_owned()
-}
-
+/// The link's header and target, read through the one link-info decoder `show` uses.
 pub fn link_brief(fd: BorrowedFd<'_>) -> io::Result<LinkBrief> {
-    let mut info = libbpf_sys::bpf_link_info::default();
-    link_info_raw(fd, &mut info)?;
-    let (id, link_type, prog_id) = (info.id, info.type_, info.prog_id);
-    let target = decode_target(fd, &info)?;
+    let info = super::link_info::link_info(fd)?;
     Ok(LinkBrief {
-        id,
-        link_type,
-        prog_id,
-        target,
+        id: info.id,
+        link_type: info.link_type,
+        prog_id: info.prog_id,
+        target: target_of(info.detail),
     })
 }
 
-fn decode_target(fd: BorrowedFd<'_>, info: &libbpf_sys::bpf_link_info) -> io::Result<LinkTarget> {
-    // SAFETY (all union reads below): the kernel filled the member that matches `type_`, which is what we read.
-    let u = &info.__bindgen_anon_1;
-    Ok(match info.type_ {
-        libbpf_sys::BPF_LINK_TYPE_RAW_TRACEPOINT => {
-            let mut name = vec![0u8; 256];
-            let mut again = libbpf_sys::bpf_link_info::default();
-            again.__bindgen_anon_1.raw_tracepoint.tp_name = name.as_mut_ptr() as u64;
-            again.__bindgen_anon_1.raw_tracepoint.tp_name_len = name.len() as u32;
-            link_info_raw(fd, &mut again)?;
-            LinkTarget::RawTracepoint {
-                tp_name: c_text(&name),
-            }
+fn target_of(detail: LinkDetail) -> LinkTarget {
+    match detail {
+        LinkDetail::RawTracepoint { tp_name, .. } => LinkTarget::RawTracepoint { tp_name },
+        LinkDetail::Tracing {
+            attach_type,
+            target_obj_id,
+            target_btf_id,
+            ..
+        } => LinkTarget::Tracing {
+            attach_type,
+            target_obj_id,
+            target_btf_id,
+        },
+        LinkDetail::Cgroup {
+            cgroup_id,
+            attach_type,
+        } => LinkTarget::Cgroup {
+            cgroup_id,
+            attach_type,
+        },
+        LinkDetail::Netns {
+            netns_ino,
+            attach_type,
+        } => LinkTarget::Netns {
+            netns_ino,
+            attach_type,
+        },
+        LinkDetail::Xdp { ifindex } => LinkTarget::Xdp { ifindex },
+        LinkDetail::Tcx {
+            ifindex,
+            attach_type,
+        } => LinkTarget::Tcx {
+            ifindex,
+            attach_type,
+        },
+        LinkDetail::Netkit {
+            ifindex,
+            attach_type,
+        } => LinkTarget::Netkit {
+            ifindex,
+            attach_type,
+        },
+        LinkDetail::Netfilter {
+            pf,
+            hooknum,
+            priority,
+            flags,
+        } => LinkTarget::Netfilter {
+            pf,
+            hooknum,
+            priority,
+            flags,
+        },
+        LinkDetail::StructOps { map_id } => LinkTarget::StructOps { map_id },
+        LinkDetail::Sockmap {
+            map_id,
+            attach_type,
+        } => LinkTarget::Sockmap {
+            map_id,
+            attach_type,
+        },
+        LinkDetail::PerfEvent(PerfEventDetail::Uprobe {
+            retprobe,
+            file,
+            offset,
+            cookie,
+            ref_ctr_offset,
+        }) => LinkTarget::Uprobe {
+            retprobe,
+            file,
+            offset,
+            cookie,
+            ref_ctr_offset,
+        },
+        LinkDetail::PerfEvent(PerfEventDetail::Kprobe {
+            retprobe,
+            func,
+            offset,
+            addr,
+            missed,
+            cookie,
+        }) => LinkTarget::Kprobe {
+            retprobe,
+            func,
+            offset,
+            addr,
+            missed,
+            cookie,
+        },
+        LinkDetail::PerfEvent(PerfEventDetail::Tracepoint { name, cookie }) => {
+            LinkTarget::Tracepoint { name, cookie }
         }
-        libbpf_sys::BPF_LINK_TYPE_TRACING => unsafe {
-            LinkTarget::Tracing {
-                attach_type: u.tracing.attach_type,
-                target_obj_id: u.tracing.target_obj_id,
-                target_btf_id: u.tracing.target_btf_id,
-            }
+        LinkDetail::PerfEvent(PerfEventDetail::Event {
+            event_type,
+            config,
+            cookie,
+        }) => LinkTarget::PerfEvent {
+            event_type,
+            config,
+            cookie,
         },
-        libbpf_sys::BPF_LINK_TYPE_CGROUP => unsafe {
-            LinkTarget::Cgroup {
-                cgroup_id: u.cgroup.cgroup_id,
-                attach_type: u.cgroup.attach_type,
-            }
-        },
-        libbpf_sys::BPF_LINK_TYPE_NETNS => unsafe {
-            LinkTarget::Netns {
-                netns_ino: u.netns.netns_ino,
-                attach_type: u.netns.attach_type,
-            }
-        },
-        libbpf_sys::BPF_LINK_TYPE_XDP => unsafe {
-            LinkTarget::Xdp {
-                ifindex: u.xdp.ifindex,
-            }
-        },
-        libbpf_sys::BPF_LINK_TYPE_TCX => unsafe {
-            LinkTarget::Tcx {
-                ifindex: u.tcx.ifindex,
-                attach_type: u.tcx.attach_type,
-            }
-        },
-        libbpf_sys::BPF_LINK_TYPE_NETKIT => unsafe {
-            LinkTarget::Netkit {
-                ifindex: u.netkit.ifindex,
-                attach_type: u.netkit.attach_type,
-            }
-        },
-        libbpf_sys::BPF_LINK_TYPE_NETFILTER => unsafe {
-            LinkTarget::Netfilter {
-                pf: u.netfilter.pf,
-                hooknum: u.netfilter.hooknum,
-                priority: u.netfilter.priority,
-                flags: u.netfilter.flags,
-            }
-        },
-        libbpf_sys::BPF_LINK_TYPE_STRUCT_OPS => unsafe {
-            LinkTarget::StructOps {
-                map_id: u.struct_ops.map_id,
-            }
-        },
-        libbpf_sys::BPF_LINK_TYPE_SOCKMAP => unsafe {
-            LinkTarget::Sockmap {
-                map_id: u.sockmap.map_id,
-                attach_type: u.sockmap.attach_type,
-            }
-        },
-        libbpf_sys::BPF_LINK_TYPE_PERF_EVENT => {
-            perf_event_target(fd, unsafe { u.perf_event.type_ })?
-        }
         _ => LinkTarget::Other,
-    })
-}
-
-/// A perf_event link's target. Its name (file, function or tracepoint) comes back only into a buffer we pass, at
-/// the same place in each union member, so a second query with the buffer set reads it.
-fn perf_event_target(fd: BorrowedFd<'_>, event_type: u32) -> io::Result<LinkTarget> {
-    let mut name = vec![0u8; 4096];
-    let mut info = libbpf_sys::bpf_link_info::default();
-    // SAFETY: writing plain integers into a zeroed union.
-    unsafe {
-        let pe = &mut info.__bindgen_anon_1.perf_event.__bindgen_anon_1;
-        if event_type != PERF_EVENT_EVENT {
-            pe.uprobe.file_name = name.as_mut_ptr() as u64;
-            pe.uprobe.name_len = name.len() as u32;
-        }
     }
-    link_info_raw(fd, &mut info)?;
-    // SAFETY: the kernel filled the member matching event_type.
-    let pe = unsafe { info.__bindgen_anon_1.perf_event.__bindgen_anon_1 };
-    let text = c_text(&name);
-    // SAFETY: as above, one member per event type.
-    Ok(unsafe {
-        match event_type {
-            PERF_EVENT_UPROBE | PERF_EVENT_URETPROBE => LinkTarget::Uprobe {
-                retprobe: event_type == PERF_EVENT_URETPROBE,
-                file: text,
-                offset: pe.uprobe.offset,
-                cookie: pe.uprobe.cookie,
-                ref_ctr_offset: pe.uprobe.ref_ctr_offset,
-            },
-            PERF_EVENT_KPROBE | PERF_EVENT_KRETPROBE => LinkTarget::Kprobe {
-                retprobe: event_type == PERF_EVENT_KRETPROBE,
-                func: text,
-                offset: pe.kprobe.offset,
-                addr: pe.kprobe.addr,
-                missed: pe.kprobe.missed,
-                cookie: pe.kprobe.cookie,
-            },
-            PERF_EVENT_TRACEPOINT => LinkTarget::Tracepoint {
-                name: text,
-                cookie: pe.tracepoint.cookie,
-            },
-            _ => LinkTarget::PerfEvent {
-                event_type: pe.event.type_,
-                config: pe.event.config,
-                cookie: pe.event.cookie,
-            },
-        }
-    })
 }
