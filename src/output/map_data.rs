@@ -100,6 +100,7 @@ pub struct DumpPrinter<'a> {
     map_of_maps: bool,
     typed: Option<&'a TypedView>,
     count: u64,
+    entry_buf: Vec<u8>,
 }
 
 impl Output {
@@ -123,6 +124,7 @@ impl Output {
             map_of_maps,
             typed,
             count: 0,
+            entry_buf: Vec::with_capacity(4096),
         })
     }
 }
@@ -133,7 +135,10 @@ impl DumpPrinter<'_> {
         let (layout, mom, typed) = (self.layout, self.map_of_maps, self.typed);
         match &mut self.mode {
             DumpMode::Json(arr) => {
-                write_json_entry(arr.next_element()?, layout, mom, typed, key, value)
+                // One buffer, grown once and reused for every entry: the dump loop does not allocate.
+                self.entry_buf.clear();
+                write_json_entry(&mut self.entry_buf, layout, mom, typed, key, value)?;
+                arr.next_element()?.write_all(&self.entry_buf)
             }
             DumpMode::Text(out) => match typed {
                 Some(t) => writeln!(
@@ -169,8 +174,9 @@ impl DumpPrinter<'_> {
     }
 }
 
-fn write_json_entry<W: Write>(
-    out: &mut W,
+/// One entry's JSON, built in memory (writes into a Vec cannot fail and cost no call through the writer).
+fn write_json_entry(
+    out: &mut Vec<u8>,
     layout: Layout,
     map_of_maps: bool,
     typed: Option<&TypedView>,
@@ -203,18 +209,9 @@ fn write_json_entry<W: Write>(
     }
     if let Some(t) = typed {
         out.write_all(b",\"formatted\":")?;
-        FORMATTED_SCRATCH.with_borrow_mut(|scratch| {
-            scratch.clear();
-            t.write_formatted(layout, key, value, scratch);
-            out.write_all(scratch)
-        })?;
+        t.write_formatted(layout, key, value, out);
     }
     out.write_all(b"}")
-}
-
-thread_local! {
-    /// One buffer for every entry's `formatted` JSON: grown once, reused, so the dump loop does not allocate.
-    static FORMATTED_SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// A formatted element as one text line: `key: 1  value: {"packets":5,"comm":"ab"}`.
