@@ -47,6 +47,10 @@ completions: static
 # Benchmarks against bpftool (not part of `make test`: they measure, they do not assert).
 bench: static
 	./scripts/bench-map-dump.sh $(BIN)
+	EBPFCTL=$(BIN) ./scripts/bench-show.sh 1000
+	./scripts/bench-feature.sh $(BIN)
+	./scripts/bench-btf.sh $(BIN)
+	./scripts/bench-lifecycle.sh $(BIN)
 
 clean:
 	cargo clean
