@@ -142,3 +142,12 @@ fn unknown_kconfig_format_is_an_error() {
     let _ = std::fs::remove_file(&bogus);
     assert_eq!(run.code, 2, "{}", run.stderr);
 }
+
+#[test]
+fn every_relocation_kind_resolves_on_this_kernel_as_libbpf_loads_it() {
+    // inspect_core has one relocation of every kind libbpf knows, all against real task_struct/pid_type.
+    let v = assert_verdict_matches_load("inspect_core");
+    let o = outcomes(&v);
+    assert!(o.len() >= 13, "{v:#}");
+    assert!(o.iter().all(|(_, o)| o == "resolved"), "{v:#}");
+}
