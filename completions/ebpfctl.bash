@@ -25,6 +25,9 @@ _ebpfctl() {
             ebpfctl,check)
                 cmd="ebpfctl__subcmd__check"
                 ;;
+            ebpfctl,compat)
+                cmd="ebpfctl__subcmd__compat"
+                ;;
             ebpfctl,completions)
                 cmd="ebpfctl__subcmd__completions"
                 ;;
@@ -99,6 +102,9 @@ _ebpfctl() {
                 ;;
             ebpfctl__subcmd__cgroup,tree)
                 cmd="ebpfctl__subcmd__cgroup__subcmd__tree"
+                ;;
+            ebpfctl__subcmd__compat,check)
+                cmd="ebpfctl__subcmd__compat__subcmd__check"
                 ;;
             ebpfctl__subcmd__feature,list_builtins)
                 cmd="ebpfctl__subcmd__feature__subcmd__list_builtins"
@@ -278,7 +284,7 @@ _ebpfctl() {
 
     case "${cmd}" in
         ebpfctl)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version check version completions manpage prog map link btf feature net cgroup perf struct_ops iter inspect"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version check version completions manpage prog map link btf feature net cgroup perf struct_ops iter inspect compat"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -496,6 +502,42 @@ _ebpfctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__compat)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version check"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__compat__subcmd__check)
+            opts="-j -p -d -f -h -V --btf --live --kconfig --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --btf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

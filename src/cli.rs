@@ -124,6 +124,34 @@ pub enum Command {
 
     /// Show what BPF object files and BTF blobs contain, without loading them
     Inspect(InspectArgs),
+
+    /// Decide offline whether BPF objects load on given kernels (from their BTF)
+    Compat {
+        #[command(subcommand)]
+        verb: CompatVerb,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CompatVerb {
+    /// Check objects against kernel BTF files: CO-RE relocations, attach targets, types, helpers, kfuncs, kconfig
+    Check(CompatCheckArgs),
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct CompatCheckArgs {
+    /// BPF object files
+    #[arg(value_name = "OBJ", required = true)]
+    pub objects: Vec<std::path::PathBuf>,
+    /// Target kernel BTF: raw BTF (/sys/kernel/btf/vmlinux) or an ELF with .BTF; repeatable
+    #[arg(long = "btf", value_name = "FILE")]
+    pub btf: Vec<std::path::PathBuf>,
+    /// Also check against the running kernel's BTF
+    #[arg(long)]
+    pub live: bool,
+    /// Kernel .config (text or gzip) to check CONFIG_* externs against
+    #[arg(long, value_name = "FILE")]
+    pub kconfig: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,6 +5,7 @@ mod btf;
 mod check;
 mod cli;
 mod cmd;
+mod compat;
 mod elf;
 mod error;
 mod loader;
@@ -45,6 +46,7 @@ fn main() {
         Command::Btf { verb } => cmd::btf::run(&ctx, &verb),
         Command::Inspect(args) => cmd::inspect::run(&ctx, &args),
         Command::Feature { verb } => cmd::feature::run(&ctx, verb),
+        Command::Compat { verb } => cmd::compat::run(&ctx, verb),
         Command::Net { command } => cmd::net::run(&ctx, command),
         Command::Cgroup { command } => cmd::cgroup::run(&ctx, command),
         Command::Perf { command } => cmd::perf::run(&ctx, command),

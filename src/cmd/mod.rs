@@ -7,6 +7,7 @@ pub mod btf;
 pub mod btf_dump;
 pub mod cgroup;
 pub mod check;
+pub mod compat;
 pub mod completions;
 pub mod detach;
 pub mod feature;

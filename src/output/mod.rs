@@ -5,6 +5,7 @@ mod btf;
 mod btf_dump;
 pub mod cgroup;
 mod check;
+mod compat;
 mod feature;
 mod inspect;
 pub mod lifecycle;

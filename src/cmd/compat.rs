@@ -1,0 +1,135 @@
+//! `ebpfctl compat check OBJ... [--btf FILE...] [--live] [--kconfig FILE]`: a verdict per object × kernel.
+
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::inspect::{parse_raw_btf, read_file};
+use super::{show, CmdResult, Context, Outcome};
+use crate::btf::Btf;
+use crate::cli::{CompatCheckArgs, CompatVerb};
+use crate::compat::{self, ObjectVerdict};
+use crate::elf::{self, FileKind};
+use crate::error::{Error, ErrorKind, Result};
+
+#[derive(Serialize)]
+pub struct CompatEntry {
+    pub object: String,
+    pub kernel: String,
+    #[serde(flatten)]
+    pub verdict: ObjectVerdict,
+}
+
+#[derive(Serialize)]
+pub struct CompatReport {
+    pub compatible: bool,
+    pub results: Vec<CompatEntry>,
+}
+
+const LIVE_BTF: &str = "/sys/kernel/btf/vmlinux";
+
+pub fn run(ctx: &Context, verb: CompatVerb) -> CmdResult {
+    match verb {
+        CompatVerb::Check(args) => check(ctx, &args),
+    }
+}
+
+fn check(ctx: &Context, args: &CompatCheckArgs) -> CmdResult {
+    let mut kernels: Vec<PathBuf> = args.btf.clone();
+    if args.live || kernels.is_empty() {
+        kernels.push(PathBuf::from(LIVE_BTF));
+    }
+    let kconfig = args.kconfig.as_deref().map(read_kconfig).transpose()?;
+    let targets = kernels
+        .iter()
+        .map(|k| Ok((k.display().to_string(), load_kernel_btf(k)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let mut results = Vec::new();
+    for path in &args.objects {
+        let name = path.display().to_string();
+        let data = read_file(path)?;
+        let obj = elf::parse(&data, &name).map_err(|e| invalid(&name, e))?;
+        if obj.machine != "bpf" {
+            return Err(invalid(&name, "not a BPF object file"));
+        }
+        for (kname, btf) in &targets {
+            results.push(CompatEntry {
+                object: name.clone(),
+                kernel: kname.clone(),
+                verdict: compat::check(&obj, btf, kconfig.as_ref()),
+            });
+        }
+    }
+    let compatible = results.iter().all(|r| r.verdict.compatible);
+    show(
+        ctx,
+        &CompatReport {
+            compatible,
+            results,
+        },
+    )?;
+    Ok(if compatible {
+        Outcome::Success
+    } else {
+        Outcome::Negative
+    })
+}
+
+fn invalid(file: &str, reason: impl std::fmt::Display) -> Error {
+    Error::new(ErrorKind::InvalidInput, file, reason.to_string())
+}
+
+/// A kernel's BTF from a raw blob or an ELF's .BTF section (vmlinux).
+fn load_kernel_btf(path: &Path) -> Result<Btf> {
+    let name = path.display().to_string();
+    let data = read_file(path)?;
+    match elf::detect(&data) {
+        FileKind::RawBtf => parse_raw_btf(&name, &data, None),
+        FileKind::Elf => {
+            let obj = elf::parse(&data, &name).map_err(|e| invalid(&name, e))?;
+            obj.btf
+                .ok_or_else(|| invalid(&name, "ELF file has no .BTF section"))
+        }
+        FileKind::Unknown => Err(invalid(
+            &name,
+            "not kernel BTF: neither raw BTF nor an ELF with .BTF",
+        )),
+    }
+}
+
+/// The CONFIG_* names a .config sets (`=y`, `=m`, strings, numbers), from text or gzip (/proc/config.gz).
+fn read_kconfig(path: &Path) -> Result<HashSet<String>> {
+    let name = path.display().to_string();
+    let raw = read_file(path)?;
+    let text = if raw.starts_with(&[0x1f, 0x8b]) {
+        let mut s = String::new();
+        flate2::read::GzDecoder::new(raw.as_slice())
+            .read_to_string(&mut s)
+            .map_err(|e| invalid(&name, format!("bad gzip kernel config: {e}")))?;
+        s
+    } else {
+        String::from_utf8(raw)
+            .map_err(|_| invalid(&name, "unknown kernel config format (not text or gzip)"))?
+    };
+    let mut set = HashSet::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        match line.split_once('=') {
+            Some((k, v)) if k.starts_with("CONFIG_") && v != "n" => {
+                set.insert(k.to_string());
+            }
+            Some((k, _)) if k.starts_with("CONFIG_") => {}
+            _ => {
+                return Err(invalid(
+                    &name,
+                    format!("unknown kernel config format: line {line:?}"),
+                ))
+            }
+        }
+    }
+    Ok(set)
+}

@@ -1,0 +1,38 @@
+//! Text form of `compat check`: one row per object × kernel with the first reason for a failure.
+
+use super::{Render, Text, Tone};
+use crate::cmd::compat::CompatReport;
+
+impl Render for CompatReport {
+    fn render(&self, text: &mut Text) {
+        let rows: Vec<Vec<comfy_table::Cell>> = self
+            .results
+            .iter()
+            .map(|r| {
+                let v = &r.verdict;
+                let first =
+                    v.reasons
+                        .iter()
+                        .filter(|s| !s.starts_with("no .BTF"))
+                        .cloned()
+                        .chain(v.programs.iter().flat_map(|p| {
+                            p.reasons.iter().map(move |s| format!("{}: {s}", p.name))
+                        }))
+                        .next()
+                        .or_else(|| v.reasons.first().cloned())
+                        .unwrap_or_default();
+                vec![
+                    text.cell(&r.object, Tone::Plain),
+                    text.cell(&r.kernel, Tone::Plain),
+                    if v.compatible {
+                        text.cell("compatible", Tone::Good)
+                    } else {
+                        text.cell("incompatible", Tone::Bad)
+                    },
+                    text.cell(first, Tone::Plain),
+                ]
+            })
+            .collect();
+        text.table(&["OBJECT", "KERNEL", "VERDICT", "REASON"], rows);
+    }
+}

@@ -1,0 +1,22 @@
+// The same missing field, read only behind bpf_core_field_exists: the guard folds to false, the read is dead code.
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+struct task_struct___compat_fake {
+	int compat_no_such_field;
+} __attribute__((preserve_access_index));
+
+__u64 out;
+
+SEC("raw_tp/sys_enter")
+int compat_guarded(void *ctx)
+{
+	struct task_struct___compat_fake *t = (void *)bpf_get_current_task();
+
+	if (bpf_core_field_exists(t->compat_no_such_field))
+		out = BPF_CORE_READ(t, compat_no_such_field);
+	return 0;
+}
