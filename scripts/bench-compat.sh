@@ -1,6 +1,6 @@
 #!/bin/sh
 # compat check of 50 objects (copies of tests/bpf/inspect_core.bpf.c, 13 CO-RE relocations each) against one BTF.
-# bpftool has no equivalent verdict command, so this times ebpfctl alone. Usage: scripts/bench_compat.sh [ebpfctl]
+# bpftool has no equivalent verdict command, so this times ebpfctl alone. Usage: scripts/bench-compat.sh [ebpfctl]
 set -e
 BIN=${1:-./target/release/ebpfctl}
 OBJ=${OBJ:-target/tmp/bpf-fixtures/inspect_core.bpf.o}
