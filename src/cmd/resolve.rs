@@ -40,19 +40,10 @@ fn usage(why: impl Into<String>) -> Error {
     Error::new(ErrorKind::InvalidInput, "usage", why)
 }
 
-fn parse_id(kind: &str, id: &str) -> Result<u32> {
-    id.parse().map_err(|_| {
-        Error::new(
-            ErrorKind::InvalidInput,
-            format!("{kind} id {id}"),
-            "not a number",
-        )
-    })
-}
-
 fn by_id(kind: ObjKind, id: &str) -> Result<Resolved> {
     let what = kind.short();
-    let n = parse_id(what, id)?;
+    // The same id words and message as `show` (decimal or 0x hex, as bpftool reads them).
+    let n = super::select::parse_id(kind, id)?;
     let label = format!("{what} id {n}");
     match bpf::fd_by_id(kind, n) {
         Ok(fd) => Ok(Resolved { fd, label }),
