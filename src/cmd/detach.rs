@@ -12,10 +12,11 @@ use crate::cli::{AttachKind, ProgRef};
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::lifecycle::{DetachReport, DetachedLink};
 use crate::sys::bpf::{self, ObjKind};
+use crate::sys::bpffs::{self, PinIndex};
 use crate::sys::link::{self as syslink, TcDirection};
 use crate::sys::link_brief::{self, LinkBrief, LinkTarget};
 use crate::sys::names;
-use crate::sys::{netlink, pins};
+use crate::sys::netlink;
 
 pub fn run(ctx: &Context, prog: &ProgRef, kind: AttachKind, words: &[String]) -> CmdResult {
     let target = attach_target::parse(kind, words, false)?;
@@ -29,10 +30,13 @@ pub fn run(ctx: &Context, prog: &ProgRef, kind: AttachKind, words: &[String]) ->
     };
     if !is_persistent(kind) {
         let matcher = LinkMatcher::new(kind, &target)?;
-        for link in links_of_prog(brief.id) {
-            if matcher.matches(&link) {
-                report.links.push(detach_link(&link));
-            }
+        let links: Vec<LinkBrief> = links_of_prog(brief.id)
+            .into_iter()
+            .filter(|l| matcher.matches(l))
+            .collect();
+        if !links.is_empty() {
+            let pins = bpffs::pinned_objects(ObjKind::Link);
+            report.links = links.iter().map(|l| detach_link(l, &pins)).collect();
         }
     }
     if report.links.is_empty() {
@@ -63,7 +67,7 @@ pub fn run_link(ctx: &Context, link: &crate::cli::LinkSelector) -> CmdResult {
     drop(resolved);
     let report = DetachReport {
         prog_id: None,
-        links: vec![detach_link(&brief)],
+        links: vec![detach_link(&brief, &bpffs::pinned_objects(ObjKind::Link))],
         other: Vec::new(),
     };
     show(ctx, &report)?;
@@ -84,15 +88,15 @@ fn links_of_prog(prog_id: u32) -> Vec<LinkBrief> {
 
 /// Detaches one link and removes its pins. perf_event and raw_tracepoint links have no BPF_LINK_DETACH: they end
 /// when the last fd and pin are gone, which `still_held` reports.
-fn detach_link(link: &LinkBrief) -> DetachedLink {
+fn detach_link(link: &LinkBrief, pins: &PinIndex) -> DetachedLink {
     let detached = bpf::fd_by_id(ObjKind::Link, link.id)
         .and_then(|fd| syslink::link_detach(fd.as_fd()))
         .is_ok();
     let mut pins_removed = Vec::new();
-    for path in pins::find_pins(ObjKind::Link, link.id) {
-        if std::fs::remove_file(&path).is_ok() {
-            remove_dir_if_emptied(&path);
-            pins_removed.push(path.display().to_string());
+    for path in pins.of(link.id) {
+        if std::fs::remove_file(path).is_ok() {
+            remove_dir_if_emptied(std::path::Path::new(path));
+            pins_removed.push(path.clone());
         }
     }
     DetachedLink {
@@ -110,7 +114,11 @@ fn detach_link(link: &LinkBrief) -> DetachedLink {
 /// directory goes too, unless it is a bpffs mount point.
 fn remove_dir_if_emptied(pin: &std::path::Path) {
     let Some(dir) = pin.parent() else { return };
-    if pins::bpffs_mounts().iter().any(|m| m == dir) {
+    if bpffs::bpffs_mounts()
+        .unwrap_or_default()
+        .iter()
+        .any(|m| m == dir)
+    {
         return;
     }
     let _ = std::fs::remove_dir(dir); // fails harmlessly unless empty

@@ -121,6 +121,10 @@ impl Walker {
     }
 
     fn walk(&mut self, dir: &Path) {
+        // A bpffs mounted inside another is reached both from its own mount entry and through its parent.
+        if !self.seen.insert(dir.to_path_buf()) {
+            return;
+        }
         let (entries, dir_fd) = match (std::fs::read_dir(dir), Dir::open(dir)) {
             (Ok(entries), Ok(dir_fd)) => (entries, dir_fd),
             (Err(e), _) | (_, Err(e)) => return self.unreadable(dir, &e),
@@ -132,9 +136,6 @@ impl Walker {
             let Ok(file_type) = entry.file_type() else {
                 continue;
             };
-            if !self.seen.insert(path.clone()) {
-                continue;
-            }
             if file_type.is_dir() {
                 self.walk(&path);
             } else if file_type.is_file() {

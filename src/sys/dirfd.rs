@@ -17,6 +17,22 @@ fn c_name(name: &[u8]) -> io::Result<CString> {
     CString::new(name).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))
 }
 
+/// Calls `f` with `name` NUL-terminated. Names looked up in a directory are short (fd numbers, pin names), so
+/// they are terminated in a stack buffer: the walks make one lookup per fd or pin on the box, and a heap
+/// allocation for each was a measurable share of `map show` with thousands of objects.
+fn with_c_name<T>(name: &[u8], f: impl FnOnce(*const libc::c_char) -> T) -> io::Result<T> {
+    if name.contains(&0) {
+        return Err(io::Error::from_raw_os_error(libc::EINVAL));
+    }
+    let mut buf = [0u8; 256];
+    if name.len() < buf.len() {
+        buf[..name.len()].copy_from_slice(name);
+        return Ok(f(buf.as_ptr().cast()));
+    }
+    let c = c_name(name)?;
+    Ok(f(c.as_ptr()))
+}
+
 impl Dir {
     pub fn open(path: &Path) -> io::Result<Dir> {
         let c_path = c_name(path.as_os_str().as_encoded_bytes())?;
@@ -39,16 +55,10 @@ impl Dir {
     /// The target of symlink `name` in this directory, into `buf`; a target longer than `buf` comes back cut
     /// (callers compare it with short known names, so a cut long target never matches).
     pub fn readlink<'b>(&self, name: &[u8], buf: &'b mut [u8]) -> io::Result<&'b [u8]> {
-        let c = c_name(name)?;
-        // SAFETY: c is NUL-terminated and buf is writable for its length.
-        let n = unsafe {
-            libc::readlinkat(
-                self.fd.as_raw_fd(),
-                c.as_ptr(),
-                buf.as_mut_ptr().cast(),
-                buf.len(),
-            )
-        };
+        // SAFETY: the name is NUL-terminated and buf is writable for its length.
+        let n = with_c_name(name, |c| unsafe {
+            libc::readlinkat(self.fd.as_raw_fd(), c, buf.as_mut_ptr().cast(), buf.len())
+        })?;
         if n < 0 {
             return Err(io::Error::last_os_error());
         }
@@ -57,15 +67,10 @@ impl Dir {
 
     /// Opens file `name` in this directory for reading.
     pub fn open_file(&self, name: &[u8]) -> io::Result<std::fs::File> {
-        let c = c_name(name)?;
-        // SAFETY: c is NUL-terminated; the returned fd is checked before it is owned.
-        let fd = unsafe {
-            libc::openat(
-                self.fd.as_raw_fd(),
-                c.as_ptr(),
-                libc::O_RDONLY | libc::O_CLOEXEC,
-            )
-        };
+        // SAFETY: the name is NUL-terminated; the returned fd is checked before it is owned.
+        let fd = with_c_name(name, |c| unsafe {
+            libc::openat(self.fd.as_raw_fd(), c, libc::O_RDONLY | libc::O_CLOEXEC)
+        })?;
         if fd < 0 {
             return Err(io::Error::last_os_error());
         }
@@ -76,14 +81,13 @@ impl Dir {
     /// BPF_OBJ_GET of the object pinned as `name` in this (bpffs) directory. Kernels before 6.5 do not take a
     /// directory fd (EINVAL); the caller then falls back to the absolute path.
     pub fn obj_get(&self, name: &[u8]) -> io::Result<OwnedFd> {
-        let c = c_name(name)?;
         let opts = libbpf_sys::bpf_obj_get_opts {
             sz: std::mem::size_of::<libbpf_sys::bpf_obj_get_opts>() as libbpf_sys::size_t,
             file_flags: libbpf_sys::BPF_F_PATH_FD,
             path_fd: self.fd.as_raw_fd(),
         };
-        // SAFETY: c and opts are valid for the call; the returned fd is checked before it is owned.
-        let fd = unsafe { libbpf_sys::bpf_obj_get_opts(c.as_ptr(), &opts) };
+        // SAFETY: the name and opts are valid for the call; the returned fd is checked before it is owned.
+        let fd = with_c_name(name, |c| unsafe { libbpf_sys::bpf_obj_get_opts(c, &opts) })?;
         if fd < 0 {
             let err = io::Error::last_os_error();
             return Err(match err.raw_os_error() {

@@ -43,17 +43,26 @@ pub fn own_fdinfo(fd: BorrowedFd<'_>) -> io::Result<FdInfo> {
     }
 }
 
-/// fdinfo files are a few hundred bytes that seq_file hands over in one read; one read into a page-sized
-/// buffer (instead of read_to_string's stat, read, read-to-EOF) saves two syscalls per object, which is
-/// measurable with thousands of objects.
 fn read_fdinfo(path: &str) -> io::Result<FdInfo> {
     read_fdinfo_file(std::fs::File::open(path)?)
 }
 
-fn read_fdinfo_file(mut file: std::fs::File) -> io::Result<FdInfo> {
+fn read_fdinfo_file(file: std::fs::File) -> io::Result<FdInfo> {
+    let mut buf = Vec::new();
+    read_whole(file, &mut buf)?;
+    Ok(FdInfo {
+        text: String::from_utf8_lossy(&buf).into_owned(),
+    })
+}
+
+/// Reads a whole fdinfo file into `buf` (cleared first). fdinfo files are a few hundred bytes that seq_file hands
+/// over in one read, so a page-sized buffer takes one read (read_to_string would stat, read, and read to EOF);
+/// the holder walk reuses one buffer for every file, as it reads one per BPF fd on the box.
+fn read_whole(mut file: std::fs::File, buf: &mut Vec<u8>) -> io::Result<()> {
     use std::io::Read;
-    let mut buf = vec![0u8; 4096];
-    let mut len = file.read(&mut buf)?;
+    buf.clear();
+    buf.resize(4096, 0);
+    let mut len = file.read(buf)?;
     while len == buf.len() {
         buf.resize(buf.len() * 2, 0);
         match file.read(&mut buf[len..])? {
@@ -62,8 +71,14 @@ fn read_fdinfo_file(mut file: std::fs::File) -> io::Result<FdInfo> {
         }
     }
     buf.truncate(len);
-    Ok(FdInfo {
-        text: String::from_utf8_lossy(&buf).into_owned(),
+    Ok(())
+}
+
+/// The number after `key:` in fdinfo text, without copying the text.
+fn field_u64(text: &[u8], key: &str) -> Option<u64> {
+    text.split(|&b| b == b'\n').find_map(|line| {
+        let value = line.strip_prefix(key.as_bytes())?.strip_prefix(b":")?;
+        std::str::from_utf8(value).ok()?.trim().parse().ok()
     })
 }
 
@@ -174,6 +189,7 @@ fn ids_held_by(pid: u32, kind: ObjKind) -> io::Result<Vec<u32>> {
     let mut fdinfo_dir = None;
     let mut ids = Vec::new();
     let mut target = [0u8; 64];
+    let mut text = Vec::new();
     for entry in entries {
         let Ok(entry) = entry else { continue };
         let name = entry.file_name();
@@ -191,10 +207,14 @@ fn ids_held_by(pid: u32, kind: ObjKind) -> io::Result<Vec<u32>> {
         let Some(dir) = fdinfo_dir.as_ref() else {
             continue;
         };
-        let Ok(fdinfo) = dir.open_file(name).and_then(read_fdinfo_file) else {
+        if dir
+            .open_file(name)
+            .and_then(|f| read_whole(f, &mut text))
+            .is_err()
+        {
             continue;
-        };
-        if let Some(id) = fdinfo.get_u64(id_key(kind)) {
+        }
+        if let Some(id) = field_u64(&text, id_key(kind)) {
             ids.push(id as u32);
         }
     }
@@ -214,5 +234,7 @@ mod tests {
         assert_eq!(info.get_u64("map_id"), Some(848));
         assert_eq!(info.get("frozen"), Some("1"));
         assert_eq!(info.get("map"), None);
+        assert_eq!(field_u64(info.text.as_bytes(), "map_id"), Some(848));
+        assert_eq!(field_u64(info.text.as_bytes(), "map"), None);
     }
 }
