@@ -69,6 +69,7 @@ fn holders_are_the_processes_with_fds() {
         );
         assert_eq!(shown["pinned"], serde_json::json!([pins.path_str(pin)]));
     }
+    unreadable_holder_is_reported(child.id(), &pins.path_str("map"));
     drop(child.stdin.take());
     child.wait().unwrap();
     for (object, pin) in [("prog", "prog"), ("map", "map")] {
@@ -79,4 +80,34 @@ fn holders_are_the_processes_with_fds() {
             "{object} after the holder exited"
         );
     }
+}
+
+/// `pids` is never silently incomplete: run without CAP_SYS_PTRACE (but with what `map show` itself needs), this
+/// root-owned holder's fds cannot be read, and --debug says so, naming the process.
+fn unreadable_holder_is_reported(holder: u32, map_pin: &str) {
+    let id = ebpfctl_json(&["map", "show", "pinned", map_pin])["id"].clone();
+    let caps = "-all,+sys_admin,+bpf,+dac_override";
+    let out = common::host_command("setpriv")
+        .args(["--reuid", "65534", "--regid", "65534", "--clear-groups"])
+        .arg(format!("--inh-caps={caps}"))
+        .arg(format!("--ambient-caps={caps}"))
+        .arg("--")
+        .arg(common::bin())
+        .args(["-d", "-j", "map", "show", "id", &id.to_string()])
+        .output()
+        .expect("setpriv (util-linux)");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["id"], id);
+    assert!(
+        !shown["pids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["pid"] == holder),
+        "{shown}"
+    );
+    let note = format!("pids: cannot read the fds of process {holder}: permission denied");
+    assert!(stderr.contains(&note), "no `{note}` in:\n{stderr}");
 }

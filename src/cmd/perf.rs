@@ -10,6 +10,7 @@ use crate::cli::PerfCommand;
 use crate::output::perf::{PerfEntry, PerfShow};
 use crate::sys::bpf::{self, ObjKind};
 use crate::sys::link_brief::{self, LinkTarget};
+use crate::sys::{fdinfo, procfd};
 
 /// bpf_task_fd_type, in uapi order.
 const FD_TYPES: [&str; 6] = [
@@ -39,49 +40,31 @@ struct CandidateFd {
     link_id: Option<u32>,
 }
 
+/// Perf-event and link fds of every process but this one. A process whose fds cannot be read is skipped, as
+/// bpftool does (`perf show` has no per-process error to report).
 fn candidate_fds() -> Vec<CandidateFd> {
     let mut out = Vec::new();
-    let Ok(procs) = std::fs::read_dir("/proc") else {
-        return out;
-    };
-    for p in procs.flatten() {
-        let Some(pid) = p.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else {
-            continue;
+    let mut text = Vec::new();
+    procfd::for_each_fd(|process, name, target| {
+        let Some(fd) = std::str::from_utf8(name).ok().and_then(|s| s.parse().ok()) else {
+            return;
         };
-        let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
-            continue;
+        let link_id = match target {
+            b"anon_inode:[perf_event]" => None,
+            b"anon_inode:bpf-link" | b"anon_inode:bpf_link" => process
+                .read_fdinfo(name, &mut text)
+                .ok()
+                .and_then(|()| fdinfo::field_u64(&text, "link_id"))
+                .map(|id| id as u32),
+            _ => return,
         };
-        for f in fds.flatten() {
-            let Some(fd) = f.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else {
-                continue;
-            };
-            let Ok(target) = std::fs::read_link(f.path()) else {
-                continue;
-            };
-            match target.to_str() {
-                Some("anon_inode:[perf_event]") => out.push(CandidateFd {
-                    pid,
-                    fd,
-                    link_id: None,
-                }),
-                Some("anon_inode:bpf-link") | Some("anon_inode:bpf_link") => {
-                    out.push(CandidateFd {
-                        pid,
-                        fd,
-                        link_id: fdinfo_link_id(pid, fd),
-                    })
-                }
-                _ => {}
-            }
-        }
-    }
+        out.push(CandidateFd {
+            pid: process.pid as i32,
+            fd,
+            link_id,
+        });
+    });
     out
-}
-
-fn fdinfo_link_id(pid: i32, fd: i32) -> Option<u32> {
-    let info = std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}")).ok()?;
-    info.lines()
-        .find_map(|l| l.strip_prefix("link_id:")?.trim().parse().ok())
 }
 
 /// Link id → the (pid, fd) pairs of processes holding it open.
@@ -89,10 +72,9 @@ type HeldLinks = BTreeMap<u32, Vec<(i32, i32)>>;
 
 /// bpftool's entries (fds the kernel can describe), and the link ids that some process holds.
 fn fd_entries() -> (Vec<PerfEntry>, HeldLinks) {
-    let own = std::process::id() as i32;
     let mut entries = Vec::new();
     let mut held = HeldLinks::new();
-    for c in candidate_fds().into_iter().filter(|c| c.pid != own) {
+    for c in candidate_fds() {
         if let Some(link) = c.link_id {
             held.entry(link).or_default().push((c.pid, c.fd));
         }

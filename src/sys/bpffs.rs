@@ -3,9 +3,10 @@
 //! missing because a flag was forgotten.
 
 use std::collections::{HashMap, HashSet};
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use super::bpf_obj::{id_of_fd, kind_of_fd, obj_get, ObjKind};
@@ -84,6 +85,7 @@ struct Walker {
     own_fds: Option<Dir>,
     relative_get: bool,
     seen: HashSet<PathBuf>,
+    dirent_buf: Vec<u8>,
     index: PinIndex,
 }
 
@@ -95,6 +97,7 @@ pub fn pinned_objects(kind: ObjKind) -> PinIndex {
         own_fds: Dir::open(Path::new("/proc/self/fd")).ok(),
         relative_get: true,
         seen: HashSet::new(),
+        dirent_buf: Vec::new(),
         index: PinIndex::default(),
     };
     match bpffs_mounts() {
@@ -125,21 +128,33 @@ impl Walker {
         if !self.seen.insert(dir.to_path_buf()) {
             return;
         }
-        let (entries, dir_fd) = match (std::fs::read_dir(dir), Dir::open(dir)) {
-            (Ok(entries), Ok(dir_fd)) => (entries, dir_fd),
-            (Err(e), _) | (_, Err(e)) => return self.unreadable(dir, &e),
+        let dir_fd = match Dir::open(dir) {
+            Ok(dir_fd) => dir_fd,
+            Err(e) => return self.unreadable(dir, &e),
         };
-        let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-        entries.sort_by_key(|e| e.file_name());
-        for entry in entries {
-            let path = entry.path();
-            let Ok(file_type) = entry.file_type() else {
-                continue;
+        let mut entries: Vec<(OsString, u8)> = Vec::new();
+        let listed = dir_fd.for_each_entry(&mut self.dirent_buf, |name, d_type| {
+            entries.push((OsStr::from_bytes(name).to_os_string(), d_type))
+        });
+        if let Err(e) = listed {
+            return self.unreadable(dir, &e);
+        }
+        entries.sort_unstable();
+        for (name, d_type) in entries {
+            let path = dir.join(&name);
+            let d_type = match d_type {
+                // bpffs reports types; a file system that does not gets asked.
+                libc::DT_UNKNOWN => match std::fs::symlink_metadata(&path) {
+                    Ok(m) if m.is_dir() => libc::DT_DIR,
+                    Ok(m) if m.is_file() => libc::DT_REG,
+                    _ => continue,
+                },
+                known => known,
             };
-            if file_type.is_dir() {
-                self.walk(&path);
-            } else if file_type.is_file() {
-                self.record(&dir_fd, &entry.file_name(), &path);
+            match d_type {
+                libc::DT_DIR => self.walk(&path),
+                libc::DT_REG => self.record(&dir_fd, &name, &path),
+                _ => {}
             }
         }
     }

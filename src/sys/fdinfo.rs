@@ -13,6 +13,8 @@ use std::path::Path;
 
 use super::bpf_obj::ObjKind;
 use super::dirfd::Dir;
+use super::procfd::for_each_fd;
+use super::procfd::Unreadable;
 
 /// The `key:\tvalue` lines of one fdinfo file.
 #[derive(Debug, Clone, Default)]
@@ -58,7 +60,7 @@ fn read_fdinfo_file(file: std::fs::File) -> io::Result<FdInfo> {
 /// Reads a whole fdinfo file into `buf` (cleared first). fdinfo files are a few hundred bytes that seq_file hands
 /// over in one read, so a page-sized buffer takes one read (read_to_string would stat, read, and read to EOF);
 /// the holder walk reuses one buffer for every file, as it reads one per BPF fd on the box.
-fn read_whole(mut file: std::fs::File, buf: &mut Vec<u8>) -> io::Result<()> {
+pub fn read_whole(mut file: std::fs::File, buf: &mut Vec<u8>) -> io::Result<()> {
     use std::io::Read;
     buf.clear();
     buf.resize(4096, 0);
@@ -74,26 +76,11 @@ fn read_whole(mut file: std::fs::File, buf: &mut Vec<u8>) -> io::Result<()> {
     Ok(())
 }
 
-/// The number after `key:` in fdinfo text, without copying the text.
-fn field_u64(text: &[u8], key: &str) -> Option<u64> {
-    text.split(|&b| b == b'\n').find_map(|line| {
-        let value = line.strip_prefix(key.as_bytes())?.strip_prefix(b":")?;
-        std::str::from_utf8(value).ok()?.trim().parse().ok()
-    })
-}
-
 /// A process holding an fd to a BPF object.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Holder {
     pub pid: u32,
     pub comm: String,
-}
-
-/// A process whose fds could not be read, and why (a different user namespace, a hardened /proc, ...).
-#[derive(Debug, Clone)]
-pub struct Unreadable {
-    pub pid: u32,
-    pub reason: String,
 }
 
 /// Who holds what: (kind, id) → processes, in pid order, each process once.
@@ -121,104 +108,54 @@ fn id_key(kind: ObjKind) -> &'static str {
     }
 }
 
-fn is_gone(err: &io::Error) -> bool {
-    matches!(err.raw_os_error(), Some(libc::ENOENT) | Some(libc::ESRCH))
-}
-
 /// Every process (but this one, which opens fds to everything it lists) holding an fd to an object of `kind`.
 /// Processes that exit during the scan are skipped; those that cannot be read are reported in `unreadable`.
 pub fn scan_holders(kind: ObjKind) -> Holders {
-    let mut holders = Holders::default();
-    let own_pid = std::process::id();
-    let proc_dir = match std::fs::read_dir("/proc") {
-        Ok(dir) => dir,
-        Err(e) => {
-            holders.unreadable.push(Unreadable {
-                pid: 0,
-                reason: format!("/proc: {}", crate::error::errno_text(errno_of(&e))),
-            });
-            return holders;
+    let mut held: Vec<(u32, u32)> = Vec::new();
+    let mut text = Vec::new();
+    let unreadable = for_each_fd(|process, fd, target| {
+        if ObjKind::from_fd_target(target) != Some(kind) {
+            return;
         }
-    };
-    let mut pids: Vec<u32> = proc_dir
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
-        .filter(|&pid| pid != own_pid)
-        .collect();
-    pids.sort_unstable();
-    for pid in pids {
-        match ids_held_by(pid, kind) {
-            Ok(ids) if ids.is_empty() => {}
-            Ok(ids) => {
-                let comm = std::fs::read_to_string(format!("/proc/{pid}/comm"))
-                    .map(|c| c.trim_end_matches('\n').to_string())
-                    .unwrap_or_default();
-                for id in ids {
-                    let list = holders.by_object.entry((kind, id)).or_default();
-                    if !list.iter().any(|h| h.pid == pid) {
-                        list.push(Holder {
-                            pid,
-                            comm: comm.clone(),
-                        });
-                    }
-                }
+        // A closed fd between readlink and open: not an error, just not a holder.
+        if process.read_fdinfo(fd, &mut text).is_ok() {
+            if let Some(id) = field_u64(&text, id_key(kind)) {
+                held.push((process.pid, id as u32));
             }
-            Err(e) if is_gone(&e) => {}
-            Err(e) => holders.unreadable.push(Unreadable {
+        }
+    });
+    let mut holders = Holders {
+        by_object: HashMap::new(),
+        unreadable,
+    };
+    let mut comm = (0, String::new());
+    for (pid, id) in held {
+        if comm.0 != pid {
+            comm = (pid, process_comm(pid));
+        }
+        let list = holders.by_object.entry((kind, id)).or_default();
+        if !list.iter().any(|h| h.pid == pid) {
+            list.push(Holder {
                 pid,
-                reason: crate::error::errno_text(errno_of(&e)),
-            }),
+                comm: comm.1.clone(),
+            });
         }
     }
     holders
 }
 
-fn errno_of(err: &io::Error) -> i32 {
-    err.raw_os_error().unwrap_or(libc::EIO)
+fn process_comm(pid: u32) -> String {
+    std::fs::read_to_string(format!("/proc/{pid}/comm"))
+        .map(|c| c.trim_end_matches('\n').to_string())
+        .unwrap_or_default()
 }
 
-/// The ids of `kind` objects process `pid` has fds for (with repeats). Names are looked up relative to the
-/// process's fd and fdinfo directories (see `dirfd`).
-fn ids_held_by(pid: u32, kind: ObjKind) -> io::Result<Vec<u32>> {
-    let fd_path = format!("/proc/{pid}/fd");
-    let mut entries = std::fs::read_dir(&fd_path)?.peekable();
-    if entries.peek().is_none() {
-        // Kernel threads and processes without fds: nothing more to open.
-        return Ok(Vec::new());
-    }
-    let fd_dir = Dir::open(Path::new(&fd_path))?;
-    let mut fdinfo_dir = None;
-    let mut ids = Vec::new();
-    let mut target = [0u8; 64];
-    let mut text = Vec::new();
-    for entry in entries {
-        let Ok(entry) = entry else { continue };
-        let name = entry.file_name();
-        let name = name.as_encoded_bytes();
-        // A closed fd or an exited process between listing and reading: not an error, just not a holder.
-        let Ok(link) = fd_dir.readlink(name, &mut target) else {
-            continue;
-        };
-        if ObjKind::from_fd_target(link) != Some(kind) {
-            continue;
-        }
-        if fdinfo_dir.is_none() {
-            fdinfo_dir = Some(Dir::open(Path::new(&format!("/proc/{pid}/fdinfo")))?);
-        }
-        let Some(dir) = fdinfo_dir.as_ref() else {
-            continue;
-        };
-        if dir
-            .open_file(name)
-            .and_then(|f| read_whole(f, &mut text))
-            .is_err()
-        {
-            continue;
-        }
-        if let Some(id) = field_u64(&text, id_key(kind)) {
-            ids.push(id as u32);
-        }
-    }
-    Ok(ids)
+/// The number after `key:` in fdinfo text, without copying the text.
+pub fn field_u64(text: &[u8], key: &str) -> Option<u64> {
+    text.split(|&b| b == b'\n').find_map(|line| {
+        let value = line.strip_prefix(key.as_bytes())?.strip_prefix(b":")?;
+        std::str::from_utf8(value).ok()?.trim().parse().ok()
+    })
 }
 
 #[cfg(test)]

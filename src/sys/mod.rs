@@ -26,6 +26,7 @@ pub mod perf_event;
 pub mod pins;
 pub mod probe;
 pub mod process;
+pub mod procfd;
 pub mod prog_info;
 pub mod signal;
 pub mod skel;

@@ -1,0 +1,101 @@
+//! Every open fd of every process, from /proc: the one walk behind `pids` (which processes hold a BPF object) and
+//! `perf show` (which processes hold perf events and links). Names are looked up relative to each process's fd
+//! and fdinfo directories (see `dirfd`), fds are told apart by their link target alone (one readlink each), and
+//! only the fds a caller asks about have their fdinfo read.
+
+use std::io;
+use std::path::Path;
+
+use super::dirfd::Dir;
+
+/// A process whose fds could not be read, and why (a different user namespace, a hardened /proc, ...); pid 0
+/// when /proc itself could not be listed.
+#[derive(Debug, Clone)]
+pub struct Unreadable {
+    pub pid: u32,
+    pub reason: String,
+}
+
+/// One process during the walk: its pid, and its fdinfo directory, opened on first use.
+pub struct Process {
+    pub pid: u32,
+    fdinfo: Option<Dir>,
+}
+
+impl Process {
+    /// The fdinfo text of fd `fd` of this process, into `buf` (cleared first).
+    pub fn read_fdinfo(&mut self, fd: &[u8], buf: &mut Vec<u8>) -> io::Result<()> {
+        if self.fdinfo.is_none() {
+            self.fdinfo = Some(Dir::open(Path::new(&format!("/proc/{}/fdinfo", self.pid)))?);
+        }
+        match &self.fdinfo {
+            Some(dir) => super::fdinfo::read_whole(dir.open_file(fd)?, buf),
+            None => Err(io::Error::from_raw_os_error(libc::ENOENT)),
+        }
+    }
+}
+
+fn errno_text(err: &io::Error) -> String {
+    crate::error::errno_text(err.raw_os_error().unwrap_or(libc::EIO))
+}
+
+fn is_gone(err: &io::Error) -> bool {
+    matches!(err.raw_os_error(), Some(libc::ENOENT) | Some(libc::ESRCH))
+}
+
+/// Calls `visit(process, fd name, link target)` for every fd of every process but this one (which holds fds to
+/// whatever it is listing), in pid order. Processes and fds that go away during the walk are skipped; the
+/// processes whose fds cannot be read are returned.
+pub fn for_each_fd(mut visit: impl FnMut(&mut Process, &[u8], &[u8])) -> Vec<Unreadable> {
+    let mut unreadable = Vec::new();
+    let own_pid = std::process::id();
+    let mut entries = Vec::new();
+    let mut pids: Vec<u32> = Vec::new();
+    let listed = Dir::open(Path::new("/proc")).and_then(|proc| {
+        proc.for_each_entry(&mut entries, |name, _| {
+            if let Some(pid) = std::str::from_utf8(name).ok().and_then(|n| n.parse().ok()) {
+                if pid != own_pid {
+                    pids.push(pid);
+                }
+            }
+        })
+    });
+    if let Err(e) = listed {
+        unreadable.push(Unreadable {
+            pid: 0,
+            reason: format!("/proc: {}", errno_text(&e)),
+        });
+        return unreadable;
+    }
+    pids.sort_unstable();
+    let mut target = [0u8; 64];
+    for pid in pids {
+        let walked = Dir::open(Path::new(&format!("/proc/{pid}/fd"))).and_then(|fd_dir| {
+            let mut process = Process { pid, fdinfo: None };
+            let mut failure = None;
+            fd_dir.for_each_entry(&mut entries, |name, _| {
+                if failure.is_some() {
+                    return;
+                }
+                // A target longer than the buffer is cut; no caller looks for such long names.
+                match fd_dir.readlink(name, &mut target) {
+                    Ok(link) => visit(&mut process, name, link),
+                    // Closed since the listing.
+                    Err(e) if is_gone(&e) => {}
+                    // Not ours to read (ptrace access mode): no other fd of this process will be either.
+                    Err(e) => failure = Some(e),
+                }
+            })?;
+            failure.map_or(Ok(()), Err)
+        });
+        match walked {
+            Ok(()) => {}
+            Err(e) if is_gone(&e) => {}
+            Err(e) => unreadable.push(Unreadable {
+                pid,
+                reason: errno_text(&e),
+            }),
+        }
+    }
+    unreadable
+}
