@@ -7,7 +7,7 @@
 
 mod btf_ext;
 mod data;
-mod helpers;
+pub mod helpers;
 mod maps;
 mod programs;
 pub mod sec_defs;

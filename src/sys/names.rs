@@ -50,30 +50,18 @@ pub fn table(name: fn(u32) -> Option<&'static str>) -> Vec<(u32, &'static str)> 
     out
 }
 
-/// The helpers libbpf 1.7 knows, from its generated bpf_helper_defs.h
-/// (`static long (* const bpf_name)(...) = (void *) ID;`), with id 0 as bpftool names it, "bpf_unspec".
+/// The helpers libbpf 1.7 knows, by id, with id 0 as bpftool names it, "bpf_unspec". The table itself lives with
+/// the ELF reader (which must stay free of libbpf, for fuzzing); a test below keeps it equal to libbpf's
+/// bpf_helper_defs.h.
 pub fn builtin_helpers() -> Vec<(u32, String)> {
-    let defs = libbpf_sys::API_HEADERS
+    crate::elf::helpers::HELPER_NAMES
         .iter()
-        .find(|(name, _)| *name == "bpf_helper_defs.h")
-        .map(|(_, text)| *text)
-        .unwrap_or("");
-    let mut helpers = vec![(0, "bpf_unspec".to_string())];
-    helpers.extend(defs.lines().filter_map(parse_helper_def));
-    helpers.sort_by_key(|(id, _)| *id);
-    helpers.dedup_by_key(|(id, _)| *id);
-    helpers
-}
-
-fn parse_helper_def(line: &str) -> Option<(u32, String)> {
-    let line = line.strip_prefix("static ")?;
-    let name_start = line.find("(* const ")? + "(* const ".len();
-    let name_len = line[name_start..].find(')')?;
-    let id = line.rsplit_once("(void *) ")?.1.strip_suffix(';')?;
-    Some((
-        id.trim().parse().ok()?,
-        line[name_start..name_start + name_len].to_string(),
-    ))
+        .enumerate()
+        .map(|(id, name)| match id {
+            0 => (0, "bpf_unspec".to_string()),
+            _ => (id as u32, name.to_string()),
+        })
+        .collect()
 }
 
 /// The value whose libbpf name is `name`: the inverse of one of the lookups above (`type xdp`, `cgroup_inet_egress`).
@@ -120,8 +108,34 @@ mod tests {
         assert_eq!(table(prog_type).first(), Some(&(0, "unspec")));
     }
 
+    /// `static long (* const bpf_name)(...) = (void *) ID;` in libbpf's generated bpf_helper_defs.h.
+    fn parse_helper_def(line: &str) -> Option<(u32, String)> {
+        let line = line.strip_prefix("static ")?;
+        let name_start = line.find("(* const ")? + "(* const ".len();
+        let name_len = line[name_start..].find(')')?;
+        let id = line.rsplit_once("(void *) ")?.1.strip_suffix(';')?;
+        Some((
+            id.trim().parse().ok()?,
+            line[name_start..name_start + name_len].to_string(),
+        ))
+    }
+
     #[test]
-    fn builtin_helpers_are_parsed_from_libbpf() {
+    fn builtin_helpers_are_libbpfs() {
+        let defs = libbpf_sys::API_HEADERS
+            .iter()
+            .find(|(name, _)| *name == "bpf_helper_defs.h")
+            .map(|(_, text)| *text)
+            .unwrap();
+        let mut from_libbpf: Vec<(u32, String)> = vec![(0, "bpf_unspec".to_string())];
+        from_libbpf.extend(defs.lines().filter_map(parse_helper_def));
+        from_libbpf.sort_by_key(|(id, _)| *id);
+        from_libbpf.dedup_by_key(|(id, _)| *id);
+        assert_eq!(builtin_helpers(), from_libbpf);
+    }
+
+    #[test]
+    fn builtin_helpers_have_libbpf_names() {
         let helpers = builtin_helpers();
         assert_eq!(helpers[0], (0, "bpf_unspec".to_string()));
         assert_eq!(helpers[1], (1, "bpf_map_lookup_elem".to_string()));
