@@ -38,9 +38,13 @@ pub fn run(ctx: &Context, verb: CompatVerb) -> CmdResult {
 
 fn check(ctx: &Context, args: &CompatCheckArgs) -> CmdResult {
     let mut kernels: Vec<PathBuf> = args.btf.clone();
-    if args.live || kernels.is_empty() {
+    // The running kernel (--live, or no --btf at all) is also probed; a --btf file naming its BTF is not.
+    let live = args.live || kernels.is_empty();
+    if live {
         kernels.push(PathBuf::from(LIVE_BTF));
     }
+    let live_index = live.then(|| kernels.len() - 1);
+    let mut live_kernel = live.then(compat::live::LiveKernel::new);
     let kconfig = args.kconfig.as_deref().map(read_kconfig).transpose()?;
     let targets = kernels
         .iter()
@@ -54,11 +58,15 @@ fn check(ctx: &Context, args: &CompatCheckArgs) -> CmdResult {
         if obj.machine != "bpf" {
             return Err(invalid(&name, "not a BPF object file"));
         }
-        for (kname, btf) in &targets {
+        for (i, (kname, btf)) in targets.iter().enumerate() {
+            let mut verdict = compat::check(&obj, btf, kconfig.as_ref());
+            if let (Some(prober), true) = (live_kernel.as_mut(), Some(i) == live_index) {
+                prober.refine(&obj, btf, &mut verdict);
+            }
             results.push(CompatEntry {
                 object: name.clone(),
                 kernel: kname.clone(),
-                verdict: compat::check(&obj, btf, kconfig.as_ref()),
+                verdict,
             });
         }
     }

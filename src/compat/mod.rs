@@ -2,6 +2,7 @@
 //! (see [`core`]), attach targets, program types, helpers, kfuncs and kconfig externs. No CLI knowledge.
 
 pub mod core;
+pub mod live;
 
 use serde::Serialize;
 

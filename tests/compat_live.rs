@@ -1,0 +1,71 @@
+//! `compat check --live` probes the running kernel for what its BTF cannot say (which program types may call a
+//! helper), and its verdict must equal the real load; a `--btf` file, even the running kernel's, is only read.
+
+mod common;
+
+use common::{ebpfctl, fixture};
+use serde_json::Value;
+
+fn check(args: &[&str]) -> (i32, Value) {
+    let run = ebpfctl(&[&["-j", "compat", "check"], args].concat());
+    let v = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stderr));
+    (run.code, v)
+}
+
+/// Whether libbpf opens and the kernel loads every program of the object.
+fn loads(obj: &str) -> bool {
+    libbpf_rs::set_print(None);
+    libbpf_rs::ObjectBuilder::default()
+        .open_file(obj)
+        .and_then(|o| o.load())
+        .is_ok()
+}
+
+#[test]
+fn live_probe_catches_a_helper_the_program_type_may_not_use() {
+    let obj = fixture("compat_helper_type").display().to_string();
+    assert!(!loads(&obj), "the fixture must not load here");
+
+    // From BTF alone the helper exists: compatible (the limit of an offline check, documented).
+    let (code, offline) = check(&[&obj, "--btf", "/sys/kernel/btf/vmlinux"]);
+    assert_eq!(
+        (code, &offline["compatible"]),
+        (0, &Value::Bool(true)),
+        "{offline:#}"
+    );
+
+    let (code, live) = check(&[&obj, "--live"]);
+    assert_eq!(code, 1, "{live:#}");
+    assert_eq!(live["compatible"], false);
+    let result = &live["results"][0];
+    assert_eq!(result["kernel"], "/sys/kernel/btf/vmlinux");
+    let program = &result["programs"][0];
+    assert_eq!(program["name"], "helper_wrong_type");
+    assert_eq!(program["compatible"], false);
+    assert_eq!(
+        program["reasons"],
+        serde_json::json!([
+            "helper bpf_xdp_adjust_head not available to socket_filter programs on the running kernel (probed)"
+        ])
+    );
+}
+
+#[test]
+fn live_probe_agrees_with_real_loads_of_compatible_objects() {
+    // Objects that load here must stay compatible under --live (no false refusals from the probes).
+    for name in [
+        "compat_guarded",
+        "compat_flavor",
+        "show_select",
+        "lifecycle_progs",
+    ] {
+        let obj = fixture(name).display().to_string();
+        let (code, v) = check(&[&obj, "--live"]);
+        assert_eq!(
+            v["compatible"].as_bool(),
+            Some(loads(&obj)),
+            "{name}: --live verdict must equal the real load: {v:#}"
+        );
+        assert_eq!(code, if loads(&obj) { 0 } else { 1 }, "{name}");
+    }
+}
