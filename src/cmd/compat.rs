@@ -13,6 +13,7 @@ use crate::cli::{CompatCheckArgs, CompatVerb};
 use crate::compat::{self, ObjectVerdict};
 use crate::elf::{self, FileKind};
 use crate::error::{Error, ErrorKind, Result};
+use crate::output::progress::Progress;
 
 #[derive(Serialize)]
 pub struct CompatEntry {
@@ -51,6 +52,7 @@ fn check(ctx: &Context, args: &CompatCheckArgs) -> CmdResult {
         .map(|k| Ok((k.display().to_string(), load_kernel_btf(k)?)))
         .collect::<Result<Vec<_>>>()?;
     let mut results = Vec::new();
+    let mut progress = Progress::new("compat", args.objects.len() * targets.len());
     for path in &args.objects {
         let name = path.display().to_string();
         let data = read_file(path)?;
@@ -63,6 +65,7 @@ fn check(ctx: &Context, args: &CompatCheckArgs) -> CmdResult {
             if let (Some(prober), true) = (live_kernel.as_mut(), Some(i) == live_index) {
                 prober.refine(&obj, btf, &mut verdict);
             }
+            progress.step(&format!("{name} × {kname}"));
             results.push(CompatEntry {
                 object: name.clone(),
                 kernel: kname.clone(),
@@ -70,6 +73,7 @@ fn check(ctx: &Context, args: &CompatCheckArgs) -> CmdResult {
             });
         }
     }
+    drop(progress);
     let compatible = results.iter().all(|r| r.verdict.compatible);
     show(
         ctx,

@@ -15,6 +15,7 @@ mod map_data;
 pub mod net;
 pub mod perf;
 mod prog;
+pub mod progress;
 pub mod stream;
 mod version;
 
