@@ -116,6 +116,11 @@ impl Btf {
         self.hdr
     }
 
+    /// The blob as parsed (header, types, strings; for split BTF without its base), for handing to libbpf.
+    pub fn raw_data(&self) -> &[u8] {
+        &self.data
+    }
+
     pub fn big_endian(&self) -> bool {
         self.big_endian
     }

@@ -49,7 +49,12 @@ fn check(ctx: &Context, args: &CompatCheckArgs) -> CmdResult {
     let kconfig = args.kconfig.as_deref().map(read_kconfig).transpose()?;
     let targets = kernels
         .iter()
-        .map(|k| Ok((k.display().to_string(), load_kernel_btf(k)?)))
+        .map(|k| {
+            let name = k.display().to_string();
+            let btf = load_kernel_btf(k)?;
+            let core = compat::core::CoreBtf::new(&btf).map_err(|e| invalid(&name, e))?;
+            Ok((name, btf, core))
+        })
         .collect::<Result<Vec<_>>>()?;
     let mut results = Vec::new();
     let mut progress = Progress::new("compat", args.objects.len() * targets.len());
@@ -60,8 +65,8 @@ fn check(ctx: &Context, args: &CompatCheckArgs) -> CmdResult {
         if obj.machine != "bpf" {
             return Err(invalid(&name, "not a BPF object file"));
         }
-        for (i, (kname, btf)) in targets.iter().enumerate() {
-            let mut verdict = compat::check(&obj, btf, kconfig.as_ref());
+        for (i, (kname, btf, core)) in targets.iter().enumerate() {
+            let mut verdict = compat::check(&obj, btf, core, kconfig.as_ref());
             if let (Some(prober), true) = (live_kernel.as_mut(), Some(i) == live_index) {
                 prober.refine(&obj, btf, &mut verdict);
             }
@@ -94,7 +99,7 @@ fn invalid(file: &str, reason: impl std::fmt::Display) -> Error {
 }
 
 /// A kernel's BTF from a raw blob or an ELF's .BTF section (vmlinux).
-fn load_kernel_btf(path: &Path) -> Result<Btf> {
+pub fn load_kernel_btf(path: &Path) -> Result<Btf> {
     let name = path.display().to_string();
     let data = read_file(path)?;
     match elf::detect(&data) {

@@ -1,13 +1,21 @@
-//! CO-RE relocation resolution against a target BTF, after libbpf's relo_core.c: candidates are target types whose
-//! essential name (name up to `___`) and kind match the local root type; a field access spec is matched member by
-//! member by essential name, descending through anonymous members as bpf_core_match_member does. No CLI knowledge.
+//! CO-RE relocations of one object against one target BTF, decided by libbpf's own relocation code
+//! ([`crate::sys::relo_core`]): candidate search, spec matching, value calculation and instruction patching are
+//! exactly what `bpf_object__load` runs. On top of libbpf's answer this module only names the outcome; whether a
+//! poisoned instruction is reachable is decided by the caller (see `mark_guarded` in the parent module).
+
+use std::ffi::CString;
 
 use serde::Serialize;
 
-use crate::btf::{Btf, Kind};
+use crate::btf::Btf;
+use crate::elf::CoreRelo;
+use crate::sys::libbpf_log;
+use crate::sys::relo_core::{self, LibbpfBtf, Patched, Relocator};
+
+pub use relo_core::TargetSpec;
 
 /// What a relocation becomes on the target kernel.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Resolved to `value`.
@@ -18,6 +26,8 @@ pub enum Outcome {
     Poisoned,
     /// Several candidates give different values: libbpf refuses to load.
     Ambiguous,
+    /// libbpf refuses the relocation for another reason (bad record, anonymous type, instruction it cannot patch).
+    Failed,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -26,218 +36,109 @@ pub struct Resolution {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<u64>,
     pub candidates: usize,
+    /// libbpf's own words for an ambiguous or failed relocation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The matched target type and access path (for `btf minimize`).
+    #[serde(skip)]
+    pub target: Option<TargetSpec>,
+    /// The relocated instruction(s), as libbpf hands them to the kernel.
+    #[serde(skip)]
+    pub insns: Option<[u64; 2]>,
 }
 
-/// libbpf's bpf_core_essential_name_len: `task_struct___old` matches `task_struct`.
-pub fn essential_name(name: &str) -> &str {
-    match name.rfind("___") {
-        Some(i) => &name[..i],
-        None => name,
+/// A BTF in libbpf's hands: built once per kernel, and once per object for its local BTF.
+pub struct CoreBtf(LibbpfBtf);
+
+impl CoreBtf {
+    pub fn new(btf: &Btf) -> Result<CoreBtf, String> {
+        let base = btf.base().map(CoreBtf::new).transpose()?.map(|b| b.0);
+        LibbpfBtf::new(btf.raw_data(), base)
+            .map(CoreBtf)
+            .map_err(|e| format!("libbpf rejects the BTF: {}", crate::error::errno_text(e)))
     }
 }
 
-fn kinds_compatible(a: Kind, b: Kind) -> bool {
-    a == b
-        || matches!(
-            (a, b),
-            (Kind::Enum, Kind::Enum64) | (Kind::Enum64, Kind::Enum)
-        )
-}
+const FIELD_EXISTS: u32 = 2;
+const TYPE_ID_LOCAL: u32 = 6;
+const TYPE_EXISTS: u32 = 8;
+const ENUMVAL_EXISTS: u32 = 10;
+const TYPE_MATCHES: u32 = 12;
 
-/// Target type ids whose essential name and kind match the local type (bpf_core_add_cands).
-fn candidates(local: &Btf, local_id: u32, target: &Btf) -> Vec<u32> {
-    let Ok(lt) = local.get(local_id) else {
-        return Vec::new();
-    };
-    let ess = essential_name(lt.name());
-    if ess.is_empty() {
-        return Vec::new();
-    }
-    (1..target.type_count())
-        .filter(|&id| {
-            target.type_by_id(id).is_some_and(|t| {
-                kinds_compatible(lt.kind(), t.kind()) && essential_name(t.name()) == ess
-            })
+/// Resolves every record of one object in .BTF.ext order, as libbpf does (its candidate cache carries over from one
+/// record to the next). None for records libbpf skips: those of no program (an eliminated weak subprogram).
+pub fn resolve_all(
+    local: &CoreBtf,
+    relos: &[CoreRelo],
+    target: &CoreBtf,
+) -> Vec<Option<Resolution>> {
+    let mut relocator = Relocator::new(&local.0, &target.0);
+    relos
+        .iter()
+        .enumerate()
+        .map(|(idx, r)| {
+            let prog = r.program.as_deref()?;
+            let prog = CString::new(prog).unwrap_or_default();
+            Some(resolve_one(&mut relocator, &prog, r, idx))
         })
         .collect()
 }
 
-/// One step of a field access: a member (by name) or an array index.
-enum Step<'a> {
-    Member(&'a str),
-    Index(u64),
-}
-
-/// Turns the local access string into named steps (anonymous members are skipped: the target search descends
-/// through anonymous members on its own, as bpf_core_spec_match does).
-fn local_steps<'a>(local: &'a Btf, root: u32, access: &str) -> Option<Vec<Step<'a>>> {
-    let idx: Vec<u64> = access
-        .split(':')
-        .map(|s| s.parse().ok())
-        .collect::<Option<_>>()?;
-    let mut steps = vec![Step::Index(*idx.first()?)];
-    let mut id = local.skip_modifiers(root, true).ok()?;
-    for &i in &idx[1..] {
-        let t = local.get(id).ok()?;
-        match t.kind() {
-            Kind::Struct | Kind::Union => {
-                let m = t.members().nth(i as usize)?;
-                if !m.name.is_empty() {
-                    steps.push(Step::Member(m.name));
-                }
-                id = local.skip_modifiers(m.type_id, true).ok()?;
-            }
-            Kind::Array => {
-                steps.push(Step::Index(i));
-                id = local.skip_modifiers(t.array().elem_type, true).ok()?;
-            }
-            _ => return None,
+fn resolve_one(relocator: &mut Relocator, prog: &CString, r: &CoreRelo, idx: usize) -> Resolution {
+    let relo = relo_core::CoreRelo {
+        insn_off: r.raw.insn_off,
+        type_id: r.type_id,
+        access_str_off: r.raw.access_str_off,
+        kind: r.raw.kind,
+    };
+    let failed = |errno: i32, candidates: usize| {
+        // libbpf explains itself through its print callback; its last warning is the reason.
+        let why = libbpf_log::take()
+            .pop()
+            .unwrap_or_else(|| crate::error::errno_text(errno));
+        Resolution {
+            outcome: if why.contains("ambiguity") {
+                Outcome::Ambiguous
+            } else {
+                Outcome::Failed
+            },
+            value: None,
+            candidates,
+            error: Some(why),
+            target: None,
+            insns: None,
         }
-    }
-    Some(steps)
-}
-
-/// Finds member `name` in composite `id`, through anonymous members: (bit offset, member type, bitfield size).
-fn find_member(btf: &Btf, id: u32, name: &str, depth: usize) -> Option<(u64, u32, u32)> {
-    let t = btf.get(id).ok()?;
-    if depth > 32 || !matches!(t.kind(), Kind::Struct | Kind::Union) {
-        return None;
-    }
-    for m in t.members() {
-        let mid = btf.skip_modifiers(m.type_id, true).ok()?;
-        if m.name.is_empty() {
-            if let Some((off, ty, bits)) = find_member(btf, mid, name, depth + 1) {
-                return Some((m.bit_offset as u64 + off, ty, bits));
-            }
-        } else if essential_name(m.name) == essential_name(name) {
-            return Some((m.bit_offset as u64, mid, m.bitfield_size));
-        }
-    }
-    None
-}
-
-/// The matched field in the target: bit offset from the root, type, bitfield size.
-fn match_field(target: &Btf, cand: u32, steps: &[Step]) -> Option<(u64, u32, u32)> {
-    let mut id = target.skip_modifiers(cand, true).ok()?;
-    let root_size = target.resolve_size(id).ok()?;
-    let mut bit_off = 0u64;
-    let mut bits = 0;
-    for (n, step) in steps.iter().enumerate() {
-        match step {
-            Step::Index(i) if n == 0 => bit_off += i * root_size * 8,
-            Step::Index(i) => {
-                let t = target.get(id).ok()?;
-                if t.kind() != Kind::Array {
-                    return None;
-                }
-                let elem = target.skip_modifiers(t.array().elem_type, true).ok()?;
-                bit_off += i * target.resolve_size(elem).ok()? * 8;
-                id = elem;
-            }
-            Step::Member(name) => {
-                let (off, ty, b) = find_member(target, id, name, 0)?;
-                bit_off += off;
-                id = ty;
-                bits = b;
-            }
-        }
-    }
-    Some((bit_off, id, bits))
-}
-
-/// The value of a field relocation for a matched field (bpf_core_calc_field_relo, non-bitfield and bitfield).
-fn field_value(target: &Btf, kind: &str, (bit_off, ty, bits): (u64, u32, u32)) -> Option<u64> {
-    let size = target.resolve_size(ty).ok()?;
-    let t = target.get(ty).ok()?;
-    let signed = t.kind() == Kind::Int && t.int_info().encoding & 1 != 0
-        || matches!(t.kind(), Kind::Enum | Kind::Enum64) && t.kflag();
-    if bits == 0 {
-        return Some(match kind {
-            "byte_off" => bit_off / 8,
-            "byte_sz" => size,
-            "field_exists" => 1,
-            "signed" => signed as u64,
-            "lshift_u64" => 64 - size * 8,
-            "rshift_u64" => 64 - size * 8,
-            _ => return None,
-        });
-    }
-    // Bitfield: libbpf loads the smallest aligned power-of-two window holding the bits.
-    let mut byte_sz = size.max(1);
-    let mut byte_off = bit_off / 8 / byte_sz * byte_sz;
-    while bit_off + bits as u64 - byte_off * 8 > byte_sz * 8 {
-        if byte_sz >= 8 {
-            return None;
-        }
-        byte_sz *= 2;
-        byte_off = bit_off / 8 / byte_sz * byte_sz;
-    }
-    let bit_in_window = bit_off - byte_off * 8;
-    Some(match kind {
-        "byte_off" => byte_off,
-        "byte_sz" => byte_sz,
-        "field_exists" => 1,
-        "signed" => signed as u64,
-        "lshift_u64" => 64 - (bit_in_window + bits as u64),
-        "rshift_u64" => 64 - bits as u64,
-        _ => return None,
-    })
-}
-
-fn enum_value(local: &Btf, root: u32, access: &str, target: &Btf, cand: u32) -> Option<u64> {
-    let i: usize = access.parse().ok()?;
-    let name = local.get(root).ok()?.enum_values().nth(i)?.name;
-    let t = target.get(cand).ok()?;
-    t.enum_values()
-        .find(|v| essential_name(v.name) == essential_name(name))
-        .map(|v| v.value)
-}
-
-/// Resolves one relocation of kind `kind` (libbpf's name) on local type `root` with `access` against `target`.
-pub fn resolve(local: &Btf, root: u32, kind: &str, access: &str, target: &Btf) -> Resolution {
+    };
+    libbpf_log::take();
+    let calc = match relocator.calculate(prog, &relo, idx) {
+        Ok(c) => c,
+        Err(e) => return failed(e, 0),
+    };
+    let patched = match relocator.patch(prog, r.raw.insns, &relo, idx, &calc) {
+        Ok(p) => p,
+        Err(e) => return failed(e, calc.candidates),
+    };
     let exists_kind = matches!(
-        kind,
-        "field_exists" | "type_exists" | "type_matches" | "enumval_exists"
+        relo.kind,
+        FIELD_EXISTS | TYPE_EXISTS | ENUMVAL_EXISTS | TYPE_MATCHES
     );
-    let cands = candidates(local, root, target);
-    let mut values: Vec<u64> = Vec::new();
-    for &c in &cands {
-        let v = match kind {
-            "local_type_id" => Some(root as u64),
-            "target_type_id" => Some(c as u64),
-            "type_exists" | "type_matches" => Some(1),
-            "type_size" => target.resolve_size(c).ok(),
-            "enumval_exists" => enum_value(local, root, access, target, c).map(|_| 1),
-            "enumval_value" => enum_value(local, root, access, target, c),
-            _ => local_steps(local, root, access)
-                .and_then(|s| match_field(target, c, &s))
-                .and_then(|f| field_value(target, kind, f)),
-        };
-        if let Some(v) = v {
-            values.push(v);
+    let (outcome, value, insns) = match patched {
+        Patched::Poisoned => (Outcome::Poisoned, None, None),
+        Patched::Insn(i) if exists_kind && calc.new_val == 0 => {
+            (Outcome::Guarded, Some(0), Some(i))
         }
-    }
-    // local_type_id never consults the target.
-    if kind == "local_type_id" {
-        return Resolution {
-            outcome: Outcome::Resolved,
-            value: Some(root as u64),
-            candidates: cands.len(),
-        };
-    }
-    values.sort_unstable();
-    values.dedup();
-    let (outcome, value) = match values.as_slice() {
-        [] if exists_kind => (Outcome::Guarded, Some(0)),
-        [] => (Outcome::Poisoned, None),
-        [v] => (Outcome::Resolved, Some(*v)),
-        // Target type ids differ per candidate by nature; libbpf only compares the relocated values.
-        [v, ..] if kind == "target_type_id" => (Outcome::Ambiguous, Some(*v)),
-        _ => (Outcome::Ambiguous, None),
+        Patched::Insn(i) => (Outcome::Resolved, Some(calc.new_val), Some(i)),
     };
     Resolution {
         outcome,
         value,
-        candidates: cands.len(),
+        candidates: if relo.kind == TYPE_ID_LOCAL {
+            0
+        } else {
+            calc.candidates
+        },
+        error: None,
+        target: calc.target,
+        insns,
     }
 }

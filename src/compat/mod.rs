@@ -91,29 +91,23 @@ fn attach_missing(
         .then(|| format!("attach target {needed} not in kernel BTF"))
 }
 
-/// Checks one object against one kernel BTF; `kconfig` is the set of CONFIG_* names the kernel sets, when known.
+/// Checks one object against one kernel BTF (`core_target` is the same BTF in libbpf's hands); `kconfig` is the
+/// set of CONFIG_* names the kernel sets, when known.
 pub fn check(
     obj: &ObjectFile,
     target: &Btf,
+    core_target: &core::CoreBtf,
     kconfig: Option<&std::collections::HashSet<String>>,
 ) -> ObjectVerdict {
-    let mut relocations = Vec::new();
-    if let (Some(local), Some(ext)) = (obj.btf.as_ref(), obj.btf_ext.as_ref()) {
-        for r in &ext.core_relos {
-            let resolution = core::resolve(local, r.type_id, &r.kind, &r.access_str, target);
-            relocations.push(ReloVerdict {
-                program: r.program.clone(),
-                insn: r.insn,
-                kind: r.kind.clone(),
-                spec: r.spec.clone(),
-                key: (r.type_id, r.access_str.clone()),
-                resolution,
-            });
-        }
-    }
-    mark_guarded(&mut relocations);
-    let core_checked = obj.btf.is_some() && obj.btf_ext.is_some();
     let mut reasons = Vec::new();
+    let relocations = match relocate(obj, core_target) {
+        Ok(r) => r,
+        Err(why) => {
+            reasons.push(why);
+            Vec::new()
+        }
+    };
+    let core_checked = obj.btf.is_some() && obj.btf_ext.is_some();
     if !core_checked {
         reasons.push("no .BTF/.BTF.ext: CO-RE relocations cannot be checked".to_string());
     }
@@ -156,6 +150,32 @@ pub fn check(
     }
 }
 
+/// Every CO-RE relocation of the object as libbpf resolves it against `target`, guards applied.
+pub fn relocate(obj: &ObjectFile, target: &core::CoreBtf) -> Result<Vec<ReloVerdict>, String> {
+    let (Some(local), Some(ext)) = (obj.btf.as_ref(), obj.btf_ext.as_ref()) else {
+        return Ok(Vec::new());
+    };
+    let local_core = core::CoreBtf::new(local).map_err(|e| format!("object .BTF: {e}"))?;
+    let resolved = core::resolve_all(&local_core, &ext.core_relos, target);
+    let mut relocations: Vec<ReloVerdict> = ext
+        .core_relos
+        .iter()
+        .zip(resolved)
+        .filter_map(|(r, resolution)| {
+            Some(ReloVerdict {
+                program: r.program.clone(),
+                insn: r.insn,
+                kind: r.kind.clone(),
+                spec: r.spec.clone(),
+                key: (r.type_id, r.access_str.clone()),
+                resolution: resolution?,
+            })
+        })
+        .collect();
+    mark_guarded(&mut relocations);
+    Ok(relocations)
+}
+
 fn program_verdict(p: &crate::elf::Program, target: &Btf, relos: &[ReloVerdict]) -> ProgramVerdict {
     let mut reasons = Vec::new();
     if let Some(false) = prog_type_known(target, p.prog_type) {
@@ -188,6 +208,12 @@ fn program_verdict(p: &crate::elf::Program, target: &Btf, relos: &[ReloVerdict])
             core::Outcome::Ambiguous => {
                 reasons.push(format!("CO-RE {} {} is ambiguous", r.kind, r.spec))
             }
+            core::Outcome::Failed => reasons.push(format!(
+                "CO-RE {} {} refused by libbpf: {}",
+                r.kind,
+                r.spec,
+                r.resolution.error.as_deref().unwrap_or("?")
+            )),
             _ => {}
         }
     }

@@ -32,6 +32,20 @@ pub struct CoreRelo {
     pub access_str: String,
     /// The same access spelled out: `task_struct.tgid`, `pid_type::PIDTYPE_TGID`, `struct task_struct`.
     pub spec: String,
+    #[serde(skip)]
+    pub raw: RawCoreRelo,
+}
+
+/// A record as libbpf's relocation engine reads it, with the instruction it relocates.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RawCoreRelo {
+    /// Byte offset of the instruction in its section.
+    pub insn_off: u32,
+    pub access_str_off: u32,
+    /// `enum bpf_core_relo_kind`.
+    pub kind: u32,
+    /// The instruction and the one after it (an ldimm64 takes two slots), in host byte order; zero past the end.
+    pub insns: [u64; 2],
 }
 
 const KIND_NAMES: &[&str] = &[
@@ -112,11 +126,13 @@ impl<'d> Reader<'d> {
     }
 }
 
+/// `insns_at(section, byte offset)` gives the two instruction slots a record relocates.
 pub fn parse(
     data: &[u8],
     btf: &Btf,
     progs: &[Program],
     subs: &[Program],
+    insns_at: &dyn Fn(&str, u64) -> [u64; 2],
 ) -> Result<BtfExtSummary, String> {
     let big_endian = match data.get(..2) {
         Some([0x9f, 0xeb]) => false,
@@ -166,6 +182,12 @@ pub fn parse(
                 type_id,
                 type_name: btf.type_display(type_id),
                 access_str,
+                raw: RawCoreRelo {
+                    insn_off: word(0),
+                    access_str_off: access_off,
+                    kind,
+                    insns: insns_at(&section, insn_off),
+                },
             });
         }
     }

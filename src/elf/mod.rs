@@ -137,6 +137,20 @@ pub fn section_data<'d>(data: &'d [u8], name: &str) -> Result<Option<&'d [u8]>, 
     Ok(file.section_by_name(name).and_then(|s| s.data().ok()))
 }
 
+/// The instruction at byte `off` of section `name` and the next one, in host byte order (zero where absent).
+fn insns_at(raw: &Elf, name: &str, off: u64) -> [u64; 2] {
+    let data = raw
+        .section_named(name)
+        .map_or(&[][..], |i| raw.section_data[i]);
+    let slot = |k: u64| {
+        let start = usize::try_from(off + 8 * k).unwrap_or(usize::MAX);
+        data.get(start..start.saturating_add(8))
+            .and_then(|b| b.try_into().ok())
+            .map_or(0, u64::from_ne_bytes)
+    };
+    [slot(0), slot(1)]
+}
+
 /// Parses an ELF file. `file_name` gives libbpf's object name, which prefixes global-data map names.
 pub fn parse(data: &[u8], file_name: &str) -> Result<ObjectFile, Error> {
     let ident = data
@@ -188,8 +202,13 @@ fn parse_class<H: FileHeader<Endian = Endianness>>(
         (Vec::new(), Vec::new())
     };
     let btf_ext = match (raw.section_named(".BTF.ext"), &btf) {
-        (Some(i), Some(b)) => match btf_ext::parse(raw.section_data[i], b, &programs, &subprograms)
-        {
+        (Some(i), Some(b)) => match btf_ext::parse(
+            raw.section_data[i],
+            b,
+            &programs,
+            &subprograms,
+            &|sec, off| insns_at(&raw, sec, off),
+        ) {
             Ok(x) => Some(x),
             Err(e) => {
                 warnings.push(format!(".BTF.ext: {e}"));

@@ -28,6 +28,7 @@ pub mod probe;
 pub mod process;
 pub mod procfd;
 pub mod prog_info;
+pub mod relo_core;
 pub mod signal;
 pub mod skel;
 pub mod tracefs;

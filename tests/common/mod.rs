@@ -202,3 +202,113 @@ pub fn bpftool(args: &[&str]) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// One instruction of a loaded program as the kernel holds it (`bpftool prog dump xlated ... opcodes`), indexed by
+/// instruction slot (an ldimm64 fills two slots; the second maps to None).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XlatedInsn {
+    /// bpftool's disassembly with map ids blanked (each load creates its own maps).
+    pub disasm: String,
+    /// The immediate (64-bit for ldimm64), little-endian bytes as bpftool prints them.
+    pub imm: u64,
+    pub off: i16,
+}
+
+/// Loads `obj` with `ebpfctl prog load` (custom BTF when given), pins its first program in `pins` and returns that
+/// program's xlated instructions by slot. Panics with ebpfctl's stderr when the load fails.
+pub fn load_xlated(
+    obj: &Path,
+    btf: Option<&Path>,
+    pins: &PinDir,
+    pin: &str,
+) -> Vec<Option<XlatedInsn>> {
+    let path = pins.pin(pin);
+    let obj = obj.display().to_string();
+    let mut args = vec!["prog", "load", obj.as_str(), path.as_str()];
+    let btf = btf.map(|b| b.display().to_string());
+    if let Some(b) = &btf {
+        args.extend(["--btf", b.as_str()]);
+    }
+    let run = ebpfctl(&args);
+    assert_eq!(run.code, 0, "ebpfctl {args:?}: {}", run.stderr);
+    let dump = bpftool_json(&["prog", "dump", "xlated", "pinned", &path, "opcodes"]);
+    let byte = |v: &Value| {
+        u8::from_str_radix(v.as_str().unwrap_or("0x0").trim_start_matches("0x"), 16).unwrap()
+    };
+    let mut slots = Vec::new();
+    for insn in dump.as_array().expect("xlated dump is an array") {
+        let op = &insn["opcodes"];
+        let imm_bytes: Vec<u8> = op["imm"].as_array().unwrap().iter().map(byte).collect();
+        let off_bytes: Vec<u8> = op["off"].as_array().unwrap().iter().map(byte).collect();
+        // ldimm64 prints 12 imm bytes: imm of the first slot, then code..off of the second, then its imm.
+        let imm = match imm_bytes.len() {
+            12 => {
+                let lo = u32::from_le_bytes(imm_bytes[0..4].try_into().unwrap()) as u64;
+                let hi = u32::from_le_bytes(imm_bytes[8..12].try_into().unwrap()) as u64;
+                hi << 32 | lo
+            }
+            _ => u32::from_le_bytes(imm_bytes[0..4].try_into().unwrap()) as u64,
+        };
+        let disasm = insn["disasm"].as_str().unwrap_or("").to_string();
+        let disasm = match disasm.find("map[id:") {
+            Some(i) => {
+                let end = disasm[i..].find(']').map_or(disasm.len(), |e| i + e);
+                format!("{}map[id:N{}", &disasm[..i], &disasm[end..])
+            }
+            None => disasm,
+        };
+        slots.push(Some(XlatedInsn {
+            disasm,
+            imm,
+            off: i16::from_le_bytes([off_bytes[0], off_bytes[1]]),
+        }));
+        if imm_bytes.len() == 12 {
+            slots.push(None);
+        }
+    }
+    slots
+}
+
+/// Loads `obj` with libbpf (CO-RE against `custom_btf` when given, else the running kernel) and returns each
+/// program's instructions exactly as libbpf handed them to the kernel, CO-RE relocations applied (slot indices as in
+/// the object file). None when the load fails.
+pub fn libbpf_relocated(
+    obj: &Path,
+    custom_btf: Option<&Path>,
+) -> Option<std::collections::BTreeMap<String, Vec<u64>>> {
+    libbpf_rs::set_print(None);
+    let mut builder = libbpf_rs::ObjectBuilder::default();
+    if let Some(b) = custom_btf {
+        builder.btf_custom_path(b).ok()?;
+    }
+    let loaded = builder.open_file(obj).ok()?.load().ok()?;
+    let progs = loaded
+        .progs()
+        .map(|p| {
+            let insns = p
+                .insns()
+                .iter()
+                .map(|i| {
+                    // SAFETY: bpf_insn is 8 bytes of plain data.
+                    u64::from_ne_bytes(unsafe {
+                        std::mem::transmute::<libbpf_sys::bpf_insn, [u8; 8]>(*i)
+                    })
+                })
+                .collect();
+            (p.name().to_string_lossy().into_owned(), insns)
+        })
+        .collect();
+    Some(progs)
+}
+
+/// The value a CO-RE relocation left in an instruction: the offset of a load/store, the immediate of an ALU
+/// instruction, the 64-bit immediate of an ldimm64 (which takes `next` as its second half).
+pub fn relocated_value(insn: u64, next: u64) -> u64 {
+    let code = insn as u8;
+    let imm = (insn >> 32) as u32 as u64;
+    match code & 0x07 {
+        0x01..=0x03 => (insn >> 16) as u16 as u64,
+        0x00 if code == 0x18 => imm | (next >> 32) << 32,
+        _ => imm,
+    }
+}
