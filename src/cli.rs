@@ -237,6 +237,21 @@ pub enum BtfVerb {
     },
     /// Dump BTF types: `btf dump file PATH [format raw|c] [root_id ID]...` or `btf dump id ID ...`
     Dump(BtfDumpArgs),
+    /// Cut a kernel BTF down to what some objects' CO-RE relocations use (bpftool's `gen min_core_btf`)
+    Minimize(BtfMinimizeArgs),
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct BtfMinimizeArgs {
+    /// BPF object files whose CO-RE relocations must resolve against the result
+    #[arg(value_name = "OBJ", required = true)]
+    pub objects: Vec<std::path::PathBuf>,
+    /// Source kernel BTF: raw BTF (/sys/kernel/btf/vmlinux) or an ELF with .BTF
+    #[arg(long = "btf", value_name = "SRC", required = true)]
+    pub btf: std::path::PathBuf,
+    /// Where to write the minimized raw BTF
+    #[arg(short = 'o', long = "output", value_name = "OUT", required = true)]
+    pub output: std::path::PathBuf,
 }
 
 /// The words after a map data verb, in bpftool's grammar: `MAP := id N | pinned PATH | name NAME`,

@@ -14,10 +14,12 @@ mod json_out;
 mod parse;
 mod raw;
 mod resolve;
+mod subset;
 mod types;
 mod value;
 
 pub use c::{dump_c, dump_c_header};
+pub use subset::Subset;
 pub use types::{Array, EnumValue, IntInfo, Kind, Member, Param, Type, VarSecInfo};
 
 use std::fmt;

@@ -214,7 +214,13 @@ impl<'a> Type<'a> {
         self.rec.size_or_type
     }
 
-    fn word(&self, i: usize) -> u32 {
+    /// The raw `info` word: kind, vlen, kflag.
+    pub(crate) fn info(&self) -> u32 {
+        self.rec.info
+    }
+
+    /// Word `i` of the kind-specific data after the 12-byte header.
+    pub(crate) fn word(&self, i: usize) -> u32 {
         self.btf.u32_at(self.rec.tail as usize + 4 * i)
     }
 

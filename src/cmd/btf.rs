@@ -29,6 +29,7 @@ pub fn run(ctx: &Context, verb: &BtfVerb) -> CmdResult {
     match verb {
         BtfVerb::Show { select, view } => show_btfs(ctx, select.as_ref(), *view),
         BtfVerb::Dump(args) => super::btf_dump::run(ctx, args),
+        BtfVerb::Minimize(args) => super::btf_minimize::run(ctx, args),
     }
 }
 

@@ -5,6 +5,7 @@ pub mod attach;
 pub mod attach_target;
 pub mod btf;
 pub mod btf_dump;
+pub mod btf_minimize;
 pub mod cgroup;
 pub mod check;
 pub mod compat;

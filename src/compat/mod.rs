@@ -3,6 +3,7 @@
 
 pub mod core;
 pub mod live;
+pub mod minimize;
 
 use serde::Serialize;
 

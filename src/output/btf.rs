@@ -1,4 +1,4 @@
-//! Table form of `btf show`.
+//! Table form of `btf show`; the summary line of `btf minimize`.
 
 use super::prog::{bytes, pids_cell};
 use super::{Render, Text, Tone};
@@ -28,5 +28,21 @@ impl Render for Listing<BtfEntry> {
             })
             .collect();
         text.table(&header, rows);
+    }
+}
+
+impl Render for crate::cmd::btf_minimize::MinimizeReport {
+    fn render(&self, text: &mut Text) {
+        text.line(format!(
+            "{}: {} bytes, {} types ({:.2}% of {}, {} bytes) for {} CO-RE relocations in {} object(s)",
+            self.output,
+            self.bytes,
+            self.types,
+            100.0 * self.bytes as f64 / self.source_bytes.max(1) as f64,
+            self.source,
+            self.source_bytes,
+            self.relocations,
+            self.objects
+        ));
     }
 }

@@ -179,6 +179,8 @@ pub struct CoreRelo {
 /// (first the array index of the root, then one member or array index per level, anonymous members included).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TargetSpec {
+    /// `enum bpf_core_relo_kind` of the relocation.
+    pub relo_kind: u32,
     pub root_type_id: u32,
     pub raw_spec: Vec<u32>,
     pub bit_offset: u32,
@@ -187,9 +189,7 @@ pub struct TargetSpec {
 /// What libbpf computed for one relocation (bpf_core_relo_res) and the target spec it matched, if any.
 #[derive(Debug, Clone)]
 pub struct Calculated {
-    pub orig_val: u64,
     pub new_val: u64,
-    pub poison: bool,
     /// Candidates considered (libbpf's cached list, already narrowed by earlier relocations of the same type).
     pub candidates: usize,
     pub target: Option<TargetSpec>,
@@ -306,6 +306,7 @@ impl<'a> Relocator<'a> {
             // specs[2] is the target spec; libbpf fills it only when a candidate matched.
             let t = &specs[2];
             let target = (!t.btf.is_null()).then(|| TargetSpec {
+                relo_kind: t.relo_kind,
                 root_type_id: t.root_type_id,
                 raw_spec: t.raw_spec[..(t.raw_len.clamp(0, SPEC_MAX_LEN as c_int) as usize)]
                     .iter()
@@ -314,9 +315,7 @@ impl<'a> Relocator<'a> {
                 bit_offset: t.bit_offset,
             });
             Ok(Calculated {
-                orig_val: res.orig_val,
                 new_val: res.new_val,
-                poison: res.poison,
                 candidates,
                 target,
                 res,
