@@ -209,7 +209,7 @@ pub fn bpftool(args: &[&str]) {
 pub struct XlatedInsn {
     /// bpftool's disassembly with map ids blanked (each load creates its own maps).
     pub disasm: String,
-    /// The immediate (64-bit for ldimm64), little-endian bytes as bpftool prints them.
+    /// The immediate (64-bit for ldimm64; 0 for a map reference, which differs per load).
     pub imm: u64,
     pub off: i16,
 }
@@ -250,12 +250,12 @@ pub fn load_xlated(
             _ => u32::from_le_bytes(imm_bytes[0..4].try_into().unwrap()) as u64,
         };
         let disasm = insn["disasm"].as_str().unwrap_or("").to_string();
-        let disasm = match disasm.find("map[id:") {
+        let (disasm, imm) = match disasm.find("map[id:") {
             Some(i) => {
                 let end = disasm[i..].find(']').map_or(disasm.len(), |e| i + e);
-                format!("{}map[id:N{}", &disasm[..i], &disasm[end..])
+                (format!("{}map[id:N{}", &disasm[..i], &disasm[end..]), 0)
             }
-            None => disasm,
+            None => (disasm, imm),
         };
         slots.push(Some(XlatedInsn {
             disasm,
