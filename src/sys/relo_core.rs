@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::ffi::{c_char, c_int, CStr};
 use std::mem::{offset_of, size_of};
+use std::sync::Mutex;
 
 use libbpf_sys as ffi;
 
@@ -108,9 +109,12 @@ extern "C" {
 pub struct LibbpfBtf {
     ptr: *mut ffi::btf,
     _base: Option<Box<LibbpfBtf>>,
+    /// As a target: bpf_core_add_cands' answers by (local kind, local essential name), which is all they depend on.
+    /// The scan over every type is most of the work and repeats for every object checked against this kernel.
+    cands: Mutex<HashMap<(u32, Vec<u8>), Vec<u32>>>,
 }
 
-// libbpf's struct btf is only read after construction; nothing in it is tied to a thread.
+// libbpf's struct btf is only read after construction (the memo has its own lock); nothing is tied to a thread.
 unsafe impl Send for LibbpfBtf {}
 unsafe impl Sync for LibbpfBtf {}
 
@@ -133,6 +137,7 @@ impl LibbpfBtf {
         Ok(LibbpfBtf {
             ptr,
             _base: base.map(Box::new),
+            cands: Mutex::new(HashMap::new()),
         })
     }
 
@@ -141,8 +146,8 @@ impl LibbpfBtf {
         unsafe { ffi::btf__type_cnt(self.ptr) }
     }
 
-    /// The raw name of type `id` (flavor suffix included), None for ids libbpf does not know.
-    fn type_name(&self, id: u32) -> Option<&CStr> {
+    /// The raw name and kind of type `id` (flavor suffix included), None for ids libbpf does not know.
+    fn name_and_kind(&self, id: u32) -> Option<(&CStr, u32)> {
         if id >= self.type_count() {
             return None;
         }
@@ -153,8 +158,52 @@ impl LibbpfBtf {
                 return None;
             }
             let name = ffi::btf__name_by_offset(self.ptr, (*t).name_off);
-            (!name.is_null()).then(|| CStr::from_ptr(name))
+            (!name.is_null()).then(|| (CStr::from_ptr(name), ((*t).info >> 24) & 0x1f))
         }
+    }
+
+    /// bpf_core_add_cands of local type `id` against this BTF (as libbpf's vmlinux: from id 1), memoized.
+    fn candidate_ids(&self, local: &LibbpfBtf, id: u32) -> Result<Vec<u32>, i32> {
+        let (name, kind) = local.name_and_kind(id).ok_or(libc::EINVAL)?;
+        if name.is_empty() {
+            return Err(libc::EINVAL);
+        }
+        // SAFETY: name is NUL-terminated.
+        let ess = unsafe { bpf_core_essential_name_len(name.as_ptr()) };
+        let key = (
+            kind,
+            name.to_bytes()[..ess.min(name.to_bytes().len())].to_vec(),
+        );
+        let mut memo = self.cands.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(ids) = memo.get(&key) {
+            return Ok(ids.clone());
+        }
+        let mut list = CoreCandList {
+            cands: std::ptr::null_mut(),
+            len: 0,
+        };
+        let mut local_cand = CoreCand { btf: local.ptr, id };
+        // SAFETY: libbpf grows `list.cands` with realloc; we read it, then free it with libc's free like libbpf.
+        let ids = unsafe {
+            let err = bpf_core_add_cands(
+                &mut local_cand,
+                ess,
+                self.ptr,
+                c"vmlinux".as_ptr(),
+                1,
+                &mut list,
+            );
+            let ids = (0..list.len.max(0) as usize)
+                .map(|i| (*list.cands.add(i)).id)
+                .collect::<Vec<u32>>();
+            libc::free(list.cands.cast());
+            if err != 0 {
+                return Err(-err);
+            }
+            ids
+        };
+        memo.insert(key, ids.clone());
+        Ok(ids)
     }
 }
 
@@ -226,39 +275,30 @@ impl<'a> Relocator<'a> {
         }
     }
 
-    /// bpf_core_find_cands for the target alone (a custom vmlinux BTF: libbpf never looks at modules then).
+    /// bpf_core_find_cands for the target alone (a custom vmlinux BTF: libbpf never looks at modules then), as a
+    /// per-object list libbpf may narrow, allocated the way bpf_core_free_cands frees it.
     fn candidates(&mut self, local_id: u32) -> Result<*mut CoreCandList, i32> {
         if let Some(c) = self.cache.get(&local_id) {
             return Ok(*c);
         }
-        let name = self.local.type_name(local_id).ok_or(libc::EINVAL)?;
-        if name.is_empty() {
-            return Err(libc::EINVAL);
-        }
-        // SAFETY: the list is calloc'ed as libbpf expects (bpf_core_add_cands reallocs `cands`, bpf_core_free_cands
-        // frees both); the name is NUL-terminated and outlives the call.
+        let ids = self.target.candidate_ids(self.local, local_id)?;
+        // SAFETY: calloc'ed list and malloc'ed array (freed by bpf_core_free_cands), filled within bounds.
         unsafe {
             let list = libc::calloc(1, size_of::<CoreCandList>()) as *mut CoreCandList;
-            if list.is_null() {
+            let cands = libc::malloc(size_of::<CoreCand>() * ids.len().max(1)) as *mut CoreCand;
+            if list.is_null() || cands.is_null() {
+                libc::free(list.cast());
+                libc::free(cands.cast());
                 return Err(libc::ENOMEM);
             }
-            let mut local = CoreCand {
-                btf: self.local.ptr,
-                id: local_id,
-            };
-            let ess = bpf_core_essential_name_len(name.as_ptr());
-            let err = bpf_core_add_cands(
-                &mut local,
-                ess,
-                self.target.ptr,
-                c"vmlinux".as_ptr(),
-                1,
-                list,
-            );
-            if err != 0 {
-                bpf_core_free_cands(list);
-                return Err(-err);
+            for (i, &id) in ids.iter().enumerate() {
+                cands.add(i).write(CoreCand {
+                    btf: self.target.ptr,
+                    id,
+                });
             }
+            (*list).cands = cands;
+            (*list).len = ids.len() as c_int;
             self.cache.insert(local_id, list);
             Ok(list)
         }
