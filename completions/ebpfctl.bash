@@ -70,6 +70,9 @@ _ebpfctl() {
             ebpfctl__subcmd__btf,list)
                 cmd="ebpfctl__subcmd__btf__subcmd__show"
                 ;;
+            ebpfctl__subcmd__btf,minimize)
+                cmd="ebpfctl__subcmd__btf__subcmd__minimize"
+                ;;
             ebpfctl__subcmd__btf,show)
                 cmd="ebpfctl__subcmd__btf__subcmd__show"
                 ;;
@@ -298,7 +301,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list dump"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list dump minimize"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -390,6 +393,32 @@ _ebpfctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__btf__subcmd__minimize)
+            opts="-o -j -p -d -f -h -V --btf --output --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --btf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -105,13 +105,16 @@ extern "C" {
     fn bpf_core_essential_name_len(name: *const c_char) -> usize;
 }
 
+/// Candidate type ids by (local BTF kind, local essential name).
+type CandidateMemo = HashMap<(u32, Vec<u8>), Vec<u32>>;
+
 /// A BTF blob as libbpf holds it (its own copy), freed on drop; split BTF keeps its base alive.
 pub struct LibbpfBtf {
     ptr: *mut ffi::btf,
     _base: Option<Box<LibbpfBtf>>,
     /// As a target: bpf_core_add_cands' answers by (local kind, local essential name), which is all they depend on.
     /// The scan over every type is most of the work and repeats for every object checked against this kernel.
-    cands: Mutex<HashMap<(u32, Vec<u8>), Vec<u32>>>,
+    cands: Mutex<CandidateMemo>,
 }
 
 // libbpf's struct btf is only read after construction (the memo has its own lock); nothing is tied to a thread.
