@@ -152,20 +152,7 @@ impl Writer<'_> {
         let name = self.name(t.name());
         self.u32(name);
         self.u32(t.info() & !0xffff | vlen);
-        let refers = matches!(
-            kind,
-            Kind::Ptr
-                | Kind::Typedef
-                | Kind::Volatile
-                | Kind::Const
-                | Kind::Restrict
-                | Kind::Func
-                | Kind::FuncProto
-                | Kind::Var
-                | Kind::DeclTag
-                | Kind::TypeTag
-        );
-        let head = if refers {
+        let head = if kind.header_is_type() {
             self.id(t.type_id())?
         } else {
             t.size()

@@ -106,6 +106,23 @@ impl Kind {
         )
     }
 
+    /// Kinds whose header word after `info` is a type id (`type`), not a size.
+    pub fn header_is_type(self) -> bool {
+        matches!(
+            self,
+            Kind::Ptr
+                | Kind::Typedef
+                | Kind::Volatile
+                | Kind::Const
+                | Kind::Restrict
+                | Kind::Func
+                | Kind::FuncProto
+                | Kind::Var
+                | Kind::DeclTag
+                | Kind::TypeTag
+        )
+    }
+
     pub fn is_composite(self) -> bool {
         matches!(self, Kind::Struct | Kind::Union)
     }
@@ -331,15 +348,7 @@ impl<'a> Type<'a> {
     /// Calls `f` with every type id this type refers to, in declaration order, without allocating.
     pub fn for_each_ref(&self, mut f: impl FnMut(u32)) {
         match self.kind() {
-            Kind::Ptr
-            | Kind::Typedef
-            | Kind::Volatile
-            | Kind::Const
-            | Kind::Restrict
-            | Kind::Func
-            | Kind::Var
-            | Kind::DeclTag
-            | Kind::TypeTag => f(self.type_id()),
+            k if k.header_is_type() && k != Kind::FuncProto => f(self.type_id()),
             Kind::Array => {
                 let a = self.array();
                 f(a.elem_type);
@@ -357,27 +366,9 @@ impl<'a> Type<'a> {
 
     /// Every type id this type refers to, in declaration order (for graph walks and validation).
     pub fn referenced_ids(&self) -> Vec<u32> {
-        match self.kind() {
-            Kind::Ptr
-            | Kind::Typedef
-            | Kind::Volatile
-            | Kind::Const
-            | Kind::Restrict
-            | Kind::Func
-            | Kind::Var
-            | Kind::DeclTag
-            | Kind::TypeTag => vec![self.type_id()],
-            Kind::Array => {
-                let a = self.array();
-                vec![a.elem_type, a.index_type]
-            }
-            Kind::Struct | Kind::Union => self.members().map(|m| m.type_id).collect(),
-            Kind::FuncProto => std::iter::once(self.type_id())
-                .chain(self.params().map(|p| p.type_id))
-                .collect(),
-            Kind::Datasec => self.datasec_vars().map(|v| v.type_id).collect(),
-            _ => Vec::new(),
-        }
+        let mut ids = Vec::new();
+        self.for_each_ref(|r| ids.push(r));
+        ids
     }
 
     pub fn btf(&self) -> &'a Btf {
