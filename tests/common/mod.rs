@@ -271,7 +271,7 @@ pub fn load_xlated(
 
 /// Loads `obj` with libbpf (CO-RE against `custom_btf` when given, else the running kernel) and returns each
 /// program's instructions exactly as libbpf handed them to the kernel, CO-RE relocations applied (slot indices as in
-/// the object file). None when the load fails.
+/// the object file; map fds blanked). None when the load fails.
 pub fn libbpf_relocated(
     obj: &Path,
     custom_btf: Option<&Path>,
@@ -290,9 +290,16 @@ pub fn libbpf_relocated(
                 .iter()
                 .map(|i| {
                     // SAFETY: bpf_insn is 8 bytes of plain data.
-                    u64::from_ne_bytes(unsafe {
+                    let raw = u64::from_ne_bytes(unsafe {
                         std::mem::transmute::<libbpf_sys::bpf_insn, [u8; 8]>(*i)
-                    })
+                    });
+                    // A map reference (ldimm64 with a pseudo src_reg) holds the map's fd, which differs per load.
+                    let src_reg = (raw >> 12) & 0xf;
+                    if raw as u8 == 0x18 && src_reg != 0 {
+                        raw & 0xffff_ffff
+                    } else {
+                        raw
+                    }
                 })
                 .collect();
             (p.name().to_string_lossy().into_owned(), insns)
