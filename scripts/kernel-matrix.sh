@@ -34,6 +34,7 @@ VM_COMMANDS=(
   "lsm -j prog load /objs/lsm.o /sys/fs/bpf/matrix_lsm autoattach"
   "iter -j prog load /objs/iter.o /sys/fs/bpf/matrix_iter autoattach"
   "links -j link show"
+  "btfs -j btf show"
 )
 
 # Objects for the attach commands: tests/bpf/matrix_attach.bpf.c compiled once per attach type this VM's kernel
@@ -330,6 +331,18 @@ assert_links() {
 }
 
 # map show after check: the self-test's maps are gone, so an empty array (or only maps the kernel keeps).
+# The programs loaded above brought BTF. Before 5.11 kernel BTF had no id and bpf_btf_info ended at `id` (a
+# request with the later name fields set is E2BIG), so 5.10 lists only those, unnamed; later kernels list vmlinux.
+assert_btfs() {
+  local k=$1 json=$2
+  jq -e 'type == "array" and length > 0' "$json" >/dev/null || fail "btfs: btf show printed no BTF objects"
+  if [[ $k == 5.10 ]]; then
+    jq -e 'all(.[]; .kernel == false)' "$json" >/dev/null || fail "btfs: 5.10 has no kernel BTF ids"
+  else
+    jq -e 'any(.[]; .kernel == true and .name == "vmlinux")' "$json" >/dev/null || fail "btfs: no vmlinux BTF"
+  fi
+}
+
 assert_maps() {
   jq -e 'type == "array"' "$2" >/dev/null || fail "maps: map show did not print an array"
 }

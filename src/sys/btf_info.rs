@@ -25,7 +25,20 @@ pub fn btf_info(fd: BorrowedFd<'_>) -> io::Result<BtfInfo> {
     raw.name = name.as_mut_ptr() as u64;
     raw.name_len = NAME_CAPACITY as u32;
     // SAFETY: `name` is a live buffer of the declared length.
-    unsafe { get_info(fd, &mut raw)? };
+    match unsafe { get_info(fd, &mut raw) } {
+        // Before 5.11 the kernel's bpf_btf_info ended at `id` and it refuses non-zero fields beyond that (the
+        // name). Those kernels gave kernel BTF no id either, so every BTF object they list is a program's or a
+        // map's: unnamed, not kernel BTF. bpftool 7.1 fails the whole listing there instead.
+        Err(e) if e.raw_os_error() == Some(libc::E2BIG) => {
+            raw = zeroed();
+            // SAFETY: no pointers are set.
+            unsafe { get_info(fd, &mut raw)? };
+            name[0] = 0;
+        }
+        other => {
+            other?;
+        }
+    }
     Ok(BtfInfo {
         id: raw.id,
         size: raw.btf_size,
