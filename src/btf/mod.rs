@@ -11,6 +11,7 @@
 mod c;
 mod encode;
 mod json_out;
+mod json_plan;
 mod parse;
 mod raw;
 mod resolve;
@@ -18,6 +19,7 @@ mod types;
 mod value;
 
 pub use c::{dump_c, dump_c_header};
+pub use json_plan::{push_u64, JsonPlan};
 pub use types::{Array, EnumValue, IntInfo, Kind, Member, Param, Type, VarSecInfo};
 
 use std::fmt;

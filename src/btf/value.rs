@@ -9,7 +9,7 @@ use super::{err, Btf, Result, Type, MAX_DEPTH};
 
 /// JSON nodes allowed per byte of value: hostile BTF can describe overlapping members (or zero-sized ones) whose
 /// expansion grows exponentially with nesting; real values need about one node per byte, unions a few.
-const NODES_PER_BYTE: usize = 16;
+pub(super) const NODES_PER_BYTE: usize = 16;
 
 struct Formatter<'a> {
     btf: &'a Btf,
