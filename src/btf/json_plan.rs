@@ -8,6 +8,7 @@
 use super::types::{Kind, INT_BOOL, INT_CHAR, INT_SIGNED};
 use super::value::{read_uint, sign_extend, NODES_PER_BYTE};
 use super::{err, Btf, Result, MAX_DEPTH};
+use crate::fastfmt::{push_byte_numbers, push_hex, push_i64, push_u64};
 
 /// The formatted JSON of one type for data of one length (a map's key or value size).
 pub struct JsonPlan {
@@ -56,6 +57,12 @@ enum Node {
         elems: Box<Node>,
     },
     Array(Box<Elems>),
+    /// An array of `n` one-byte plain integers (`u8 x[16]`, a char array that is not a string): numbers from a
+    /// table.
+    Bytes {
+        n: usize,
+        signed: bool,
+    },
     Object(Vec<Field>),
     /// Formatted by the tree formatter (floats, DATASECs, structs with repeated member names).
     Tree(u32),
@@ -77,7 +84,7 @@ struct EnumPlan {
 
 struct Field {
     /// `"name":`, with a leading comma after the first member.
-    key: Box<[u8]>,
+    key: ShortBytes,
     offset: usize,
     /// Some((bit offset within the byte, bits)) for bitfield members.
     bitfield: Option<(u32, u32)>,
@@ -203,7 +210,7 @@ impl Planner<'_> {
                         (None, self.node(m.type_id, depth + 1)?)
                     };
                     fields.push(Field {
-                        key: key.into(),
+                        key: ShortBytes::new(key),
                         offset: (m.bit_offset / 8) as usize,
                         bitfield,
                         node,
@@ -229,18 +236,28 @@ impl Planner<'_> {
         let per_elem = self.nodes - before;
         self.nodes = before;
         self.count(per_elem.saturating_mul(nelems))?;
-        let elems = Elems {
-            elem,
-            elem_size,
-            nelems,
+        let array = match elem {
+            Node::Unsigned { size: 1 } if elem_size == 1 => Node::Bytes {
+                n: nelems,
+                signed: false,
+            },
+            Node::Signed { size: 1, bits: 8 } if elem_size == 1 => Node::Bytes {
+                n: nelems,
+                signed: true,
+            },
+            elem => Node::Array(Box::new(Elems {
+                elem,
+                elem_size,
+                nelems,
+            })),
         };
         Some(if self.is_char(a.elem_type) && nelems > 0 {
             Node::Chars {
                 nelems,
-                elems: Box::new(Node::Array(Box::new(elems))),
+                elems: Box::new(array),
             }
         } else {
-            Node::Array(Box::new(elems))
+            array
         })
     }
 
@@ -286,7 +303,8 @@ struct Runner<'a> {
 }
 
 impl Runner<'_> {
-    fn uint(&self, data: &[u8], size: usize) -> Result<u128> {
+    #[inline]
+    fn uint(&self, data: &[u8], size: usize) -> Option<u128> {
         // Little-endian 1/2/4/8-byte reads are the common case: one load instead of a byte loop.
         if !self.btf.big_endian() {
             let fast = match size {
@@ -303,31 +321,44 @@ impl Runner<'_> {
                     .map(|b| u128::from(u64::from_le_bytes(b))),
                 _ => read_uint(data, size, false),
             };
-            return fast.map_or_else(|| err("value truncated"), Ok);
+            return fast;
         }
-        read_uint(data, size, true).map_or_else(|| err("value truncated"), Ok)
+        read_uint(data, size, true)
+    }
+
+    /// Integers, the common members, written without a call: Ok(false) for other nodes.
+    #[inline(always)]
+    fn int(&mut self, node: &Node, data: &[u8]) -> Result<bool> {
+        let (size, v) = match node {
+            Node::Unsigned { size }
+            | Node::Signed { size, .. }
+            | Node::Bool { size }
+            | Node::Hex { size, .. } => (*size, self.uint(data, *size)),
+            _ => return Ok(false),
+        };
+        let Some(v) = v else {
+            return err(format!("value truncated ({size} bytes needed)"));
+        };
+        match node {
+            Node::Unsigned { .. } => push_u64(self.out, v as u64),
+            Node::Signed { bits, .. } => push_i64(self.out, sign_extend(v, *bits) as i64),
+            Node::Bool { .. } => {
+                self.out
+                    .extend_from_slice(if v != 0 { b"true" } else { b"false" })
+            }
+            Node::Hex { shift, bits, .. } => push_hex(self.out, bitfield(v, *shift, *bits)),
+            _ => {}
+        }
+        Ok(true)
     }
 
     fn node(&mut self, node: &Node, data: &[u8]) -> Result<()> {
+        if self.int(node, data)? {
+            return Ok(());
+        }
         match node {
             Node::Null => self.out.extend_from_slice(b"null"),
-            Node::Unsigned { size } => {
-                let v = self.uint(data, *size)?;
-                push_u64(self.out, v as u64);
-            }
-            Node::Signed { size, bits } => {
-                let v = self.uint(data, *size)?;
-                push_i64(self.out, sign_extend(v, *bits) as i64);
-            }
-            Node::Bool { size } => {
-                let v = self.uint(data, *size)?;
-                self.out
-                    .extend_from_slice(if v != 0 { b"true" } else { b"false" });
-            }
-            Node::Hex { size, shift, bits } => {
-                let v = self.uint(data, *size)?;
-                push_hex(self.out, bitfield(v, *shift, *bits));
-            }
+            Node::Unsigned { .. } | Node::Signed { .. } | Node::Bool { .. } | Node::Hex { .. } => {}
             Node::Ptr { size } => match read_uint(data, *size, self.btf.big_endian()) {
                 Some(v) if v <= u128::from(u64::MAX) => push_u64(self.out, v as u64),
                 Some(v) => push_hex(self.out, v),
@@ -360,20 +391,31 @@ impl Runner<'_> {
                 }
                 self.out.push(b']');
             }
+            Node::Bytes { n, signed } => {
+                // The writer fails on the first element past the data.
+                let Some(bytes) = data.get(..*n) else {
+                    return err("array runs past the value");
+                };
+                push_byte_numbers(self.out, bytes, *signed);
+            }
             Node::Object(fields) => {
                 self.out.push(b'{');
                 for f in fields {
                     let Some(bytes) = data.get(f.offset..) else {
                         return err("member is outside the value");
                     };
-                    self.out.extend_from_slice(&f.key);
+                    f.key.push_to(self.out);
                     match f.bitfield {
                         Some((shift, bits)) => {
                             let nbytes = ((shift + bits) as usize).div_ceil(8).min(16);
                             let raw = read_uint(bytes, nbytes, self.btf.big_endian()).unwrap_or(0);
                             push_hex(self.out, bitfield(raw, shift, bits));
                         }
-                        None => self.node(&f.node, bytes)?,
+                        None => {
+                            if !self.int(&f.node, bytes)? {
+                                self.node(&f.node, bytes)?;
+                            }
+                        }
                     }
                 }
                 self.out.push(b'}');
@@ -424,31 +466,43 @@ fn push_c_string(out: &mut Vec<u8>, data: &[u8], nelems: usize) -> bool {
     true
 }
 
-pub fn push_u64(out: &mut Vec<u8>, v: u64) {
-    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+/// Short byte strings (member names with their quotes) kept padded, appended with a constant-length copy.
+struct ShortBytes {
+    padded: [u8; 24],
+    long: Option<Box<[u8]>>,
+    len: usize,
 }
 
-fn push_i64(out: &mut Vec<u8>, v: i64) {
-    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
-}
-
-/// `"0x2a"`: lower-case hex without leading zeros, as `format!("0x{v:x}")`.
-fn push_hex(out: &mut Vec<u8>, v: u128) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut buf = [0u8; 32];
-    let mut i = buf.len();
-    let mut v = v;
-    loop {
-        i -= 1;
-        buf[i] = DIGITS[(v & 15) as usize];
-        v >>= 4;
-        if v == 0 {
-            break;
+impl ShortBytes {
+    fn new(bytes: Vec<u8>) -> ShortBytes {
+        let mut padded = [0u8; 24];
+        let len = bytes.len();
+        if len <= padded.len() {
+            padded[..len].copy_from_slice(&bytes);
+            ShortBytes {
+                padded,
+                long: None,
+                len,
+            }
+        } else {
+            ShortBytes {
+                padded,
+                long: Some(bytes.into()),
+                len,
+            }
         }
     }
-    out.extend_from_slice(b"\"0x");
-    out.extend_from_slice(&buf[i..]);
-    out.push(b'"');
+
+    fn push_to(&self, out: &mut Vec<u8>) {
+        match &self.long {
+            None => {
+                let start = out.len();
+                out.extend_from_slice(&self.padded);
+                out.truncate(start + self.len);
+            }
+            Some(long) => out.extend_from_slice(long),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -463,6 +517,13 @@ mod tests {
                 x ^= x << 13;
                 x ^= x >> 7;
                 x ^= x << 17;
+                if seed % 4 == 3 {
+                    // Text with NULs: char arrays become strings (with quotes and backslashes to escape).
+                    return match i % 9 {
+                        8 => 0,
+                        _ => b" \"\\az~09"[(x % 8) as usize],
+                    };
+                }
                 match i % 13 {
                     3 | 4 | 8 => b'a' + (x % 26) as u8,
                     6 => [b'"', b'\\', b' '][(x % 3) as usize],
@@ -489,7 +550,7 @@ mod tests {
             if size > 4096 {
                 continue;
             }
-            for (seed, extra) in [(0, 0), (1, 0), (2, 3)] {
+            for (seed, extra) in [(0, 0), (1, 0), (2, 3), (3, 0)] {
                 let len = size as usize + extra;
                 let data = bytes(u64::from(id) * 31 + seed, len);
                 let plan = btf.json_plan(id, len);
@@ -524,20 +585,6 @@ mod tests {
             let w = btf.write_value_json(id, &data, &mut want);
             let g = btf.write_planned(&plan, &data, &mut got);
             assert_eq!((w.is_ok(), want), (g.is_ok(), got), "len {len}");
-        }
-    }
-
-    #[test]
-    fn numbers_and_hex_match_std_formatting() {
-        for v in [0u64, 1, 9, 10, 99, 100, 12345, u64::MAX, 1 << 63] {
-            let mut out = Vec::new();
-            push_u64(&mut out, v);
-            assert_eq!(out, v.to_string().into_bytes());
-        }
-        for v in [0u128, 1, 0x2a, u128::MAX, 1 << 100] {
-            let mut out = Vec::new();
-            push_hex(&mut out, v);
-            assert_eq!(out, format!("\"0x{v:x}\"").into_bytes());
         }
     }
 }

@@ -19,7 +19,7 @@ mod types;
 mod value;
 
 pub use c::{dump_c, dump_c_header};
-pub use json_plan::{push_u64, JsonPlan};
+pub use json_plan::JsonPlan;
 pub use types::{Array, EnumValue, IntInfo, Kind, Member, Param, Type, VarSecInfo};
 
 use std::fmt;

@@ -83,7 +83,7 @@ impl TypedView {
                     out.push(b',');
                 }
                 out.extend_from_slice(b"{\"cpu\":");
-                crate::btf::push_u64(out, cpu as u64);
+                crate::fastfmt::push_u64(out, cpu as u64);
                 out.extend_from_slice(b",\"value\":");
                 self.write_part(out, self.value_type, &self.value_plan, v);
                 out.push(b'}');

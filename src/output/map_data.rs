@@ -2,13 +2,15 @@
 //! buffers into one buffered stdout writer, with no allocation per entry.
 
 use std::io::{self, BufWriter, StdoutLock, Write};
+use std::os::fd::AsFd;
 
-use super::stream::{push_hex_array, write_hex_text, JsonArray};
+use super::stream::{write_hex_text, JsonArray};
 use super::{Output, Render, Text};
-use crate::btf::push_u64;
 use crate::cmd::map_admin::Created;
 use crate::cmd::map_bulk::BulkUpdate;
 use crate::cmd::map_data::{DeleteAll, Element, NextKey};
+use crate::fastfmt::push_hex_array;
+use crate::fastfmt::push_u64;
 use crate::mapdata::typed::TypedView;
 use crate::mapdata::Layout;
 
@@ -87,7 +89,7 @@ impl Render for DeleteAll {
 }
 
 enum DumpMode {
-    Json(JsonArray<StdoutLock<'static>>),
+    Json(JsonArray<std::fs::File>),
     Pretty(Vec<serde_json::Value>),
     Text(BufWriter<StdoutLock<'static>>),
 }
@@ -113,7 +115,10 @@ impl Output {
         let mode = if self.pretty {
             DumpMode::Pretty(Vec::new())
         } else if self.json {
-            DumpMode::Json(JsonArray::begin(io::stdout().lock())?)
+            // A duplicate of stdout written to directly: Stdout's line buffering would scan every 256 KiB block
+            // for newlines before passing it on.
+            let fd = io::stdout().as_fd().try_clone_to_owned()?;
+            DumpMode::Json(JsonArray::begin(std::fs::File::from(fd))?)
         } else {
             DumpMode::Text(BufWriter::with_capacity(1 << 16, io::stdout().lock()))
         };

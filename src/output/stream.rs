@@ -27,34 +27,6 @@ pub fn write_hex_array<W: Write>(out: &mut W, bytes: &[u8]) -> io::Result<()> {
     out.write_all(b"]")
 }
 
-/// `,"0x2a"` for every byte value, padded to 8 bytes: a copy of constant length compiles to two moves.
-static HEX_ITEMS: [[u8; 8]; 256] = {
-    let mut table = [[0u8; 8]; 256];
-    let mut i = 0;
-    while i < 256 {
-        let w = HEX_WORDS[i];
-        table[i] = [b',', w[0], w[1], w[2], w[3], w[4], w[5], 0];
-        i += 1;
-    }
-    table
-};
-
-/// `write_hex_array` for a buffer in memory, the dump's hot loop: every item is written with its comma, and the
-/// first comma is then turned into the opening bracket.
-pub fn push_hex_array(out: &mut Vec<u8>, bytes: &[u8]) {
-    let start = out.len();
-    out.reserve(bytes.len() * 7 + 2);
-    for b in bytes {
-        out.extend_from_slice(&HEX_ITEMS[*b as usize][..7]);
-    }
-    if bytes.is_empty() {
-        out.push(b'[');
-    } else {
-        out[start] = b'[';
-    }
-    out.push(b']');
-}
-
 /// Writes bytes as bpftool does in plain text: `01 00 2a`.
 pub fn write_hex_text<W: Write>(out: &mut W, bytes: &[u8]) -> io::Result<()> {
     for (i, b) in bytes.iter().enumerate() {
@@ -212,7 +184,7 @@ mod tests {
         for bytes in [&[][..], &[7], &[1, 0, 0x2a, 0xff]] {
             let (mut generic, mut pushed) = (b"x".to_vec(), b"x".to_vec());
             write_hex_array(&mut generic, bytes).unwrap();
-            push_hex_array(&mut pushed, bytes);
+            crate::fastfmt::push_hex_array(&mut pushed, bytes);
             assert_eq!(generic, pushed);
         }
         let mut text = Vec::new();
