@@ -6,7 +6,7 @@
 //! types whose walk could hit the depth or node bounds are not planned at all (the writer runs instead).
 
 use super::types::{Kind, INT_BOOL, INT_CHAR, INT_SIGNED};
-use super::value::{read_uint, sign_extend, NODES_PER_BYTE};
+use super::value::{enum_signed, read_uint, sign_extend, NODES_PER_BYTE};
 use super::{err, Btf, Result, MAX_DEPTH};
 use crate::fastfmt::{push_byte_numbers, push_hex, push_i64, push_u64};
 
@@ -178,7 +178,7 @@ impl Planner<'_> {
             Kind::Enum | Kind::Enum64 => {
                 let size = t.size() as usize;
                 let bits = t.size().saturating_mul(8).min(64);
-                let signed = t.kflag();
+                let signed = enum_signed(&t);
                 let names = t
                     .enum_values()
                     .map(|v| (normalize(v.value, bits, signed), json_string(v.name)))

@@ -56,6 +56,12 @@ fn hex(v: u128) -> Value {
     Value::String(format!("0x{v:x}"))
 }
 
+/// Whether an enum's values are signed, as bpftool reads them: ENUM always (an unnamed value 0xfffffffe prints
+/// as -2, whatever the kflag says), ENUM64 when its kflag says so.
+pub(super) fn enum_signed(t: &Type<'_>) -> bool {
+    t.kind() == Kind::Enum || t.kflag()
+}
+
 pub(super) fn sign_extend(v: u128, bits: u32) -> i128 {
     if bits == 0 || bits >= 128 {
         return v as i128;
@@ -156,7 +162,7 @@ impl Formatter<'_> {
     fn enumeration(&self, t: &Type, data: &[u8]) -> Result<Value> {
         let raw = read_uint(data, t.size() as usize, self.btf.big_endian()).unwrap_or(0) as u64;
         let bits = t.size().saturating_mul(8).min(64);
-        let signed = t.kflag();
+        let signed = enum_signed(t);
         let norm = |v: u64| -> u64 {
             if bits == 64 {
                 v
