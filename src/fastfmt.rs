@@ -14,49 +14,50 @@ static DIGIT_PAIRS: [[u8; 2]; 100] = {
     table
 };
 
-/// A number in decimal, as `v.to_string()`. Long numbers are cut into 8-digit chunks so that the digit loops run
-/// on 32-bit values (cheaper divisions), four digits at a time.
+/// A number in decimal, as `v.to_string()`. The digits are written right-aligned ending at byte 20 of a 40-byte
+/// block, and the 20 bytes from the first digit on are appended (a copy of constant length) and cut to length.
+/// Long numbers are cut into 8-digit chunks so that the digit loops run on 32-bit values.
 #[inline]
 pub fn push_u64(out: &mut Vec<u8>, v: u64) {
     const E8: u64 = 100_000_000;
-    let len = v.checked_ilog10().map_or(1, |l| l as usize + 1);
-    let mut buf = [0u8; 24];
-    if v < E8 {
-        put_digits(&mut buf, len, v as u32);
-    } else if v < E8 * E8 {
-        put_digits(&mut buf, len - 8, (v / E8) as u32);
-        put_8_digits(&mut buf, len - 8, (v % E8) as u32);
-    } else {
-        put_digits(&mut buf, len - 16, (v / (E8 * E8)) as u32);
-        put_8_digits(&mut buf, len - 16, (v / E8 % E8) as u32);
-        put_8_digits(&mut buf, len - 8, (v % E8) as u32);
+    let mut buf = [0u8; 40];
+    let mut pos = 20;
+    let mut v = v;
+    for _ in 0..2 {
+        if v < E8 {
+            break;
+        }
+        pos -= 8;
+        put_8_digits(&mut buf, pos, (v % E8) as u32);
+        v /= E8;
     }
-    let start = out.len();
-    out.extend_from_slice(&buf[..20]);
-    out.truncate(start + len);
-}
-
-/// `v` (below 10^8) as exactly `len` digits ending at `buf[len]`.
-#[inline]
-fn put_digits(buf: &mut [u8; 24], len: usize, mut v: u32) {
-    let mut end = len;
+    let mut v = v as u32;
     while v >= 100 {
-        end -= 2;
-        if let Some(dst) = buf.get_mut(end..end + 2) {
+        pos -= 2;
+        if let Some(dst) = buf.get_mut(pos..pos + 2) {
             dst.copy_from_slice(&DIGIT_PAIRS[(v % 100) as usize]);
         }
         v /= 100;
     }
     if v >= 10 {
-        buf[..2].copy_from_slice(&DIGIT_PAIRS[v as usize]);
+        pos -= 2;
+        if let Some(dst) = buf.get_mut(pos..pos + 2) {
+            dst.copy_from_slice(&DIGIT_PAIRS[v as usize]);
+        }
     } else {
-        buf[0] = b'0' + v as u8;
+        pos -= 1;
+        buf[pos] = b'0' + v as u8;
     }
+    let start = out.len();
+    if let Some(digits) = buf.get(pos..pos + 20) {
+        out.extend_from_slice(digits);
+    }
+    out.truncate(start + (20 - pos));
 }
 
 /// `v` (below 10^8) as 8 digits with leading zeros, at `buf[at..at + 8]`.
 #[inline]
-fn put_8_digits(buf: &mut [u8; 24], at: usize, v: u32) {
+fn put_8_digits(buf: &mut [u8; 40], at: usize, v: u32) {
     let (hi, lo) = (v / 10_000, v % 10_000);
     if let Some(dst) = buf.get_mut(at..at + 8) {
         dst[0..2].copy_from_slice(&DIGIT_PAIRS[(hi / 100) as usize]);
