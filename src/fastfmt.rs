@@ -157,16 +157,19 @@ static BYTE_NUMBERS: [[Item; 256]; 2] = {
     table
 };
 
-/// Bytes as bpftool's JSON hex array: `["0x01","0x00"]`. Every item is 7 bytes long: blocks of 32 items are
-/// filled at fixed strides, with no length bookkeeping per byte.
+/// Bytes as bpftool's JSON hex array: `["0x01","0x00"]`. Every item is 7 bytes long: blocks of 16 items are
+/// filled at fixed strides, with no length bookkeeping per byte, and appended whole (a constant-length copy),
+/// then cut to length.
 pub fn push_hex_array(out: &mut Vec<u8>, bytes: &[u8]) {
     let start = out.len();
-    for chunk in bytes.chunks(32) {
-        let mut block = [0u8; 32 * 7 + 1];
+    for chunk in bytes.chunks(16) {
+        let mut block = [0u8; 16 * 7];
         for (dst, b) in block.chunks_exact_mut(7).zip(chunk) {
             dst.copy_from_slice(&HEX_ITEMS[*b as usize][..7]);
         }
-        out.extend_from_slice(&block[..chunk.len() * 7]);
+        let at = out.len();
+        out.extend_from_slice(&block);
+        out.truncate(at + chunk.len() * 7);
     }
     if bytes.is_empty() {
         out.push(b'[');
@@ -182,24 +185,26 @@ pub fn push_byte_numbers(out: &mut Vec<u8>, bytes: &[u8], signed: bool) {
 }
 
 /// Items are gathered in a block on the stack, each stored as 8 bytes (one move) with the position advanced by its
-/// length, and the block is appended in one copy; the first item's comma becomes the opening bracket.
+/// length; the block is appended whole (a constant-length copy) and cut to length. The first item's comma becomes
+/// the opening bracket.
 fn push_items(out: &mut Vec<u8>, bytes: &[u8], table: &[Item; 256]) {
-    const BLOCK: usize = 256;
-    let mut block = [0u8; BLOCK];
-    let mut pos = 0;
+    const BLOCK: usize = 128;
     let start = out.len();
-    for b in bytes {
-        if pos > BLOCK - 8 {
-            out.extend_from_slice(&block[..pos]);
-            pos = 0;
+    // At most 16 items of up to 8 bytes fill a block.
+    for chunk in bytes.chunks(BLOCK / 8) {
+        let mut block = [0u8; BLOCK];
+        let mut pos = 0;
+        for b in chunk {
+            let item = &table[*b as usize];
+            if let Some(dst) = block.get_mut(pos..pos + 8) {
+                dst.copy_from_slice(item);
+            }
+            pos += item[7] as usize;
         }
-        let item = &table[*b as usize];
-        if let Some(dst) = block.get_mut(pos..pos + 8) {
-            dst.copy_from_slice(item);
-        }
-        pos += item[7] as usize;
+        let at = out.len();
+        out.extend_from_slice(&block);
+        out.truncate(at + pos);
     }
-    out.extend_from_slice(&block[..pos]);
     if bytes.is_empty() {
         out.push(b'[');
     } else {
