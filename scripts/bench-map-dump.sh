@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Map dump benchmark, ebpfctl and bpftool side by side in one run:
 #   hash map u32 -> struct { u64 packets; u64 bytes; char comm[16]; } with BTF, 100k and 1M entries,
-#   `map dump -j > /dev/null`, timed with hyperfine, syscalls counted with strace -c.
-# Usage: scripts/bench-map-dump.sh [BINARY]   (default: the static release build; run as root)
+#   `map dump -j > /dev/null`, timed with hyperfine (wall time and CPU time = user + sys, which is steadier on a
+#   shared machine), syscalls counted with strace -c. "kernel" is BPF_MAP_LOOKUP_BATCH alone over the same map
+#   (scripts/bench-map-walk.c): the floor no user-space formatting can go under.
+# CALLGRIND=1 also counts user-space instructions at 100k entries (valgrind --tool=callgrind; repeatable on a
+# loaded machine, unlike times).
+# Usage: [RUNS=5] [CALLGRIND=1] scripts/bench-map-dump.sh [BINARY]   (default: the static release build; run as root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:-target/x86_64-unknown-linux-musl/release/ebpfctl}
@@ -15,6 +19,7 @@ pins=/sys/fs/bpf/ebpfctl-bench-$$
 cleanup() { rm -rf "$work" "$pins"; }
 trap cleanup EXIT
 mkdir -p "$pins"
+cc -O2 -o "$work/walk" scripts/bench-map-walk.c
 clang-19 -O2 -g -target bpf -D__TARGET_ARCH_x86 -Ibpf -I"$include" -c tests/bpf/bench_map.bpf.c -o "$work/bench.o"
 
 for n in 100000 1000000; do
@@ -30,14 +35,22 @@ for n in 100000 1000000; do
     } }' >"$work/fill.jsonl"
   "$BIN" map update pinned "$map" --from "$work/fill.jsonl" >/dev/null
   echo "== $n entries"
-  hyperfine --style basic --warmup 1 --runs 5 --export-json "$work/h.json" \
-    -n ebpfctl "$BIN -j map dump pinned $map > /dev/null" \
-    -n bpftool "bpftool -j map dump pinned $map > /dev/null" >/dev/null
-  awk_ratio=$(jq -r '.results | map({(.command): .mean}) | add | "ebpfctl \(.ebpfctl*1000|floor) ms, bpftool \(.bpftool*1000|floor) ms, ratio \((.ebpfctl/.bpftool*1000|floor)/1000)"' "$work/h.json")
-  echo "   time: $awk_ratio"
+  hyperfine -N --style basic --warmup 1 --runs "${RUNS:-5}" --output=null --export-json "$work/h.json" \
+    -n ebpfctl "$BIN -j map dump pinned $map" \
+    -n bpftool "bpftool -j map dump pinned $map" \
+    -n kernel "$work/walk $map" >/dev/null
+  jq -r '.results | map({(.command): {wall: .mean, cpu: (.user + .system)}}) | add
+    | def ms(x): x * 1000 | floor; def r(x; y): (x / y * 1000 | floor) / 1000;
+      "   wall: ebpfctl \(ms(.ebpfctl.wall)) ms, bpftool \(ms(.bpftool.wall)) ms, ratio \(r(.ebpfctl.wall; .bpftool.wall))\n" +
+      "   cpu:  ebpfctl \(ms(.ebpfctl.cpu)) ms, bpftool \(ms(.bpftool.cpu)) ms, ratio \(r(.ebpfctl.cpu; .bpftool.cpu))" +
+      " (kernel batch lookup alone: \(ms(.kernel.cpu)) ms cpu, \(r(.kernel.cpu; .bpftool.cpu)) of bpftool)"' "$work/h.json"
   for tool in ebpfctl bpftool; do
     if [ "$tool" = ebpfctl ]; then cmd=("$BIN" -j map dump pinned "$map"); else cmd=(bpftool -j map dump pinned "$map"); fi
     calls=$(strace -f -c -e trace=bpf,write -o "$work/strace.txt" "${cmd[@]}" >/dev/null; awk '$NF=="bpf"{b=$4} $NF=="write"{w=$4} END{printf "bpf %d, write %d", b, w}' "$work/strace.txt")
     echo "   $tool syscalls: $calls"
+    if [ "${CALLGRIND:-0}" = 1 ] && [ "$n" -le 100000 ]; then
+      valgrind --tool=callgrind --callgrind-out-file=/dev/null "${cmd[@]}" 2>"$work/vg.txt" >/dev/null
+      echo "   $tool user-space instructions: $(awk '/Collected/ {print $NF}' "$work/vg.txt")"
+    fi
   done
 done

@@ -8,6 +8,7 @@ mod cmd;
 mod compat;
 mod elf;
 mod error;
+mod fastfmt;
 mod loader;
 mod mapdata;
 mod output;

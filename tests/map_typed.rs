@@ -155,3 +155,95 @@ fn bulk_lines_may_use_the_formatted_shape() {
     assert_eq!(dump[0]["formatted"]["value"]["comm"], "one");
     assert_eq!(dump[1]["formatted"]["value"]["state"], "TYPED_BUSY");
 }
+
+/// Raw stdout of `bpftool -j ARGS`.
+fn bpftool_bytes(args: &[&str]) -> Vec<u8> {
+    let out = common::host_command("bpftool")
+        .arg("-j")
+        .args(args)
+        .output()
+        .expect("bpftool is installed by scripts/setup.sh");
+    assert!(out.status.success(), "bpftool {args:?}: {:?}", out.status);
+    out.stdout
+}
+
+/// Deterministic value bytes: random ones (unknown enum values, negative numbers, high bitfield bits, char
+/// arrays that are not strings) and text with NULs, quotes and backslashes (char arrays that are strings).
+fn value_bytes(seed: u64, len: usize) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    (0..len)
+        .map(|i| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            match (seed % 3, i % 7) {
+                (0, _) => x as u8,
+                (_, 6) => 0,
+                _ => b"ab\"\\ z~09"[(x % 9) as usize],
+            }
+        })
+        .collect()
+}
+
+/// The dump's JSON is bpftool's byte for byte (same order, same spelling of every number, string and hex byte),
+/// `formatted` included, for values covering every BTF kind the fixture has: ints of every size and sign, an
+/// enum (named and unnamed values), bitfields, a char array as string and as numbers, a nested struct, an array;
+/// a struct key; a per-CPU array.
+#[test]
+fn dump_json_is_bpftools_byte_for_byte() {
+    let dir = typed_maps("typed-golden");
+    let stats = dir.pin("typed_stats");
+    let value_size = ebpfctl_json(&["map", "show", "pinned", &stats])["bytes_value"]
+        .as_u64()
+        .unwrap() as usize;
+    let lines: String = (0..64u64)
+        .map(|k| {
+            let value = value_bytes(k, value_size);
+            format!("{{\"key\":[{k},0,0,0],\"value\":{value:?}}}\n")
+        })
+        .collect();
+    let mut child = std::process::Command::new(bin())
+        .args(["map", "update", "pinned", &stats, "--from", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(lines.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let peers = dir.pin("typed_by_peer");
+    for (port, n) in [(80, 1), (443, 2), (22, 3)] {
+        let key = json!({"addr": 1, "port": port, "proto": 6}).to_string();
+        assert_eq!(update(&peers, &key, &n.to_string()).code, 0);
+    }
+    for pin in [&stats, &peers, &dir.pin("typed_percpu")] {
+        let ours = ebpfctl(&["-j", "map", "dump", "pinned", pin]);
+        assert_eq!(ours.code, 0, "{}", ours.stderr);
+        let theirs = String::from_utf8(bpftool_bytes(&["map", "dump", "pinned", pin])).unwrap();
+        assert!(
+            ours.stdout == theirs,
+            "{pin}: dump differs from bpftool's\nours:   {}\ntheirs: {}",
+            ours.stdout,
+            theirs
+        );
+    }
+    // The values did exercise both char-array forms.
+    let dump = ebpfctl_json(&["map", "dump", "pinned", &stats]);
+    let comms: Vec<&Value> = dump
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["formatted"]["value"]["comm"])
+        .collect();
+    assert!(comms.iter().any(|c| c.is_string()) && comms.iter().any(|c| c.is_array()));
+}

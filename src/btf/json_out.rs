@@ -6,7 +6,7 @@
 use std::io::Write;
 
 use super::types::{Kind, INT_BOOL, INT_CHAR, INT_SIGNED};
-use super::value::{read_uint, sign_extend};
+use super::value::{enum_signed, read_uint, sign_extend};
 use super::{err, Btf, Result, Type, MAX_DEPTH};
 
 impl Btf {
@@ -127,7 +127,7 @@ impl Writer<'_> {
     fn enumeration(&mut self, t: &Type, data: &[u8]) {
         let raw = read_uint(data, t.size() as usize, self.btf.big_endian()).unwrap_or(0) as u64;
         let bits = t.size().saturating_mul(8).min(64);
-        let signed = t.kflag();
+        let signed = enum_signed(t);
         let norm = |v: u64| -> u64 {
             if bits == 64 {
                 v

@@ -11,6 +11,7 @@
 mod c;
 mod encode;
 mod json_out;
+mod json_plan;
 mod parse;
 mod raw;
 mod resolve;
@@ -19,6 +20,7 @@ mod types;
 mod value;
 
 pub use c::{dump_c, dump_c_header};
+pub use json_plan::JsonPlan;
 pub use subset::Subset;
 pub use types::{Array, EnumValue, IntInfo, Kind, Member, Param, Type, VarSecInfo};
 

@@ -9,7 +9,7 @@ use super::{err, Btf, Result, Type, MAX_DEPTH};
 
 /// JSON nodes allowed per byte of value: hostile BTF can describe overlapping members (or zero-sized ones) whose
 /// expansion grows exponentially with nesting; real values need about one node per byte, unions a few.
-const NODES_PER_BYTE: usize = 16;
+pub(super) const NODES_PER_BYTE: usize = 16;
 
 struct Formatter<'a> {
     btf: &'a Btf,
@@ -54,6 +54,12 @@ pub(super) fn read_uint(data: &[u8], size: usize, big_endian: bool) -> Option<u1
 
 fn hex(v: u128) -> Value {
     Value::String(format!("0x{v:x}"))
+}
+
+/// Whether an enum's values are signed, as bpftool reads them: ENUM always (an unnamed value 0xfffffffe prints
+/// as -2, whatever the kflag says), ENUM64 when its kflag says so.
+pub(super) fn enum_signed(t: &Type<'_>) -> bool {
+    t.kind() == Kind::Enum || t.kflag()
 }
 
 pub(super) fn sign_extend(v: u128, bits: u32) -> i128 {
@@ -156,7 +162,7 @@ impl Formatter<'_> {
     fn enumeration(&self, t: &Type, data: &[u8]) -> Result<Value> {
         let raw = read_uint(data, t.size() as usize, self.btf.big_endian()).unwrap_or(0) as u64;
         let bits = t.size().saturating_mul(8).min(64);
-        let signed = t.kflag();
+        let signed = enum_signed(t);
         let norm = |v: u64| -> u64 {
             if bits == 64 {
                 v

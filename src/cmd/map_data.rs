@@ -49,7 +49,7 @@ impl OpenMap {
             value_size: info.value_size as usize,
             cpus,
         };
-        let typed = typed_view(&info);
+        let typed = typed_view(&info, layout);
         Ok(OpenMap {
             fd,
             info,
@@ -146,17 +146,18 @@ impl OpenMap {
 
 /// The map's BTF, read from the kernel, when the map has key or value types. A BTF the library rejects only
 /// costs the typed view: the bytes are still shown.
-fn typed_view(info: &MapInfo) -> Option<TypedView> {
+fn typed_view(info: &MapInfo, layout: Layout) -> Option<TypedView> {
     if info.btf_id == 0 || (info.btf_key_type_id == 0 && info.btf_value_type_id == 0) {
         return None;
     }
     let data = crate::sys::btf_info::btf_data_by_id(info.btf_id).ok()?;
     let btf = crate::btf::Btf::parse(&data).ok()?;
-    Some(TypedView {
+    Some(TypedView::new(
         btf,
-        key_type: info.btf_key_type_id,
-        value_type: info.btf_value_type_id,
-    })
+        info.btf_key_type_id,
+        info.btf_value_type_id,
+        layout,
+    ))
 }
 
 fn not_found_or(label: &str, e: std::io::Error, missing: &str) -> Error {

@@ -4,16 +4,31 @@
 use serde_json::{Map, Value};
 
 use super::Layout;
-use crate::btf::Btf;
+use crate::btf::{Btf, JsonPlan};
 
 /// The BTF of a map and the type ids of its key and value (0: not described).
 pub struct TypedView {
     pub btf: Btf,
     pub key_type: u32,
     pub value_type: u32,
+    /// The key's and value's JSON planned once for the map's sizes: a dump formats them for every entry.
+    key_plan: JsonPlan,
+    value_plan: JsonPlan,
 }
 
 impl TypedView {
+    pub fn new(btf: Btf, key_type: u32, value_type: u32, layout: Layout) -> TypedView {
+        let key_plan = btf.json_plan(key_type, layout.key_size);
+        let value_plan = btf.json_plan(value_type, layout.value_size);
+        TypedView {
+            btf,
+            key_type,
+            value_type,
+            key_plan,
+            value_plan,
+        }
+    }
+
     fn format(&self, type_id: u32, bytes: &[u8]) -> Value {
         if type_id == 0 {
             return Value::Null;
@@ -40,8 +55,8 @@ impl TypedView {
         Value::Object(out)
     }
 
-    fn write_part(&self, out: &mut Vec<u8>, type_id: u32, bytes: &[u8]) {
-        if type_id == 0 || self.btf.write_value_json(type_id, bytes, out).is_err() {
+    fn write_part(&self, out: &mut Vec<u8>, type_id: u32, plan: &JsonPlan, bytes: &[u8]) {
+        if type_id == 0 || self.btf.write_planned(plan, bytes, out).is_err() {
             out.extend_from_slice(b"null");
         }
     }
@@ -59,7 +74,7 @@ impl TypedView {
         };
         if self.key_type != 0 {
             field(out, b"\"key\":");
-            self.write_part(out, self.key_type, key);
+            self.write_part(out, self.key_type, &self.key_plan, key);
         }
         if layout.cpus.is_some() {
             field(out, b"\"values\":[");
@@ -67,14 +82,16 @@ impl TypedView {
                 if cpu > 0 {
                     out.push(b',');
                 }
-                out.extend_from_slice(format!("{{\"cpu\":{cpu},\"value\":").as_bytes());
-                self.write_part(out, self.value_type, v);
+                out.extend_from_slice(b"{\"cpu\":");
+                crate::fastfmt::push_u64(out, cpu as u64);
+                out.extend_from_slice(b",\"value\":");
+                self.write_part(out, self.value_type, &self.value_plan, v);
                 out.push(b'}');
             }
             out.push(b']');
         } else if self.value_type != 0 {
             field(out, b"\"value\":");
-            self.write_part(out, self.value_type, value);
+            self.write_part(out, self.value_type, &self.value_plan, value);
         }
         out.push(b'}');
     }

@@ -2,12 +2,15 @@
 //! buffers into one buffered stdout writer, with no allocation per entry.
 
 use std::io::{self, BufWriter, StdoutLock, Write};
+use std::os::fd::AsFd;
 
-use super::stream::{write_hex_array, write_hex_text, JsonArray};
+use super::stream::{write_hex_text, JsonArray};
 use super::{Output, Render, Text};
 use crate::cmd::map_admin::Created;
 use crate::cmd::map_bulk::BulkUpdate;
 use crate::cmd::map_data::{DeleteAll, Element, NextKey};
+use crate::fastfmt::push_hex_array;
+use crate::fastfmt::push_u64;
 use crate::mapdata::typed::TypedView;
 use crate::mapdata::Layout;
 
@@ -86,7 +89,7 @@ impl Render for DeleteAll {
 }
 
 enum DumpMode {
-    Json(JsonArray<BufWriter<StdoutLock<'static>>>),
+    Json(JsonArray<std::fs::File>),
     Pretty(Vec<serde_json::Value>),
     Text(BufWriter<StdoutLock<'static>>),
 }
@@ -100,7 +103,6 @@ pub struct DumpPrinter<'a> {
     map_of_maps: bool,
     typed: Option<&'a TypedView>,
     count: u64,
-    entry_buf: Vec<u8>,
 }
 
 impl Output {
@@ -110,13 +112,15 @@ impl Output {
         map_of_maps: bool,
         typed: Option<&'a TypedView>,
     ) -> io::Result<DumpPrinter<'a>> {
-        let out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
         let mode = if self.pretty {
             DumpMode::Pretty(Vec::new())
         } else if self.json {
-            DumpMode::Json(JsonArray::begin(out)?)
+            // A duplicate of stdout written to directly: Stdout's line buffering would scan every 256 KiB block
+            // for newlines before passing it on.
+            let fd = io::stdout().as_fd().try_clone_to_owned()?;
+            DumpMode::Json(JsonArray::begin(std::fs::File::from(fd))?)
         } else {
-            DumpMode::Text(out)
+            DumpMode::Text(BufWriter::with_capacity(1 << 16, io::stdout().lock()))
         };
         Ok(DumpPrinter {
             mode,
@@ -124,7 +128,6 @@ impl Output {
             map_of_maps,
             typed,
             count: 0,
-            entry_buf: Vec::with_capacity(4096),
         })
     }
 }
@@ -135,10 +138,8 @@ impl DumpPrinter<'_> {
         let (layout, mom, typed) = (self.layout, self.map_of_maps, self.typed);
         match &mut self.mode {
             DumpMode::Json(arr) => {
-                // One buffer, grown once and reused for every entry: the dump loop does not allocate.
-                self.entry_buf.clear();
-                write_json_entry(&mut self.entry_buf, layout, mom, typed, key, value)?;
-                arr.next_element()?.write_all(&self.entry_buf)
+                write_json_entry(arr.next_element()?, layout, mom, typed, key, value);
+                Ok(())
             }
             DumpMode::Text(out) => match typed {
                 Some(t) => writeln!(
@@ -150,7 +151,7 @@ impl DumpPrinter<'_> {
             },
             DumpMode::Pretty(all) => {
                 let mut buf = Vec::new();
-                write_json_entry(&mut buf, layout, mom, typed, key, value)?;
+                write_json_entry(&mut buf, layout, mom, typed, key, value);
                 all.push(serde_json::from_slice(&buf).map_err(io::Error::other)?);
                 Ok(())
             }
@@ -174,7 +175,7 @@ impl DumpPrinter<'_> {
     }
 }
 
-/// One entry's JSON, built in memory (writes into a Vec cannot fail and cost no call through the writer).
+/// One entry's JSON, appended to the output buffer.
 fn write_json_entry(
     out: &mut Vec<u8>,
     layout: Layout,
@@ -182,36 +183,36 @@ fn write_json_entry(
     typed: Option<&TypedView>,
     key: &[u8],
     value: &[u8],
-) -> io::Result<()> {
-    out.write_all(b"{\"key\":")?;
-    write_hex_array(out, key)?;
+) {
+    out.extend_from_slice(b"{\"key\":");
+    push_hex_array(out, key);
     if layout.cpus.is_some() {
-        out.write_all(b",\"values\":[")?;
+        out.extend_from_slice(b",\"values\":[");
         for (cpu, v) in layout.per_cpu_values(value) {
             if cpu > 0 {
-                out.write_all(b",")?;
+                out.push(b',');
             }
-            write!(out, "{{\"cpu\":{cpu},\"value\":")?;
-            write_hex_array(out, v)?;
-            out.write_all(b"}")?;
+            out.extend_from_slice(b"{\"cpu\":");
+            push_u64(out, cpu as u64);
+            out.extend_from_slice(b",\"value\":");
+            push_hex_array(out, v);
+            out.push(b'}');
         }
-        out.write_all(b"]")?;
+        out.push(b']');
     } else {
-        out.write_all(b",\"value\":")?;
-        write_hex_array(out, value)?;
+        out.extend_from_slice(b",\"value\":");
+        push_hex_array(out, value);
     }
     if map_of_maps && value.len() >= 4 {
-        write!(
-            out,
-            ",\"inner_map_id\":{}",
-            u32::from_ne_bytes([value[0], value[1], value[2], value[3]])
-        )?;
+        out.extend_from_slice(b",\"inner_map_id\":");
+        let id = u32::from_ne_bytes([value[0], value[1], value[2], value[3]]);
+        push_u64(out, u64::from(id));
     }
     if let Some(t) = typed {
-        out.write_all(b",\"formatted\":")?;
+        out.extend_from_slice(b",\"formatted\":");
         t.write_formatted(layout, key, value, out);
     }
-    out.write_all(b"}")
+    out.push(b'}');
 }
 
 /// A formatted element as one text line: `key: 1  value: {"packets":5,"comm":"ab"}`.

@@ -38,29 +38,46 @@ pub fn write_hex_text<W: Write>(out: &mut W, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
-/// A JSON array written one element at a time: `[`, elements separated by commas, `]` and a newline.
+/// Bytes of output gathered before one write(): big enough that a dump of a million entries makes a few hundred
+/// write() calls, small enough to stay in the cache.
+const FLUSH_AT: usize = 1 << 18;
+
+/// A JSON array written one element at a time: `[`, elements separated by commas, `]` and a newline. Elements are
+/// appended to one buffer (appending to a Vec cannot fail and costs no call through a writer) that goes out in
+/// large write() calls.
 pub struct JsonArray<W: Write> {
     out: W,
+    buf: Vec<u8>,
     empty: bool,
 }
 
 impl<W: Write> JsonArray<W> {
-    pub fn begin(mut out: W) -> io::Result<Self> {
-        out.write_all(b"[")?;
-        Ok(JsonArray { out, empty: true })
+    pub fn begin(out: W) -> io::Result<Self> {
+        let mut buf = Vec::with_capacity(FLUSH_AT + (FLUSH_AT >> 2));
+        buf.push(b'[');
+        Ok(JsonArray {
+            out,
+            buf,
+            empty: true,
+        })
     }
 
-    /// Starts the next element and hands out the writer for its JSON text.
-    pub fn next_element(&mut self) -> io::Result<&mut W> {
+    /// Starts the next element and hands out the buffer to append its JSON text to.
+    pub fn next_element(&mut self) -> io::Result<&mut Vec<u8>> {
+        if self.buf.len() >= FLUSH_AT {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
         if !self.empty {
-            self.out.write_all(b",")?;
+            self.buf.push(b',');
         }
         self.empty = false;
-        Ok(&mut self.out)
+        Ok(&mut self.buf)
     }
 
     pub fn end(mut self) -> io::Result<W> {
-        self.out.write_all(b"]\n")?;
+        self.buf.extend_from_slice(b"]\n");
+        self.out.write_all(&self.buf)?;
         self.out.flush()?;
         Ok(self.out)
     }
@@ -164,6 +181,12 @@ mod tests {
             String::from_utf8(json).unwrap(),
             r#"["0x01","0x00","0x2a","0xff"]"#
         );
+        for bytes in [&[][..], &[7], &[1, 0, 0x2a, 0xff]] {
+            let (mut generic, mut pushed) = (b"x".to_vec(), b"x".to_vec());
+            write_hex_array(&mut generic, bytes).unwrap();
+            crate::fastfmt::push_hex_array(&mut pushed, bytes);
+            assert_eq!(generic, pushed);
+        }
         let mut text = Vec::new();
         write_hex_text(&mut text, &[1, 0xab]).unwrap();
         assert_eq!(String::from_utf8(text).unwrap(), "01 ab");
