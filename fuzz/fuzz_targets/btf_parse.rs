@@ -4,6 +4,10 @@
 
 #[path = "../../src/btf/mod.rs"]
 mod btf;
+// The BTF value writers format numbers with it; not every target uses all of it.
+#[allow(dead_code)]
+#[path = "../../src/fastfmt.rs"]
+mod fastfmt;
 
 use libfuzzer_sys::fuzz_target;
 
@@ -29,6 +33,10 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(size) = btf.resolve_size(id) {
             if size as usize <= VALUE_BYTES.len() {
                 let _ = btf.format_value(id, &VALUE_BYTES);
+                // map dump's planned JSON writer, over the same bytes.
+                let plan = btf.json_plan(id, size as usize);
+                let mut out = Vec::new();
+                let _ = btf.write_planned(&plan, &VALUE_BYTES[..size as usize], &mut out);
             }
         }
     }

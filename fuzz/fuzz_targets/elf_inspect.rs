@@ -4,6 +4,10 @@
 
 #[path = "../../src/btf/mod.rs"]
 mod btf;
+// The BTF value writers format numbers with it; not every target uses all of it.
+#[allow(dead_code)]
+#[path = "../../src/fastfmt.rs"]
+mod fastfmt;
 #[path = "../../src/elf/mod.rs"]
 mod elf;
 
