@@ -800,6 +800,12 @@ pub enum PerfCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum StructOpsCommand {
+    /// List registered struct_ops maps and the kernel struct each implements: [id N | name NAME | pinned LINK]
+    #[command(visible_alias = "list")]
+    Show {
+        #[command(subcommand)]
+        map: Option<StructOpsSelector>,
+    },
     /// Load OBJ and register its struct_ops maps (pinning their links under LINK_DIR when given)
     Register {
         object: PathBuf,
