@@ -73,7 +73,12 @@ fn connect_with(cc: &str) -> String {
             cc.as_ptr().cast(),
             cc.len() as libc::socklen_t,
         );
-        assert_eq!(rc, 0, "TCP_CONGESTION {cc}: {}", std::io::Error::last_os_error());
+        assert_eq!(
+            rc,
+            0,
+            "TCP_CONGESTION {cc}: {}",
+            std::io::Error::last_os_error()
+        );
         let mut buf = [0u8; 16];
         let mut len = buf.len() as libc::socklen_t;
         let rc = libc::getsockopt(
@@ -139,7 +144,10 @@ fn struct_ops_register_show_run_unregister() {
     assert_eq!(report["registered"][0]["pinned"], link_pin.as_str());
     assert!(report["registered"][1].get("pinned").is_none(), "{report}");
     let avail = available();
-    assert!(OURS.iter().all(|n| avail.contains(&n.to_string())), "{avail:?}");
+    assert!(
+        OURS.iter().all(|n| avail.contains(&n.to_string())),
+        "{avail:?}"
+    );
 
     // struct_ops show, list and the selectors against bpftool.
     let theirs = ours(&bpftool_json(&["struct_ops", "show"]));
@@ -165,23 +173,35 @@ fn struct_ops_register_show_run_unregister() {
     let link = ebpfctl_json(&["link", "show", "pinned", &link_pin]);
     assert_eq!(link["type"], "struct_ops");
     assert_eq!(link["map_id"], theirs[0]["id"]);
-    assert_eq!(bpftool_json(&["link", "show", "pinned", &link_pin])["id"], link["id"]);
+    assert_eq!(
+        bpftool_json(&["link", "show", "pinned", &link_pin])["id"],
+        link["id"]
+    );
 
     // A TCP socket runs each: the kernel reports the name back and the init program counts it.
     let before = so_counts();
     assert_eq!(connect_with("lc_ccl"), "lc_ccl");
     assert_eq!(connect_with("lc_ccm"), "lc_ccm");
     let after = so_counts();
-    assert!(after[0] > before[0] && after[1] > before[1], "{before:?} -> {after:?}");
+    assert!(
+        after[0] > before[0] && after[1] > before[1],
+        "{before:?} -> {after:?}"
+    );
 
     // Unregister: the link by its pin, the older registration by name.
     let by_pin = ebpfctl_json(&["struct_ops", "unregister", "pinned", &link_pin]);
     assert_eq!(by_pin["links"][0]["type"], "struct_ops", "{by_pin}");
     assert!(!exists(&link_pin));
     let by_name = ebpfctl_json(&["struct_ops", "unregister", "name", "lc_ccm"]);
-    assert!(by_name["other"][0].as_str().unwrap().contains("unregistered"));
+    assert!(by_name["other"][0]
+        .as_str()
+        .unwrap()
+        .contains("unregistered"));
     let avail = available();
-    assert!(OURS.iter().all(|n| !avail.contains(&n.to_string())), "{avail:?}");
+    assert!(
+        OURS.iter().all(|n| !avail.contains(&n.to_string())),
+        "{avail:?}"
+    );
     assert!(ours(&bpftool_json(&["struct_ops", "show"])).is_empty());
     assert!(
         fixture_progs_settled(true).is_empty(),
@@ -234,7 +254,10 @@ fn struct_ops_bad_input_is_one_line_and_exit_2() {
         assert_eq!(run.stderr.lines().count(), 1, "{full:?}: {}", run.stderr);
         assert!(run.stderr.contains(reason), "{full:?}: {}", run.stderr);
     }
-    assert!(!exists(&dir.join("links")), "a failed register left its LINK_DIR");
+    assert!(
+        !exists(&dir.join("links")),
+        "a failed register left its LINK_DIR"
+    );
 }
 
 /// `struct_ops unregister id N` of a map that is not struct_ops must not delete its key 0.
@@ -248,7 +271,11 @@ fn struct_ops_unregister_refuses_other_maps() {
         .to_string();
     let run = ebpfctl(&["struct_ops", "unregister", "id", &id]);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("not a struct_ops map"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("not a struct_ops map"),
+        "{}",
+        run.stderr
+    );
     let show = ebpfctl(&["struct_ops", "show", "id", &id]);
     assert_eq!(show.code, 2, "{}", show.stderr);
 }

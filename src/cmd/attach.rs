@@ -210,6 +210,7 @@ pub fn make(kind: AttachKind, target: &Target, prog: BorrowedFd<'_>, cookie: u64
         }
         Target::Map { words } => {
             let map = resolve::map_words(words)?;
+            check_sock_map(&map)?;
             syslink::prog_attach(prog, map.fd.as_raw_fd(), attach_type_of(kind)?, 0)
                 .map_err(|e| attach_error(&map.label, &e))?;
             Ok(Made::Persistent(format!(
@@ -251,6 +252,26 @@ pub fn make(kind: AttachKind, target: &Target, prog: BorrowedFd<'_>, cookie: u64
             "a target is required",
         )),
     }
+}
+
+/// sk_msg/sk_skb programs attach to socket maps; the kernel's answer for any other map is a bare EOPNOTSUPP.
+pub fn check_sock_map(map: &resolve::Resolved) -> Result<()> {
+    let brief = bpf::map_brief(map.fd.as_fd())
+        .map_err(|e| Error::from_io(&map.label, &e, "cannot read map info"))?;
+    if matches!(
+        brief.map_type,
+        libbpf_sys::BPF_MAP_TYPE_SOCKMAP | libbpf_sys::BPF_MAP_TYPE_SOCKHASH
+    ) {
+        return Ok(());
+    }
+    let actual = names::map_type(brief.map_type)
+        .map(str::to_string)
+        .unwrap_or_else(|| brief.map_type.to_string());
+    Err(Error::new(
+        ErrorKind::InvalidInput,
+        &map.label,
+        format!("is a {actual} map; sk_msg and sk_skb programs attach to sockmap or sockhash maps"),
+    ))
 }
 
 /// Attachments to kernel or user code: tracepoints, probes and BTF-targeted tracing programs.
