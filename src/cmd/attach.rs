@@ -438,6 +438,19 @@ fn device(kind: AttachKind, name: &str, prog: BorrowedFd<'_>) -> Result<Made> {
                 id.handle, id.priority
             )));
         }
+        NetkitPrimary | NetkitPeer => {
+            let fd = syslink::link_create(prog, idx as i32, attach_type_of(kind)?, &LinkOpts::None)
+                .map_err(|e| match e.raw_os_error() {
+                    // A kernel without CONFIG_NETKIT answers EINVAL, one with it ENXIO for another device.
+                    Some(libc::EINVAL | libc::ENXIO | libc::EOPNOTSUPP) => Error::new(
+                        ErrorKind::InvalidInput,
+                        &object,
+                        "not a netkit device, or this kernel has no netkit (CONFIG_NETKIT, 6.7+)",
+                    ),
+                    _ => attach_error(&object, &e),
+                })?;
+            return Ok(Made::Links(vec![(None, fd)]));
+        }
         _ => (attach_type_of(kind)?, LinkOpts::None),
     };
     link(prog, idx as i32, attach_type, &opts, &object)
