@@ -222,7 +222,12 @@ fn attach_all(
         let name = prog.name().to_string_lossy().into_owned();
         let path = dir.join(&name);
         match prog.attach() {
-            Ok(mut link) if !is_kernel_link(&link) => {
+            // Only USDT: an older kernel's perf-event attachment is not a BPF link either, and gets the
+            // explanation the pin path gives.
+            Ok(mut link)
+                if prog.section().to_string_lossy().starts_with("usdt")
+                    && !is_kernel_link(&link) =>
+            {
                 let prog_id = bpf::prog_brief(prog.as_fd()).map_or(0, |b| b.id);
                 pin_kernel_links(prog_id, &path, pins, &name, report)?;
                 report.programs.push(loaded_prog!(prog, None));
