@@ -265,11 +265,26 @@ _ebpfctl() {
             ebpfctl__subcmd__prog__subcmd__show,tag)
                 cmd="ebpfctl__subcmd__prog__subcmd__show__subcmd__tag"
                 ;;
+            ebpfctl__subcmd__struct_ops,list)
+                cmd="ebpfctl__subcmd__struct_ops__subcmd__show"
+                ;;
             ebpfctl__subcmd__struct_ops,register)
                 cmd="ebpfctl__subcmd__struct_ops__subcmd__register"
                 ;;
+            ebpfctl__subcmd__struct_ops,show)
+                cmd="ebpfctl__subcmd__struct_ops__subcmd__show"
+                ;;
             ebpfctl__subcmd__struct_ops,unregister)
                 cmd="ebpfctl__subcmd__struct_ops__subcmd__unregister"
+                ;;
+            ebpfctl__subcmd__struct_ops__subcmd__show,id)
+                cmd="ebpfctl__subcmd__struct_ops__subcmd__show__subcmd__id"
+                ;;
+            ebpfctl__subcmd__struct_ops__subcmd__show,name)
+                cmd="ebpfctl__subcmd__struct_ops__subcmd__show__subcmd__name"
+                ;;
+            ebpfctl__subcmd__struct_ops__subcmd__show,pinned)
+                cmd="ebpfctl__subcmd__struct_ops__subcmd__show__subcmd__pinned"
                 ;;
             ebpfctl__subcmd__struct_ops__subcmd__unregister,id)
                 cmd="ebpfctl__subcmd__struct_ops__subcmd__unregister__subcmd__id"
@@ -1355,7 +1370,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version register unregister"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list register unregister"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1371,6 +1386,62 @@ _ebpfctl() {
         ebpfctl__subcmd__struct_ops__subcmd__register)
             opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__struct_ops__subcmd__show)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id name pinned"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__struct_ops__subcmd__show__subcmd__id)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__struct_ops__subcmd__show__subcmd__name)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__struct_ops__subcmd__show__subcmd__pinned)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

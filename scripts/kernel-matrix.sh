@@ -29,13 +29,41 @@ VM_COMMANDS=(
   "check -j check"
   "features -j feature probe kernel"
   "maps -j map show"
-  "kprobe -j prog load /objs/kprobe.o /sys/fs/bpf/matrix_kprobe autoattach"
-  "fentry -j prog load /objs/fentry.o /sys/fs/bpf/matrix_fentry autoattach"
-  "lsm -j prog load /objs/lsm.o /sys/fs/bpf/matrix_lsm autoattach"
-  "iter -j prog load /objs/iter.o /sys/fs/bpf/matrix_iter autoattach"
+  "kprobe -j prog load /objs/kprobe.o /sys/fs/bpf/matrix_kprobe pinmaps /sys/fs/bpf/matrix_maps_kprobe autoattach"
+  "fentry -j prog load /objs/fentry.o /sys/fs/bpf/matrix_fentry pinmaps /sys/fs/bpf/matrix_maps_fentry autoattach"
+  "lsm -j prog load /objs/lsm.o /sys/fs/bpf/matrix_lsm pinmaps /sys/fs/bpf/matrix_maps_lsm autoattach"
+  "iter -j prog load /objs/iter.o /sys/fs/bpf/matrix_iter pinmaps /sys/fs/bpf/matrix_maps_iter autoattach"
   "links -j link show"
   "btfs -j btf show"
 )
+
+# Lifecycle after the autoattach loads above: each link is seen by `link show` with its type and attach fields,
+# the event it hooks is triggered (every ebpfctl run reads and opens files: vfs_read, file_open) and counted in the
+# object's .bss `hits` read back with `map dump`, then `link detach` removes it and `links_after` finds none of
+# them; `hits` read twice after that (the maps stay pinned) must not move, though ebpfctl kept reading files.
+# The iterator is not read (that needs a reader other than ebpfctl), so it is only listed and detached.
+# 5.10 has no kprobe links (the kprobe load fails there, see want_rc_kprobe), so its kprobe steps fail cleanly.
+LIFECYCLE_VM_COMMANDS=(
+  "kprobe_link -j link show pinned /sys/fs/bpf/matrix_kprobe/matrix_kprobe"
+  "fentry_link -j link show pinned /sys/fs/bpf/matrix_fentry/matrix_fentry"
+  "lsm_link -j link show pinned /sys/fs/bpf/matrix_lsm/matrix_lsm"
+  "iter_link -j link show pinned /sys/fs/bpf/matrix_iter/matrix_iter"
+  "kprobe_hits -j map dump pinned /sys/fs/bpf/matrix_maps_kprobe/kprobe_bss"
+  "fentry_hits -j map dump pinned /sys/fs/bpf/matrix_maps_fentry/fentry_bss"
+  "lsm_hits -j map dump pinned /sys/fs/bpf/matrix_maps_lsm/lsm_bss"
+  "kprobe_detach -j link detach pinned /sys/fs/bpf/matrix_kprobe/matrix_kprobe"
+  "fentry_detach -j link detach pinned /sys/fs/bpf/matrix_fentry/matrix_fentry"
+  "lsm_detach -j link detach pinned /sys/fs/bpf/matrix_lsm/matrix_lsm"
+  "iter_detach -j link detach pinned /sys/fs/bpf/matrix_iter/matrix_iter"
+  "links_after -j link show"
+  "kprobe_still1 -j map dump pinned /sys/fs/bpf/matrix_maps_kprobe/kprobe_bss"
+  "fentry_still1 -j map dump pinned /sys/fs/bpf/matrix_maps_fentry/fentry_bss"
+  "lsm_still1 -j map dump pinned /sys/fs/bpf/matrix_maps_lsm/lsm_bss"
+  "kprobe_still2 -j map dump pinned /sys/fs/bpf/matrix_maps_kprobe/kprobe_bss"
+  "fentry_still2 -j map dump pinned /sys/fs/bpf/matrix_maps_fentry/fentry_bss"
+  "lsm_still2 -j map dump pinned /sys/fs/bpf/matrix_maps_lsm/lsm_bss"
+)
+VM_COMMANDS+=("${LIFECYCLE_VM_COMMANDS[@]}")
 
 # Objects for the attach commands: tests/bpf/matrix_attach.bpf.c compiled once per attach type this VM's kernel
 # refuses, so the matrix is where their success paths are proven.
@@ -328,6 +356,82 @@ assert_links() {
   local got
   got=$(jq -c '[.[].type] | unique' "$json")
   [[ $got == "$want" ]] || fail "links: link types $got, want $want"
+}
+
+# --- lifecycle observe/detach (LIFECYCLE_VM_COMMANDS) ---
+# The id of the link the autoattach command $2 (kprobe, fentry, lsm, iter) made on kernel $1.
+loaded_link_id() { jq -r '.links[0].id // empty' "$OUT/$1.$2.json" 2>/dev/null; }
+want_rc_kprobe_link() { want_rc_kprobe "$1"; }
+want_rc_kprobe_hits() { want_rc_kprobe "$1"; }
+want_rc_kprobe_detach() { want_rc_kprobe "$1"; }
+# link show of one pinned link: its id is the one the load reported and jq filter $4 holds.
+assert_link_fields() {
+  local k=$1 json=$2 name=$3 filter=$4 id
+  id=$(loaded_link_id "$k" "$name")
+  jq -e --argjson id "${id:-0}" ".id == \$id and ($filter)" "$json" >/dev/null ||
+    fail "${name}_link: want link $id with $filter, got $(head -c 300 "$json")"
+}
+assert_kprobe_link() {
+  case $1 in
+    5.10) jq -e '.kind == "not_found"' "$2" >/dev/null || fail "kprobe_link: want not_found on 5.10" ;;
+    # perf_event links describe their kprobe (func, retprobe) since 6.6.
+    6.1) assert_link_fields "$1" "$2" kprobe '.type == "perf_event"' ;;
+    *) assert_link_fields "$1" "$2" kprobe '.type == "perf_event" and .func == "vfs_read" and .retprobe == false' ;;
+  esac
+}
+# Tracing links name their target BTF id since 5.13; 5.10 reports 0.
+target_btf() { if [[ $1 == 5.10 ]]; then echo '.target_btf_id == 0'; else echo '.target_btf_id > 0'; fi; }
+assert_fentry_link() {
+  assert_link_fields "$1" "$2" fentry ".type == \"tracing\" and .attach_type == \"trace_fentry\" and $(target_btf "$1")"
+}
+assert_lsm_link() {
+  assert_link_fields "$1" "$2" lsm ".type == \"tracing\" and .attach_type == \"lsm_mac\" and $(target_btf "$1")"
+}
+assert_iter_link() { assert_link_fields "$1" "$2" iter '.type == "iter" and .target_name == "task"'; }
+# The .bss `hits` counter (BTF-formatted by ebpfctl) moved.
+hits_of() { jq -r '[.[0].formatted.value[]? | .hits? // empty][0] // "none"' "$1" 2>/dev/null; }
+assert_hits() {
+  local name=$1 json=$2 hits
+  hits=$(hits_of "$json")
+  [[ $hits =~ ^[0-9]+$ ]] && ((hits > 0)) || fail "${name}_hits: hits is ${hits:-unreadable}, want > 0"
+}
+# After detach: the second read equals the first (and the first is at least what was counted while attached).
+assert_still() {
+  local k=$1 name=$2 attached first second
+  attached=$(hits_of "$OUT/$k.${name}_hits.json")
+  first=$(hits_of "$OUT/$k.${name}_still1.json")
+  second=$(hits_of "$OUT/$k.${name}_still2.json")
+  [[ $first =~ ^[0-9]+$ && $first == "$second" && $first -ge $attached ]] ||
+    fail "${name}_still2: hits moved after detach: $attached while attached, then $first, then $second"
+}
+want_rc_kprobe_still1() { want_rc_kprobe "$1"; }
+want_rc_kprobe_still2() { want_rc_kprobe "$1"; }
+assert_kprobe_still2() { [[ $1 == 5.10 ]] || assert_still "$1" kprobe; }
+assert_fentry_still2() { assert_still "$1" fentry; }
+assert_lsm_still2() { assert_still "$1" lsm; }
+assert_kprobe_hits() { [[ $1 == 5.10 ]] || assert_hits kprobe "$2"; }
+assert_fentry_hits() { assert_hits fentry "$2"; }
+assert_lsm_hits() { assert_hits lsm "$2"; }
+# link detach: the loaded link, its one pin removed, no process holding it.
+assert_detached() {
+  local k=$1 json=$2 name=$3 id
+  id=$(loaded_link_id "$k" "$name")
+  jq -e --argjson id "${id:-0}" --arg pin "/sys/fs/bpf/matrix_$name/matrix_$name" \
+    '.links[0].id == $id and .links[0].pins_removed == [$pin] and .links[0].still_held == false' "$json" >/dev/null ||
+    fail "${name}_detach: want link $id detached and unpinned, got $(head -c 300 "$json")"
+}
+assert_kprobe_detach() { [[ $1 == 5.10 ]] || assert_detached "$1" "$2" kprobe; }
+assert_fentry_detach() { assert_detached "$1" "$2" fentry; }
+assert_lsm_detach() { assert_detached "$1" "$2" lsm; }
+assert_iter_detach() { assert_detached "$1" "$2" iter; }
+# None of the loaded links is left.
+assert_links_after() {
+  local k=$1 json=$2 name id
+  for name in kprobe fentry lsm iter; do
+    id=$(loaded_link_id "$k" "$name")
+    [[ -z $id ]] || jq -e --argjson id "$id" 'all(.[]; .id != $id)' "$json" >/dev/null ||
+      fail "links_after: link $id ($name) is still there after link detach"
+  done
 }
 
 # map show after check: the self-test's maps are gone, so an empty array (or only maps the kernel keeps).

@@ -599,6 +599,7 @@ pub enum ProgCommand {
         /// Attach type, as for `prog attach`
         attach_type: AttachKind,
         /// Target words, as for `prog attach`
+        #[arg(allow_negative_numbers = true)]
         target: Vec<String>,
     },
     /// Run a program once (or N times) on given input with BPF_PROG_TEST_RUN
@@ -645,7 +646,8 @@ pub struct AttachArgs {
     pub prog: ProgRef,
     /// What to attach to
     pub attach_type: AttachKind,
-    /// Target words (see below)
+    /// Target words (see below); negative numbers are values (netfilter `prio -100`)
+    #[arg(allow_negative_numbers = true)]
     pub target: Vec<String>,
     /// Pin the link at PATH on bpffs so it outlives ebpfctl
     #[arg(long, value_name = "PATH")]
@@ -815,6 +817,12 @@ pub enum PerfCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum StructOpsCommand {
+    /// List registered struct_ops maps and the kernel struct each implements: [id N | name NAME | pinned LINK]
+    #[command(visible_alias = "list")]
+    Show {
+        #[command(subcommand)]
+        map: Option<StructOpsSelector>,
+    },
     /// Load OBJ and register its struct_ops maps (pinning their links under LINK_DIR when given)
     Register {
         object: PathBuf,

@@ -279,3 +279,41 @@ fn ebpfctl_json_netns(ns: &Netns, prog: &str, pin: &str) {
         pin,
     ]);
 }
+
+/// netkit needs a netkit device (6.7+, CONFIG_NETKIT; this kernel has none and iproute2 6.1 cannot make one):
+/// on a veth, attach is refused in one line naming the reason, nothing is pinned or linked, and `prog detach`
+/// says it is not attached; `net show` lists no netkit entries for the veth.
+#[test]
+fn netkit_attach_to_a_veth_is_refused_cleanly() {
+    let pair = VethPair::new("nk");
+    let dir = load_progs("nk");
+    let prog_path = dir.join("lc_tcx_in");
+    let id = prog_id(&prog_path);
+    let pin = dir.join("link");
+    for kind in ["netkit_primary", "netkit_peer"] {
+        let run = pair.b.ebpfctl(&[
+            "prog", "attach", "pinned", &prog_path, kind, "dev", "vb", "--pin", &pin,
+        ]);
+        assert_eq!(run.code, 2, "{kind}: {}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        assert!(run.stderr.contains("not a netkit device"), "{}", run.stderr);
+        let missing = pair.b.ebpfctl(&[
+            "prog", "attach", "pinned", &prog_path, kind, "dev", "nosuch0", "--pin", &pin,
+        ]);
+        assert_eq!(missing.code, 2);
+        assert!(
+            missing.stderr.contains("no such network device"),
+            "{}",
+            missing.stderr
+        );
+        let detach = pair
+            .b
+            .ebpfctl(&["prog", "detach", "pinned", &prog_path, kind, "dev", "vb"]);
+        assert_eq!(detach.code, 2);
+        assert!(detach.stderr.contains("not attached"), "{}", detach.stderr);
+    }
+    assert!(!exists(&pin));
+    assert_eq!(links_of_prog_settled(id), 0);
+    let view = pair.b.ebpfctl_json(&["net", "show", "dev", "vb"]);
+    assert!(view[0]["tc"].as_array().unwrap().is_empty(), "{view}");
+}

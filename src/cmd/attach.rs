@@ -210,6 +210,7 @@ pub fn make(kind: AttachKind, target: &Target, prog: BorrowedFd<'_>, cookie: u64
         }
         Target::Map { words } => {
             let map = resolve::map_words(words)?;
+            check_sock_map(&map)?;
             syslink::prog_attach(prog, map.fd.as_raw_fd(), attach_type_of(kind)?, 0)
                 .map_err(|e| attach_error(&map.label, &e))?;
             Ok(Made::Persistent(format!(
@@ -251,6 +252,26 @@ pub fn make(kind: AttachKind, target: &Target, prog: BorrowedFd<'_>, cookie: u64
             "a target is required",
         )),
     }
+}
+
+/// sk_msg/sk_skb programs attach to socket maps; the kernel's answer for any other map is a bare EOPNOTSUPP.
+pub fn check_sock_map(map: &resolve::Resolved) -> Result<()> {
+    let brief = bpf::map_brief(map.fd.as_fd())
+        .map_err(|e| Error::from_io(&map.label, &e, "cannot read map info"))?;
+    if matches!(
+        brief.map_type,
+        libbpf_sys::BPF_MAP_TYPE_SOCKMAP | libbpf_sys::BPF_MAP_TYPE_SOCKHASH
+    ) {
+        return Ok(());
+    }
+    let actual = names::map_type(brief.map_type)
+        .map(str::to_string)
+        .unwrap_or_else(|| brief.map_type.to_string());
+    Err(Error::new(
+        ErrorKind::InvalidInput,
+        &map.label,
+        format!("is a {actual} map; sk_msg and sk_skb programs attach to sockmap or sockhash maps"),
+    ))
 }
 
 /// Attachments to kernel or user code: tracepoints, probes and BTF-targeted tracing programs.
@@ -416,6 +437,19 @@ fn device(kind: AttachKind, name: &str, prog: BorrowedFd<'_>) -> Result<Made> {
                 "clsact filter handle {:#x} prio {} on {name}, until `prog detach`",
                 id.handle, id.priority
             )));
+        }
+        NetkitPrimary | NetkitPeer => {
+            let fd = syslink::link_create(prog, idx as i32, attach_type_of(kind)?, &LinkOpts::None)
+                .map_err(|e| match e.raw_os_error() {
+                    // A kernel without CONFIG_NETKIT answers EINVAL, one with it ENXIO for another device.
+                    Some(libc::EINVAL | libc::ENXIO | libc::EOPNOTSUPP) => Error::new(
+                        ErrorKind::InvalidInput,
+                        &object,
+                        "not a netkit device, or this kernel has no netkit (CONFIG_NETKIT, 6.7+)",
+                    ),
+                    _ => attach_error(&object, &e),
+                })?;
+            return Ok(Made::Links(vec![(None, fd)]));
         }
         _ => (attach_type_of(kind)?, LinkOpts::None),
     };

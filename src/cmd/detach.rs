@@ -297,6 +297,7 @@ fn detach_without_link(
             Target::Map { words },
         ) => {
             let map = resolve::map_words(words)?;
+            super::attach::check_sock_map(&map)?;
             match syslink::prog_detach(Some(prog), map.fd.as_raw_fd(), attach_type_of(kind)?) {
                 Ok(()) => Ok(Some(format!("detached from {}", map.label))),
                 Err(e) if gone(&e) => Ok(None),

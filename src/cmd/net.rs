@@ -88,11 +88,15 @@ fn flag_bits(flags: u32) -> Vec<u32> {
 
 fn tcx_entries(dev: &NetDevice) -> Vec<TcEntry> {
     let mut entries = Vec::new();
+    // netkit devices (6.7+) keep their programs like tcx does and bpftool ≥ 7.4 lists them the same way.
     for (attach_type, kind) in [
         (libbpf_sys::BPF_TCX_INGRESS, "tcx/ingress"),
         (libbpf_sys::BPF_TCX_EGRESS, "tcx/egress"),
+        (libbpf_sys::BPF_NETKIT_PRIMARY, "netkit/primary"),
+        (libbpf_sys::BPF_NETKIT_PEER, "netkit/peer"),
     ] {
-        // Kernels without tcx answer EINVAL; a device without programs answers with none.
+        // Kernels without tcx answer EINVAL, devices that are not netkit too; a device without programs answers
+        // with none.
         let Ok(q) = syslink::prog_query(dev.ifindex as i32, attach_type, 0) else {
             continue;
         };

@@ -222,6 +222,18 @@ fn attach_all(
         let name = prog.name().to_string_lossy().into_owned();
         let path = dir.join(&name);
         match prog.attach() {
+            // Only USDT: an older kernel's perf-event attachment is not a BPF link either, and gets the
+            // explanation the pin path gives.
+            Ok(mut link)
+                if prog.section().to_string_lossy().starts_with("usdt")
+                    && !is_kernel_link(&link) =>
+            {
+                let prog_id = bpf::prog_brief(prog.as_fd()).map_or(0, |b| b.id);
+                pin_kernel_links(prog_id, &path, pins, &name, report)?;
+                report.programs.push(loaded_prog!(prog, None));
+                // The pins hold the kernel links now; libbpf must not tear down what they keep.
+                link.disconnect();
+            }
             Ok(link) => {
                 pins.pin(link.as_fd(), &path)?;
                 let id = crate::sys::link_brief::link_brief(link.as_fd()).map_or(0, |l| l.id);
@@ -253,6 +265,58 @@ fn attach_all(
                 return Err(err);
             }
         }
+    }
+    Ok(())
+}
+
+fn is_kernel_link(link: &libbpf_rs::Link) -> bool {
+    crate::sys::libbpf_link_fd(link)
+        .is_some_and(|fd| crate::sys::link_brief::link_brief(fd).is_ok())
+}
+
+/// A USDT attachment is a libbpf-side wrapper without an fd of its own around the kernel links libbpf made for
+/// the program: one uprobe_multi link (6.6+) or one perf-event link per probe site. Those are pinned: at PATH when
+/// there is one, as PATH/0, PATH/1... when there are several. The USDT spec maps stay alive with the program.
+fn pin_kernel_links(
+    prog_id: u32,
+    path: &Path,
+    pins: &mut PinSet,
+    name: &str,
+    report: &mut LoadReport,
+) -> Result<()> {
+    use crate::sys::bpf::ObjKind;
+    let mut links = Vec::new();
+    for id in bpf::all_ids(ObjKind::Link).unwrap_or_default() {
+        let Ok(fd) = bpf::fd_by_id(ObjKind::Link, id) else {
+            continue;
+        };
+        if crate::sys::link_brief::link_brief(fd.as_fd()).is_ok_and(|l| l.prog_id == prog_id) {
+            links.push((id, fd));
+        }
+    }
+    if links.is_empty() {
+        return Err(Error::new(
+            ErrorKind::Kernel,
+            format!("program {name}"),
+            "attached, but the kernel shows no link of it to pin",
+        ));
+    }
+    let many = links.len() > 1;
+    if many {
+        pins.create_dir_all(path)?;
+    }
+    for (i, (id, fd)) in links.iter().enumerate() {
+        let target = if many {
+            path.join(i.to_string())
+        } else {
+            path.to_path_buf()
+        };
+        pins.pin(fd.as_fd(), &target)?;
+        report.links.push(LoadedLink {
+            program: name.to_string(),
+            id: *id,
+            pinned: target.display().to_string(),
+        });
     }
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! `struct_ops register OBJ [LINK_DIR]`, `struct_ops unregister {id N|name NAME|pinned LINK}` and
+//! `struct_ops show|list [id N|name NAME|pinned LINK]`, `struct_ops register OBJ [LINK_DIR]`, `struct_ops unregister {id N|name NAME|pinned LINK}` and
 //! `iter pin PROG PATH`. struct_ops maps made with BPF_F_LINK register through a link, which (like every link)
 //! ends with ebpfctl unless pinned, so such maps need LINK_DIR.
 
@@ -12,7 +12,7 @@ use super::{resolve, show, CmdResult, Context, Outcome};
 use crate::cli::{IterCommand, LinkSelector, StructOpsCommand, StructOpsSelector};
 use crate::error::{Error, ErrorKind, Result};
 use crate::loader::{self, LoadSpec};
-use crate::output::lifecycle::{DetachReport, Registered, StructOpsReport};
+use crate::output::lifecycle::{DetachReport, Registered, StructOpsMap, StructOpsReport};
 use crate::sys::bpf::{self, ObjKind};
 use crate::sys::link as syslink;
 use crate::sys::link_brief::{self, LinkTarget};
@@ -22,6 +22,7 @@ const BPF_F_LINK: u32 = 1 << 13;
 
 pub fn run(ctx: &Context, command: StructOpsCommand) -> CmdResult {
     match command {
+        StructOpsCommand::Show { map } => show_maps(ctx, map.as_ref()),
         StructOpsCommand::Register { object, link_dir } => register(ctx, object, link_dir),
         StructOpsCommand::Unregister { map } => unregister(ctx, &map),
     }
@@ -38,6 +39,19 @@ fn register(ctx: &Context, object: PathBuf, link_dir: Option<PathBuf>) -> CmdRes
         object,
         ..Default::default()
     })?;
+    // Checked for every map before any registers, so a refusal leaves nothing registered.
+    if link_dir.is_none() {
+        if let Some(map) = loaded.maps().find(|m| {
+            m.map_type() == MapType::StructOps
+                && bpf::map_brief(m.as_fd()).is_ok_and(|b| b.flags & BPF_F_LINK != 0)
+        }) {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                map.name().to_string_lossy(),
+                "this struct_ops map registers through a link that would end when ebpfctl exits; give LINK_DIR",
+            ));
+        }
+    }
     let mut pinset = PinSet::new();
     let mut report = StructOpsReport::default();
     let mut links = Vec::new();
@@ -47,13 +61,6 @@ fn register(ctx: &Context, object: PathBuf, link_dir: Option<PathBuf>) -> CmdRes
     {
         let name = map.name().to_string_lossy().into_owned();
         let with_link = bpf::map_brief(map.as_fd()).is_ok_and(|b| b.flags & BPF_F_LINK != 0);
-        if with_link && link_dir.is_none() {
-            return Err(Error::new(
-                ErrorKind::InvalidInput,
-                &name,
-                "this struct_ops map registers through a link that would end when ebpfctl exits; give LINK_DIR",
-            ));
-        }
         let link = map.attach_struct_ops().map_err(|e| {
             Error::new(
                 ErrorKind::Kernel,
@@ -116,6 +123,8 @@ fn unregister(ctx: &Context, selector: &StructOpsSelector) -> CmdResult {
         }
     }
     let map = resolve::map_words(&["id".to_string(), map_id.to_string()])?;
+    // Deleting key 0 is how a struct_ops map unregisters; in any other map it would delete data.
+    struct_ops_map(map_id, None)?;
     bpf::map_delete(map.fd.as_fd(), &0u32.to_ne_bytes())
         .map_err(|e| Error::from_io(&map.label, &e, "cannot unregister"))?;
     show(
@@ -129,7 +138,9 @@ fn unregister(ctx: &Context, selector: &StructOpsSelector) -> CmdResult {
     Ok(Outcome::Success)
 }
 
-fn struct_ops_map_by_name(name: &str) -> Result<u32> {
+/// Ids of every struct_ops map, or of those named `name`.
+fn struct_ops_map_ids(name: Option<&str>) -> Vec<u32> {
+    let mut ids = Vec::new();
     for id in bpf::all_ids(ObjKind::Map).unwrap_or_default() {
         let Ok(fd) = bpf::fd_by_id(ObjKind::Map, id) else {
             continue;
@@ -137,15 +148,106 @@ fn struct_ops_map_by_name(name: &str) -> Result<u32> {
         let Ok(info) = bpf::map_brief(fd.as_fd()) else {
             continue;
         };
-        if info.map_type == libbpf_sys::BPF_MAP_TYPE_STRUCT_OPS && info.name == name {
-            return Ok(id);
+        if info.map_type == libbpf_sys::BPF_MAP_TYPE_STRUCT_OPS
+            && name.is_none_or(|n| info.name == n)
+        {
+            ids.push(id);
         }
     }
-    Err(Error::new(
+    ids
+}
+
+fn struct_ops_map_by_name(name: &str) -> Result<u32> {
+    struct_ops_map_ids(Some(name))
+        .first()
+        .copied()
+        .ok_or_else(|| no_such_map(name))
+}
+
+fn no_such_map(name: &str) -> Error {
+    Error::new(
         ErrorKind::NotFound,
         format!("struct_ops {name}"),
         "no such struct_ops map",
-    ))
+    )
+}
+
+fn parse_map_id(id: &str) -> Result<u32> {
+    id.parse::<u32>()
+        .map_err(|_| Error::new(ErrorKind::InvalidInput, format!("id {id}"), "not a number"))
+}
+
+/// bpftool's `struct_ops show`: one object for `id N` or a pinned link, an array otherwise.
+fn show_maps(ctx: &Context, selector: Option<&StructOpsSelector>) -> CmdResult {
+    let ids = match selector {
+        None => struct_ops_map_ids(None),
+        Some(StructOpsSelector::Id { id }) => vec![parse_map_id(id)?],
+        Some(StructOpsSelector::Name { name }) => match struct_ops_map_ids(Some(name)) {
+            ids if ids.is_empty() => return Err(no_such_map(name)),
+            ids => ids,
+        },
+        Some(StructOpsSelector::Pinned { path }) => {
+            let link = resolve::link(&LinkSelector::Pinned { path: path.clone() })?;
+            match link_brief::link_brief(link.fd.as_fd()).map(|l| l.target) {
+                Ok(LinkTarget::StructOps { map_id }) => vec![map_id],
+                _ => {
+                    return Err(Error::new(
+                        ErrorKind::InvalidInput,
+                        &link.label,
+                        "not a struct_ops link",
+                    ))
+                }
+            }
+        }
+    };
+    let vmlinux = std::fs::read("/sys/kernel/btf/vmlinux")
+        .ok()
+        .and_then(|data| crate::btf::Btf::parse(&data).ok());
+    let mut maps = Vec::new();
+    for id in ids {
+        match struct_ops_map(id, vmlinux.as_ref()) {
+            Ok(m) => maps.push(m),
+            // A map gone between the walk and the open is not an error of a listing.
+            Err(_) if selector.is_none() => {}
+            Err(e) => return Err(e),
+        }
+    }
+    // bpftool prints an array for a name even when one map has it.
+    if matches!(
+        selector,
+        Some(StructOpsSelector::Id { .. } | StructOpsSelector::Pinned { .. })
+    ) {
+        show(ctx, &maps[0])?;
+    } else {
+        show(ctx, &maps)?;
+    }
+    Ok(Outcome::Success)
+}
+
+fn struct_ops_map(id: u32, vmlinux: Option<&crate::btf::Btf>) -> Result<StructOpsMap> {
+    let label = format!("map id {id}");
+    let fd = bpf::fd_by_id(ObjKind::Map, id).map_err(|e| match e.raw_os_error() {
+        Some(libc::ENOENT) => Error::new(ErrorKind::NotFound, &label, "no such map"),
+        _ => Error::from_io(&label, &e, "cannot open"),
+    })?;
+    let info = crate::sys::map_info::map_info(fd.as_fd())
+        .map_err(|e| Error::from_io(&label, &e, "cannot read map info"))?;
+    if info.map_type != libbpf_sys::BPF_MAP_TYPE_STRUCT_OPS {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            &label,
+            "not a struct_ops map",
+        ));
+    }
+    // The value type is vmlinux's `bpf_struct_ops_<kernel struct>` wrapper.
+    let kernel_struct_ops = vmlinux
+        .and_then(|btf| btf.type_by_id(info.btf_vmlinux_value_type_id))
+        .map(|t| t.name().trim_start_matches("bpf_struct_ops_").to_string());
+    Ok(StructOpsMap {
+        id,
+        name: info.name,
+        kernel_struct_ops,
+    })
 }
 
 pub fn run_iter(ctx: &Context, command: IterCommand) -> CmdResult {

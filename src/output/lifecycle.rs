@@ -275,3 +275,37 @@ impl Render for StructOpsReport {
         }
     }
 }
+
+/// One row of `struct_ops show`, bpftool's fields.
+#[derive(Debug, Serialize)]
+pub struct StructOpsMap {
+    pub id: u32,
+    pub name: String,
+    pub kernel_struct_ops: Option<String>,
+}
+
+impl Render for StructOpsMap {
+    fn render(&self, text: &mut Text) {
+        struct_ops_table(std::slice::from_ref(self), text);
+    }
+}
+
+impl Render for Vec<StructOpsMap> {
+    fn render(&self, text: &mut Text) {
+        struct_ops_table(self, text);
+    }
+}
+
+fn struct_ops_table(maps: &[StructOpsMap], text: &mut Text) {
+    let rows: Vec<_> = maps
+        .iter()
+        .map(|m| {
+            vec![
+                text.cell(m.id, Tone::Plain),
+                text.cell(&m.name, Tone::Plain),
+                text.cell(or_dash(&m.kernel_struct_ops), Tone::Plain),
+            ]
+        })
+        .collect();
+    text.table(&["ID", "NAME", "KERNEL STRUCT"], rows);
+}

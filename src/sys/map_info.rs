@@ -22,6 +22,8 @@ pub struct MapInfo {
     pub btf_id: u32,
     pub btf_key_type_id: u32,
     pub btf_value_type_id: u32,
+    /// struct_ops maps: the kernel's `bpf_struct_ops_<name>` value type in vmlinux BTF.
+    pub btf_vmlinux_value_type_id: u32,
 }
 
 pub fn map_info(fd: BorrowedFd<'_>) -> io::Result<MapInfo> {
@@ -42,5 +44,6 @@ pub fn map_info(fd: BorrowedFd<'_>) -> io::Result<MapInfo> {
         btf_id: raw.btf_id,
         btf_key_type_id: raw.btf_key_type_id,
         btf_value_type_id: raw.btf_value_type_id,
+        btf_vmlinux_value_type_id: raw.btf_vmlinux_value_type_id,
     })
 }

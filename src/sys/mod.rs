@@ -70,6 +70,17 @@ pub fn libbpf_version() -> String {
     format!("{major}.{minor}")
 }
 
+/// The kernel link fd behind a libbpf link, or None when libbpf reports none (-1). libbpf's composite USDT link
+/// has no fd of its own and reports 0 (its struct is calloc'ed), which callers must tell apart from a link by
+/// asking the kernel about it.
+pub fn libbpf_link_fd(link: &libbpf_rs::Link) -> Option<std::os::fd::BorrowedFd<'_>> {
+    use libbpf_rs::AsRawLibbpf;
+    // SAFETY: the pointer is the live bpf_link `link` owns; bpf_link__fd only reads it.
+    let fd = unsafe { libbpf_sys::bpf_link__fd(link.as_libbpf_object().as_ptr()) };
+    // SAFETY: a non-negative fd stays open as long as `link`, which the returned borrow cannot outlive.
+    (fd >= 0).then(|| unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -149,6 +149,8 @@ pub fn fixture(name: &str) -> PathBuf {
                 .arg(format!("-I{}", root.join("bpf").display()))
                 .arg(format!("-I{}", root.join("tests/bpf").display()))
                 .arg(format!("-I{}", env!("EBPFCTL_BPF_INCLUDE")))
+                // libbpf's usdt.bpf.h includes <linux/errno.h>, whose <asm/errno.h> is in Debian's multiarch dir.
+                .arg("-idirafter/usr/include/x86_64-linux-gnu")
                 .arg("-c")
                 .arg(&src)
                 .arg("-o")
