@@ -342,7 +342,7 @@ assert_maps() {
 # compatible <=> `prog load` exits 0. A disagreement fails the kernel and names the object and the kernel. The
 # extracted BTF must also be the one the VM's kernel serves: its sha256 equals `check`'s kernel.btf.sha256.
 # The live (6.18) side of the same comparison is tests/compat_groundtruth.rs.
-GT_OBJECTS=(state guarded_state loop kfunc fentry_old fentry_new tp_btf user_ringbuf cgrp_storage)
+GT_OBJECTS=(state guarded_state loop strncmp kfunc fentry_old fentry_new tp_btf user_ringbuf cgrp_storage)
 
 gt_register() {
   local gt

@@ -1,4 +1,6 @@
-// Ground truth: bpf_loop came in 5.17 (BPF_FUNC_loop): unknown to 5.10, which rejects the call.
+// Ground truth: bpf_loop came in 5.17 (BPF_FUNC_loop): unknown to 5.10. The 5.10 verifier refuses the program
+// before it reaches the call, at the callback (a subprogram referenced by address, 5.13); gt_strncmp is the clean
+// case of an unknown helper.
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 
