@@ -75,7 +75,7 @@ fn step(code: &[u64], pc: usize, regs: Regs) -> Vec<(usize, Regs)> {
         // BPF_LD: only the 16-byte immediate load matters; a plain one (src 0) is a known constant.
         0x00 if i.code == 0x18 => {
             let hi = code.get(pc + 1).map_or(0, |w| decode(*w).imm as u32 as u64);
-            let v = (i.src == 0).then(|| (i.imm as u32 as u64) | (hi << 32));
+            let v = (i.src == 0).then_some((i.imm as u32 as u64) | (hi << 32));
             vec![(pc + 2, set(regs, i.dst, v))]
         }
         // LDX and the legacy packet loads write a register (the latter r0).
