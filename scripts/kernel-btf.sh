@@ -78,6 +78,7 @@ kernel_btf() {
     rm -rf "$tmp"
     return 1
   fi
+  chmod 0644 "$tmp/vmlinux.btf"
   mv "$tmp/vmlinux.btf" "$dir/vmlinux.btf"
   rm -rf "$tmp"
   log "$k: wrote $dir/vmlinux.btf ($(stat -c %s "$dir/vmlinux.btf") bytes)"
