@@ -17,6 +17,8 @@ PKGS=(
   hyperfine python3
   # the qemu kernel matrix (scripts/kernel-matrix.sh)
   qemu-system-x86 busybox-static cpio jq
+  # kernel BTF fixtures (scripts/kernel-btf.sh): the Debian vmlinuz payloads are xz (5.10, 6.1) and zstd (6.12)
+  xz-utils zstd
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -135,11 +135,12 @@ fn read_kconfig(path: &Path) -> Result<HashSet<String>> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
+        // `CONFIG_X=n` still sets the extern: libbpf gives a bool, tristate or char extern the value n (false).
+        // Only an absent option (or the `# CONFIG_X is not set` comment) leaves a strong extern unresolved.
         match line.split_once('=') {
-            Some((k, v)) if k.starts_with("CONFIG_") && v != "n" => {
+            Some((k, _)) if k.starts_with("CONFIG_") => {
                 set.insert(k.to_string());
             }
-            Some((k, _)) if k.starts_with("CONFIG_") => {}
             _ => {
                 return Err(invalid(
                     &name,

@@ -4,6 +4,7 @@
 pub mod core;
 pub mod live;
 pub mod minimize;
+mod reach;
 
 use serde::Serialize;
 
@@ -174,6 +175,9 @@ pub fn relocate(obj: &ObjectFile, target: &core::CoreBtf) -> Result<Vec<ReloVerd
         })
         .collect();
     mark_guarded(&mut relocations);
+    for f in obj.programs.iter().chain(&obj.subprograms) {
+        mark_unreachable(f, &mut relocations);
+    }
     Ok(relocations)
 }
 
@@ -240,6 +244,38 @@ fn mark_guarded(relos: &mut [ReloVerdict]) {
         .filter(|r| r.resolution.outcome == core::Outcome::Poisoned)
     {
         if guards.iter().any(|(p, k)| *p == r.program && *k == r.key) {
+            r.resolution.outcome = core::Outcome::Guarded;
+        }
+    }
+}
+
+/// A poisoned access the verifier never reaches in function `f`, with every relocation of `f` patched in as libbpf
+/// patches it, is guarded too: the other side of a true existence check (`if (exists(new)) read(new) else
+/// read(old)`, where `old` is poisoned on new kernels), or any branch a relocated constant rules out.
+fn mark_unreachable(f: &crate::elf::Program, relos: &mut [ReloVerdict]) {
+    let mine = |r: &ReloVerdict| r.program.as_deref() == Some(f.name.as_str());
+    if f.code.is_empty()
+        || !relos
+            .iter()
+            .any(|r| mine(r) && r.resolution.outcome == core::Outcome::Poisoned)
+    {
+        return;
+    }
+    let mut code = f.code.clone();
+    for r in relos.iter().filter(|r| mine(r)) {
+        let (Some(insns), Ok(at)) = (r.resolution.insns, usize::try_from(r.insn)) else {
+            continue;
+        };
+        for (slot, word) in code.iter_mut().skip(at).zip(insns) {
+            *slot = word;
+        }
+    }
+    let Some(reached) = reach::reachable(&code) else {
+        return;
+    };
+    for r in relos.iter_mut().filter(|r| mine(r)) {
+        let reachable = usize::try_from(r.insn).is_ok_and(|i| reached.contains(&i));
+        if r.resolution.outcome == core::Outcome::Poisoned && !reachable {
             r.resolution.outcome = core::Outcome::Guarded;
         }
     }

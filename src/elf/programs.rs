@@ -36,6 +36,10 @@ pub struct Program {
     pub subprograms: Vec<String>,
     #[serde(skip)]
     pub(crate) section_index: usize,
+    /// The function's instructions as little-endian words (empty for a big-endian object): what `compat check`'s
+    /// reachability walk reads.
+    #[serde(skip)]
+    pub code: Vec<u64>,
 }
 
 /// What one function's own instructions refer to.
@@ -73,7 +77,8 @@ pub fn collect(
             } else {
                 end.saturating_sub(sym.value)
             };
-            let p = new_program(idx, &sec.name, sym, size, license);
+            let mut p = new_program(idx, &sec.name, sym, size, license);
+            p.code = words(elf, idx, sym.value, size);
             if sec.name != ".text" && sym.st_bind == elf::STB_LOCAL {
                 warnings.push(format!(
                     "program {} in {} is static: libbpf rejects static programs",
@@ -112,6 +117,22 @@ fn new_program(idx: usize, section: &str, sym: &Sym, size: u64, license: Option<
         maps: Vec::new(),
         subprograms: Vec::new(),
         section_index: idx,
+        code: Vec::new(),
+    }
+}
+
+fn words(elf: &Elf, sec: usize, start: u64, size: u64) -> Vec<u64> {
+    let data = elf.section_data[sec];
+    let range = usize::try_from(start)
+        .ok()
+        .zip(usize::try_from(start.saturating_add(size)).ok())
+        .and_then(|(a, b)| data.get(a..b));
+    match range {
+        Some(bytes) if !elf.big_endian => bytes
+            .chunks_exact(INSN_SIZE as usize)
+            .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
