@@ -15,7 +15,7 @@ use crate::output::lifecycle::{AttachReport, AttachedLink};
 use crate::sys::bpf::{self, ProgBrief};
 use crate::sys::link::{self as syslink, LinkOpts, TcDirection};
 use crate::sys::names;
-use crate::sys::{link_brief, netlink, perf_event, pins};
+use crate::sys::{link_info, netlink, perf_event, pins};
 
 /// What an attach produced.
 pub enum Made {
@@ -87,7 +87,7 @@ pub fn run(ctx: &Context, args: &AttachArgs) -> CmdResult {
         if let Some(path) = &pinned {
             pinset.pin(fd.as_fd(), path)?;
         }
-        let id = link_brief::link_brief(fd.as_fd()).map_or(0, |l| l.id);
+        let id = link_info::link_info(fd.as_fd()).map_or(0, |l| l.id);
         report.links.push(AttachedLink {
             id,
             pinned: pinned.map(|p| p.display().to_string()),

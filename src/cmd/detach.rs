@@ -14,7 +14,7 @@ use crate::output::lifecycle::{DetachReport, DetachedLink};
 use crate::sys::bpf::{self, ObjKind};
 use crate::sys::bpffs::{self, PinIndex};
 use crate::sys::link::{self as syslink, TcDirection};
-use crate::sys::link_brief::{self, LinkBrief, LinkTarget};
+use crate::sys::link_info::{self, LinkDetail, LinkInfo, PerfEventDetail};
 use crate::sys::names;
 use crate::sys::netlink;
 
@@ -30,7 +30,7 @@ pub fn run(ctx: &Context, prog: &ProgRef, kind: AttachKind, words: &[String]) ->
     };
     if !is_persistent(kind) {
         let matcher = LinkMatcher::new(kind, &target)?;
-        let links: Vec<LinkBrief> = links_of_prog(brief.id)
+        let links: Vec<LinkInfo> = links_of_prog(brief.id)
             .into_iter()
             .filter(|l| matcher.matches(l))
             .collect();
@@ -62,7 +62,7 @@ pub fn run(ctx: &Context, prog: &ProgRef, kind: AttachKind, words: &[String]) ->
 /// `link detach LINK`.
 pub fn run_link(ctx: &Context, link: &crate::cli::LinkSelector) -> CmdResult {
     let resolved = resolve::link(link)?;
-    let brief = link_brief::link_brief(resolved.fd.as_fd())
+    let brief = link_info::link_info(resolved.fd.as_fd())
         .map_err(|e| Error::from_io(&resolved.label, &e, "cannot read link info"))?;
     drop(resolved);
     let report = DetachReport {
@@ -74,13 +74,13 @@ pub fn run_link(ctx: &Context, link: &crate::cli::LinkSelector) -> CmdResult {
     Ok(Outcome::Success)
 }
 
-fn links_of_prog(prog_id: u32) -> Vec<LinkBrief> {
+fn links_of_prog(prog_id: u32) -> Vec<LinkInfo> {
     bpf::all_ids(ObjKind::Link)
         .unwrap_or_default()
         .into_iter()
         .filter_map(|id| {
             let fd = bpf::fd_by_id(ObjKind::Link, id).ok()?;
-            link_brief::link_brief(fd.as_fd()).ok()
+            link_info::link_info(fd.as_fd()).ok()
         })
         .filter(|l| l.prog_id == prog_id)
         .collect()
@@ -88,7 +88,7 @@ fn links_of_prog(prog_id: u32) -> Vec<LinkBrief> {
 
 /// Detaches one link and removes its pins. perf_event and raw_tracepoint links have no BPF_LINK_DETACH: they end
 /// when the last fd and pin are gone, which `still_held` reports.
-fn detach_link(link: &LinkBrief, pins: &PinIndex) -> DetachedLink {
+fn detach_link(link: &LinkInfo, pins: &PinIndex) -> DetachedLink {
     let detached = bpf::fd_by_id(ObjKind::Link, link.id)
         .and_then(|fd| syslink::link_detach(fd.as_fd()))
         .is_ok();
@@ -167,32 +167,40 @@ impl LinkMatcher {
         })
     }
 
-    fn matches(&self, link: &LinkBrief) -> bool {
+    fn matches(&self, link: &LinkInfo) -> bool {
         use AttachKind::*;
         let any = self.target == Target::Any;
         let same_if = |i: u32| any || self.ifindex == Some(i);
         let same_type = |t: u32| self.attach_type == Some(t);
-        match (&link.target, self.kind) {
-            (LinkTarget::Tracepoint { name, .. }, Tracepoint) => match &self.target {
-                Target::Tracepoint { name: want, .. } => name == want,
-                _ => any,
-            },
-            (LinkTarget::RawTracepoint { tp_name }, RawTracepoint) => match &self.target {
+        match (&link.detail, self.kind) {
+            (LinkDetail::PerfEvent(PerfEventDetail::Tracepoint { name, .. }), Tracepoint) => {
+                match &self.target {
+                    Target::Tracepoint { name: want, .. } => name == want,
+                    _ => any,
+                }
+            }
+            (LinkDetail::RawTracepoint { tp_name, .. }, RawTracepoint) => match &self.target {
                 Target::RawTracepoint { name } => tp_name == name,
                 _ => any,
             },
             (
-                LinkTarget::RawTracepoint { .. } | LinkTarget::Tracing { .. },
+                LinkDetail::RawTracepoint { .. } | LinkDetail::Tracing { .. },
                 TpBtf | Fentry | Fexit | FmodRet | Lsm,
             ) => true,
-            (LinkTarget::Kprobe { retprobe, func, .. }, Kprobe | Kretprobe) => {
+            (
+                LinkDetail::PerfEvent(PerfEventDetail::Kprobe { retprobe, func, .. }),
+                Kprobe | Kretprobe,
+            ) => {
                 *retprobe == (self.kind == Kretprobe)
                     && match &self.target {
                         Target::Kprobe { func: want, .. } => func == want,
                         _ => any,
                     }
             }
-            (LinkTarget::Uprobe { retprobe, file, .. }, Uprobe | Uretprobe) => {
+            (
+                LinkDetail::PerfEvent(PerfEventDetail::Uprobe { retprobe, file, .. }),
+                Uprobe | Uretprobe,
+            ) => {
                 *retprobe == (self.kind == Uretprobe)
                     && match &self.target {
                         Target::Uprobe { binary, .. } => std::fs::canonicalize(binary)
@@ -200,26 +208,26 @@ impl LinkMatcher {
                         _ => any,
                     }
             }
-            (LinkTarget::PerfEvent { .. }, PerfEvent) => true,
-            (LinkTarget::Xdp { ifindex }, Xdp | Xdpgeneric | Xdpdrv | Xdpoffload) => {
+            (LinkDetail::PerfEvent(PerfEventDetail::Event { .. }), PerfEvent) => true,
+            (LinkDetail::Xdp { ifindex }, Xdp | Xdpgeneric | Xdpdrv | Xdpoffload) => {
                 same_if(*ifindex)
             }
             (
-                LinkTarget::Tcx {
+                LinkDetail::Tcx {
                     ifindex,
                     attach_type,
                 },
                 TcxIngress | TcxEgress,
             )
             | (
-                LinkTarget::Netkit {
+                LinkDetail::Netkit {
                     ifindex,
                     attach_type,
                 },
                 NetkitPrimary | NetkitPeer,
             ) => same_type(*attach_type) && same_if(*ifindex),
             (
-                LinkTarget::Cgroup {
+                LinkDetail::Cgroup {
                     cgroup_id,
                     attach_type,
                 },
@@ -228,14 +236,14 @@ impl LinkMatcher {
                 same_type(*attach_type) && (any || self.inode == Some(*cgroup_id))
             }
             (
-                LinkTarget::Netns {
+                LinkDetail::Netns {
                     netns_ino,
                     attach_type,
                 },
                 FlowDissector | SkLookup,
             ) => same_type(*attach_type) && (any || self.inode == Some(u64::from(*netns_ino))),
             (
-                LinkTarget::Netfilter {
+                LinkDetail::Netfilter {
                     pf,
                     hooknum,
                     priority,

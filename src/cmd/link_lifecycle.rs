@@ -6,7 +6,7 @@ use super::prog_lifecycle::pin_one;
 use super::{resolve, CmdResult, Context};
 use crate::cli::{LinkCommand, LinkPinRef, LinkSelector};
 use crate::error::Error;
-use crate::sys::link_brief;
+use crate::sys::link_info;
 
 pub fn run(ctx: &Context, command: LinkCommand) -> CmdResult {
     match command {
@@ -16,7 +16,7 @@ pub fn run(ctx: &Context, command: LinkCommand) -> CmdResult {
                 LinkPinRef::Pinned { from, path } => (LinkSelector::Pinned { path: from }, path),
             };
             let link = resolve::link(&selector)?;
-            let id = link_brief::link_brief(link.fd.as_fd())
+            let id = link_info::link_info(link.fd.as_fd())
                 .map_err(|e| Error::from_io(&link.label, &e, "cannot read link info"))?
                 .id;
             pin_one(ctx, link.fd.as_fd(), id, &path)

@@ -12,7 +12,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::output::net::{FlowDissectorEntry, NetShow, NetfilterEntry, TcEntry, XdpEntry};
 use crate::sys::bpf::{self, ObjKind};
 use crate::sys::link::{self as syslink, ProgQuery};
-use crate::sys::link_brief::{self, LinkTarget};
+use crate::sys::link_info::{self, LinkDetail};
 use crate::sys::netlink::{self, NetDevice, XdpMode};
 
 pub fn run(ctx: &Context, command: NetCommand) -> CmdResult {
@@ -161,9 +161,9 @@ fn netfilter_entries() -> Vec<NetfilterEntry> {
     ids.into_iter()
         .filter_map(|id| {
             let fd = bpf::fd_by_id(ObjKind::Link, id).ok()?;
-            let l = link_brief::link_brief(fd.as_fd()).ok()?;
-            match l.target {
-                LinkTarget::Netfilter {
+            let l = link_info::link_info(fd.as_fd()).ok()?;
+            match l.detail {
+                LinkDetail::Netfilter {
                     pf,
                     hooknum,
                     priority,

@@ -9,7 +9,7 @@ use super::{show, CmdResult, Context, Outcome};
 use crate::cli::PerfCommand;
 use crate::output::perf::{PerfEntry, PerfShow};
 use crate::sys::bpf::{self, ObjKind};
-use crate::sys::link_brief::{self, LinkTarget};
+use crate::sys::link_info::{self, LinkDetail, PerfEventDetail};
 use crate::sys::{fdinfo, procfd};
 
 /// bpf_task_fd_type, in uapi order.
@@ -110,47 +110,47 @@ fn link_entries(held: &HeldLinks) -> Vec<PerfEntry> {
         let Ok(fd) = bpf::fd_by_id(ObjKind::Link, id) else {
             continue;
         };
-        let Ok(l) = link_brief::link_brief(fd.as_fd()) else {
+        let Ok(l) = link_info::link_info(fd.as_fd()) else {
             continue;
         };
         // A raw_tracepoint link held by a process was listed from its fd already (bpftool lists those too).
-        if matches!(l.target, LinkTarget::RawTracepoint { .. }) && held.contains_key(&id) {
+        if matches!(l.detail, LinkDetail::RawTracepoint { .. }) && held.contains_key(&id) {
             continue;
         }
-        let mut e = match l.target {
-            LinkTarget::Tracepoint { name, .. } => PerfEntry {
+        let mut e = match l.detail {
+            LinkDetail::PerfEvent(PerfEventDetail::Tracepoint { name, .. }) => PerfEntry {
                 tracepoint: Some(name),
                 ..PerfEntry::new("tracepoint")
             },
-            LinkTarget::RawTracepoint { tp_name } => PerfEntry {
+            LinkDetail::RawTracepoint { tp_name, .. } => PerfEntry {
                 tracepoint: Some(tp_name),
                 ..PerfEntry::new("raw_tracepoint")
             },
-            LinkTarget::Kprobe {
+            LinkDetail::PerfEvent(PerfEventDetail::Kprobe {
                 retprobe,
                 func,
                 offset,
                 addr,
                 ..
-            } => PerfEntry {
+            }) => PerfEntry {
                 func: (!func.is_empty()).then_some(func),
                 offset: Some(u64::from(offset)),
                 addr: Some(addr),
                 ..PerfEntry::new(if retprobe { "kretprobe" } else { "kprobe" })
             },
-            LinkTarget::Uprobe {
+            LinkDetail::PerfEvent(PerfEventDetail::Uprobe {
                 retprobe,
                 file,
                 offset,
                 ..
-            } => PerfEntry {
+            }) => PerfEntry {
                 filename: Some(file),
                 offset: Some(u64::from(offset)),
                 ..PerfEntry::new(if retprobe { "uretprobe" } else { "uprobe" })
             },
-            LinkTarget::PerfEvent {
+            LinkDetail::PerfEvent(PerfEventDetail::Event {
                 event_type, config, ..
-            } => PerfEntry {
+            }) => PerfEntry {
                 event_type: Some(event_type),
                 config: Some(config),
                 ..PerfEntry::new("perf_event")

@@ -236,7 +236,7 @@ fn attach_all(
             }
             Ok(link) => {
                 pins.pin(link.as_fd(), &path)?;
-                let id = crate::sys::link_brief::link_brief(link.as_fd()).map_or(0, |l| l.id);
+                let id = crate::sys::link_info::link_info(link.as_fd()).map_or(0, |l| l.id);
                 report.programs.push(loaded_prog!(prog, None));
                 report.links.push(LoadedLink {
                     program: name,
@@ -270,8 +270,7 @@ fn attach_all(
 }
 
 fn is_kernel_link(link: &libbpf_rs::Link) -> bool {
-    crate::sys::libbpf_link_fd(link)
-        .is_some_and(|fd| crate::sys::link_brief::link_brief(fd).is_ok())
+    crate::sys::libbpf_link_fd(link).is_some_and(|fd| crate::sys::link_info::link_info(fd).is_ok())
 }
 
 /// A USDT attachment is a libbpf-side wrapper without an fd of its own around the kernel links libbpf made for
@@ -290,7 +289,7 @@ fn pin_kernel_links(
         let Ok(fd) = bpf::fd_by_id(ObjKind::Link, id) else {
             continue;
         };
-        if crate::sys::link_brief::link_brief(fd.as_fd()).is_ok_and(|l| l.prog_id == prog_id) {
+        if crate::sys::link_info::link_info(fd.as_fd()).is_ok_and(|l| l.prog_id == prog_id) {
             links.push((id, fd));
         }
     }

@@ -15,7 +15,7 @@ use crate::loader::{self, LoadSpec};
 use crate::output::lifecycle::{DetachReport, Registered, StructOpsMap, StructOpsReport};
 use crate::sys::bpf::{self, ObjKind};
 use crate::sys::link as syslink;
-use crate::sys::link_brief::{self, LinkTarget};
+use crate::sys::link_info::{self, LinkDetail};
 use crate::sys::pins::{self, PinSet};
 
 const BPF_F_LINK: u32 = 1 << 13;
@@ -116,8 +116,8 @@ fn unregister(ctx: &Context, selector: &StructOpsSelector) -> CmdResult {
         let Ok(fd) = bpf::fd_by_id(ObjKind::Link, id) else {
             continue;
         };
-        if let Ok(l) = link_brief::link_brief(fd.as_fd()) {
-            if l.target == (LinkTarget::StructOps { map_id }) {
+        if let Ok(l) = link_info::link_info(fd.as_fd()) {
+            if matches!(l.detail, LinkDetail::StructOps { map_id: m } if m == map_id) {
                 return super::detach::run_link(ctx, &LinkSelector::Id { id: id.to_string() });
             }
         }
@@ -188,8 +188,8 @@ fn show_maps(ctx: &Context, selector: Option<&StructOpsSelector>) -> CmdResult {
         },
         Some(StructOpsSelector::Pinned { path }) => {
             let link = resolve::link(&LinkSelector::Pinned { path: path.clone() })?;
-            match link_brief::link_brief(link.fd.as_fd()).map(|l| l.target) {
-                Ok(LinkTarget::StructOps { map_id }) => vec![map_id],
+            match link_info::link_info(link.fd.as_fd()).map(|l| l.detail) {
+                Ok(LinkDetail::StructOps { map_id }) => vec![map_id],
                 _ => {
                     return Err(Error::new(
                         ErrorKind::InvalidInput,
@@ -262,7 +262,7 @@ pub fn run_iter(ctx: &Context, command: IterCommand) -> CmdResult {
                 &syslink::LinkOpts::None,
             )
             .map_err(|e| super::attach::attach_error(&prog.label, &e))?;
-            let id = link_brief::link_brief(link.as_fd()).map_or(0, |l| l.id);
+            let id = link_info::link_info(link.as_fd()).map_or(0, |l| l.id);
             pin_one(ctx, link.as_fd(), id, &path)
         }
     }

@@ -14,7 +14,6 @@ pub mod kallsyms;
 pub mod kernel;
 pub mod libbpf_log;
 pub mod link;
-pub mod link_brief;
 pub mod link_info;
 pub mod map_info;
 pub mod map_ops;
