@@ -22,6 +22,12 @@ use cli::{Cli, Command};
 use cmd::{Context, Outcome};
 use error::ExitCode;
 
+/// musl's allocator (mallocng) hands freed memory back to the kernel eagerly: building clap's command tree alone
+/// cost ~200 mmap/munmap pairs, 40% of a `version` run. mimalloc: startup 1.2 → 1.0 ms, `btf dump … format c`
+/// 92 → 72 ms, small commands ~15% faster (hyperfine, static binaries side by side).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
