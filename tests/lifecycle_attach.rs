@@ -305,7 +305,7 @@ fn wrong_targets_and_program_types_fail_cleanly() {
         ),
         (
             vec!["pinned", &map, "tracepoint", "x/y", "--pin", &pin],
-            "not a pinned program",
+            "pinned object is a map, not a program",
         ),
     ];
     for (words, needle) in cases {

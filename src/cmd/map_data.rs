@@ -31,7 +31,9 @@ impl OpenMap {
         let fd = match map {
             MapRef::Id(id) => map_ops::map_fd_by_id(*id, read_only)
                 .map_err(|e| not_found_or(&label, e, "no such map"))?,
-            MapRef::Pinned(path) => open_pinned(path, read_only, &label)?,
+            MapRef::Pinned(path) => super::select::open_pinned(ObjKind::Map, path, |p| {
+                map_ops::pinned_fd(p, read_only)
+            })?,
             MapRef::Name(name) => find_by_name(name, read_only, &label)?,
         };
         let info =
@@ -169,34 +171,6 @@ fn not_found_or(label: &str, e: std::io::Error, missing: &str) -> Error {
 }
 
 /// A pinned map, with the same checks `show` makes: on bpffs, and a map rather than another kind of object.
-fn open_pinned(path: &std::path::Path, read_only: bool, label: &str) -> Result<OwnedFd> {
-    if let Err(e) = std::fs::symlink_metadata(path) {
-        return Err(Error::from_io(label, &e, ""));
-    }
-    if !crate::sys::fs::is_mounted(crate::sys::fs::PseudoFs::Bpf, path) {
-        return Err(Error::new(
-            ErrorKind::InvalidInput,
-            label,
-            "not on a bpf file system (bpffs)",
-        ));
-    }
-    let fd = map_ops::pinned_fd(path, read_only)
-        .map_err(|e| Error::from_io(label, &e, "cannot open pin"))?;
-    match bpf_obj::kind_of_fd(fd.as_fd()) {
-        Some(ObjKind::Map) => Ok(fd),
-        Some(other) => Err(Error::new(
-            ErrorKind::InvalidInput,
-            label,
-            format!("pinned object is a {}, not a map", other.noun()),
-        )),
-        None => Err(Error::new(
-            ErrorKind::InvalidInput,
-            label,
-            "not a pinned BPF object",
-        )),
-    }
-}
-
 /// The one map called `name` (the full BTF name where the kernel cut it to 15 characters, as `show` matches).
 fn find_by_name(name: &str, read_only: bool, label: &str) -> Result<OwnedFd> {
     let mut names = super::names::NameResolver::default();

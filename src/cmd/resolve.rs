@@ -1,5 +1,5 @@
-//! Turning PROG/MAP/LINK arguments into fds. Deliberately small (id, pinned path, and for programs tag/name by
-//! walking ids): the `show` work owns the full selectors and info structs and replaces this at merge.
+//! Turning PROG/MAP/LINK arguments of the lifecycle commands into fds: id and pinned path through `select`'s
+//! checks and messages, and for programs tag/name by walking ids (one match required: these commands act on one).
 
 use std::os::fd::{AsFd, OwnedFd};
 use std::path::Path;
@@ -7,6 +7,8 @@ use std::path::Path;
 use crate::cli::{LinkSelector, ProgRef, ProgSelector};
 use crate::error::{Error, ErrorKind, Result};
 use crate::sys::bpf::{self, ObjKind};
+
+use super::select;
 
 /// A resolved object: its fd and how to name it in messages ("prog id 5").
 pub struct Resolved {
@@ -41,34 +43,18 @@ fn usage(why: impl Into<String>) -> Error {
 }
 
 fn by_id(kind: ObjKind, id: &str) -> Result<Resolved> {
-    let what = kind.short();
-    // The same id words and message as `show` (decimal or 0x hex, as bpftool reads them).
-    let n = super::select::parse_id(kind, id)?;
-    let label = format!("{what} id {n}");
-    match bpf::fd_by_id(kind, n) {
-        Ok(fd) => Ok(Resolved { fd, label }),
-        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Err(Error::new(
-            ErrorKind::NotFound,
-            label,
-            format!("no such {what}"),
-        )),
-        Err(e) => Err(Error::from_io(label, &e, "cannot open")),
-    }
+    let (fd, id) = select::open_id(kind, id)?;
+    Ok(Resolved {
+        fd,
+        label: format!("{} id {id}", kind.short()),
+    })
 }
 
 fn pinned(kind: ObjKind, path: &Path) -> Result<Resolved> {
-    let label = path.display().to_string();
-    let fd =
-        bpf::obj_get(path).map_err(|e| Error::from_io(&label, &e, "cannot open pinned object"))?;
-    if bpf::obj_kind_of_fd(fd.as_fd()) != Some(kind) {
-        let want = kind.noun();
-        return Err(Error::new(
-            ErrorKind::InvalidInput,
-            label,
-            format!("not a pinned {want}"),
-        ));
-    }
-    Ok(Resolved { fd, label })
+    Ok(Resolved {
+        fd: select::open_pinned(kind, path, bpf::obj_get)?,
+        label: path.display().to_string(),
+    })
 }
 
 pub fn prog(selector: &ProgSelector) -> Result<Resolved> {

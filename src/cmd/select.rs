@@ -109,7 +109,8 @@ fn by_id_raw<I: Kind>(id: u32) -> std::io::Result<Live<I>> {
     Ok(Live { fd, info })
 }
 
-fn id_error(kind: ObjKind, id: u32, err: &std::io::Error) -> Error {
+/// The error for an id that could not be opened: "no such map" when the kernel has none.
+pub fn id_error(kind: ObjKind, id: u32, err: &std::io::Error) -> Error {
     let object = format!("{} id {id}", kind.short());
     if is_enoent(err) {
         return Error::new(
@@ -119,6 +120,13 @@ fn id_error(kind: ObjKind, id: u32, err: &std::io::Error) -> Error {
         );
     }
     Error::from_io(object, err, "")
+}
+
+/// An fd for the `kind` object with id `text` (bpftool's id words), with `show`'s errors; the id is returned too.
+pub fn open_id(kind: ObjKind, text: &str) -> Result<(OwnedFd, u32)> {
+    let id = parse_id(kind, text)?;
+    let fd = bpf_obj::fd_by_id(kind, id).map_err(|e| id_error(kind, id, &e))?;
+    Ok((fd, id))
 }
 
 fn by_id<I: Kind, T>(text: &str, visit: impl FnOnce(&Live<I>) -> T) -> Result<Selection<T>> {
@@ -145,9 +153,13 @@ pub fn parse_id(kind: ObjKind, text: &str) -> Result<u32> {
     })
 }
 
-/// The object pinned at `path`, which must be on a bpf file system and of the expected kind.
-fn pinned<I: Kind, T>(path: &Path, visit: impl FnOnce(&Live<I>) -> T) -> Result<Selection<T>> {
-    let kind = I::KIND;
+/// The object pinned at `path`, which must be on a bpf file system and of `kind`; `open` makes the fd
+/// (BPF_OBJ_GET, or a read-only map open). Every command's `pinned PATH` goes through here.
+pub fn open_pinned(
+    kind: ObjKind,
+    path: &Path,
+    open: impl FnOnce(&Path) -> std::io::Result<OwnedFd>,
+) -> Result<OwnedFd> {
     let object = path.display().to_string();
     if let Err(e) = std::fs::symlink_metadata(path) {
         return Err(Error::from_io(object, &e, ""));
@@ -159,25 +171,26 @@ fn pinned<I: Kind, T>(path: &Path, visit: impl FnOnce(&Live<I>) -> T) -> Result<
             "not on a bpf file system (bpffs)",
         ));
     }
-    let fd = bpf_obj::obj_get(path).map_err(|e| Error::from_io(&object, &e, "cannot open pin"))?;
+    let fd = open(path).map_err(|e| Error::from_io(&object, &e, "cannot open pin"))?;
     match bpf_obj::kind_of_fd(fd.as_fd()) {
-        Some(found) if found == kind => {}
-        Some(found) => {
-            return Err(Error::new(
-                ErrorKind::InvalidInput,
-                object,
-                format!("pinned object is a {}, not a {}", found.noun(), kind.noun()),
-            ))
-        }
-        None => {
-            return Err(Error::new(
-                ErrorKind::InvalidInput,
-                object,
-                "not a pinned BPF object",
-            ))
-        }
+        Some(found) if found == kind => Ok(fd),
+        Some(found) => Err(Error::new(
+            ErrorKind::InvalidInput,
+            object,
+            format!("pinned object is a {}, not a {}", found.noun(), kind.noun()),
+        )),
+        None => Err(Error::new(
+            ErrorKind::InvalidInput,
+            object,
+            "not a pinned BPF object",
+        )),
     }
-    let info = I::read(&fd).map_err(|e| Error::from_io(&object, &e, "cannot read info"))?;
+}
+
+fn pinned<I: Kind, T>(path: &Path, visit: impl FnOnce(&Live<I>) -> T) -> Result<Selection<T>> {
+    let fd = open_pinned(I::KIND, path, bpf_obj::obj_get)?;
+    let info = I::read(&fd)
+        .map_err(|e| Error::from_io(path.display().to_string(), &e, "cannot read info"))?;
     Ok(Selection {
         items: vec![visit(&Live { fd, info })],
         single: true,
