@@ -8,13 +8,11 @@
 use std::collections::HashMap;
 use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
-
 use std::path::Path;
 
 use super::bpf_obj::ObjKind;
 use super::dirfd::Dir;
-use super::procfd::for_each_fd;
-use super::procfd::Unreadable;
+use super::procfd::{for_each_fd, Unreadable};
 
 /// The `key:\tvalue` lines of one fdinfo file.
 #[derive(Debug, Clone, Default)]
@@ -31,7 +29,7 @@ impl FdInfo {
     }
 
     pub fn get_u64(&self, key: &str) -> Option<u64> {
-        self.get(key)?.parse().ok()
+        field_u64(self.text.as_bytes(), key)
     }
 }
 
