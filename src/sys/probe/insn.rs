@@ -6,6 +6,7 @@ const BPF_JMP: u8 = 0x05;
 const BPF_JMP32: u8 = 0x06;
 const BPF_ALU64: u8 = 0x07;
 const BPF_K: u8 = 0x00;
+const BPF_X: u8 = 0x08;
 const BPF_MOV: u8 = 0xb0;
 const BPF_SUB: u8 = 0x10;
 const BPF_JA: u8 = 0x00;
@@ -18,6 +19,8 @@ const BPF_EXIT: u8 = 0x90;
 const BPF_PSEUDO_KFUNC_CALL: u8 = 2;
 
 pub const R0: u8 = 0;
+/// Callee-saved, and never written before the probes read it: reading it is a verifier error.
+pub const R6: u8 = 6;
 
 fn insn(code: u8, dst: u8, src: u8, off: i16, imm: i32) -> bpf_insn {
     let mut insn = bpf_insn {
@@ -33,6 +36,10 @@ fn insn(code: u8, dst: u8, src: u8, off: i16, imm: i32) -> bpf_insn {
 
 pub fn mov64_imm(dst: u8, imm: i32) -> bpf_insn {
     insn(BPF_ALU64 | BPF_MOV | BPF_K, dst, 0, 0, imm)
+}
+
+pub fn mov64_reg(dst: u8, src: u8) -> bpf_insn {
+    insn(BPF_ALU64 | BPF_MOV | BPF_X, dst, src, 0, 0)
 }
 
 pub fn sub64_imm(dst: u8, imm: i32) -> bpf_insn {
