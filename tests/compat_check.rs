@@ -126,6 +126,37 @@ fn a_btf_file_that_is_not_btf_is_an_error() {
 }
 
 #[test]
+fn an_object_that_is_not_elf_is_named_as_such() {
+    // A text file, an empty file and a two-byte ELF prefix: each gets its own reason, exit 2, and -j an error object.
+    let dir = std::env::temp_dir().join(format!("compat_not_elf_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, bytes, reason) in [
+        (
+            "text.o",
+            &b"root:x:0:0:root:/root:/bin/sh\n"[..],
+            "not an ELF file (bad magic)",
+        ),
+        ("empty.o", &b""[..], "empty file, not an ELF object"),
+        ("short.o", &b"\x7fE"[..], "ELF header truncated"),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let path = path.display().to_string();
+        let run = ebpfctl(&["compat", "check", &path, "--btf", VMLINUX]);
+        assert_eq!(run.code, 2, "{name}: {}", run.stderr);
+        assert_eq!(
+            run.stderr.trim(),
+            format!("ebpfctl: {path}: {reason}"),
+            "{name}"
+        );
+        let json = ebpfctl(&["-j", "compat", "check", &path, "--btf", VMLINUX]);
+        let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("error object");
+        assert_eq!(v["error"], format!("{path}: {reason}"), "{name}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn unknown_kconfig_format_is_an_error() {
     let obj = fixture("compat_guarded").display().to_string();
     let bogus = std::env::temp_dir().join(format!("compat_bad_kconfig_{}", std::process::id()));

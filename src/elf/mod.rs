@@ -153,6 +153,13 @@ fn insns_at(raw: &Elf, name: &str, off: u64) -> [u64; 2] {
 
 /// Parses an ELF file. `file_name` gives libbpf's object name, which prefixes global-data map names.
 pub fn parse(data: &[u8], file_name: &str) -> Result<ObjectFile, Error> {
+    let magic = &data[..data.len().min(4)];
+    if data.is_empty() {
+        return Err(Error("empty file, not an ELF object".into()));
+    }
+    if magic != &elf::ELFMAG[..magic.len()] {
+        return Err(Error("not an ELF file (bad magic)".into()));
+    }
     let ident = data
         .get(..6)
         .ok_or_else(|| Error("ELF header truncated".into()))?;
