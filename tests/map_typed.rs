@@ -156,6 +156,133 @@ fn bulk_lines_may_use_the_formatted_shape() {
     assert_eq!(dump[1]["formatted"]["value"]["state"], "TYPED_BUSY");
 }
 
+/// The value bytes the kernel holds for `key` (u32), read through libbpf: bpftool 7.1 cannot be the reader here,
+/// it prints a NaN float as a bare `nan`, which is not JSON.
+fn kernel_value(pin: &str, key: u32) -> Vec<u8> {
+    let map = libbpf_rs::MapHandle::from_pinned_path(pin).expect("pinned map opens");
+    map.lookup(&key.to_le_bytes(), libbpf_rs::MapFlags::ANY)
+        .expect("lookup")
+        .expect("key present")
+}
+
+#[test]
+fn numbers_that_json_cannot_spell_round_trip_through_dump_and_update() {
+    // struct typed_numbers { double ratio; float scale; __s32 small:4, rest:28; __int128 wide; }: a double that
+    // serde_json's default parser reads 1 ULP off, a NaN (raw bits in hex), a negative signed bitfield ("0xd")
+    // and a 128-bit -1 ("0xfff..."). Each is written, its bytes checked against what the kernel holds, and the
+    // dump's formatted values fed back to `map update --from` must give the same bytes.
+    let dir = typed_maps("typed-numbers");
+    let pin = dir.pin("typed_numbers");
+    let value =
+        json!({"ratio": 5.5e38, "scale": "0x7fc00001", "small": -3, "rest": 1000, "wide": "-1"});
+    let run = update(&pin, "1", &value.to_string());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let mut expected = Vec::new();
+    expected.extend_from_slice(&5.5e38f64.to_le_bytes());
+    expected.extend_from_slice(&0x7fc0_0001u32.to_le_bytes());
+    expected.extend_from_slice(&(0xdu32 | 1000 << 4).to_le_bytes());
+    expected.resize(16, 0);
+    expected.extend_from_slice(&[0xff; 16]);
+    assert_eq!(kernel_value(&pin, 1), expected, "bytes written for {value}");
+
+    let shown = ebpfctl_json(&["map", "lookup", "pinned", &pin, "key", "1"]);
+    let f = &shown["formatted"]["value"];
+    assert_eq!(f["ratio"], json!(5.5e38));
+    assert_eq!(f["scale"], "0x7fc00001", "NaN prints its bits, not null");
+    assert_eq!(f["small"], "0xd");
+    assert_eq!(f["wide"], format!("0x{}", "f".repeat(32)));
+
+    // Feed the dump's formatted entries back into an emptied map: the kernel must hold the same bytes.
+    let dump = ebpfctl_json(&["map", "dump", "pinned", &pin]);
+    let lines: String = dump
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{}\n",
+                json!({"key": e["formatted"]["key"], "value": e["formatted"]["value"]})
+            )
+        })
+        .collect();
+    let zero = json!({"ratio": 0, "scale": 0, "small": 0, "rest": 0, "wide": 0}).to_string();
+    assert_eq!(update(&pin, "1", &zero).code, 0);
+    assert_ne!(kernel_value(&pin, 1), expected);
+    let mut child = std::process::Command::new(bin())
+        .args(["map", "update", "pinned", &pin, "--from", "-"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(lines.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        kernel_value(&pin, 1),
+        expected,
+        "after feeding back {lines}"
+    );
+
+    // A float cannot hold 3.5e38 (f32::MAX is 3.4e38): refused, not stored as inf.
+    let run = update(&pin, "2", &json!({"scale": 3.5e38}).to_string());
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("out of range for a float"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// The JSON fuzz corpus (fuzz/corpus/json_input, including inputs that once broke the encoder: regress-*) as typed
+/// values for every map of the fixture: each write succeeds or is refused with exit 2, never a panic.
+#[test]
+fn fuzz_json_corpus_is_written_or_refused_cleanly() {
+    let dir = typed_maps("typed-corpus");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/json_input");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(root).expect("corpus dir") {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        // An argument cannot hold a NUL; serde_json refuses invalid UTF-8 anyway.
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
+        if text.contains('\0') {
+            continue;
+        }
+        // As the value of the struct-valued maps, as the key of the struct-keyed one.
+        for (map, key, value) in [
+            ("typed_stats", "1", text.as_str()),
+            ("typed_numbers", "1", text.as_str()),
+            ("typed_by_peer", text.as_str(), "1"),
+        ] {
+            let pin = dir.pin(map);
+            let run = ebpfctl(&["map", "update", "pinned", &pin, "key", key, "value", value]);
+            assert!(
+                run.code == 0 || run.code == 2,
+                "{map} {text}: {}",
+                run.stderr
+            );
+            assert!(
+                !run.stderr.contains("panicked"),
+                "{map} {text}: {}",
+                run.stderr
+            );
+        }
+        seen += 1;
+    }
+    assert!(seen >= 8, "corpus has {seen} usable files");
+}
+
 /// Raw stdout of `bpftool -j ARGS`.
 fn bpftool_bytes(args: &[&str]) -> Vec<u8> {
     let out = common::host_command("bpftool")

@@ -1,6 +1,6 @@
 //! The inverse of `value`: JSON typed by BTF into the bytes the kernel stores, for `map lookup MAP key '{"pid":
 //! 42}'` and friends. Structs take objects (missing members are zero, unknown ones are an error), integers take
-//! numbers or "0x.." strings, enums take names or numbers, char arrays take strings.
+//! numbers or "0x.." strings, enums take names or numbers, char arrays take strings, floats numbers or raw "0x.." bits.
 
 use serde_json::Value;
 
@@ -55,6 +55,23 @@ impl Encoder<'_> {
         }
     }
 
+    /// Whether a bitfield's declared type is signed (`__s32 x : 4` takes -8..7), through typedefs and modifiers.
+    fn signed(&self, mut id: u32) -> bool {
+        for _ in 0..MAX_DEPTH {
+            let Ok(t) = self.btf.get(id) else {
+                return false;
+            };
+            match t.kind() {
+                Kind::Int => return t.int_info().encoding & INT_SIGNED != 0,
+                Kind::Enum | Kind::Enum64 => return t.kflag(),
+                Kind::Typedef => id = t.type_id(),
+                k if k.is_modifier() => id = t.type_id(),
+                _ => return false,
+            }
+        }
+        false
+    }
+
     fn write_uint(&self, raw: u128, out: &mut [u8], path: &str) -> Result<()> {
         let n = out.len();
         if n < 16 && raw >> (n * 8) != 0 && (raw as i128) >= 0 {
@@ -104,13 +121,27 @@ impl Encoder<'_> {
     }
 
     fn float(&self, t: &Type, v: &Value, out: &mut [u8], path: &str) -> Result<()> {
+        // Hex is the raw bits, as printed for inf, NaN and floats other than float/double.
+        if v.as_str().is_some_and(|s| s.starts_with("0x")) {
+            let raw = integer(v, false, t.size().saturating_mul(8), path)?;
+            let size = (t.size() as usize).min(out.len());
+            return self.write_uint(raw, &mut out[..size], path);
+        }
         let f = v
             .as_f64()
             .ok_or_else(|| super::Error(format!("{}expected a number", at(path))))?;
         let raw = match t.size() {
+            4 if f.abs() > f64::from(f32::MAX) => {
+                return err(format!("{}{f} is out of range for a float", at(path)))
+            }
             4 => u128::from((f as f32).to_bits()),
             8 => u128::from(f.to_bits()),
-            n => return err(format!("{}floats of {n} bytes are not supported", at(path))),
+            n => {
+                return err(format!(
+                    "{}a {n}-byte float takes its raw bits as a \"0x..\" string",
+                    at(path)
+                ))
+            }
         };
         let size = (t.size() as usize).min(out.len());
         self.write_uint(raw, &mut out[..size], path)
@@ -191,7 +222,8 @@ impl Encoder<'_> {
             let sub = format!("{path}.{}", m.name);
             let start = (m.bit_offset / 8) as usize;
             if m.bitfield_size != 0 {
-                let raw = integer(field, false, m.bitfield_size, &sub)?;
+                let signed = self.signed(m.type_id);
+                let raw = integer(field, signed, m.bitfield_size, &sub)?;
                 set_bits(
                     out,
                     m.bit_offset,
@@ -219,47 +251,68 @@ fn mask(bits: u32) -> u128 {
     }
 }
 
-/// A JSON number or "0x.." string as raw bits of a `bits`-wide integer, range-checked.
+/// A JSON number, decimal string or "0x.." string as raw bits of a `bits`-wide integer, range-checked. Hex is the
+/// raw bit pattern, as the formatter prints bitfields and 128-bit integers (a 4-bit signed bitfield holding -3 is
+/// "0xd"), so anything `formatted` shows encodes back; numbers and decimal strings are values.
 fn integer(v: &Value, signed: bool, bits: u32, path: &str) -> Result<u128> {
     let bits = bits.clamp(1, 128);
-    let (min, max): (i128, i128) = if signed {
-        (
-            -(1i128 << (bits.min(127) - 1)),
-            (1i128 << (bits.min(127) - 1)) - 1,
-        )
-    } else {
-        (
-            0,
-            if bits >= 127 {
-                i128::MAX
-            } else {
-                (1i128 << bits) - 1
-            },
-        )
-    };
-    let n: i128 = match v {
+    let value: Result<Number> = match v {
         Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) => i128::from(i),
-            (None, Some(u)) => i128::from(u),
-            _ => return err(format!("{}{n} is not an integer", at(path))),
+            (Some(i), _) => Ok(Number::Signed(i.into())),
+            (None, Some(u)) => Ok(Number::Unsigned(u.into())),
+            _ => err(format!("{}{n} is not an integer", at(path))),
         },
         Value::String(s) => match s.strip_prefix("0x") {
-            Some(h) => i128::from_str_radix(h, 16)
-                .map_err(|_| super::Error(format!("{}'{s}' is not hexadecimal", at(path))))?,
-            None => s
-                .parse()
-                .map_err(|_| super::Error(format!("{}'{s}' is not an integer", at(path))))?,
+            Some(h) => {
+                let raw = u128::from_str_radix(h, 16)
+                    .map_err(|_| super::Error(format!("{}'{s}' is not hexadecimal", at(path))))?;
+                if raw & !mask(bits) != 0 {
+                    return err(format!("{}{s} does not fit in {bits} bits", at(path)));
+                }
+                return Ok(raw);
+            }
+            None => match (s.parse::<i128>(), s.parse::<u128>()) {
+                (Ok(i), _) => Ok(Number::Signed(i)),
+                (_, Ok(u)) => Ok(Number::Unsigned(u)),
+                _ => err(format!("{}'{s}' is not an integer", at(path))),
+            },
         },
-        other => return err(format!("{}expected an integer, got {other}", at(path))),
+        other => err(format!("{}expected an integer, got {other}", at(path))),
     };
-    if n < min || n > max {
+    let value = value?;
+    let fits = match (value, signed) {
+        (Number::Signed(i), true) => bits == 128 || (i >> (bits - 1) == 0 || i >> (bits - 1) == -1),
+        (Number::Signed(i), false) => i >= 0 && (i as u128) & !mask(bits) == 0,
+        (Number::Unsigned(u), true) => u <= mask(bits - 1),
+        (Number::Unsigned(u), false) => u & !mask(bits) == 0,
+    };
+    if !fits {
         return err(format!(
-            "{}{n} is out of range for a {}{bits}-bit integer",
+            "{}{value} is out of range for a {}{bits}-bit integer",
             at(path),
             if signed { "signed " } else { "" }
         ));
     }
-    Ok(n as u128 & mask(bits))
+    Ok(match value {
+        Number::Signed(i) => i as u128 & mask(bits),
+        Number::Unsigned(u) => u,
+    })
+}
+
+/// An integer as typed: negative values only come as `Signed`; `Unsigned` holds what i128 cannot.
+#[derive(Clone, Copy)]
+enum Number {
+    Signed(i128),
+    Unsigned(u128),
+}
+
+impl std::fmt::Display for Number {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Number::Signed(i) => i.fmt(f),
+            Number::Unsigned(u) => u.fmt(f),
+        }
+    }
 }
 
 /// Writes a little- or big-endian bitfield of `bits` bits at `bit_offset` into `out`.

@@ -154,9 +154,11 @@ impl Formatter<'_> {
             8 => f64::from_bits(raw as u64),
             _ => return Ok(hex(raw)),
         };
+        // JSON has no inf or NaN (bpftool prints them bare, which is not JSON): the raw bits in hex instead, which
+        // `map update` takes back, so a dump still round-trips.
         Ok(Number::from_f64(f)
             .map(Value::Number)
-            .unwrap_or(Value::Null))
+            .unwrap_or_else(|| hex(raw)))
     }
 
     fn enumeration(&self, t: &Type, data: &[u8]) -> Result<Value> {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Maps with BTF for the typed (formatted) map data tests: a struct value with an enum, a bitfield, a char array
- * and a nested struct; a struct key; a per-CPU array. */
+ * and a nested struct; a struct key; a per-CPU array; numbers whose formatted form is not a plain JSON number (floats,
+ * a signed bitfield, a 128-bit integer). */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 
@@ -43,12 +44,27 @@ struct {
 	__type(value, __u64);
 } typed_percpu SEC(".maps");
 
+struct typed_numbers {
+	double ratio;
+	float scale;
+	__s32 small : 4, rest : 28;
+	__int128 wide;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 4);
+	__type(key, __u32);
+	__type(value, struct typed_numbers);
+} typed_numbers SEC(".maps");
+
 SEC("socket")
 int typed_touch(struct __sk_buff *skb)
 {
 	__u32 k = 0;
 
-	return bpf_map_lookup_elem(&typed_stats, &k) && bpf_map_lookup_elem(&typed_percpu, &k) ? 1 : 0;
+	return bpf_map_lookup_elem(&typed_stats, &k) && bpf_map_lookup_elem(&typed_percpu, &k) &&
+	       bpf_map_lookup_elem(&typed_numbers, &k) ? 1 : 0;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
