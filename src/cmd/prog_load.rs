@@ -221,6 +221,7 @@ fn attach_all(
     for prog in object.progs_mut() {
         let name = prog.name().to_string_lossy().into_owned();
         let path = dir.join(&name);
+        let log_mark = crate::sys::libbpf_log::mark();
         match prog.attach() {
             // Only USDT: an older kernel's perf-event attachment is not a BPF link either, and gets the
             // explanation the pin path gives.
@@ -244,7 +245,13 @@ fn attach_all(
                     pinned: path.display().to_string(),
                 });
             }
-            Err(e) if crate::sys::libbpf_errno(&e) == Some(libc::EOPNOTSUPP) => {
+            // libbpf's EOPNOTSUPP for "this section names nothing to attach to" comes without a warning; the
+            // kernel's own EOPNOTSUPP (kprobe.multi on a kernel built without fprobe) is logged as a failed
+            // attach and must fail the load, not quietly pin the program.
+            Err(e)
+                if crate::sys::libbpf_errno(&e) == Some(libc::EOPNOTSUPP)
+                    && !crate::sys::libbpf_log::warned_since(log_mark, "failed to attach") =>
+            {
                 pins.pin(prog.as_fd(), &path)?;
                 report.programs.push(loaded_prog!(prog, Some(&path)));
             }

@@ -32,3 +32,15 @@ pub fn take() -> Vec<String> {
         .map(|mut m| std::mem::take(&mut *m))
         .unwrap_or_default()
 }
+
+/// How many warnings are held now: a mark for `warned_since`.
+pub fn mark() -> usize {
+    MESSAGES.lock().map(|m| m.len()).unwrap_or(0)
+}
+
+/// Whether a warning collected after `mark` contains `words`.
+pub fn warned_since(mark: usize, words: &str) -> bool {
+    MESSAGES
+        .lock()
+        .is_ok_and(|m| m.iter().skip(mark).any(|line| line.contains(words)))
+}

@@ -16,6 +16,16 @@ int matrix_kprobe(void *ctx)
 }
 #endif
 
+#ifdef MATRIX_KPROBE_MULTI
+/* A kprobe_multi link (5.18+, and only with CONFIG_FPROBE: Debian's 6.1 lacks it, 6.12 has it). */
+SEC("kprobe.multi/vfs_read")
+int matrix_kprobe_multi(void *ctx)
+{
+	__sync_fetch_and_add(&hits, 1);
+	return 0;
+}
+#endif
+
 #ifdef MATRIX_FENTRY
 SEC("fentry/vfs_read")
 int matrix_fentry(void *ctx)
@@ -35,9 +45,17 @@ int matrix_lsm(void *ctx)
 #endif
 
 #ifdef MATRIX_ITER
+/* One line "PID COMM" per task, and one hit per line: the matrix reads the pinned link (cat) and checks both. */
 SEC("iter/task")
-int matrix_iter(void *ctx)
+int matrix_iter(struct bpf_iter__task *ctx)
 {
+	struct task_struct *task = ctx->task;
+	__u64 pid;
+
+	if (!task)
+		return 0;
+	pid = task->pid;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%llu %s\n", pid, task->comm);
 	__sync_fetch_and_add(&hits, 1);
 	return 0;
 }
