@@ -29,6 +29,7 @@ set -euo pipefail
 VM_COMMANDS=(
   "check -j check"
   "features -j feature probe kernel"
+  "features_ext -j feature probe kernel --extended"
   "maps -j map show"
   "kprobe -j prog load /objs/kprobe.o /sys/fs/bpf/matrix_kprobe pinmaps /sys/fs/bpf/matrix_maps_kprobe autoattach"
   "kprobe_multi -j prog load /objs/kprobe_multi.o /sys/fs/bpf/matrix_kprobe_multi pinmaps /sys/fs/bpf/matrix_maps_kprobe_multi autoattach"
@@ -342,6 +343,19 @@ assert_features() {
   [[ $(jq -r '.map_types.have_ringbuf_map_type' "$json") == true ]] || fail "features: no ringbuf map type"
   [[ $(jq -r '.helpers.kprobe_available_helpers | index("bpf_get_current_pid_tgid") != null' "$json") == true ]] ||
     fail "features: kprobe programs lack bpf_get_current_pid_tgid"
+}
+
+# --extended: the multi-attach link types as the attach commands below find them (kprobe_multi only on 6.12, see
+# has_kprobe_multi; uprobe_multi needs 6.6), though 6.1's enum declares kprobe_multi.
+assert_features_ext() {
+  local k=$1 json=$2 km=false um=false
+  has_kprobe_multi "$k" && km=true
+  [[ $k == 6.12 ]] && um=true
+  jq -e --argjson km "$km" --argjson um "$um" \
+    '.link_types.kprobe_multi == $km and .attach_types.trace_kprobe_multi == $km and .link_types.uprobe_multi == $um' \
+    "$json" >/dev/null ||
+    fail "features_ext: want kprobe_multi $km, uprobe_multi $um, got $(jq -c '.link_types' "$json" | head -c 300)"
+  [[ $(jq -r '.kernel.release' "$json") == "$k"* ]] || fail "features_ext: kernel.release is $(jq -r '.kernel.release' "$json")"
 }
 
 # An attach command: the program loaded and one link made and pinned.

@@ -403,6 +403,54 @@ fn extended_adds_kernel_identity_kfuncs_attach_and_link_types() {
     assert_eq!(report["link_types"]["tcx"], true);
 }
 
+/// The multi-attach link types are declared by every kernel since 5.18/6.6 but only creatable when it was built
+/// with fprobe/uprobes: `--extended` must say whether a real program of that kind attaches here (this VM's 6.18 has
+/// no fprobe: kprobe_multi false, uprobe_multi true; the qemu matrix checks 6.1 and 6.12).
+#[test]
+fn multi_link_types_equal_whether_a_real_link_attaches() {
+    let report = ebpfctl_json(&["feature", "probe", "kernel", "--extended"]);
+    let mut outcomes = Vec::new();
+    for (link, attach, object) in [
+        ("kprobe_multi", "trace_kprobe_multi", "feature_link_kmulti"),
+        ("uprobe_multi", "trace_uprobe_multi", "feature_link_umulti"),
+    ] {
+        let dir = common::PinDir::new(&format!("feature-{link}"));
+        let run = ebpfctl(&[
+            "-j",
+            "prog",
+            "load",
+            &fixture(object).display().to_string(),
+            &dir.pin("progs"),
+            "pinmaps",
+            &dir.pin("maps"),
+            "autoattach",
+        ]);
+        let attached = match run.code {
+            0 => {
+                let v: Value = serde_json::from_str(&run.stdout).unwrap();
+                assert_eq!(v["links"].as_array().map(Vec::len), Some(1), "{v}");
+                true
+            }
+            2 => {
+                assert!(run.stderr.contains("cannot attach"), "{}", run.stderr);
+                false
+            }
+            other => panic!("{object}: exit {other}: {}", run.stderr),
+        };
+        assert_eq!(report["link_types"][link], attached, "link_types.{link}");
+        assert_eq!(
+            report["attach_types"][attach], attached,
+            "attach_types.{attach}"
+        );
+        outcomes.push(attached);
+    }
+    // On this kernel one attaches and one does not, so both answers are exercised.
+    assert!(
+        outcomes.contains(&true) && outcomes.contains(&false),
+        "{outcomes:?}"
+    );
+}
+
 #[test]
 fn bad_words_and_missing_devices_are_errors_with_exit_2() {
     for args in [

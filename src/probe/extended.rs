@@ -1,5 +1,6 @@
 //! What `--extended` adds to bpftool's report: the kernel's identity, its kfuncs and which program types may call
-//! them, the attach and link types its BTF declares, and the reason behind every inconclusive or skipped probe.
+//! them, the attach and link types its BTF declares (multi-attach links probed, as they depend on build options),
+//! and the reason behind every inconclusive or skipped probe.
 
 use sha2::{Digest, Sha256};
 
@@ -32,11 +33,16 @@ pub fn build(
     env: ProbeEnv,
 ) -> Extended {
     let (kfuncs, attach_types, link_types) = match btf {
-        Ok(btf) => (
-            probe_kfuncs(&btf.kfuncs, prog_types, env),
-            declared(names::table(names::attach_type), &btf.attach_types),
-            declared(names::table(names::link_type), &btf.link_types),
-        ),
+        Ok(btf) => {
+            let mut attach_types = declared(names::table(names::attach_type), &btf.attach_types);
+            let mut link_types = declared(names::table(names::link_type), &btf.link_types);
+            refine_multi_links(&mut attach_types, &mut link_types, env);
+            (
+                probe_kfuncs(&btf.kfuncs, prog_types, env),
+                attach_types,
+                link_types,
+            )
+        }
         Err(why) => {
             let unknown = |table: Vec<(u32, &str)>| {
                 table
@@ -79,6 +85,40 @@ fn declared(libbpf: Vec<(u32, &'static str)>, kernel: &Named) -> Vec<(String, Ve
         }
     }
     out
+}
+
+/// The enum declares kprobe_multi and uprobe_multi (and their session attach types) whether or not the kernel was
+/// built to create them: where declared, the answer is a link-create probe's.
+fn refine_multi_links(
+    attach_types: &mut [(String, Verdict)],
+    link_types: &mut [(String, Verdict)],
+    env: ProbeEnv,
+) {
+    for (kind, link, attaches) in [
+        (
+            probe::MultiLink::Kprobe,
+            "kprobe_multi",
+            ["trace_kprobe_multi", "trace_kprobe_session"],
+        ),
+        (
+            probe::MultiLink::Uprobe,
+            "uprobe_multi",
+            ["trace_uprobe_multi", "trace_uprobe_session"],
+        ),
+    ] {
+        let declared = |list: &[(String, Verdict)], name: &str| {
+            list.iter().any(|(n, v)| n == name && *v == Verdict::Yes)
+        };
+        if !declared(link_types, link) {
+            continue;
+        }
+        let verdict = probe::probe_multi_link(kind, env);
+        for (name, v) in attach_types.iter_mut().chain(link_types.iter_mut()) {
+            if (name == link || attaches.contains(&name.as_str())) && *v == Verdict::Yes {
+                *v = verdict.clone();
+            }
+        }
+    }
 }
 
 /// Every declared kfunc, probed in every program type whose helpers are probed (the same context-only program:

@@ -78,6 +78,15 @@ pub fn load_prog<'log>(
     insns: &[bpf_insn],
     log: Option<&'log mut LogBuf>,
 ) -> Result<(), Refusal<'log>> {
+    load_prog_fd(spec, insns, log).map(drop)
+}
+
+/// `load_prog`, keeping the program: for probes that go on to attach it.
+pub fn load_prog_fd<'log>(
+    spec: &ProgSpec,
+    insns: &[bpf_insn],
+    log: Option<&'log mut LogBuf>,
+) -> Result<OwnedFd, Refusal<'log>> {
     let mut opts = libbpf_sys::bpf_prog_load_opts {
         sz: std::mem::size_of::<libbpf_sys::bpf_prog_load_opts>() as _,
         expected_attach_type: spec.expected_attach_type,
@@ -108,8 +117,7 @@ pub fn load_prog<'log>(
     };
     if fd >= 0 {
         // SAFETY: a non-negative return is a new fd this process owns.
-        drop(unsafe { OwnedFd::from_raw_fd(fd) });
-        return Ok(());
+        return Ok(unsafe { OwnedFd::from_raw_fd(fd) });
     }
     Err(Refusal {
         errno: -fd,

@@ -3,10 +3,12 @@
 //! inconclusive answer is kept for the caller. No CLI knowledge here: `crate::probe` assembles the report.
 
 mod insn;
+mod link;
 mod load;
 mod map;
 mod prog;
 
+pub use link::{probe_multi_link, MultiLink};
 pub use load::{bpf_syscall_exists, ifindex, LogBuf};
 pub use map::probe_map_type;
 pub use prog::{
