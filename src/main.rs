@@ -9,6 +9,7 @@ mod compat;
 mod elf;
 mod error;
 mod fastfmt;
+mod input;
 mod loader;
 mod mapdata;
 mod output;

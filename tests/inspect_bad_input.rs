@@ -46,6 +46,48 @@ fn missing_empty_and_foreign_files_are_one_line_errors() {
 }
 
 #[test]
+fn endless_devices_are_refused_and_pipes_read() {
+    // /dev/zero and /dev/urandom never end: every command that reads a user's file refuses a device at once
+    // (the test would otherwise hang or run out of memory).
+    for dev in ["/dev/zero", "/dev/urandom"] {
+        let reason = "a device, not a file";
+        assert_fails(&["inspect", dev], dev, reason);
+        assert_fails(&["btf", "dump", "file", dev], dev, reason);
+        assert_fails(
+            &["compat", "check", dev, "--btf", "/sys/kernel/btf/vmlinux"],
+            dev,
+            reason,
+        );
+        let pin = format!("/sys/fs/bpf/ebpfctl-test-{}-dev", std::process::id());
+        assert_fails(&["prog", "load", dev, &pin], dev, reason);
+        assert!(!std::path::Path::new(&pin).exists());
+    }
+    // A pipe is input like a file.
+    let object = fixture("inspect_core");
+    let out = std::process::Command::new(common::bin())
+        .args(["-j", "inspect", "/dev/stdin"])
+        .stdin(std::fs::File::open(&object).unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let piped = common::ebpfctl(&["-j", "inspect", &object.display().to_string()]);
+    // The same object, except for what libbpf derives from the file name (map names such as stdin.bss).
+    let same = |text: &[u8]| {
+        let v: serde_json::Value = serde_json::from_slice(text).unwrap();
+        (
+            v["size"].clone(),
+            v["sections"].clone(),
+            v["core_relos"].clone(),
+        )
+    };
+    assert_eq!(same(&out.stdout), same(piped.stdout.as_bytes()));
+}
+
+#[test]
 fn truncated_objects_fail_cleanly() {
     let obj = std::fs::read(fixture("inspect_core")).unwrap();
     for len in [5, 52, 64, 1000, obj.len() / 2, obj.len() - 1] {

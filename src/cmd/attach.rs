@@ -365,8 +365,7 @@ fn uprobe_location(binary: &Path, location: &str) -> Result<(PathBuf, u64)> {
     let label = binary.display().to_string();
     let path = std::fs::canonicalize(binary)
         .map_err(|e| Error::from_io(&label, &e, "cannot open binary"))?;
-    let data =
-        std::fs::read(&path).map_err(|e| Error::from_io(&label, &e, "cannot read binary"))?;
+    let data = crate::input::read_whole(&path, &label, "cannot read binary")?;
     let offset = crate::userspace::symbols::resolve_location(&data, location)
         .map_err(|why| Error::new(ErrorKind::NotFound, &label, why))?;
     Ok((path, offset))

@@ -92,8 +92,7 @@ fn invalid(file: &str, reason: impl std::fmt::Display) -> Error {
 
 /// Reads a whole file, naming it in the error.
 pub fn read_file(path: &Path) -> Result<Vec<u8>> {
-    let name = path.display().to_string();
-    std::fs::read(path).map_err(|e| Error::from_io(&name, &e, "cannot read"))
+    crate::input::read_whole(path, &path.display().to_string(), "cannot read")
 }
 
 /// Split BTF of a kernel module needs vmlinux as its base; elsewhere a base is only used when given.

@@ -53,7 +53,7 @@ fn read_input(name: &str) -> Result<Vec<u8>> {
             .read_to_end(&mut data)
             .map_err(|e| Error::from_io("stdin", &e, "cannot read"))?;
     } else {
-        data = std::fs::read(name).map_err(|e| Error::from_io(name, &e, "cannot read"))?;
+        data = crate::input::read_whole(std::path::Path::new(name), name, "cannot read")?;
     }
     Ok(data)
 }

@@ -35,7 +35,7 @@ pub struct LoadSpec {
 /// Refuses what libbpf would only explain vaguely: a missing file, a file that is not ELF, an ELF file for a CPU.
 pub fn check_object_file(path: &Path) -> Result<()> {
     let object = path.display().to_string();
-    let data = std::fs::read(path).map_err(|e| Error::from_io(&object, &e, "cannot read"))?;
+    let data = crate::input::read_whole(path, &object, "cannot read")?;
     let file = object::File::parse(&*data)
         .map_err(|_| Error::new(ErrorKind::InvalidInput, &object, "not an ELF object file"))?;
     use object::Object as _;
