@@ -13,13 +13,19 @@ use crate::error::{Error, ErrorKind, Result};
 /// bounded amount of memory when the writer never stops.
 const STREAM_LIMIT: u64 = 1 << 30;
 
-/// The whole content of `path`; errors name it as `label` with `what` ("cannot read", "cannot read binary").
-pub fn read_whole(path: &Path, label: &str, what: &str) -> Result<Vec<u8>> {
+/// `path` opened for reading as a stream (`map update --from`): devices are refused as in `read_whole`; the
+/// reader bounds what it takes itself.
+pub fn open_stream(path: &Path, label: &str, what: &str) -> Result<File> {
     let file = File::open(path).map_err(|e| Error::from_io(label, &e, what))?;
-    let meta = file
+    let kind = file
         .metadata()
-        .map_err(|e| Error::from_io(label, &e, what))?;
-    let kind = meta.file_type();
+        .map_err(|e| Error::from_io(label, &e, what))?
+        .file_type();
+    refuse_devices(kind, label, what)?;
+    Ok(file)
+}
+
+fn refuse_devices(kind: std::fs::FileType, label: &str, what: &str) -> Result<()> {
     if kind.is_dir() {
         return Err(Error::from_errno(label, libc::EISDIR, what));
     }
@@ -30,6 +36,17 @@ pub fn read_whole(path: &Path, label: &str, what: &str) -> Result<Vec<u8>> {
             format!("{what}: a device, not a file (it may never end)"),
         ));
     }
+    Ok(())
+}
+
+/// The whole content of `path`; errors name it as `label` with `what` ("cannot read", "cannot read binary").
+pub fn read_whole(path: &Path, label: &str, what: &str) -> Result<Vec<u8>> {
+    let file = File::open(path).map_err(|e| Error::from_io(label, &e, what))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| Error::from_io(label, &e, what))?;
+    let kind = meta.file_type();
+    refuse_devices(kind, label, what)?;
     let regular = kind.is_file();
     let mut data = Vec::with_capacity(if regular { meta.len() as usize } else { 0 });
     let limit = if regular { u64::MAX } else { STREAM_LIMIT + 1 };

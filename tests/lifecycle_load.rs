@@ -276,6 +276,23 @@ fn custom_btf_is_used_for_core() {
         "{}",
         missing.stderr
     );
+    // A file that is not BTF is named as such (libbpf's own error names the object and a relocation code).
+    for (btf, reason) in [
+        ("/etc/hostname", "/etc/hostname: not BTF"),
+        ("/dev/zero", "/dev/zero: cannot read BTF: a device"),
+    ] {
+        let run = ebpfctl(&[
+            "prog",
+            "load",
+            obj.to_str().unwrap(),
+            &dir.join("y"),
+            "--btf",
+            btf,
+        ]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains(reason), "{}", run.stderr);
+        assert!(!std::path::Path::new(&dir.join("y")).exists());
+    }
 }
 
 /// The bad-input table of the issue: each a one-line error, exit 2, and nothing created.

@@ -163,6 +163,51 @@ fn line(k: u32, v: u32) -> String {
 }
 
 #[test]
+fn endless_from_sources_end_in_errors() {
+    let dir = PinDir::new("bulk-endless");
+    let pin = dir.pin("m");
+    ebpfctl_json(&[
+        "map", "create", &pin, "type", "hash", "key", "4", "value", "4", "entries", "8", "name",
+        "m",
+    ]);
+    // A device never ends: refused before reading.
+    let run = ebpfctl(&["map", "update", "pinned", &pin, "--from", "/dev/zero"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("/dev/zero: cannot open: a device"),
+        "{}",
+        run.stderr
+    );
+    // A pipe without newlines: the first line stops at 64 MiB (ebpfctl stops reading; the writer may see EPIPE).
+    let mut child = std::process::Command::new(bin())
+        .args(["map", "update", "pinned", &pin, "--from", "-"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let zeros = vec![b'0'; 1 << 20];
+    for _ in 0..80 {
+        if stdin.write_all(&zeros).is_err() {
+            break;
+        }
+    }
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--from line 1: longer than 64 MiB"),
+        "{stderr}"
+    );
+    assert_eq!(
+        bpftool_json(&["map", "dump", "pinned", &pin]),
+        json!([]),
+        "nothing written"
+    );
+}
+
+#[test]
 fn bulk_update_writes_everything_or_nothing() {
     let dir = PinDir::new("bulk");
     let pin = dir.pin("bulk");

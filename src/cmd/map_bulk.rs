@@ -75,23 +75,40 @@ fn element_bytes(
     })
 }
 
+/// The longest line `--from` takes: one key and one value, even of a large struct as formatted JSON, is far less.
+const MAX_LINE: u64 = 64 << 20;
+
 /// Every line parsed and checked; the first bad line is the error, naming its number.
 fn parse_lines(map: &OpenMap, input: impl Read) -> Result<(Vec<u8>, Vec<u8>, usize)> {
     let (klen, vlen) = (map.layout.key_size, map.layout.value_len());
     let (mut keys, mut values, mut count) = (Vec::new(), Vec::new(), 0);
-    for (i, line) in BufReader::new(input).lines().enumerate() {
+    let mut reader = BufReader::new(input);
+    let mut buf = Vec::new();
+    for i in 1.. {
         let bad = |why: String| {
             Error::new(
                 ErrorKind::InvalidInput,
                 &map.label,
-                format!("--from line {}: {why}", i + 1),
+                format!("--from line {i}: {why}"),
             )
         };
-        let line = line.map_err(|e| bad(e.to_string()))?;
+        buf.clear();
+        // Bounded: a stream without newlines (a pipe of zeros) must end in an error, not in all of memory.
+        let n = (&mut reader)
+            .take(MAX_LINE + 1)
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| bad(e.to_string()))?;
+        if n == 0 {
+            break;
+        }
+        if buf.len() as u64 > MAX_LINE {
+            return Err(bad(format!("longer than {} MiB", MAX_LINE >> 20)));
+        }
+        let line = std::str::from_utf8(&buf).map_err(|_| bad("not valid UTF-8".into()))?;
         if line.trim().is_empty() {
             continue;
         }
-        let v: Value = serde_json::from_str(&line).map_err(|e| bad(format!("not JSON: {e}")))?;
+        let v: Value = serde_json::from_str(line).map_err(|e| bad(format!("not JSON: {e}")))?;
         let key = element_bytes(map, &v["key"], klen, |t| t.key_type)
             .map_err(|e| bad(format!("key: {e}")))?;
         let value = element_bytes(map, &v["value"], vlen, |t| t.value_type)
@@ -139,9 +156,11 @@ pub fn update_from(ctx: &Context, map: &OpenMap, source: &str) -> CmdResult {
     let input: Box<dyn Read> = if source == "-" {
         Box::new(std::io::stdin())
     } else {
-        Box::new(
-            std::fs::File::open(source).map_err(|e| Error::from_io(source, &e, "cannot open"))?,
-        )
+        Box::new(crate::input::open_stream(
+            std::path::Path::new(source),
+            source,
+            "cannot open",
+        )?)
     };
     let (keys, values, count) = parse_lines(map, input)?;
     if !super::map_data::is_array_like(map.info.map_type) {

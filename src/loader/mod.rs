@@ -70,8 +70,17 @@ pub fn load(spec: LoadSpec) -> Result<Object> {
     check_object_file(&spec.object)?;
     let mut builder = ObjectBuilder::default();
     if let Some(btf) = &spec.btf {
-        std::fs::metadata(btf)
-            .map_err(|e| Error::from_io(btf.display().to_string(), &e, "cannot read BTF"))?;
+        let label = btf.display().to_string();
+        let data = crate::input::read_whole(btf, &label, "cannot read BTF")?;
+        // libbpf's own complaint about a file that is not BTF names the object ("failed to perform CO-RE
+        // relocations"), not the file.
+        if !crate::btf::is_raw_btf(&data) && !data.starts_with(b"\x7fELF") {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                label,
+                "not BTF: neither raw BTF nor an ELF file with .BTF",
+            ));
+        }
         builder
             .btf_custom_path(btf)
             .map_err(|e| libbpf_error(&object, "bad --btf path", &e))?;
