@@ -150,6 +150,35 @@ fn queue_and_stack_verbs_keep_their_order() {
     assert_eq!(head("pop", &stack), "0x02", "a stack is last in, first out");
     let empty = ebpfctl(&["-j", "map", "pop", "pinned", &queue]);
     assert_eq!((empty.code, empty.stdout.trim()), (1, "null"));
+
+    // The keyless verbs on keyed maps, and delete on an array: the kernel's EFAULT/EINVAL would say nothing
+    // useful, so each is a one-line explanation, exit 2, and the map is untouched.
+    let hash = create(&dir, "h", "type hash key 4 value 4 entries 4");
+    let array = create(&dir, "a", "type array key 4 value 4 entries 4");
+    for (args, says) in [
+        (
+            vec!["map", "peek", "pinned", &hash],
+            "`map peek` works on queue, stack and bloom_filter maps, not on a hash map",
+        ),
+        (
+            vec!["map", "pop", "pinned", &hash],
+            "`map pop` works on queue and stack maps, not on a hash map",
+        ),
+        (
+            vec!["map", "push", "pinned", &array, "value", "1", "0", "0", "0"],
+            "`map push` works on queue, stack and bloom_filter maps, not on an array map",
+        ),
+        (
+            vec!["map", "delete", "pinned", &array, "key", "0", "0", "0", "0"],
+            "an array keeps every index",
+        ),
+    ] {
+        let run = ebpfctl(&args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+    }
+    assert_eq!(bpftool_json(&["map", "dump", "pinned", &hash]), json!([]));
 }
 
 #[test]

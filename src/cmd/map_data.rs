@@ -65,6 +65,32 @@ impl OpenMap {
         Error::from_io(&self.label, e, what)
     }
 
+    fn invalid(&self, why: &str) -> Error {
+        Error::new(ErrorKind::InvalidInput, &self.label, why)
+    }
+
+    /// `verb` (push, pop, peek) only makes sense on a map without keys; elsewhere the kernel answers EFAULT or
+    /// EINVAL, which would not say what is wrong.
+    fn require_keyless(&self, verb: &str, bloom_too: bool) -> Result<()> {
+        if is_keyless(self.info.map_type, bloom_too) {
+            return Ok(());
+        }
+        let kind = crate::sys::names::map_type(self.info.map_type).unwrap_or("keyed");
+        let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        Err(self.invalid(&format!(
+            "`{verb}` works on {} maps, not on {article} {kind} map (use `map lookup`/`map update`)",
+            if bloom_too {
+                "queue, stack and bloom_filter"
+            } else {
+                "queue and stack"
+            }
+        )))
+    }
+
     /// Key bytes: bpftool's byte words, or typed JSON checked against the key's BTF type.
     pub fn parse_key(&self, words: &[&str]) -> Result<Vec<u8>> {
         self.parse_data(words, self.layout.key_size, |t| t.key_type, "key")
@@ -222,6 +248,12 @@ fn holds_fds(map_type: u32) -> bool {
 }
 
 /// Arrays have all their keys from creation: updates never add entries, so they cannot fill up.
+/// Maps whose elements have no key: queues and stacks (push, pop, peek) and bloom filters (push, peek).
+fn is_keyless(map_type: u32, bloom_too: bool) -> bool {
+    matches!(map_type, sys::BPF_MAP_TYPE_QUEUE | sys::BPF_MAP_TYPE_STACK)
+        || (bloom_too && map_type == sys::BPF_MAP_TYPE_BLOOM_FILTER)
+}
+
 pub fn is_array_like(map_type: u32) -> bool {
     matches!(
         map_type,
@@ -435,6 +467,15 @@ pub fn delete(ctx: &Context, words: &[String]) -> CmdResult {
     w.expect("key")?;
     let key = map.parse_key(&w.data_words())?;
     w.finish()?;
+    if matches!(
+        map.info.map_type,
+        sys::BPF_MAP_TYPE_ARRAY | sys::BPF_MAP_TYPE_PERCPU_ARRAY
+    ) {
+        // The kernel's EINVAL would read as a bad key.
+        return Err(map.invalid(
+            "an array keeps every index: its elements cannot be deleted (update one to zero instead)",
+        ));
+    }
     if !map_ops::delete(map.fd.as_fd(), &key).map_err(|e| map.error(&e, "delete failed"))? {
         ctx.out.negative(&map.label, "key not found");
         return Ok(Outcome::Negative);
@@ -478,8 +519,10 @@ pub fn freeze(ctx: &Context, words: &[String]) -> CmdResult {
 /// `map peek|pop|dequeue MAP`: the head of a queue/stack (pop removes it); `map peek MAP value DATA` on a bloom
 /// filter asks whether DATA may be in it.
 pub fn take_head(ctx: &Context, words: &[String], remove: bool) -> CmdResult {
-    let mut w = Words::new(words, if remove { "map pop" } else { "map peek" });
+    let verb = if remove { "map pop" } else { "map peek" };
+    let mut w = Words::new(words, verb);
     let map = OpenMap::open(&w.map_ref()?, !remove)?;
+    map.require_keyless(verb, !remove)?;
     if !remove && map.info.map_type == sys::BPF_MAP_TYPE_BLOOM_FILTER {
         w.expect("value")?;
         let mut value = map.parse_value(&w.data_words())?;
@@ -514,6 +557,7 @@ pub fn take_head(ctx: &Context, words: &[String], remove: bool) -> CmdResult {
 pub fn push(ctx: &Context, words: &[String]) -> CmdResult {
     let mut w = Words::new(words, "map push");
     let map = OpenMap::open(&w.map_ref()?, false)?;
+    map.require_keyless("map push", true)?;
     w.expect("value")?;
     let value = map.parse_value(&w.data_words())?;
     w.finish()?;
