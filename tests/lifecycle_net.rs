@@ -211,6 +211,31 @@ fn net_attach_xdp_refuses_to_replace_without_overwrite_and_detaches() {
         .is_empty());
     let nothing = b.ebpfctl(&["net", "detach", "xdpgeneric", "dev", "vb"]);
     assert_eq!(nothing.code, 2, "{}", nothing.stderr);
+    // A program of another type: named, not "attach failed: invalid argument" against the device.
+    for (kind, prog, says) in [
+        (
+            "xdpgeneric",
+            "lc_tcx_in",
+            "is a sched_cls program; this attach takes xdp programs",
+        ),
+        (
+            "tcx_ingress",
+            "lc_xdp",
+            "is a xdp program; this attach takes sched_cls programs",
+        ),
+    ] {
+        let wrong = b.ebpfctl(&[
+            "net",
+            "attach",
+            kind,
+            "pinned",
+            &dir.join(prog),
+            "dev",
+            "vb",
+        ]);
+        assert_eq!(wrong.code, 2, "{}", wrong.stderr);
+        assert!(wrong.stderr.contains(says), "{}", wrong.stderr);
+    }
     let missing = b.ebpfctl(&["net", "attach", "xdp", "pinned", &xdp, "dev", "nosuch0"]);
     assert_eq!(missing.code, 2);
     assert!(

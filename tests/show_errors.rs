@@ -33,6 +33,7 @@ fn bad_selectors_are_one_line_errors_with_exit_2() {
     let not_bpffs = not_bpffs.display().to_string();
     let map_pin = pins.path_str("map");
     let missing_pin = pins.path_str("nothing-here");
+    let dir_pin = pins.path_str("");
     let cases: &[(&[&str], &str, &str)] = &[
         (
             &["prog", "show", "id", "4000000000"],
@@ -84,6 +85,12 @@ fn bad_selectors_are_one_line_errors_with_exit_2() {
             &["link", "show", "pinned", &map_pin],
             "invalid_input",
             "is a map, not a link",
+        ),
+        // BPF_OBJ_GET on a bpffs directory is EACCES, which must not read as a permission problem.
+        (
+            &["prog", "show", "pinned", &dir_pin],
+            "invalid_input",
+            "a directory, not a pinned object",
         ),
     ];
     for (args, kind, needle) in cases {

@@ -210,6 +210,23 @@ fn attach(ctx: &Context, kind: NetAttachKind, words: &[String]) -> CmdResult {
     let idx = ifindex(&dev)?;
     let object = format!("dev {dev}");
     let is_tcx = matches!(kind, NetAttachKind::TcxIngress | NetAttachKind::TcxEgress);
+    // The kernel's EINVAL for a program of another type reads as a problem with the device.
+    let (want, want_name) = if is_tcx {
+        (libbpf_sys::BPF_PROG_TYPE_SCHED_CLS, "sched_cls")
+    } else {
+        (libbpf_sys::BPF_PROG_TYPE_XDP, "xdp")
+    };
+    if let Ok(brief) = bpf::prog_brief(prog.fd.as_fd()) {
+        if brief.prog_type != want {
+            let actual = crate::sys::names::prog_type(brief.prog_type)
+                .map_or_else(|| brief.prog_type.to_string(), str::to_string);
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                &prog.label,
+                format!("is a {actual} program; this attach takes {want_name} programs"),
+            ));
+        }
+    }
     if is_tcx {
         if overwrite {
             return Err(usage(

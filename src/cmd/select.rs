@@ -161,8 +161,17 @@ pub fn open_pinned(
     open: impl FnOnce(&Path) -> std::io::Result<OwnedFd>,
 ) -> Result<OwnedFd> {
     let object = path.display().to_string();
-    if let Err(e) = std::fs::symlink_metadata(path) {
-        return Err(Error::from_io(object, &e, ""));
+    match std::fs::symlink_metadata(path) {
+        Err(e) => return Err(Error::from_io(object, &e, "")),
+        // BPF_OBJ_GET on a bpffs directory says EACCES, which reads as a permission problem.
+        Ok(meta) if meta.is_dir() => {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                object,
+                "a directory, not a pinned object",
+            ))
+        }
+        Ok(_) => {}
     }
     if !is_mounted(PseudoFs::Bpf, path) {
         return Err(Error::new(
