@@ -161,23 +161,20 @@ pub fn open_pinned(
     open: impl FnOnce(&Path) -> std::io::Result<OwnedFd>,
 ) -> Result<OwnedFd> {
     let object = path.display().to_string();
-    match std::fs::symlink_metadata(path) {
-        Err(e) => return Err(Error::from_io(object, &e, "")),
-        // BPF_OBJ_GET on a bpffs directory says EACCES, which reads as a permission problem.
-        Ok(meta) if meta.is_dir() => {
-            return Err(Error::new(
-                ErrorKind::InvalidInput,
-                object,
-                "a directory, not a pinned object",
-            ))
-        }
-        Ok(_) => {}
-    }
+    let meta = std::fs::symlink_metadata(path).map_err(|e| Error::from_io(&object, &e, ""))?;
     if !is_mounted(PseudoFs::Bpf, path) {
         return Err(Error::new(
             ErrorKind::InvalidInput,
             object,
             "not on a bpf file system (bpffs)",
+        ));
+    }
+    // BPF_OBJ_GET on a bpffs directory says EACCES, which reads as a permission problem.
+    if meta.is_dir() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            object,
+            "a directory, not a pinned object",
         ));
     }
     let fd = open(path).map_err(|e| Error::from_io(&object, &e, "cannot open pin"))?;
