@@ -32,10 +32,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
-            // clap prints usage errors itself and exits 2; --help and --version exit 0.
-            e.exit();
-        }
+        Err(e) => usage_error(e),
     };
     let ctx = Context {
         out: output::Output::new(cli.global.json, cli.global.pretty),
@@ -70,4 +67,51 @@ fn main() {
         }
     };
     std::process::exit(code as i32);
+}
+
+/// A command line clap refused. On a terminal clap's own text (the error, the usage line, a hint) helps most, and
+/// --help/--version exit 0 through it. Under -j/-p a script reads stdout: it gets the error object every other
+/// failure gives, with the one-line message, and exit 2.
+fn usage_error(e: clap::Error) -> ! {
+    use clap::error::ErrorKind as Clap;
+    let informational = matches!(e.kind(), Clap::DisplayHelp | Clap::DisplayVersion);
+    let (json, pretty) = json_flags(std::env::args().skip(1));
+    if informational || !json {
+        e.exit();
+    }
+    // clap's message is its first paragraph ("...were not provided:" continues with the names on the next lines).
+    let rendered = e.render().to_string();
+    let message: Vec<&str> = rendered
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    let message = message.join(" ");
+    let reason = message
+        .strip_prefix("error: ")
+        .unwrap_or(&message)
+        .to_string();
+    output::Output::new(true, pretty).error(&cmd::words::usage(reason));
+    std::process::exit(ExitCode::Error as i32);
+}
+
+/// Whether the raw arguments ask for JSON (-j, --json) or pretty JSON (-p, --pretty), short flags clustered or
+/// not (`-jd`), up to a `--`: clap could not parse them, so they are looked at as words.
+fn json_flags(args: impl Iterator<Item = String>) -> (bool, bool) {
+    let (mut json, mut pretty) = (false, false);
+    for arg in args.take_while(|a| a != "--") {
+        match arg.as_str() {
+            "--json" => json = true,
+            "--pretty" => pretty = true,
+            short if short.starts_with('-') && !short.starts_with("--") => {
+                let letters = &short[1..];
+                if letters.chars().all(|c| c.is_ascii_alphabetic()) {
+                    json |= letters.contains('j');
+                    pretty |= letters.contains('p');
+                }
+            }
+            _ => {}
+        }
+    }
+    (json || pretty, pretty)
 }

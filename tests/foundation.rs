@@ -19,6 +19,34 @@ fn unknown_object_or_flag_is_a_usage_error_with_exit_2() {
 }
 
 #[test]
+fn usage_errors_under_json_are_error_objects() {
+    // A script that asked for -j reads stdout: a command line clap refuses must still give the error object and
+    // one stderr line, like every other failure; clustered short flags count (-jd), --help still exits 0.
+    for args in [
+        &["-j", "frobnicate"][..],
+        &["-j", "check", "--bogus"],
+        &["-jd", "check", "extra"],
+        &["--pretty", "map", "show", "id"],
+    ] {
+        let run = ebpfctl(args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        let v: Value = serde_json::from_str(&run.stdout).expect("one JSON error object");
+        assert_eq!(v["kind"], "invalid_input", "{args:?}");
+        assert!(v["error"].as_str().unwrap().starts_with("usage: "), "{v}");
+        assert_eq!(
+            run.stderr.trim().lines().count(),
+            1,
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(run.stderr.starts_with("ebpfctl: usage: "), "{}", run.stderr);
+    }
+    let help = ebpfctl(&["-j", "--help"]);
+    assert_eq!(help.code, 0);
+    assert!(help.stdout.contains("Usage"), "{}", help.stdout);
+}
+
+#[test]
 fn version_names_libbpf_target_and_embedded_objects() {
     let v = ebpfctl_json(&["version"]);
     assert_eq!(v["version"], env!("CARGO_PKG_VERSION"));
