@@ -2,10 +2,7 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::Stdio;
-
-use common::{bin, bpftool_json, ebpfctl, ebpfctl_json, PinDir};
+use common::{bpftool_json, ebpfctl, ebpfctl_json, ebpfctl_stdin, PinDir};
 use serde_json::{json, Value};
 
 #[test]
@@ -131,25 +128,10 @@ fn create_refuses_bad_input_and_leaves_nothing() {
 }
 
 fn bulk(pin: &str, lines: &str) -> common::Run {
-    let mut child = std::process::Command::new(bin())
-        .args(["-j", "map", "update", "pinned", pin, "--from", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(lines.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    common::Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    ebpfctl_stdin(
+        &["-j", "map", "update", "pinned", pin, "--from", "-"],
+        lines.as_bytes(),
+    )
 }
 
 fn line(k: u32, v: u32) -> String {
@@ -179,23 +161,12 @@ fn endless_from_sources_end_in_errors() {
         run.stderr
     );
     // A pipe without newlines: the first line stops at 64 MiB (ebpfctl stops reading; the writer may see EPIPE).
-    let mut child = std::process::Command::new(bin())
-        .args(["map", "update", "pinned", &pin, "--from", "-"])
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let zeros = vec![b'0'; 1 << 20];
-    for _ in 0..80 {
-        if stdin.write_all(&zeros).is_err() {
-            break;
-        }
-    }
-    drop(stdin);
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let run = ebpfctl_stdin(
+        &["map", "update", "pinned", &pin, "--from", "-"],
+        &vec![b'0'; 80 << 20],
+    );
+    let stderr = run.stderr;
+    assert_eq!(run.code, 2, "{stderr}");
     assert!(
         stderr.contains("--from line 1: longer than 64 MiB"),
         "{stderr}"

@@ -3,10 +3,7 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::Stdio;
-
-use common::{bin, bpftool_json, ebpfctl, ebpfctl_json, fixture, PinDir};
+use common::{bpftool_json, ebpfctl, ebpfctl_json, ebpfctl_stdin, fixture, PinDir};
 use libbpf_rs::{MapCore, ObjectBuilder};
 use serde_json::{json, Value};
 
@@ -131,26 +128,12 @@ fn typed_input_that_does_not_match_the_btf_is_refused() {
 fn bulk_lines_may_use_the_formatted_shape() {
     let dir = typed_maps("typed-bulk");
     let pin = dir.pin("typed_stats");
-    let mut child = std::process::Command::new(bin())
-        .args(["map", "update", "pinned", &pin, "--from", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
     let lines = "{\"key\": 1, \"value\": {\"packets\": 10, \"comm\": \"one\"}}\n{\"key\": 2, \"value\": {\"state\": \"TYPED_BUSY\"}}\n";
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(lines.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let run = ebpfctl_stdin(
+        &["map", "update", "pinned", &pin, "--from", "-"],
+        lines.as_bytes(),
     );
+    assert_eq!(run.code, 0, "{}", run.stderr);
     let dump = sorted(bpftool_json(&["map", "dump", "pinned", &pin]));
     assert_eq!(dump[0]["formatted"]["value"]["comm"], "one");
     assert_eq!(dump[1]["formatted"]["value"]["state"], "TYPED_BUSY");
@@ -209,24 +192,11 @@ fn numbers_that_json_cannot_spell_round_trip_through_dump_and_update() {
     let zero = json!({"ratio": 0, "scale": 0, "small": 0, "rest": 0, "wide": 0}).to_string();
     assert_eq!(update(&pin, "1", &zero).code, 0);
     assert_ne!(kernel_value(&pin, 1), expected);
-    let mut child = std::process::Command::new(bin())
-        .args(["map", "update", "pinned", &pin, "--from", "-"])
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(lines.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let run = ebpfctl_stdin(
+        &["map", "update", "pinned", &pin, "--from", "-"],
+        lines.as_bytes(),
     );
+    assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         kernel_value(&pin, 1),
         expected,
@@ -329,25 +299,11 @@ fn dump_json_is_bpftools_byte_for_byte() {
             format!("{{\"key\":[{k},0,0,0],\"value\":{value:?}}}\n")
         })
         .collect();
-    let mut child = std::process::Command::new(bin())
-        .args(["map", "update", "pinned", &stats, "--from", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(lines.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let run = ebpfctl_stdin(
+        &["map", "update", "pinned", &stats, "--from", "-"],
+        lines.as_bytes(),
     );
+    assert_eq!(run.code, 0, "{}", run.stderr);
     let peers = dir.pin("typed_by_peer");
     for (port, n) in [(80, 1), (443, 2), (22, 3)] {
         let key = json!({"addr": 1, "port": port, "proto": 6}).to_string();

@@ -52,6 +52,25 @@ pub fn ebpfctl(args: &[&str]) -> Run {
     )
 }
 
+/// Runs ebpfctl with `args` and `input` on its stdin, whatever its exit status. ebpfctl may stop reading early (a
+/// bad line, a size limit), so a failed write to its stdin is not an error here.
+pub fn ebpfctl_stdin(args: &[&str], input: &[u8]) -> Run {
+    use std::io::Write;
+    ensure_fs();
+    let mut child = Command::new(bin())
+        .args(args)
+        .env_remove("NO_COLOR")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run ebpfctl");
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(input);
+    }
+    finish(child.wait_with_output().expect("wait for ebpfctl"))
+}
+
 /// Runs `ebpfctl -j args`, asserts exit 0 and returns the parsed JSON.
 pub fn ebpfctl_json(args: &[&str]) -> Value {
     let mut full = vec!["-j"];
