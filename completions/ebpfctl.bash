@@ -232,6 +232,9 @@ _ebpfctl() {
             ebpfctl__subcmd__prog,detach)
                 cmd="ebpfctl__subcmd__prog__subcmd__detach"
                 ;;
+            ebpfctl__subcmd__prog,dump)
+                cmd="ebpfctl__subcmd__prog__subcmd__dump"
+                ;;
             ebpfctl__subcmd__prog,list)
                 cmd="ebpfctl__subcmd__prog__subcmd__show"
                 ;;
@@ -1164,7 +1167,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list load loadall pin attach detach run tracelog"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list load loadall pin attach detach run tracelog dump"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1201,6 +1204,20 @@ _ebpfctl() {
             ;;
         ebpfctl__subcmd__prog__subcmd__detach)
             opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name tracepoint raw_tracepoint tp_btf kprobe kretprobe kprobe_multi kretprobe_multi uprobe uretprobe usdt fentry fexit fmod_ret lsm perf_event xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress tc_ingress tc_egress netkit_primary netkit_peer sk_msg_verdict sk_skb_stream_parser sk_skb_stream_verdict sk_skb_verdict flow_dissector sk_lookup netfilter cgroup_inet_ingress cgroup_inet_egress cgroup_inet_sock_create cgroup_inet_sock_release cgroup_sock_ops cgroup_device cgroup_inet4_bind cgroup_inet6_bind cgroup_inet4_connect cgroup_inet6_connect cgroup_inet4_post_bind cgroup_inet6_post_bind cgroup_udp4_sendmsg cgroup_udp6_sendmsg cgroup_udp4_recvmsg cgroup_udp6_recvmsg cgroup_sysctl cgroup_getsockopt cgroup_setsockopt cgroup_inet4_getpeername cgroup_inet6_getpeername cgroup_inet4_getsockname cgroup_inet6_getsockname"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__prog__subcmd__dump)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version xlated id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -615,6 +615,21 @@ pub enum ProgCommand {
     },
     /// Print the kernel's trace pipe (bpf_printk output) until Ctrl-C
     Tracelog,
+    /// Disassemble a loaded program: `prog dump xlated PROG [file FILE | opcodes | linum]`
+    Dump {
+        /// Which image: the kernel's translated instructions
+        kind: DumpKind,
+        #[command(flatten)]
+        prog: ProgRef,
+        /// At most one of: file FILE (raw instructions) | opcodes | linum
+        options: Vec<String>,
+    },
+}
+
+/// The images `prog dump` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DumpKind {
+    Xlated,
 }
 
 #[derive(Debug, Clone, clap::Args)]

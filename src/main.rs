@@ -1,6 +1,7 @@
 //! ebpfctl: manage eBPF on any Linux box. `cli` holds the grammar, `cmd` the commands, `output` all printing,
 //! `sys` the kernel layer, `check` the self-test.
 
+mod bpf_disasm;
 mod btf;
 mod check;
 mod cli;

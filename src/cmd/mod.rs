@@ -28,6 +28,7 @@ pub mod net;
 pub mod perf;
 pub mod perf_names;
 pub mod prog;
+pub mod prog_dump;
 pub mod prog_lifecycle;
 pub mod prog_load;
 pub mod prog_run;

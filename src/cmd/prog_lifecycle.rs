@@ -28,6 +28,11 @@ pub fn run(ctx: &Context, command: ProgCommand) -> CmdResult {
         } => super::detach::run(ctx, &prog, attach_type, &target),
         ProgCommand::Run { prog, options } => super::prog_run::run(ctx, &prog, &options),
         ProgCommand::Tracelog => super::prog_run::tracelog(ctx),
+        ProgCommand::Dump {
+            kind,
+            prog,
+            options,
+        } => super::prog_dump::run(ctx, kind, &prog, &options),
     }
 }
 

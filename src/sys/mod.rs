@@ -27,6 +27,7 @@ pub mod probe;
 pub mod process;
 pub mod procfd;
 pub mod prog_info;
+pub mod prog_insns;
 pub mod relo_core;
 pub mod signal;
 pub mod skel;
