@@ -13,8 +13,8 @@ use crate::error::{Error, ErrorKind, Result};
 /// bounded amount of memory when the writer never stops.
 const STREAM_LIMIT: u64 = 1 << 30;
 
-/// `path` opened for reading as a stream (`map update --from`): devices are refused as in `read_whole`; the
-/// reader bounds what it takes itself.
+/// `path` opened for reading as a stream (`map update --from`, a file's magic): devices are refused as in
+/// `read_whole`; the reader bounds what it takes itself.
 pub fn open_stream(path: &Path, label: &str, what: &str) -> Result<File> {
     let file = File::open(path).map_err(|e| Error::from_io(label, &e, what))?;
     let kind = file

@@ -5,6 +5,7 @@
 pub mod globals;
 pub mod verifier;
 
+use std::io::Read;
 use std::os::fd::{AsFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
@@ -71,10 +72,14 @@ pub fn load(spec: LoadSpec) -> Result<Object> {
     let mut builder = ObjectBuilder::default();
     if let Some(btf) = &spec.btf {
         let label = btf.display().to_string();
-        let data = crate::input::read_whole(btf, &label, "cannot read BTF")?;
-        // libbpf's own complaint about a file that is not BTF names the object ("failed to perform CO-RE
-        // relocations"), not the file.
-        if !crate::btf::is_raw_btf(&data) && !data.starts_with(b"\x7fELF") {
+        // Only the magic is looked at (libbpf reads the whole file itself): libbpf's own complaint about a file
+        // that is not BTF names the object ("failed to perform CO-RE relocations"), not the file.
+        let mut magic = Vec::with_capacity(4);
+        crate::input::open_stream(btf, &label, "cannot read BTF")?
+            .take(4)
+            .read_to_end(&mut magic)
+            .map_err(|e| Error::from_io(&label, &e, "cannot read BTF"))?;
+        if !crate::btf::is_raw_btf(&magic) && !magic.starts_with(b"\x7fELF") {
             return Err(Error::new(
                 ErrorKind::InvalidInput,
                 label,

@@ -94,6 +94,9 @@ fn refine_multi_links(
     link_types: &mut [(String, Verdict)],
     env: ProbeEnv,
 ) {
+    let declared = |list: &[(String, Verdict)], name: &str| {
+        list.iter().any(|(n, v)| n == name && *v == Verdict::Yes)
+    };
     for (kind, link, attaches) in [
         (
             probe::MultiLink::Kprobe,
@@ -106,9 +109,6 @@ fn refine_multi_links(
             ["trace_uprobe_multi", "trace_uprobe_session"],
         ),
     ] {
-        let declared = |list: &[(String, Verdict)], name: &str| {
-            list.iter().any(|(n, v)| n == name && *v == Verdict::Yes)
-        };
         if !declared(link_types, link) {
             continue;
         }

@@ -2,7 +2,7 @@
 //! uprobe_multi links CONFIG_UPROBES; without them the kernel keeps the enum values and refuses every such link
 //! with EOPNOTSUPP (Debian's 6.1, this VM's 6.18). The enum alone would say yes.
 
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
 use libbpf_sys as sys;
 
@@ -51,7 +51,7 @@ pub fn probe_multi_link(kind: MultiLink, env: ProbeEnv) -> Verdict {
     if fd >= 0 {
         // An empty link should not exist; if a kernel made one, it can make them.
         // SAFETY: a non-negative return is a new fd this process owns.
-        drop(unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) });
+        drop(unsafe { OwnedFd::from_raw_fd(fd) });
         return Verdict::Yes;
     }
     match -fd {
