@@ -47,6 +47,11 @@ impl Error {
         }
     }
 
+    /// Bad input: a file, word or value the user gave that cannot be used as it is.
+    pub fn invalid(object: impl Into<String>, reason: impl std::fmt::Display) -> Self {
+        Error::new(ErrorKind::InvalidInput, object, reason.to_string())
+    }
+
     pub fn with_detail(mut self, detail: Vec<String>) -> Self {
         self.detail = detail;
         self

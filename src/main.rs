@@ -57,7 +57,7 @@ fn main() {
         Command::Cgroup { command } => cmd::cgroup::run(&ctx, command),
         Command::Perf { command } => cmd::perf::run(&ctx, command),
         Command::StructOps { command } => cmd::struct_ops::run(&ctx, command),
-        Command::Iter { command } => cmd::struct_ops::run_iter(&ctx, command),
+        Command::Iter { command } => cmd::iter::run(&ctx, command),
     };
     let code = match result {
         Ok(Outcome::Success) => ExitCode::Success,
@@ -92,7 +92,7 @@ fn usage_error(e: clap::Error) -> ! {
         .strip_prefix("error: ")
         .unwrap_or(&message)
         .to_string();
-    output::Output::new(true, pretty).error(&cmd::words::usage(reason));
+    output::Output::new(true, pretty).error(&cmd::select::words::usage(reason));
     std::process::exit(ExitCode::Error as i32);
 }
 

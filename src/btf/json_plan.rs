@@ -5,7 +5,7 @@
 //! the plan does not model are delegated to the tree formatter exactly as `write_value_json` delegates them, and
 //! types whose walk could hit the depth or node bounds are not planned at all (the writer runs instead).
 
-use super::types::{Kind, INT_BOOL, INT_CHAR, INT_SIGNED};
+use super::types::{Kind, Type, INT_BOOL, INT_CHAR, INT_SIGNED};
 use super::value::{enum_signed, read_uint, sign_extend, NODES_PER_BYTE};
 use super::{err, Btf, Result, MAX_DEPTH};
 use crate::fastfmt::{push_byte_numbers, push_hex, push_i64, push_u64};
@@ -135,6 +135,35 @@ struct Planner<'a> {
     max_nodes: usize,
 }
 
+/// An integer: bitfield-like or 128-bit values print as raw hex bits (bpftool prints them so), bools as
+/// true/false, the rest as numbers.
+fn int_node(t: &Type) -> Node {
+    let info = t.int_info();
+    let size = t.size() as usize;
+    if info.offset != 0 || info.bits != t.size() * 8 {
+        Node::Hex {
+            size,
+            shift: info.offset,
+            bits: info.bits,
+        }
+    } else if info.encoding & INT_BOOL != 0 {
+        Node::Bool { size }
+    } else if size == 16 {
+        Node::Hex {
+            size,
+            shift: 0,
+            bits: 128,
+        }
+    } else if info.encoding & INT_SIGNED != 0 {
+        Node::Signed {
+            size,
+            bits: info.bits,
+        }
+    } else {
+        Node::Unsigned { size }
+    }
+}
+
 impl Planner<'_> {
     /// None when the writer could reach its depth or node bound: such types are not planned.
     fn node(&mut self, id: u32, depth: usize) -> Option<Node> {
@@ -146,32 +175,7 @@ impl Planner<'_> {
             return Some(Node::Null);
         };
         Some(match t.kind() {
-            Kind::Int => {
-                let info = t.int_info();
-                let size = t.size() as usize;
-                if info.offset != 0 || info.bits != t.size() * 8 {
-                    Node::Hex {
-                        size,
-                        shift: info.offset,
-                        bits: info.bits,
-                    }
-                } else if info.encoding & INT_BOOL != 0 {
-                    Node::Bool { size }
-                } else if size == 16 {
-                    Node::Hex {
-                        size,
-                        shift: 0,
-                        bits: 128,
-                    }
-                } else if info.encoding & INT_SIGNED != 0 {
-                    Node::Signed {
-                        size,
-                        bits: info.bits,
-                    }
-                } else {
-                    Node::Unsigned { size }
-                }
-            }
+            Kind::Int => int_node(&t),
             Kind::Ptr => Node::Ptr {
                 size: self.btf.ptr_size() as usize,
             },
@@ -191,38 +195,42 @@ impl Planner<'_> {
                 }))
             }
             Kind::Array => return self.array(id, depth),
-            Kind::Struct | Kind::Union => {
-                let repeated = t
-                    .members()
-                    .enumerate()
-                    .any(|(i, m)| t.members().take(i).any(|p| p.name == m.name));
-                if repeated {
-                    return Some(Node::Tree(id));
-                }
-                let mut fields = Vec::with_capacity(t.vlen() as usize);
-                for (i, m) in t.members().enumerate() {
-                    let mut key = if i > 0 { b",".to_vec() } else { Vec::new() };
-                    key.extend_from_slice(&json_string(m.name));
-                    key.push(b':');
-                    let (bitfield, node) = if m.bitfield_size != 0 {
-                        (Some((m.bit_offset % 8, m.bitfield_size)), Node::Null)
-                    } else {
-                        (None, self.node(m.type_id, depth + 1)?)
-                    };
-                    fields.push(Field {
-                        key: ShortBytes::new(key),
-                        offset: (m.bit_offset / 8) as usize,
-                        bitfield,
-                        node,
-                    });
-                }
-                Node::Object(fields)
-            }
+            Kind::Struct | Kind::Union => return self.composite(id, &t, depth),
             Kind::Float | Kind::Datasec => Node::Tree(id),
             Kind::Typedef | Kind::Var | Kind::DeclTag => return self.node(t.type_id(), depth + 1),
             k if k.is_modifier() => return self.node(t.type_id(), depth + 1),
             _ => Node::Null,
         })
+    }
+
+    /// A struct or union as an object of its members; one that repeats a member name (anonymous members) is
+    /// left to the tree writer, which names them as bpftool does.
+    fn composite(&mut self, id: u32, t: &Type, depth: usize) -> Option<Node> {
+        let repeated = t
+            .members()
+            .enumerate()
+            .any(|(i, m)| t.members().take(i).any(|p| p.name == m.name));
+        if repeated {
+            return Some(Node::Tree(id));
+        }
+        let mut fields = Vec::with_capacity(t.vlen() as usize);
+        for (i, m) in t.members().enumerate() {
+            let mut key = if i > 0 { b",".to_vec() } else { Vec::new() };
+            key.extend_from_slice(&json_string(m.name));
+            key.push(b':');
+            let (bitfield, node) = if m.bitfield_size != 0 {
+                (Some((m.bit_offset % 8, m.bitfield_size)), Node::Null)
+            } else {
+                (None, self.node(m.type_id, depth + 1)?)
+            };
+            fields.push(Field {
+                key: ShortBytes::new(key),
+                offset: (m.bit_offset / 8) as usize,
+                bitfield,
+                node,
+            });
+        }
+        Some(Node::Object(fields))
     }
 
     fn array(&mut self, id: u32, depth: usize) -> Option<Node> {

@@ -43,6 +43,53 @@ fn enum_encoding(t: &Type) -> &'static str {
     }
 }
 
+fn members_json(t: Type) -> Vec<Value> {
+    t.members()
+        .map(|m| {
+            let mut mo = Map::new();
+            mo.insert("name".into(), anon(m.name).into());
+            mo.insert("type_id".into(), m.type_id.into());
+            mo.insert("bits_offset".into(), m.bit_offset.into());
+            if m.bitfield_size != 0 {
+                mo.insert("bitfield_size".into(), m.bitfield_size.into());
+            }
+            Value::Object(mo)
+        })
+        .collect()
+}
+
+/// Enumerator values print signed when the enum is (kflag), as bpftool prints them.
+fn enum_values_json(t: Type) -> Vec<Value> {
+    let signed = t.kflag();
+    t.enum_values()
+        .map(|v| {
+            let val: Value = if signed {
+                (v.value as i64).into()
+            } else {
+                v.value.into()
+            };
+            json!({"name": anon(v.name), "val": val})
+        })
+        .collect()
+}
+
+fn members_text(t: &Type, out: &mut String) -> std::fmt::Result {
+    write!(out, " size={} vlen={}", t.size(), t.vlen())?;
+    for m in t.members() {
+        write!(
+            out,
+            "\n\t'{}' type_id={} bits_offset={}",
+            anon(m.name),
+            m.type_id,
+            m.bit_offset
+        )?;
+        if m.bitfield_size != 0 {
+            write!(out, " bitfield_size={}", m.bitfield_size)?;
+        }
+    }
+    Ok(())
+}
+
 impl Btf {
     /// One type as `bpftool -j btf dump` prints it.
     pub fn raw_type_json(&self, id: u32) -> Value {
@@ -78,44 +125,17 @@ impl Btf {
             Kind::Struct | Kind::Union => {
                 o.insert("size".into(), t.size().into());
                 o.insert("vlen".into(), t.vlen().into());
-                let members: Vec<Value> = t
-                    .members()
-                    .map(|m| {
-                        let mut mo = Map::new();
-                        mo.insert("name".into(), anon(m.name).into());
-                        mo.insert("type_id".into(), m.type_id.into());
-                        mo.insert("bits_offset".into(), m.bit_offset.into());
-                        if m.bitfield_size != 0 {
-                            mo.insert("bitfield_size".into(), m.bitfield_size.into());
-                        }
-                        Value::Object(mo)
-                    })
-                    .collect();
-                o.insert("members".into(), members.into());
+                o.insert("members".into(), members_json(t).into());
             }
             Kind::Enum | Kind::Enum64 => {
                 o.insert("encoding".into(), enum_encoding(&t).into());
                 o.insert("size".into(), t.size().into());
                 o.insert("vlen".into(), t.vlen().into());
-                let signed = t.kflag();
-                let values: Vec<Value> = t
-                    .enum_values()
-                    .map(|v| {
-                        let val: Value = if signed {
-                            (v.value as i64).into()
-                        } else {
-                            v.value.into()
-                        };
-                        json!({"name": anon(v.name), "val": val})
-                    })
-                    .collect();
-                o.insert("values".into(), values.into());
+                o.insert("values".into(), enum_values_json(t).into());
             }
             Kind::Fwd => {
-                o.insert(
-                    "fwd_kind".into(),
-                    if t.kflag() { "union" } else { "struct" }.into(),
-                );
+                let fwd_kind = if t.kflag() { "union" } else { "struct" };
+                o.insert("fwd_kind".into(), fwd_kind.into());
             }
             Kind::Func => {
                 o.insert("type_id".into(), t.type_id().into());
@@ -124,11 +144,9 @@ impl Btf {
             Kind::FuncProto => {
                 o.insert("ret_type_id".into(), t.type_id().into());
                 o.insert("vlen".into(), t.vlen().into());
-                let params: Vec<Value> = t
-                    .params()
-                    .map(|p| json!({"name": anon(p.name), "type_id": p.type_id}))
-                    .collect();
-                o.insert("params".into(), params.into());
+                let params = t.params();
+                let params = params.map(|p| json!({"name": anon(p.name), "type_id": p.type_id}));
+                o.insert("params".into(), params.collect::<Vec<_>>().into());
             }
             Kind::Var => {
                 o.insert("type_id".into(), t.type_id().into());
@@ -137,11 +155,10 @@ impl Btf {
             Kind::Datasec => {
                 o.insert("size".into(), t.size().into());
                 o.insert("vlen".into(), t.vlen().into());
-                let vars: Vec<Value> = t
-                    .datasec_vars()
-                    .map(|v| json!({"type_id": v.type_id, "offset": v.offset, "size": v.size}))
-                    .collect();
-                o.insert("vars".into(), vars.into());
+                let vars = t.datasec_vars();
+                let vars =
+                    vars.map(|v| json!({"type_id": v.type_id, "offset": v.offset, "size": v.size}));
+                o.insert("vars".into(), vars.collect::<Vec<_>>().into());
             }
             Kind::Float => {
                 o.insert("size".into(), t.size().into());
@@ -189,22 +206,7 @@ impl Btf {
                     a.elem_type, a.index_type, a.nelems
                 )
             }
-            Kind::Struct | Kind::Union => {
-                let _ = write!(out, " size={} vlen={}", t.size(), t.vlen());
-                for m in t.members() {
-                    let _ = write!(
-                        out,
-                        "\n\t'{}' type_id={} bits_offset={}",
-                        anon(m.name),
-                        m.type_id,
-                        m.bit_offset
-                    );
-                    if m.bitfield_size != 0 {
-                        let _ = write!(out, " bitfield_size={}", m.bitfield_size);
-                    }
-                }
-                Ok(())
-            }
+            Kind::Struct | Kind::Union => members_text(&t, out),
             Kind::Enum | Kind::Enum64 => self.enum_text(&t, out),
             Kind::Fwd => write!(
                 out,
@@ -230,20 +232,7 @@ impl Btf {
                 t.type_id(),
                 var_linkage(t.var_linkage())
             ),
-            Kind::Datasec => {
-                let _ = write!(out, " size={} vlen={}", t.size(), t.vlen());
-                for v in t.datasec_vars() {
-                    let _ = write!(
-                        out,
-                        "\n\ttype_id={} offset={} size={}",
-                        v.type_id, v.offset, v.size
-                    );
-                    if let Some(var) = self.type_by_id(v.type_id) {
-                        let _ = write!(out, " ({} '{}')", var.kind().name(), anon(var.name()));
-                    }
-                }
-                Ok(())
-            }
+            Kind::Datasec => self.datasec_text(&t, out),
             Kind::Float => write!(out, " size={}", t.size()),
             Kind::DeclTag => write!(
                 out,
@@ -254,6 +243,21 @@ impl Btf {
             Kind::Unknown => Ok(()),
         };
         out.push('\n');
+    }
+
+    fn datasec_text(&self, t: &Type, out: &mut String) -> std::fmt::Result {
+        write!(out, " size={} vlen={}", t.size(), t.vlen())?;
+        for v in t.datasec_vars() {
+            write!(
+                out,
+                "\n\ttype_id={} offset={} size={}",
+                v.type_id, v.offset, v.size
+            )?;
+            if let Some(var) = self.type_by_id(v.type_id) {
+                write!(out, " ({} '{}')", var.kind().name(), anon(var.name()))?;
+            }
+        }
+        Ok(())
     }
 
     fn enum_text(&self, t: &Type, out: &mut String) -> std::fmt::Result {

@@ -156,24 +156,33 @@ pub fn tracepoint_data_path() -> Vec<ProbeResult> {
             ),
         ),
     };
-    let perf_result = match perf {
-        Err(e) => ProbeResult::fail(NAMES[2], failure_text("perf buffer", &e)),
-        Ok(perf) => {
-            let _ = perf.poll(Duration::from_millis(200));
-            let got = events.borrow();
-            match got.iter().find(|e| e.helper_pid == expected.pid) {
-                Some(e) if *e == expected => {
-                    ProbeResult::pass(NAMES[2], format!("{} event(s) received", got.len()))
-                }
-                Some(e) => ProbeResult::fail(
-                    NAMES[2],
-                    format!("event differs: got {e:?}, expected {expected:?}"),
-                ),
-                None => ProbeResult::fail(NAMES[2], "no event arrived within 200 ms"),
-            }
-        }
-    };
+    let perf_result = perf_buffer_result(perf, &events, &expected);
     vec![core, tracepoint, perf_result]
+}
+
+/// The perf_buffer probe: this thread's event arrived within 200 ms and says what user space knows.
+fn perf_buffer_result(
+    perf: libbpf_rs::Result<libbpf_rs::PerfBuffer<'_>>,
+    events: &std::cell::RefCell<Vec<TaskIdent>>,
+    expected: &TaskIdent,
+) -> ProbeResult {
+    const NAME: &str = "perf_buffer";
+    let perf = match perf {
+        Err(e) => return ProbeResult::fail(NAME, failure_text("perf buffer", &e)),
+        Ok(perf) => perf,
+    };
+    let _ = perf.poll(Duration::from_millis(200));
+    let got = events.borrow();
+    match got.iter().find(|e| e.helper_pid == expected.pid) {
+        Some(e) if e == expected => {
+            ProbeResult::pass(NAME, format!("{} event(s) received", got.len()))
+        }
+        Some(e) => ProbeResult::fail(
+            NAME,
+            format!("event differs: got {e:?}, expected {expected:?}"),
+        ),
+        None => ProbeResult::fail(NAME, "no event arrived within 200 ms"),
+    }
 }
 
 /// What user space knows about the calling thread, to compare with what the programs read.

@@ -5,8 +5,8 @@ use std::io::Write;
 
 use clap::CommandFactory;
 
-use super::{CmdResult, Outcome};
 use crate::cli::{Cli, CompletionShell};
+use crate::cmd::{CmdResult, Outcome};
 use crate::error::Error;
 
 fn write_stdout(bytes: &[u8]) -> CmdResult {

@@ -2,42 +2,22 @@
 //! to the output layer; it never formats text itself.
 
 pub mod attach;
-pub mod attach_target;
 pub mod btf;
-pub mod btf_dump;
-pub mod btf_minimize;
 pub mod cgroup;
 pub mod check;
 pub mod compat;
 pub mod completions;
-pub mod detach;
 pub mod feature;
 pub mod inspect;
+pub mod iter;
 pub mod link;
-pub mod link_fields;
-pub mod link_lifecycle;
 pub mod map;
-pub mod map_admin;
-pub mod map_bulk;
-pub mod map_data;
-pub mod map_stream;
-pub mod map_words;
-pub mod metadata;
-pub mod names;
 pub mod net;
 pub mod perf;
-pub mod perf_names;
 pub mod prog;
-pub mod prog_dump;
-pub mod prog_lifecycle;
-pub mod prog_load;
-pub mod prog_run;
-pub mod refs;
-pub mod resolve;
 pub mod select;
 pub mod struct_ops;
 pub mod version;
-pub mod words;
 
 use crate::error::Result;
 use crate::output::Output;

@@ -1,16 +1,7 @@
 //! `ebpfctl version`.
 
-use serde::Serialize;
-
-use super::{show, CmdResult, Context, Outcome};
-
-#[derive(Debug, Serialize)]
-pub struct VersionInfo {
-    pub version: &'static str,
-    pub libbpf_version: String,
-    pub target: &'static str,
-    pub embedded_objects: &'static [&'static str],
-}
+use crate::cmd::{show, CmdResult, Context, Outcome};
+use crate::output::version::VersionInfo;
 
 pub fn run(ctx: &Context) -> CmdResult {
     let info = VersionInfo {

@@ -2,8 +2,9 @@
 
 use super::prog::{bytes, pids_cell};
 use super::{Render, Text, Tone};
-use crate::cmd::btf::BtfEntry;
-use crate::cmd::select::Listing;
+use serde::Serialize;
+
+use super::show::{Listing, Pid};
 
 fn ids(ids: &[u32]) -> String {
     ids.iter().map(u32::to_string).collect::<Vec<_>>().join(",")
@@ -31,7 +32,7 @@ impl Render for Listing<BtfEntry> {
     }
 }
 
-impl Render for crate::cmd::btf_minimize::MinimizeReport {
+impl Render for MinimizeReport {
     fn render(&self, text: &mut Text) {
         text.line(format!(
             "{}: {} bytes, {} types ({:.2}% of {}, {} bytes) for {} CO-RE relocations in {} object(s)",
@@ -45,4 +46,27 @@ impl Render for crate::cmd::btf_minimize::MinimizeReport {
             self.objects
         ));
     }
+}
+
+#[derive(Debug, Serialize)]
+pub struct BtfEntry {
+    pub id: u32,
+    pub size: u32,
+    pub prog_ids: Vec<u32>,
+    pub map_ids: Vec<u32>,
+    pub kernel: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub pids: Vec<Pid>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MinimizeReport {
+    pub source: String,
+    pub output: String,
+    pub source_bytes: usize,
+    pub bytes: usize,
+    pub types: u32,
+    pub objects: usize,
+    pub relocations: usize,
 }

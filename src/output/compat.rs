@@ -1,7 +1,8 @@
 //! Text form of `compat check`: one row per object × kernel with the first reason for a failure.
 
 use super::{Render, Text, Tone};
-use crate::cmd::compat::CompatReport;
+use crate::compat::ObjectVerdict;
+use serde::Serialize;
 
 impl Render for CompatReport {
     fn render(&self, text: &mut Text) {
@@ -35,4 +36,18 @@ impl Render for CompatReport {
             .collect();
         text.table(&["OBJECT", "KERNEL", "VERDICT", "REASON"], rows);
     }
+}
+
+#[derive(Serialize)]
+pub struct CompatReport {
+    pub compatible: bool,
+    pub results: Vec<CompatEntry>,
+}
+
+#[derive(Serialize)]
+pub struct CompatEntry {
+    pub object: String,
+    pub kernel: String,
+    #[serde(flatten)]
+    pub verdict: ObjectVerdict,
 }

@@ -1,9 +1,9 @@
 //! Text forms of `ebpfctl feature probe` (a readable report, or C macros like bpftool's) and `list_builtins`.
 
 use super::{Render, Text, Tone};
-use crate::cmd::feature::{BuiltinList, FeatureView};
 use crate::probe::{FeatureReport, Probed, SystemConfig};
 use crate::sys::probe::Verdict;
+use serde::Serialize;
 
 impl Render for BuiltinList {
     fn render(&self, text: &mut Text) {
@@ -293,4 +293,24 @@ fn helper_macros(report: &FeatureReport, prefix: &str) -> Vec<String> {
     }
     lines.push(String::new());
     lines
+}
+
+/// The report, and whether to print it as C macros (text output only: under -j the JSON report wins, as in
+/// bpftool).
+pub struct FeatureView {
+    pub report: FeatureReport,
+    pub macros_prefix: Option<String>,
+}
+
+impl Serialize for FeatureView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.report.serialize(s)
+    }
+}
+
+/// The names of one builtin group; JSON is a plain array of strings, as bpftool prints it.
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub struct BuiltinList {
+    pub names: Vec<String>,
 }

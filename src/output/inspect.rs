@@ -3,7 +3,16 @@
 use comfy_table::Cell;
 
 use super::{Render, Text, Tone};
-use crate::cmd::inspect::{InspectOutput, InspectReport};
+use std::collections::BTreeMap;
+
+use crate::elf::BtfExtSummary;
+use crate::elf::CoreRelo;
+use crate::elf::Extern;
+use crate::elf::GlobalVar;
+use crate::elf::MapDef;
+use crate::elf::Program;
+use crate::elf::Section;
+use serde::Serialize;
 
 fn opt(s: &Option<impl ToString>) -> String {
     s.as_ref()
@@ -247,4 +256,66 @@ impl InspectReport {
             text.table(&["KIND", "COUNT"], rows);
         }
     }
+}
+
+/// One file's report. Sub-views keep `file` and `kind` and drop every other part.
+#[derive(Serialize, Default)]
+pub struct InspectReport {
+    pub file: String,
+    /// bpf_object (ELF for the BPF machine), elf (another ELF, e.g. vmlinux with .BTF) or raw_btf.
+    pub kind: &'static str,
+    pub size: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub machine: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endianness: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elf_type: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sections: Option<Vec<Section>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub programs: Option<Vec<Program>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subprograms: Option<Vec<Program>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maps: Option<Vec<MapDef>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub globals: Option<Vec<GlobalVar>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub externs: Option<Vec<Extern>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub btf: Option<BtfSummary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub btf_ext: Option<BtfExtSummary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub core_relos: Option<Vec<CoreRelo>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<String>>,
+}
+
+/// The reports of all files: one file prints as an object, several as an array.
+pub struct InspectOutput(pub Vec<InspectReport>);
+
+impl Serialize for InspectOutput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self.0.as_slice() {
+            [one] => one.serialize(s),
+            many => many.serialize(s),
+        }
+    }
+}
+
+/// BTF at a glance: how many types of each kind, how big the strings are.
+#[derive(Debug, Serialize)]
+pub struct BtfSummary {
+    pub types: u32,
+    pub kinds: BTreeMap<&'static str, usize>,
+    pub strings_size: usize,
+    pub endianness: &'static str,
+    pub version: u8,
+    pub flags: u8,
+    /// For split BTF: the first type id it defines (ids below belong to the base).
+    pub start_id: u32,
 }

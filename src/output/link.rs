@@ -2,9 +2,11 @@
 
 use super::prog::pids_cell;
 use super::{Render, Text, Tone};
-use crate::cmd::link::LinkEntry;
-use crate::cmd::link_fields::LinkFields;
-use crate::cmd::select::Listing;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::show::{Listing, Pid};
+use crate::sys::names::Named;
 
 fn retprobe(ret: bool, name: &str) -> String {
     if ret {
@@ -122,4 +124,127 @@ impl Render for Listing<LinkEntry> {
             .collect();
         text.table(&header, rows);
     }
+}
+
+#[derive(Debug, Serialize)]
+pub struct LinkEntry {
+    pub id: u32,
+    #[serde(rename = "type")]
+    pub link_type: Named,
+    pub prog_id: u32,
+    #[serde(flatten)]
+    pub fields: LinkFields,
+    pub pinned: Vec<String>,
+    pub pids: Vec<Pid>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum LinkFields {
+    RawTracepoint {
+        tp_name: String,
+        cookie: u64,
+    },
+    Tracing {
+        prog_type: Option<Named>,
+        attach_type: Named,
+        target_obj_id: u32,
+        target_btf_id: u32,
+        cookie: u64,
+    },
+    Cgroup {
+        cgroup_id: u64,
+        attach_type: Named,
+    },
+    Iter {
+        target_name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        map_id: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        tid: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pid: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cgroup_id: Option<u64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        order: Option<&'static str>,
+    },
+    Netns {
+        netns_ino: u32,
+        attach_type: Named,
+    },
+    Netfilter {
+        pf: u32,
+        hook: u32,
+        prio: i32,
+        flags: u32,
+    },
+    /// xdp (no attach type), tcx and netkit.
+    Device {
+        devname: String,
+        ifindex: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        attach_type: Option<Named>,
+    },
+    /// struct_ops (no attach type) and sockmap.
+    MapRef {
+        map_id: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        attach_type: Option<Named>,
+    },
+    KprobeMulti {
+        retprobe: bool,
+        func_cnt: usize,
+        missed: u64,
+        funcs: Vec<KprobeFunc>,
+    },
+    UprobeMulti {
+        retprobe: bool,
+        path: String,
+        func_cnt: usize,
+        pid: i32,
+        funcs: Vec<UprobeFunc>,
+    },
+    PerfUprobe {
+        retprobe: bool,
+        file: String,
+        offset: u32,
+        cookie: u64,
+        ref_ctr_offset: u64,
+    },
+    PerfKprobe {
+        retprobe: bool,
+        addr: u64,
+        func: String,
+        offset: u32,
+        missed: u64,
+        cookie: u64,
+    },
+    PerfTracepoint {
+        tracepoint: String,
+        cookie: u64,
+    },
+    PerfEvent {
+        event_type: Value,
+        event_config: Value,
+        cookie: u64,
+    },
+    Nothing {},
+}
+
+#[derive(Debug, Serialize)]
+pub struct KprobeFunc {
+    pub addr: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub func: Option<String>,
+    /// null for vmlinux, as bpftool prints it.
+    pub module: Option<String>,
+    pub cookie: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UprobeFunc {
+    pub offset: u64,
+    pub ref_ctr_offset: u64,
+    pub cookie: u64,
 }

@@ -2,8 +2,10 @@
 
 use super::prog::{bytes, pids_cell};
 use super::{Render, Text, Tone};
-use crate::cmd::map::MapEntry;
-use crate::cmd::select::Listing;
+use serde::Serialize;
+
+use super::show::{Listing, OffloadDev, Pid};
+use crate::sys::names::Named;
 
 fn owner(entry: &MapEntry) -> String {
     match (entry.owner_prog_type, entry.owner_jited) {
@@ -55,4 +57,33 @@ impl Render for Listing<MapEntry> {
             .collect();
         text.table(&header, rows);
     }
+}
+
+/// One map, in bpftool's field order.
+#[derive(Debug, Serialize)]
+pub struct MapEntry {
+    pub id: u32,
+    #[serde(rename = "type")]
+    pub map_type: Named,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub flags: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dev: Option<OffloadDev>,
+    pub bytes_key: u32,
+    pub bytes_value: u32,
+    pub max_entries: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes_memlock: Option<i64>,
+    /// Prog arrays only: the program type and JIT state every program in it must share, once one was added.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_prog_type: Option<Named>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_jited: Option<bool>,
+    /// An integer, as bpftool prints it.
+    pub frozen: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub btf_id: Option<u32>,
+    pub pinned: Vec<String>,
+    pub pids: Vec<Pid>,
 }

@@ -6,13 +6,11 @@ use std::os::fd::AsFd;
 
 use super::stream::{write_hex_text, JsonArray};
 use super::{Output, Render, Text};
-use crate::cmd::map_admin::Created;
-use crate::cmd::map_bulk::BulkUpdate;
-use crate::cmd::map_data::{DeleteAll, Element, NextKey};
 use crate::fastfmt::push_hex_array;
 use crate::fastfmt::push_u64;
 use crate::mapdata::typed::TypedView;
 use crate::mapdata::Layout;
+use serde::Serialize;
 
 fn hex_text(bytes: &[u8]) -> String {
     let mut out = Vec::with_capacity(bytes.len() * 3);
@@ -246,4 +244,64 @@ fn write_text_entry<W: Write>(
         write_hex_text(out, value)?;
         out.write_all(b"\n")
     }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Created {
+    pub id: u32,
+    pub pinned: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BulkUpdate {
+    pub updated: usize,
+    pub batched: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DeleteAll {
+    pub deleted: u64,
+}
+
+/// One element as printed: bpftool's hex `key`/`value` (or per-CPU `values`) plus additive extras.
+#[derive(Debug, Serialize)]
+pub struct Element {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<Hex>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<Hex>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<CpuValue>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inner_map_id: Option<u32>,
+    /// bpftool's typed view of the element, for maps with BTF.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formatted: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CpuValue {
+    pub cpu: usize,
+    pub value: Hex,
+}
+
+/// Bytes that serialize as bpftool's `["0x01","0x00"]`.
+#[derive(Debug, Clone)]
+pub struct Hex(pub Vec<u8>);
+
+impl Serialize for Hex {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for b in &self.0 {
+            seq.serialize_element(&format!("0x{b:02x}"))?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct NextKey {
+    pub key: Option<Hex>,
+    pub next_key: Option<Hex>,
 }

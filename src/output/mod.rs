@@ -1,23 +1,24 @@
 //! The only place that prints. A command returns plain data that derives `Serialize` and implements `Render`;
 //! this module turns it into JSON (serde_json) or a table (comfy-table), and prints errors in the one shared form.
 
-mod btf;
-mod btf_dump;
+pub mod btf;
+pub mod btf_dump;
 pub mod cgroup;
 mod check;
-mod compat;
-mod feature;
-mod inspect;
+pub mod compat;
+pub mod feature;
+pub mod inspect;
 pub mod lifecycle;
-mod link;
-mod map;
-mod map_data;
+pub mod link;
+pub mod map;
+pub mod map_data;
 pub mod net;
 pub mod perf;
-mod prog;
+pub mod prog;
 pub mod progress;
+pub mod show;
 pub mod stream;
-mod version;
+pub mod version;
 
 use std::io::{self, IsTerminal, Write};
 

@@ -1,9 +1,11 @@
 //! Table form of `prog show`.
 
 use super::{Render, Text, Tone};
-use crate::cmd::prog::ProgEntry;
-use crate::cmd::refs::Pid;
-use crate::cmd::select::Listing;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::show::{Listing, OffloadDev, Pid};
+use crate::sys::names::Named;
 
 /// `comm(pid)`, as bpftool's text output writes holders.
 pub(super) fn pids_cell(pids: &[Pid]) -> String {
@@ -82,4 +84,48 @@ impl Render for Listing<ProgEntry> {
             .collect();
         text.table(&header, rows);
     }
+}
+
+/// One program, in bpftool's field order.
+#[derive(Debug, Serialize)]
+pub struct ProgEntry {
+    pub id: u32,
+    #[serde(rename = "type")]
+    pub prog_type: Named,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub tag: String,
+    pub gpl_compatible: bool,
+    /// Only when the kernel counts (sysctl kernel.bpf_stats_enabled=1) and the program ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_time_ns: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_cnt: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recursion_misses: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dev: Option<OffloadDev>,
+    /// Epoch seconds; absent only on kernels that do not record load times.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loaded_at: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<u32>,
+    pub orphaned: bool,
+    pub bytes_xlated: u32,
+    pub jited: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes_jited: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes_memlock: Option<i64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub map_ids: Vec<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub btf_id: Option<u32>,
+    pub pinned: Vec<String>,
+    pub pids: Vec<Pid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// Verifier-processed instructions: not in bpftool's show, shown in --wide tables.
+    #[serde(skip)]
+    pub verified_insns: u32,
 }

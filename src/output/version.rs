@@ -1,7 +1,7 @@
 //! Text form of `ebpfctl version`.
 
 use super::{Render, Text};
-use crate::cmd::version::VersionInfo;
+use serde::Serialize;
 
 impl Render for VersionInfo {
     fn render(&self, text: &mut Text) {
@@ -13,4 +13,12 @@ impl Render for VersionInfo {
             self.embedded_objects.join(", ")
         ));
     }
+}
+
+#[derive(Debug, Serialize)]
+pub struct VersionInfo {
+    pub version: &'static str,
+    pub libbpf_version: String,
+    pub target: &'static str,
+    pub embedded_objects: &'static [&'static str],
 }

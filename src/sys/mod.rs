@@ -10,6 +10,7 @@ pub mod clock;
 pub mod dirfd;
 pub mod fdinfo;
 pub mod fs;
+pub mod holders;
 pub mod kallsyms;
 pub mod kernel;
 pub mod libbpf_log;

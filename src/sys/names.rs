@@ -143,3 +143,50 @@ mod tests {
         assert!(helpers.len() > 200);
     }
 }
+
+/// A kernel enum value as bpftool prints it: libbpf's name, or the bare number when the name is unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Named {
+    Known(&'static str),
+    Unknown(u32),
+}
+
+impl Named {
+    fn of(value: u32, lookup: fn(u32) -> Option<&'static str>) -> Named {
+        lookup(value).map_or(Named::Unknown(value), Named::Known)
+    }
+
+    pub fn prog_type(value: u32) -> Named {
+        Named::of(value, crate::sys::names::prog_type)
+    }
+
+    pub fn map_type(value: u32) -> Named {
+        Named::of(value, crate::sys::names::map_type)
+    }
+
+    pub fn attach_type(value: u32) -> Named {
+        Named::of(value, crate::sys::names::attach_type)
+    }
+
+    pub fn link_type(value: u32) -> Named {
+        Named::of(value, crate::sys::names::link_type)
+    }
+}
+
+impl std::fmt::Display for Named {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Named::Known(name) => f.write_str(name),
+            Named::Unknown(value) => write!(f, "{value}"),
+        }
+    }
+}
+
+impl serde::Serialize for Named {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            Named::Known(name) => s.serialize_str(name),
+            Named::Unknown(value) => s.serialize_u32(*value),
+        }
+    }
+}

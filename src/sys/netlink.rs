@@ -48,6 +48,17 @@ pub enum XdpMode {
     Offload,
 }
 
+impl XdpMode {
+    /// The mode as bpftool's `net show` names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            XdpMode::Driver => "driver",
+            XdpMode::Generic => "generic",
+            XdpMode::Offload => "offload",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NetDevice {
     pub ifindex: u32,

@@ -1,0 +1,236 @@
+//! Programs: show, load, attach, detach, run, dump, tracelog.
+
+use std::path::PathBuf;
+
+use clap::{Subcommand, ValueEnum};
+
+use super::ShowView;
+
+#[derive(Debug, Subcommand)]
+pub enum ProgVerb {
+    /// Show loaded programs: all of them, or those a selector names
+    #[command(visible_alias = "list", disable_help_subcommand = true)]
+    Show {
+        #[command(subcommand)]
+        select: Option<ProgSelector>,
+        #[command(flatten)]
+        view: ShowView,
+    },
+    #[command(flatten)]
+    Lifecycle(ProgCommand),
+}
+
+// Selector values are taken as text and checked by the command, so a malformed id or tag is reported like any
+// other error: one line on stderr, a JSON error object under --json, exit status 2.
+
+/// Which programs: `id N`, `pinned PATH`, `tag HEX` or `name NAME`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum ProgSelector {
+    /// The program with this id
+    Id { id: String },
+    /// The program pinned at PATH on a bpf file system
+    Pinned { path: PathBuf },
+    /// Programs with this tag (16 hex digits)
+    Tag { tag: String },
+    /// Programs with this name (the full name from BTF where the kernel keeps only 15 characters)
+    Name { name: String },
+}
+
+/// How `prog pin`/`attach`/`detach` take their PROG argument: two words (`id 5`, `pinned /sys/fs/bpf/p`) that
+/// are followed by more arguments, so they cannot be a clap subcommand.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ProgRef {
+    /// How PROG names the program
+    #[arg(value_enum, value_name = "id|pinned|tag|name")]
+    pub by: SelectorKind,
+    /// The program's id, pinned path, tag or name
+    #[arg(value_name = "PROG")]
+    pub value: String,
+}
+
+/// The first word of a two-word object reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SelectorKind {
+    Id,
+    Pinned,
+    Tag,
+    Name,
+}
+
+impl ProgRef {
+    pub fn selector(&self) -> ProgSelector {
+        let value = self.value.clone();
+        match self.by {
+            SelectorKind::Id => ProgSelector::Id { id: value },
+            SelectorKind::Pinned => ProgSelector::Pinned { path: value.into() },
+            SelectorKind::Tag => ProgSelector::Tag { tag: value },
+            SelectorKind::Name => ProgSelector::Name { name: value },
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProgCommand {
+    /// Load the programs of OBJ and pin the first one at PATH (with `autoattach`: attach them and pin their links
+    /// under PATH)
+    #[command(
+        after_help = "OPTIONS words: type TYPE | map {idx N|name NAME} {id N|pinned PATH} | pinmaps DIR | autoattach"
+    )]
+    Load(LoadArgs),
+    /// Load the programs of OBJ and pin each one as DIR/NAME (with `autoattach`: their links)
+    #[command(
+        after_help = "OPTIONS words: type TYPE | map {idx N|name NAME} {id N|pinned PATH} | pinmaps DIR | autoattach"
+    )]
+    Loadall(LoadArgs),
+    /// Pin a loaded program at PATH on bpffs
+    Pin {
+        #[command(flatten)]
+        prog: ProgRef,
+        path: PathBuf,
+    },
+    /// Attach a program (as a BPF link where the kernel has one); see `prog attach --help` for targets
+    Attach(AttachArgs),
+    /// Detach a program from what `prog attach` attached it to (and remove the link's pins)
+    Detach {
+        #[command(flatten)]
+        prog: ProgRef,
+        /// Attach type, as for `prog attach`
+        attach_type: AttachKind,
+        /// Target words, as for `prog attach`
+        #[arg(allow_negative_numbers = true)]
+        target: Vec<String>,
+    },
+    /// Run a program once (or N times) on given input with BPF_PROG_TEST_RUN
+    #[command(
+        after_help = "OPTIONS words: data_in FILE | data_out FILE | data_size_out N | ctx_in FILE | \
+                      ctx_out FILE | ctx_size_out N | repeat N   (FILE `-` is stdin/stdout)"
+    )]
+    Run {
+        #[command(flatten)]
+        prog: ProgRef,
+        /// Keyword words: data_in FILE [data_out FILE] [ctx_in FILE] [ctx_out FILE] [repeat N]
+        options: Vec<String>,
+    },
+    /// Print the kernel's trace pipe (bpf_printk output) until Ctrl-C
+    Tracelog,
+    /// Disassemble a loaded program: `prog dump xlated PROG [file FILE | opcodes | linum]`
+    Dump {
+        /// Which image: the kernel's translated instructions
+        kind: DumpKind,
+        #[command(flatten)]
+        prog: ProgRef,
+        /// At most one of: file FILE (raw instructions) | opcodes | linum
+        options: Vec<String>,
+    },
+}
+
+/// The images `prog dump` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DumpKind {
+    Xlated,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct LoadArgs {
+    /// The BPF object file (.bpf.o)
+    pub object: PathBuf,
+    /// Where to pin: the program (load), or the directory of programs (loadall)
+    pub path: PathBuf,
+    /// Keyword words: type TYPE | map {idx N|name NAME} MAP | pinmaps DIR | autoattach
+    pub options: Vec<String>,
+    /// Relocate CO-RE against this BTF file instead of the running kernel's
+    #[arg(long, value_name = "FILE")]
+    pub btf: Option<PathBuf>,
+    /// Set a global variable (.rodata/.data/.bss) before load, typed by its BTF
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+#[command(after_help = "TARGET words by type:\n  \
+  tracepoint CATEGORY/NAME | raw_tracepoint NAME | kprobe FUNC[+OFF] | kprobe_multi SYM[,SYM...]\n  \
+  uprobe BINARY {SYMBOL|0xOFFSET} [pid N] | perf_event [cpu N] [freq HZ] [pid N]\n  \
+  xdp|xdpgeneric|xdpdrv|xdpoffload|tcx_ingress|tcx_egress|tc_ingress|tc_egress|netkit_primary|netkit_peer dev NAME\n  \
+  cgroup_* CGROUP_PATH | sk_msg_verdict|sk_skb_* MAP | flow_dissector|sk_lookup [netns PATH]\n  \
+  netfilter {ipv4|ipv6} {prerouting|input|forward|output|postrouting} [prio N]\n  \
+  tp_btf|fentry|fexit|fmod_ret|lsm (no target: the one chosen at load)")]
+pub struct AttachArgs {
+    #[command(flatten)]
+    pub prog: ProgRef,
+    /// What to attach to
+    pub attach_type: AttachKind,
+    /// Target words (see below); negative numbers are values (netfilter `prio -100`)
+    #[arg(allow_negative_numbers = true)]
+    pub target: Vec<String>,
+    /// Pin the link at PATH on bpffs so it outlives ebpfctl
+    #[arg(long, value_name = "PATH")]
+    pub pin: Option<PathBuf>,
+    /// Keep the link until Ctrl-C or SIGTERM instead of pinning it
+    #[arg(long)]
+    pub wait: bool,
+    /// BPF cookie for perf-event based links (tracepoint, kprobe, uprobe)
+    #[arg(long)]
+    pub cookie: Option<u64>,
+}
+
+/// Attach types for `prog attach`/`prog detach`, by libbpf's section-name conventions and bpftool's names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum AttachKind {
+    Tracepoint,
+    #[value(alias = "raw_tp")]
+    RawTracepoint,
+    TpBtf,
+    Kprobe,
+    Kretprobe,
+    KprobeMulti,
+    KretprobeMulti,
+    Uprobe,
+    Uretprobe,
+    Usdt,
+    Fentry,
+    Fexit,
+    FmodRet,
+    Lsm,
+    PerfEvent,
+    Xdp,
+    Xdpgeneric,
+    Xdpdrv,
+    Xdpoffload,
+    TcxIngress,
+    TcxEgress,
+    TcIngress,
+    TcEgress,
+    NetkitPrimary,
+    NetkitPeer,
+    SkMsgVerdict,
+    SkSkbStreamParser,
+    SkSkbStreamVerdict,
+    SkSkbVerdict,
+    FlowDissector,
+    SkLookup,
+    Netfilter,
+    CgroupInetIngress,
+    CgroupInetEgress,
+    CgroupInetSockCreate,
+    CgroupInetSockRelease,
+    CgroupSockOps,
+    CgroupDevice,
+    CgroupInet4Bind,
+    CgroupInet6Bind,
+    CgroupInet4Connect,
+    CgroupInet6Connect,
+    CgroupInet4PostBind,
+    CgroupInet6PostBind,
+    CgroupUdp4Sendmsg,
+    CgroupUdp6Sendmsg,
+    CgroupUdp4Recvmsg,
+    CgroupUdp6Recvmsg,
+    CgroupSysctl,
+    CgroupGetsockopt,
+    CgroupSetsockopt,
+    CgroupInet4Getpeername,
+    CgroupInet6Getpeername,
+    CgroupInet4Getsockname,
+    CgroupInet6Getsockname,
+}

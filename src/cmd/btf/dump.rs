@@ -1,0 +1,199 @@
+//! `ebpfctl btf dump {file PATH | id ID} [format raw|c] [root_id ID]... [--base-btf FILE]`: BTF types as bpftool
+//! prints them (raw text, or `{"types": [...]}` under -j) or as a compilable C header.
+
+use std::path::Path;
+
+use crate::btf::Btf;
+use crate::cli::{BtfDumpArgs, BtfDumpFormat, BtfDumpOptions, BtfDumpSource};
+use crate::cmd::{show, CmdResult, Context, Outcome};
+use crate::elf::{self, FileKind};
+use crate::error::{Error, ErrorKind, Result};
+use crate::input::btf_file::{default_base_for, parse_raw_btf, read_file};
+use crate::output::btf_dump::BtfDump;
+
+/// The BTF to dump, the format words, the types a map or program narrows the dump to, and its name for errors.
+struct Source {
+    btf: Btf,
+    opts: BtfDumpOptions,
+    roots: Vec<u32>,
+    object: String,
+}
+
+fn source(args: &BtfDumpArgs) -> Result<Source> {
+    Ok(match &args.source {
+        BtfDumpSource::File { path, opts } => Source {
+            btf: load_file(path, opts)?,
+            opts: opts.clone(),
+            roots: Vec::new(),
+            object: path.display().to_string(),
+        },
+        BtfDumpSource::Id { id, opts } => Source {
+            btf: load_id(*id, opts)?,
+            opts: opts.clone(),
+            roots: Vec::new(),
+            object: format!("btf id {id}"),
+        },
+        BtfDumpSource::Prog { words } => prog_source(words)?,
+        BtfDumpSource::Map { words } => map_source(words)?,
+    })
+}
+
+fn format_words(rest: &[String]) -> BtfDumpOptions {
+    BtfDumpOptions {
+        words: rest.to_vec(),
+        base_btf: None,
+    }
+}
+
+/// `btf dump prog PROG ...`: the program's whole BTF, as bpftool dumps it.
+fn prog_source(words: &[String]) -> Result<Source> {
+    let resolved = crate::cmd::select::resolve::prog_words(&words[..2])?;
+    let info = crate::sys::prog_info::prog_info(std::os::fd::AsFd::as_fd(&resolved.fd))
+        .map_err(|e| Error::from_io(&resolved.label, &e, "cannot read program info"))?;
+    if info.btf_id == 0 {
+        return Err(Error::new(
+            ErrorKind::NotFound,
+            &resolved.label,
+            "the program has no BTF",
+        ));
+    }
+    let opts = format_words(&words[2..]);
+    Ok(Source {
+        btf: load_id(info.btf_id, &opts)?,
+        opts,
+        roots: Vec::new(),
+        object: resolved.label,
+    })
+}
+
+/// `btf dump map MAP [key|value|kv|all] ...`: the key and/or value type, or the map's whole BTF.
+fn map_source(words: &[String]) -> Result<Source> {
+    let mut w = crate::cmd::map::words::Words::new(words, "btf dump map");
+    let map = crate::cmd::map::open::OpenMap::open(&w.map_ref()?, true)?;
+    let part = match w.peek() {
+        Some(p @ ("key" | "value" | "kv" | "all")) => {
+            w.next();
+            p
+        }
+        _ => "kv",
+    };
+    let rest: Vec<String> = std::iter::from_fn(|| w.next().map(str::to_string)).collect();
+    let info = &map.info;
+    if info.btf_id == 0 {
+        return Err(Error::new(
+            ErrorKind::NotFound,
+            &map.label,
+            "the map has no BTF",
+        ));
+    }
+    let roots = match part {
+        "key" => vec![info.btf_key_type_id],
+        "value" => vec![info.btf_value_type_id],
+        "all" => Vec::new(),
+        _ => vec![info.btf_key_type_id, info.btf_value_type_id],
+    };
+    let opts = format_words(&rest);
+    let roots = roots.into_iter().filter(|id| *id != 0).collect();
+    Ok(Source {
+        btf: load_id(info.btf_id, &opts)?,
+        opts,
+        roots,
+        object: map.label.clone(),
+    })
+}
+
+pub fn run(ctx: &Context, args: &BtfDumpArgs) -> CmdResult {
+    let Source {
+        btf,
+        opts,
+        roots: narrowed,
+        object,
+    } = source(args)?;
+    let (format, mut roots) = opts
+        .format_and_roots()
+        .map_err(|e| Error::new(ErrorKind::InvalidInput, "btf dump", e))?;
+    roots.extend(narrowed);
+    for &root in &roots {
+        if root == 0 || root >= btf.type_count() {
+            return Err(Error::new(
+                ErrorKind::NotFound,
+                &object,
+                format!("no type with id {root}"),
+            ));
+        }
+    }
+    let dump = match format {
+        BtfDumpFormat::C if ctx.out.is_json() => {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "btf dump",
+                "format c has no JSON form; drop -j/-p",
+            ));
+        }
+        BtfDumpFormat::C => BtfDump::C(
+            crate::btf::dump_c_header(&btf, &roots).map_err(|e| Error::invalid(&object, e))?,
+        ),
+        BtfDumpFormat::Raw => {
+            // bpftool dumps only split BTF's own types; its base is context.
+            let ids: Vec<u32> = if roots.is_empty() {
+                btf.own_ids().collect()
+            } else {
+                roots
+            };
+            if ctx.out.is_json() {
+                BtfDump::RawJson(ids.iter().map(|&id| btf.raw_type_json(id)).collect())
+            } else {
+                let mut text = String::with_capacity(ids.len() * 48);
+                for id in ids {
+                    btf.raw_type_text(id, &mut text);
+                }
+                BtfDump::RawText(text)
+            }
+        }
+    };
+    show(ctx, &dump)?;
+    Ok(Outcome::Success)
+}
+
+fn load_base(path: Option<&Path>) -> Result<Option<Btf>> {
+    let Some(path) = path else { return Ok(None) };
+    load_file(
+        path,
+        &BtfDumpOptions {
+            words: Vec::new(),
+            base_btf: None,
+        },
+    )
+    .map(Some)
+}
+
+/// BTF from a raw blob, or from an ELF file's .BTF section.
+fn load_file(path: &Path, opts: &BtfDumpOptions) -> Result<Btf> {
+    let name = path.display().to_string();
+    let data = read_file(path)?;
+    let base = load_base(opts.base_btf.as_deref().or_else(|| default_base_for(path)))?;
+    match elf::detect(&data) {
+        FileKind::RawBtf => parse_raw_btf(&name, &data, base),
+        FileKind::Elf => {
+            match elf::section_data(&data, ".BTF").map_err(|e| Error::invalid(&name, e))? {
+                Some(section) => parse_raw_btf(&name, section, base),
+                None => Err(Error::new(ErrorKind::NotFound, name, "no .BTF section")),
+            }
+        }
+        FileKind::Unknown => Err(Error::invalid(
+            &name,
+            "not an ELF file or raw BTF (bad magic)",
+        )),
+    }
+}
+
+fn load_id(id: u32, opts: &BtfDumpOptions) -> Result<Btf> {
+    let k = crate::sys::btf_data::btf_by_id(id)?;
+    let object = format!("btf id {id}");
+    let base_path = match &opts.base_btf {
+        Some(p) => Some(p.as_path()),
+        None if k.kernel && k.name != "vmlinux" => Some(Path::new("/sys/kernel/btf/vmlinux")),
+        None => None,
+    };
+    parse_raw_btf(&object, &k.data, load_base(base_path)?)
+}

@@ -1,0 +1,199 @@
+//! `map update MAP --from FILE|-`: many elements from JSON Lines, all validated before the first write, written
+//! with BPF_MAP_UPDATE_BATCH where the kernel has it.
+
+use std::io::{BufRead, BufReader, Read};
+use std::os::fd::AsFd;
+
+use serde_json::Value;
+
+use crate::cmd::map::open::OpenMap;
+use crate::cmd::{show, CmdResult, Context, Outcome};
+use crate::error::{Error, ErrorKind, Result};
+use crate::output::map_data::BulkUpdate;
+use crate::sys::map_ops;
+
+/// Bytes given as JSON: `["0x01","0x00"]` (bpftool's dump form, so a dump can be fed back) or `[1, 0]`.
+fn json_bytes(v: &Value, expected: usize) -> std::result::Result<Vec<u8>, String> {
+    let items = v
+        .as_array()
+        .ok_or("expected an array of bytes like [\"0x01\", ...] or [1, ...]")?;
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        let byte = match item {
+            Value::String(s) => s
+                .strip_prefix("0x")
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .ok_or_else(|| format!("'{s}' is not a byte like \"0x2a\""))?,
+            Value::Number(n) => n
+                .as_u64()
+                .filter(|b| *b <= 255)
+                .ok_or_else(|| format!("{n} is not a byte"))? as u8,
+            other => return Err(format!("{other} is not a byte")),
+        };
+        out.push(byte);
+    }
+    if out.len() != expected {
+        return Err(format!(
+            "got {} byte(s), the map needs {expected}",
+            out.len()
+        ));
+    }
+    Ok(out)
+}
+
+/// A key or value of a line: bytes as `map dump -j` prints them, or for maps with BTF a typed value as its
+/// `formatted` part shows it (`{"key": 7, "value": {"packets": 1}}`).
+fn element_bytes(
+    map: &OpenMap,
+    v: &Value,
+    size: usize,
+    type_of: fn(&crate::mapdata::typed::TypedView) -> u32,
+) -> std::result::Result<Vec<u8>, String> {
+    let bytes = json_bytes(v, size);
+    let Some(typed) = &map.typed else {
+        return bytes;
+    };
+    bytes.or_else(|bytes_error| {
+        // Hex strings mean the byte form was intended: its error is the useful one.
+        let hex_form = v.as_array().is_some_and(|a| {
+            a.iter()
+                .any(|b| b.as_str().is_some_and(|s| s.starts_with("0x")))
+        });
+        typed.encode_json(type_of(typed), v).map_err(|typed_error| {
+            if hex_form {
+                bytes_error
+            } else {
+                typed_error
+            }
+        })
+    })
+}
+
+/// The longest line `--from` takes: one key and one value, even of a large struct as formatted JSON, is far less.
+const MAX_LINE: u64 = 64 << 20;
+
+/// Every line parsed and checked; the first bad line is the error, naming its number.
+fn parse_lines(map: &OpenMap, input: impl Read) -> Result<(Vec<u8>, Vec<u8>, usize)> {
+    let (klen, vlen) = (map.layout.key_size, map.layout.value_len());
+    let (mut keys, mut values, mut count) = (Vec::new(), Vec::new(), 0);
+    let mut reader = BufReader::new(input);
+    let mut buf = Vec::new();
+    for i in 1.. {
+        let bad = |why: String| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                &map.label,
+                format!("--from line {i}: {why}"),
+            )
+        };
+        buf.clear();
+        // Bounded: a stream without newlines (a pipe of zeros) must end in an error, not in all of memory.
+        let n = (&mut reader)
+            .take(MAX_LINE + 1)
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| bad(e.to_string()))?;
+        if n == 0 {
+            break;
+        }
+        if buf.len() as u64 > MAX_LINE {
+            return Err(bad(format!("longer than {} MiB", MAX_LINE >> 20)));
+        }
+        let line = std::str::from_utf8(&buf).map_err(|_| bad("not valid UTF-8".into()))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: Value = serde_json::from_str(line).map_err(|e| bad(format!("not JSON: {e}")))?;
+        let key = element_bytes(map, &v["key"], klen, |t| t.key_type)
+            .map_err(|e| bad(format!("key: {e}")))?;
+        let value = element_bytes(map, &v["value"], vlen, |t| t.value_type)
+            .map_err(|e| bad(format!("value: {e}")))?;
+        keys.extend_from_slice(&key);
+        values.extend_from_slice(&value);
+        count += 1;
+    }
+    Ok((keys, values, count))
+}
+
+/// Refuses up front what would fill the map part-way: new keys beyond max_entries.
+fn check_capacity(map: &OpenMap, keys: &[u8]) -> Result<()> {
+    let klen = map.layout.key_size.max(1);
+    let mut probe = vec![0u8; map.layout.value_len()];
+    let mut distinct_new = std::collections::HashSet::new();
+    for key in keys.chunks(klen) {
+        if !map_ops::lookup(map.fd.as_fd(), Some(key), &mut probe)
+            .map_err(|e| map.error(&e, "lookup failed"))?
+        {
+            distinct_new.insert(key);
+        }
+    }
+    let mut present = 0u64;
+    crate::mapdata::walk::walk_entries(map.fd.as_fd(), map.layout, |_, _| {
+        present += 1;
+        Ok(())
+    })
+    .map_err(|e| map.error(&e, "cannot count entries"))?;
+    let max = u64::from(map.info.max_entries);
+    if present + distinct_new.len() as u64 > max {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            &map.label,
+            format!(
+                "{} new keys would not fit: {present} of {max} entries are in use; nothing written",
+                distinct_new.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+pub fn update_from(ctx: &Context, map: &OpenMap, source: &str) -> CmdResult {
+    let input: Box<dyn Read> = if source == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        Box::new(crate::input::open_stream(
+            std::path::Path::new(source),
+            source,
+            "cannot open",
+        )?)
+    };
+    let (keys, values, count) = parse_lines(map, input)?;
+    if !crate::cmd::map::open::is_array_like(map.info.map_type) {
+        check_capacity(map, &keys)?;
+    }
+    let (klen, vlen) = (map.layout.key_size, map.layout.value_len());
+    let (done, result) = map_ops::update_batch(map.fd.as_fd(), &keys, &values, count, 0);
+    let batched = match result {
+        Ok(()) => true,
+        // No batch op here (older kernel, LPM trie...) and nothing written yet: one element at a time.
+        Err(e)
+            if done == 0
+                && matches!(
+                    e.raw_os_error(),
+                    Some(libc::EINVAL | libc::EOPNOTSUPP | crate::error::ENOTSUPP)
+                ) =>
+        {
+            for i in 0..count {
+                let (k, v) = (
+                    &keys[i * klen..(i + 1) * klen],
+                    &values[i * vlen..(i + 1) * vlen],
+                );
+                crate::cmd::map::open::write_element(map, Some(k), v, 0)?;
+            }
+            false
+        }
+        Err(e) => {
+            return Err(map.error(
+                &e,
+                &format!("batch update stopped after {done} of {count} elements"),
+            ))
+        }
+    };
+    show(
+        ctx,
+        &BulkUpdate {
+            updated: count,
+            batched,
+        },
+    )?;
+    Ok(Outcome::Success)
+}

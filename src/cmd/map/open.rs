@@ -1,0 +1,333 @@
+//! A map opened for a verb (`MAP` words to an fd, its info, its layout and BTF view) and what every verb asks of
+//! it: the map type's traits, one element as printed, one update with the kernel's refusals explained.
+
+use std::os::fd::{AsFd, OwnedFd};
+
+use libbpf_sys as sys;
+
+use crate::cmd::map::words::MapRef;
+use crate::error::{Error, ErrorKind, Result};
+use crate::mapdata::typed::TypedView;
+use crate::mapdata::{bytes::parse_bytes, Layout};
+use crate::output::map_data::{CpuValue, Element, Hex};
+use crate::sys::bpf_obj::{self, ObjKind};
+use crate::sys::map_info::{map_info, MapInfo};
+use crate::sys::map_ops;
+
+/// A map opened for a verb: the fd, what the kernel says about it, and the name the user gave it.
+pub struct OpenMap {
+    pub fd: OwnedFd,
+    pub info: MapInfo,
+    pub label: String,
+    pub layout: Layout,
+    /// The map's key and value types, when it was created with BTF.
+    pub typed: Option<TypedView>,
+}
+
+impl OpenMap {
+    pub fn open(map: &MapRef, read_only: bool) -> Result<OpenMap> {
+        let label = map.to_string();
+        let fd = match map {
+            MapRef::Id(id) => map_ops::map_fd_by_id(*id, read_only)
+                .map_err(|e| not_found_or(&label, e, "no such map"))?,
+            MapRef::Pinned(path) => crate::cmd::select::open_pinned(ObjKind::Map, path, |p| {
+                map_ops::pinned_fd(p, read_only)
+            })?,
+            MapRef::Name(name) => find_by_name(name, read_only, &label)?,
+        };
+        let info =
+            map_info(fd.as_fd()).map_err(|e| Error::from_io(&label, &e, "cannot read map info"))?;
+        let cpus = if is_per_cpu(info.map_type) {
+            Some(
+                map_ops::possible_cpus()
+                    .map_err(|e| Error::from_io(&label, &e, "cannot count CPUs"))?,
+            )
+        } else {
+            None
+        };
+        let layout = Layout {
+            key_size: info.key_size as usize,
+            value_size: info.value_size as usize,
+            cpus,
+        };
+        let typed = typed_view(&info, layout);
+        Ok(OpenMap {
+            fd,
+            info,
+            label,
+            layout,
+            typed,
+        })
+    }
+
+    pub fn error(&self, e: &std::io::Error, what: &str) -> Error {
+        Error::from_io(&self.label, e, what)
+    }
+
+    pub(super) fn invalid(&self, why: &str) -> Error {
+        Error::new(ErrorKind::InvalidInput, &self.label, why)
+    }
+
+    /// `verb` (push, pop, peek) only makes sense on a map without keys; elsewhere the kernel answers EFAULT or
+    /// EINVAL, which would not say what is wrong.
+    pub(super) fn require_keyless(&self, verb: &str, bloom_too: bool) -> Result<()> {
+        if is_keyless(self.info.map_type, bloom_too) {
+            return Ok(());
+        }
+        let kind = crate::sys::names::map_type(self.info.map_type).unwrap_or("keyed");
+        let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        Err(self.invalid(&format!(
+            "`{verb}` works on {} maps, not on {article} {kind} map (use `map lookup`/`map update`)",
+            if bloom_too {
+                "queue, stack and bloom_filter"
+            } else {
+                "queue and stack"
+            }
+        )))
+    }
+
+    /// Key bytes: bpftool's byte words, or typed JSON checked against the key's BTF type.
+    pub fn parse_key(&self, words: &[&str]) -> Result<Vec<u8>> {
+        self.parse_data(words, self.layout.key_size, |t| t.key_type, "key")
+    }
+
+    fn parse_data(
+        &self,
+        words: &[&str],
+        size: usize,
+        type_of: fn(&TypedView) -> u32,
+        what: &str,
+    ) -> Result<Vec<u8>> {
+        let bytes_error = match parse_bytes(words, size) {
+            Ok(bytes) => return Ok(bytes),
+            Err(why) => why,
+        };
+        let why = match &self.typed {
+            // Words that are not the right bytes may be typed JSON: `key '{"pid": 42}'`, `value 7`.
+            Some(typed) if !words.is_empty() && words[0] != "hex" => {
+                typed.encode(type_of(typed), &words.join(" "))
+            }
+            _ => Err(bytes_error),
+        };
+        why.map_err(|why| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                &self.label,
+                format!("{what}: {why}"),
+            )
+        })
+    }
+
+    /// A value: bytes, or for maps holding fds (prog arrays, maps of maps) `id N` / `pinned PATH` of the object.
+    pub fn parse_value(&self, words: &[&str]) -> Result<Vec<u8>> {
+        if holds_fds(self.info.map_type) {
+            return self.fd_value(words);
+        }
+        if self.layout.cpus.is_some() {
+            // Per-CPU values are given whole (every CPU's slot), as bytes only.
+            return parse_bytes(words, self.layout.value_len()).map_err(|why| {
+                Error::new(
+                    ErrorKind::InvalidInput,
+                    &self.label,
+                    format!("value: {why}"),
+                )
+            });
+        }
+        self.parse_data(words, self.layout.value_len(), |t| t.value_type, "value")
+    }
+
+    fn fd_value(&self, words: &[&str]) -> Result<Vec<u8>> {
+        let bad = || {
+            Error::new(
+                ErrorKind::InvalidInput,
+                &self.label,
+                "value: expected id N or pinned PATH",
+            )
+        };
+        let fd: OwnedFd = match words {
+            ["id", id] => {
+                let id: u32 = id.parse().map_err(|_| bad())?;
+                let fd = if self.info.map_type == sys::BPF_MAP_TYPE_PROG_ARRAY {
+                    bpf_obj::fd_by_id(ObjKind::Prog, id)
+                } else {
+                    map_ops::map_fd_by_id(id, false)
+                };
+                fd.map_err(|e| Error::from_io(format!("value id {id}"), &e, "cannot open"))?
+            }
+            ["pinned", path] => map_ops::pinned_fd(std::path::Path::new(path), false)
+                .map_err(|e| Error::from_io(format!("value pinned {path}"), &e, "cannot open"))?,
+            _ => return Err(bad()),
+        };
+        // The kernel takes the fd number as the value and stores the object it refers to.
+        use std::os::fd::AsRawFd;
+        let raw = fd.as_raw_fd() as u32;
+        // Keep the fd open until the update is done: leaking it here is the simplest correct lifetime for a CLI.
+        std::mem::forget(fd);
+        Ok(raw.to_ne_bytes().to_vec())
+    }
+}
+
+/// The map's BTF, read from the kernel, when the map has key or value types. A BTF the library rejects only
+/// costs the typed view: the bytes are still shown.
+fn typed_view(info: &MapInfo, layout: Layout) -> Option<TypedView> {
+    if info.btf_id == 0 || (info.btf_key_type_id == 0 && info.btf_value_type_id == 0) {
+        return None;
+    }
+    let data = crate::sys::btf_info::btf_data_by_id(info.btf_id).ok()?;
+    let btf = crate::btf::Btf::parse(&data).ok()?;
+    Some(TypedView::new(
+        btf,
+        info.btf_key_type_id,
+        info.btf_value_type_id,
+        layout,
+    ))
+}
+
+fn not_found_or(label: &str, e: std::io::Error, missing: &str) -> Error {
+    if e.raw_os_error() == Some(libc::ENOENT) {
+        Error::new(ErrorKind::NotFound, label, missing)
+    } else {
+        Error::from_io(label, &e, "cannot open")
+    }
+}
+
+/// A pinned map, with the same checks `show` makes: on bpffs, and a map rather than another kind of object.
+/// The one map called `name` (the full BTF name where the kernel cut it to 15 characters, as `show` matches).
+fn find_by_name(name: &str, read_only: bool, label: &str) -> Result<OwnedFd> {
+    let mut names = crate::cmd::select::names::NameResolver::default();
+    let ids =
+        bpf_obj::ids(ObjKind::Map).map_err(|e| Error::from_io(label, &e, "cannot list maps"))?;
+    let mut found = Vec::new();
+    for id in ids {
+        // Maps may vanish between listing and opening: skip them.
+        let Ok(fd) = map_ops::map_fd_by_id(id, read_only) else {
+            continue;
+        };
+        if map_info(fd.as_fd())
+            .is_ok_and(|info| crate::cmd::select::names::map_matches_name(&info, name, &mut names))
+        {
+            found.push((id, fd));
+        }
+    }
+    match found.len() {
+        0 => Err(Error::new(ErrorKind::NotFound, label, "no such map")),
+        1 => Ok(found.remove(0).1),
+        n => {
+            let ids: Vec<String> = found.iter().map(|(id, _)| id.to_string()).collect();
+            Err(Error::new(
+                ErrorKind::InvalidInput,
+                label,
+                format!("{n} maps have this name (ids {}); use id", ids.join(", ")),
+            ))
+        }
+    }
+}
+
+pub fn is_per_cpu(map_type: u32) -> bool {
+    matches!(
+        map_type,
+        sys::BPF_MAP_TYPE_PERCPU_HASH
+            | sys::BPF_MAP_TYPE_PERCPU_ARRAY
+            | sys::BPF_MAP_TYPE_LRU_PERCPU_HASH
+            | sys::BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE
+    )
+}
+
+fn holds_fds(map_type: u32) -> bool {
+    matches!(
+        map_type,
+        sys::BPF_MAP_TYPE_PROG_ARRAY
+            | sys::BPF_MAP_TYPE_ARRAY_OF_MAPS
+            | sys::BPF_MAP_TYPE_HASH_OF_MAPS
+    )
+}
+
+/// Arrays have all their keys from creation: updates never add entries, so they cannot fill up.
+/// Maps whose elements have no key: queues and stacks (push, pop, peek) and bloom filters (push, peek).
+fn is_keyless(map_type: u32, bloom_too: bool) -> bool {
+    matches!(map_type, sys::BPF_MAP_TYPE_QUEUE | sys::BPF_MAP_TYPE_STACK)
+        || (bloom_too && map_type == sys::BPF_MAP_TYPE_BLOOM_FILTER)
+}
+
+pub fn is_array_like(map_type: u32) -> bool {
+    matches!(
+        map_type,
+        sys::BPF_MAP_TYPE_ARRAY
+            | sys::BPF_MAP_TYPE_PERCPU_ARRAY
+            | sys::BPF_MAP_TYPE_PROG_ARRAY
+            | sys::BPF_MAP_TYPE_ARRAY_OF_MAPS
+    )
+}
+
+pub fn is_map_of_maps(map_type: u32) -> bool {
+    matches!(
+        map_type,
+        sys::BPF_MAP_TYPE_ARRAY_OF_MAPS | sys::BPF_MAP_TYPE_HASH_OF_MAPS
+    )
+}
+
+/// Maps whose elements are not keyed: queues and stacks (peek/pop/push), bloom filters (peek/push).
+pub(super) fn keyless(map_type: u32) -> bool {
+    matches!(
+        map_type,
+        sys::BPF_MAP_TYPE_QUEUE | sys::BPF_MAP_TYPE_STACK | sys::BPF_MAP_TYPE_BLOOM_FILTER
+    )
+}
+
+impl Element {
+    pub fn new(map: &OpenMap, key: Option<&[u8]>, value: &[u8]) -> Element {
+        let per_cpu = map.layout.cpus.is_some();
+        let values = per_cpu.then(|| {
+            map.layout
+                .per_cpu_values(value)
+                .map(|(cpu, v)| CpuValue {
+                    cpu,
+                    value: Hex(v.to_vec()),
+                })
+                .collect()
+        });
+        let inner_map_id = (is_map_of_maps(map.info.map_type) && value.len() >= 4)
+            .then(|| u32::from_ne_bytes([value[0], value[1], value[2], value[3]]));
+        Element {
+            key: key.map(|k| Hex(k.to_vec())),
+            value: (!per_cpu).then(|| Hex(value.to_vec())),
+            values,
+            inner_map_id,
+            formatted: map
+                .typed
+                .as_ref()
+                .map(|t| t.formatted(map.layout, key, value)),
+        }
+    }
+}
+
+/// One update, with the kernel's refusals said in an operator's words.
+pub fn write_element(map: &OpenMap, key: Option<&[u8]>, value: &[u8], flags: u64) -> Result<()> {
+    map_ops::update(map.fd.as_fd(), key, value, flags).map_err(|e| {
+        let reason = match e.raw_os_error() {
+            Some(libc::E2BIG) => "map is full (max_entries reached)".to_string(),
+            Some(libc::EEXIST) => "key exists (noexist given)".to_string(),
+            Some(libc::ENOENT) => "key does not exist (exist given)".to_string(),
+            Some(libc::EPERM) if map.info.flags & sys::BPF_F_RDONLY != 0 => {
+                "map is read-only".to_string()
+            }
+            Some(libc::EPERM) => {
+                "update refused: the map is frozen or read-only for user space".to_string()
+            }
+            _ => format!(
+                "update failed: {}",
+                crate::error::errno_text(e.raw_os_error().unwrap_or(0))
+            ),
+        };
+        let kind = match e.raw_os_error() {
+            Some(libc::EPERM) => ErrorKind::Permission,
+            Some(libc::E2BIG) | Some(libc::EEXIST) | Some(libc::ENOENT) => ErrorKind::InvalidInput,
+            _ => crate::error::kind_of_errno(e.raw_os_error().unwrap_or(0)),
+        };
+        Error::new(kind, &map.label, reason)
+    })
+}

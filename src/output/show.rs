@@ -1,0 +1,36 @@
+//! Pieces every `show` view shares: the one-or-many listing, the holders of an object, an offload device.
+
+use serde::{Serialize, Serializer};
+
+/// What `show` prints: one object or an array in JSON, rows in a table.
+pub struct Listing<T> {
+    pub items: Vec<T>,
+    pub single: bool,
+    pub wide: bool,
+}
+
+impl<T: Serialize> Serialize for Listing<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        match (self.single, self.items.as_slice()) {
+            (true, [one]) => one.serialize(serializer),
+            _ => self.items.serialize(serializer),
+        }
+    }
+}
+
+/// One process holding an object, as bpftool prints it in `pids`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pid {
+    pub pid: u32,
+    pub comm: String,
+}
+
+/// The device an offloaded program or map lives on.
+#[derive(Debug, Clone, Serialize)]
+pub struct OffloadDev {
+    pub ifindex: u32,
+    pub ns_dev: u64,
+    pub ns_inode: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ifname: Option<String>,
+}
