@@ -28,6 +28,8 @@ test-live: static
 
 lint: setup
 	cargo fmt --check
+	# Layers, import cycles, file and function sizes (docs/ARCHITECTURE.md).
+	python3 scripts/check-layers.py
 	cargo clippy $(CARGO_T) --all-targets -- -D warnings
 	# The fuzz targets compile src/btf and src/elf as plain modules; keep them building.
 	cd fuzz && cargo check --locked --quiet
