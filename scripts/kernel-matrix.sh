@@ -224,7 +224,7 @@ kernel_package() {
 # exported (any cargo build of this tree leaves them under target/*/build/ebpfctl-*/out/include).
 build_matrix_objects() {
   local dir=$1 include type upper
-  include=$(find "$REPO/target" -maxdepth 5 -type d -path '*/build/ebpfctl-*/out/include' 2>/dev/null | head -n 1)
+  include=$(find "$REPO/target" -maxdepth 6 -type d -path '*/build/ebpfctl-*/out/include' 2>/dev/null | head -n 1)
   [[ -n $include ]] || die "libbpf headers not found under target/: build ebpfctl first"
   mkdir -p "$dir"
   for type in "${MATRIX_OBJECTS[@]}"; do
@@ -542,7 +542,7 @@ gt_register() {
 # Compiles every GT_OBJECTS fixture into $1 (the initramfs's /objs; the host checks the very same files).
 gt_build_objects() {
   local dir=$1 include gt
-  include=$(find "$REPO/target" -maxdepth 5 -type d -path '*/build/ebpfctl-*/out/include' 2>/dev/null | head -n 1)
+  include=$(find "$REPO/target" -maxdepth 6 -type d -path '*/build/ebpfctl-*/out/include' 2>/dev/null | head -n 1)
   [[ -n $include ]] || die "libbpf headers not found under target/: build ebpfctl first"
   mkdir -p "$dir"
   for gt in "${GT_OBJECTS[@]}"; do
