@@ -1,7 +1,8 @@
 //! Compiles the embedded CO-RE programs in bpf/*.bpf.c into libbpf-rs skeletons in OUT_DIR.
 //! The skeletons carry the object bytes, so the binary reads nothing from disk at run time. libbpf-cargo adds
 //! libbpf's own BPF-side headers (bpf_helpers.h, bpf_core_read.h, ...) from libbpf-sys, so they always match the
-//! libbpf that loads the objects.
+//! libbpf that loads the objects. The objects are compiled for the target's architecture (`__TARGET_ARCH_*`), so
+//! a cross build gets the target's register layout (bpf/target_regs.h), not the build machine's.
 
 use std::env;
 use std::path::PathBuf;
@@ -22,24 +23,43 @@ const OBJECTS: &[&str] = &[
 fn main() {
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let clang = env::var("BPF_CLANG").unwrap_or_else(|_| "clang-19".to_string());
+    let arch_define = format!("-D__TARGET_ARCH_{}", bpf_target_arch());
     for name in OBJECTS {
         let src = format!("bpf/{name}.bpf.c");
         println!("cargo:rerun-if-changed={src}");
         SkeletonBuilder::new()
             .source(&src)
             .clang(&clang)
-            .clang_args(["-O2", "-g", "-Wall", "-D__TARGET_ARCH_x86", "-Ibpf"])
+            .clang_args(["-O2", "-g", "-Wall", &arch_define, "-Ibpf"])
             .build_and_generate(out.join(format!("{name}.skel.rs")))
             .unwrap_or_else(|e| panic!("building {src}: {e:#}"));
     }
     export_libbpf_headers(&out.join("include"));
     println!("cargo:rerun-if-changed=bpf/vmlinux.h");
     println!("cargo:rerun-if-changed=bpf/check_common.h");
+    println!("cargo:rerun-if-changed=bpf/target_regs.h");
+    // Test fixtures (tests/bpf) are compiled for the same architecture as the binary under test.
+    println!(
+        "cargo:rustc-env=EBPFCTL_BPF_TARGET_ARCH={}",
+        bpf_target_arch()
+    );
     println!("cargo:rerun-if-env-changed=BPF_CLANG");
     println!(
         "cargo:rustc-env=EBPFCTL_BUILD_TARGET={}",
         env::var("TARGET").expect("cargo sets TARGET")
     );
+}
+
+/// The kernel's (and bpf_tracing.h's `__TARGET_ARCH_*`) name of the architecture being built for. Only those
+/// bpf/target_regs.h declares registers for; another target fails here rather than with x86's register layout.
+fn bpf_target_arch() -> &'static str {
+    match env::var("CARGO_CFG_TARGET_ARCH").as_deref() {
+        Ok("x86_64") => "x86",
+        Ok("aarch64") => "arm64",
+        other => panic!(
+            "no BPF target architecture for {other:?}: bpf/target_regs.h knows x86_64 and aarch64"
+        ),
+    }
 }
 
 /// Writes libbpf's BPF-side headers to OUT_DIR/include/bpf and tells the tests where they are, so that test

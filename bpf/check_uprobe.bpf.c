@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* Uprobe on a function inside ebpfctl itself: records the first argument it was called with. */
+/* Uprobe on a function inside ebpfctl itself: records the first argument it was called with, read from the
+ * architecture's first argument register (PT_REGS_PARM1: rdi on x86_64, x0 on arm64). */
 #include "vmlinux.h"
+#include "target_regs.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 

@@ -6,6 +6,7 @@
 # Usage: scripts/bench-btf.sh [EBPFCTL_BINARY]   (default: a release build, built if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/arch.sh
 
 BIN=${1:-target/release/ebpfctl}
 [[ -x $BIN ]] || cargo build --release
@@ -29,7 +30,7 @@ include=$(ls -d target/*/build/ebpfctl-*/out/include 2>/dev/null | head -1)
     echo "  bpf_map_update_elem(&m$i, &k, &v, 0); return 0; }"
   done
 } > "$work/big.bpf.c"
-clang-19 -O2 -g -target bpf -D__TARGET_ARCH_x86 -Ibpf ${include:+-I"$include"} -c "$work/big.bpf.c" -o "$work/big.bpf.o"
+clang-19 -O2 -g -target bpf "-D__TARGET_ARCH_$(bpf_target_arch "$NATIVE_ARCH")" -Ibpf ${include:+-I"$include"} -c "$work/big.bpf.c" -o "$work/big.bpf.o"
 size=$(stat -c %s "$work/big.bpf.o")
 echo "object: $work/big.bpf.o ($size bytes)"
 

@@ -7,9 +7,10 @@
 # wall-time ratio cannot go below 1 / CPUs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/arch.sh
 
 bin=${1:-}
-for candidate in target/x86_64-unknown-linux-musl/release/ebpfctl target/release/ebpfctl; do
+for candidate in "target/$NATIVE_TARGET/release/ebpfctl" target/release/ebpfctl; do
   [[ -z $bin && -x $candidate ]] && bin=$candidate
 done
 [[ -n $bin ]] || { echo "bench-feature: build first (make static or cargo build --release)" >&2; exit 2; }

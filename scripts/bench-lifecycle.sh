@@ -8,8 +8,9 @@
 # XDP and clsact programs, a test cgroup with a program, and a bpffs directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/arch.sh
 
-BIN=${1:-target/x86_64-unknown-linux-musl/release/ebpfctl}
+BIN=${1:-target/$NATIVE_TARGET/release/ebpfctl}
 [[ -x $BIN ]] || BIN=target/release/ebpfctl
 [[ -x $BIN ]] || { echo "bench: build ebpfctl first (make static or cargo build --release)" >&2; exit 2; }
 for tool in bpftool hyperfine clang-19 ip jq awk; do
@@ -29,7 +30,7 @@ trap cleanup EXIT
 
 INC=$(ls -d target/*/build/ebpfctl-*/out/include 2>/dev/null | head -1)
 for f in progs globals; do
-  clang-19 -O2 -g -target bpf -D__TARGET_ARCH_x86 -Ibpf -I"$INC" -c "tests/bpf/lifecycle_$f.bpf.c" -o "$WORK/$f.o"
+  clang-19 -O2 -g -target bpf "-D__TARGET_ARCH_$(bpf_target_arch "$NATIVE_ARCH")" -Ibpf -I"$INC" -c "tests/bpf/lifecycle_$f.bpf.c" -o "$WORK/$f.o"
 done
 
 "$BIN" prog loadall "$WORK/progs.o" "$PIN" >/dev/null

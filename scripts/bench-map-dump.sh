@@ -9,7 +9,8 @@
 # Usage: [RUNS=5] [CALLGRIND=1] scripts/bench-map-dump.sh [BINARY]   (default: the static release build; run as root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${1:-target/x86_64-unknown-linux-musl/release/ebpfctl}
+. scripts/arch.sh
+BIN=${1:-target/$NATIVE_TARGET/release/ebpfctl}
 [ -x "$BIN" ] || { echo "bench: $BIN missing; run make static" >&2; exit 2; }
 include=$(ls -d target/*/build/ebpfctl-*/out/include target/*/*/build/ebpfctl-*/out/include 2>/dev/null | head -1)
 [ -n "$include" ] || { echo "bench: libbpf headers not found; build first" >&2; exit 2; }
@@ -20,7 +21,7 @@ cleanup() { rm -rf "$work" "$pins"; }
 trap cleanup EXIT
 mkdir -p "$pins"
 cc -O2 -o "$work/walk" scripts/bench-map-walk.c
-clang-19 -O2 -g -target bpf -D__TARGET_ARCH_x86 -Ibpf -I"$include" -c tests/bpf/bench_map.bpf.c -o "$work/bench.o"
+clang-19 -O2 -g -target bpf "-D__TARGET_ARCH_$(bpf_target_arch "$NATIVE_ARCH")" -Ibpf -I"$include" -c tests/bpf/bench_map.bpf.c -o "$work/bench.o"
 
 for n in 100000 1000000; do
   rm -rf "$pins"/*

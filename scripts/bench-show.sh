@@ -14,6 +14,7 @@ set -euo pipefail
 
 N=${1:-1000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/scripts/arch.sh"
 EBPFCTL=${EBPFCTL:-$ROOT/target/release/ebpfctl}
 CLANG=${BPF_CLANG:-clang-19}
 RUNS=${RUNS:-10}
@@ -51,14 +52,16 @@ C
 } > "$WORK/bench.bpf.c"
 INCLUDE=$(ls -d "$ROOT"/target/*/build/ebpfctl-*/out/include 2>/dev/null | head -1)
 [[ -n $INCLUDE ]] || { echo "bench-show: build ebpfctl once first (libbpf headers)" >&2; exit 2; }
-"$CLANG" -O2 -g -target bpf -D__TARGET_ARCH_x86 -I"$ROOT/bpf" -I"$INCLUDE" -c "$WORK/bench.bpf.c" -o "$WORK/bench.o"
+"$CLANG" -O2 -g -target bpf "-D__TARGET_ARCH_$(bpf_target_arch "$NATIVE_ARCH")" -I"$ROOT/bpf" -I"$INCLUDE" -c "$WORK/bench.bpf.c" -o "$WORK/bench.o"
 
 mkdir -p "$PINS/progs" "$PINS/maps"
 echo "bench-show: loading $N programs and $N maps ..." >&2
 bpftool prog loadall "$WORK/bench.o" "$PINS/progs" pinmaps "$PINS/maps" 2>/dev/null
 
 # One process holding an fd to every pinned object (BPF_OBJ_GET), so every object has a holder.
-python3 - "$PINS" > "$WORK/holder.out" <<'PY' &
+# bpf(2)'s number on this machine, from its own headers (321 on x86_64, 280 on arm64).
+SYS_BPF=$(printf '#include <sys/syscall.h>\nSYS_bpf\n' | cc -E -P - | tail -n 1)
+python3 - "$PINS" "$SYS_BPF" > "$WORK/holder.out" <<'PY' &
 import ctypes, os, resource, signal, sys
 libc = ctypes.CDLL(None, use_errno=True)
 hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
@@ -71,7 +74,7 @@ for d, _, files in os.walk(sys.argv[1]):
     for f in files:
         path = ctypes.create_string_buffer(os.path.join(d, f).encode())
         attr = ObjGet(ctypes.addressof(path), 0, 0, 0)
-        fd = libc.syscall(321, 7, ctypes.byref(attr), ctypes.sizeof(attr))  # SYS_bpf, BPF_OBJ_GET
+        fd = libc.syscall(int(sys.argv[2]), 7, ctypes.byref(attr), ctypes.sizeof(attr))  # SYS_bpf, BPF_OBJ_GET
         if fd >= 0:
             fds.append(fd)
 print(len(fds), flush=True)

@@ -1,17 +1,68 @@
 #!/usr/bin/env bash
-# Prepare what musl-gcc lacks for libbpf-sys' vendored build (libbpf + elfutils' libelf + zlib), once per machine.
+# Prepare the C compiler for libbpf-sys' vendored build (libbpf + elfutils' libelf + zlib) for one architecture,
+# once per machine.
 #
-# Why: libbpf-sys runs elfutils' ./configure, which insists on argp_parse, fts_close and _obstack_free and whose
-# lib/color.c includes <argp.h>. glibc has all three built in; musl lacks argp and obstack (Debian's musl has fts).
-# We build both from Debian's gnulib package with musl-gcc. Only configure and elfutils' libeu.a use them; nothing
-# of them reaches ebpfctl (libelf.a does not call them). musl-gcc also runs with -nostdinc, so the kernel UAPI
-# headers (linux/, asm/, asm-generic/) are linked into a directory that CFLAGS add with -idirafter, behind musl's.
+#   scripts/musl-deps.sh ARCH      ARCH: x86_64 or aarch64 (the machine's own or the other one)
 #
-# Output: $MUSL_BPF_DEPS (default /opt/musl-bpf-deps) with lib/, include/ and kernel-include/; the paths are the ones
-# .cargo/config.toml hands to cc through CC_/CFLAGS_x86_64_unknown_linux_musl.
+# Output: ${MUSL_BPF_DEPS_PREFIX:-/opt/musl-bpf-deps}-ARCH/ with
+#   bin/musl-cc    the C compiler for ARCH-linux-musl, handed to cc (and so to zlib's and elfutils' ./configure and
+#                  libbpf's make) by .cargo/config.toml as CC_<target>; a wrapper, because libbpf-sys passes
+#                  configure only the compiler's path, no flags
+#   lib/, include/ argp and obstack (CFLAGS_<target> in .cargo/config.toml)
+#
+# The machine's own architecture: musl-gcc (musl-tools), with the kernel UAPI headers (linux/, asm/, asm-generic/)
+# linked into kernel-include/ and searched after musl's, since musl-gcc runs with -nostdinc.
+# The other architecture: clang-19 --target=ARCH-linux-musl with a sysroot of symlinks to Debian's multiarch packages
+# (musl-dev:ARCH for musl's headers, crt objects and libc; linux-libc-dev:ARCH for the UAPI headers) and, as the
+# "GCC installation" clang's driver looks for, crtbegin/crtend/libgcc of the cross gcc (gcc-ARCH-linux-gnu).
+#
+# argp and obstack: elfutils' ./configure insists on argp_parse, fts_close and _obstack_free and its lib/color.c
+# includes <argp.h>. glibc has all three built in; musl lacks argp and obstack (Debian's musl has fts). Both are built
+# from Debian's gnulib package with the compiler above. Only configure and elfutils' libeu.a use them; nothing of
+# them reaches ebpfctl (libelf.a does not call them).
 set -euo pipefail
-DEPS=${MUSL_BPF_DEPS:-/opt/musl-bpf-deps}
-[ -f "$DEPS/.done" ] && exit 0
+cd "$(dirname "$0")/.."
+. scripts/arch.sh
+ARCH=${1:?usage: scripts/musl-deps.sh x86_64|aarch64}
+dpkg_arch "$ARCH" >/dev/null
+DEPS=${MUSL_BPF_DEPS_PREFIX:-/opt/musl-bpf-deps}-$ARCH
+# Bumped when what this script produces changes, so machines set up by an older version are redone.
+RECIPE="musl-deps 2 $ARCH native=$NATIVE_ARCH"
+[[ $(cat "$DEPS/.done" 2>/dev/null) == "$RECIPE" ]] && exit 0
+
+# Several worktrees of one machine may build at once. The directory is made anew, .done written last.
+mkdir -p "$(dirname "$DEPS")"
+exec 8>"$DEPS.lock"
+flock 8
+[[ $(cat "$DEPS/.done" 2>/dev/null) == "$RECIPE" ]] && exit 0
+rm -rf "$DEPS"
+mkdir -p "$DEPS/bin" "$DEPS/lib" "$DEPS/include/gnulib"
+
+if [[ $ARCH == "$NATIVE_ARCH" ]]; then
+  mkdir -p "$DEPS/kernel-include"
+  ln -s /usr/include/linux /usr/include/asm-generic "$DEPS/kernel-include/"
+  ln -s "/usr/include/$(gcc -print-multiarch)/asm" "$DEPS/kernel-include/asm"
+  printf '#!/bin/sh\nexec musl-gcc -idirafter %s/kernel-include "$@"\n' "$DEPS" >"$DEPS/bin/musl-cc"
+else
+  gcc_dir=$(dirname "$("$ARCH-linux-gnu-gcc" -print-libgcc-file-name)") # /usr/lib/gcc-cross/ARCH-linux-gnu/12
+  root=$DEPS/sysroot
+  mkdir -p "$root/usr/include" "$root/usr/lib/gcc/$ARCH-linux-musl/$(basename "$gcc_dir")"
+  # usr/include: musl's headers and the kernel UAPI (linux/, asm-generic/ shared; asm/ from linux-libc-dev:ARCH).
+  ln -s "/usr/include/$ARCH-linux-musl"/* /usr/include/linux /usr/include/asm-generic "$root/usr/include/"
+  ln -s "/usr/include/$ARCH-linux-gnu/asm" "$root/usr/include/asm"
+  ln -s "/usr/lib/$ARCH-linux-musl"/* "$root/usr/lib/"
+  for f in crtbegin.o crtbeginS.o crtbeginT.o crtend.o crtendS.o libgcc.a libgcc_eh.a; do
+    ln -s "$gcc_dir/$f" "$root/usr/lib/gcc/$ARCH-linux-musl/$(basename "$gcc_dir")/"
+  done
+  # -static-libgcc: musl has no libgcc_s. -mno-outline-atomics (aarch64): libgcc's outline atomics call
+  # __getauxval, which musl's libc.so does not export, so configure's dynamically linked probes would fail.
+  # -Qunused-arguments: elfutils compiles with -Werror, and the link flags are unused when compiling.
+  extra=""
+  [[ $ARCH == aarch64 ]] && extra=" -mno-outline-atomics"
+  printf '#!/bin/sh\nexec clang-19 --target=%s-linux-musl --sysroot=%s/sysroot -fuse-ld=lld -static-libgcc%s -Qunused-arguments "$@"\n' \
+    "$ARCH" "$DEPS" "$extra" >"$DEPS/bin/musl-cc"
+fi
+chmod +x "$DEPS/bin/musl-cc"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -19,11 +70,10 @@ gnulib-tool --create-testdir --dir="$work/gl" --without-tests --lib=libgnu argp 
 mkdir -p "$work/gl/build"
 (
   cd "$work/gl/build"
-  ../configure -q CC=musl-gcc CFLAGS="-O2 -fPIC" --host=x86_64-linux-musl --build=x86_64-linux-gnu 2>/dev/null
+  ../configure -q CC="$DEPS/bin/musl-cc" CFLAGS="-O2 -fPIC" --host="$ARCH-linux-musl" \
+    --build="$NATIVE_ARCH-linux-gnu" 2>/dev/null
   make -s -j"$(nproc)" >/dev/null
 )
-rm -rf "$DEPS"
-mkdir -p "$DEPS/lib" "$DEPS/include/gnulib" "$DEPS/kernel-include"
 # configure links with -largp and then -lobstack; the one gnulib archive answers to both names.
 cp "$work/gl/build/gllib/libgnu.a" "$DEPS/lib/libargp.a"
 cp "$work/gl/build/gllib/libgnu.a" "$DEPS/lib/libobstack.a"
@@ -52,7 +102,4 @@ H
 for h in argp obstack; do
   printf '#pragma once\n#include "gnulib/gl-compat.h"\n#include "gnulib/%s.h"\n' "$h" >"$DEPS/include/$h.h"
 done
-ln -sfn /usr/include/linux "$DEPS/kernel-include/linux"
-ln -sfn /usr/include/asm-generic "$DEPS/kernel-include/asm-generic"
-ln -sfn "/usr/include/$(gcc -print-multiarch)/asm" "$DEPS/kernel-include/asm"
-touch "$DEPS/.done"
+echo "$RECIPE" >"$DEPS/.done"

@@ -55,7 +55,7 @@ fn version_names_libbpf_target_and_embedded_objects() {
     assert!(v["target"]
         .as_str()
         .unwrap()
-        .starts_with("x86_64-unknown-linux-"));
+        .starts_with(&format!("{}-unknown-linux-", std::env::consts::ARCH)));
     let objects: Vec<&str> = v["embedded_objects"]
         .as_array()
         .unwrap()

@@ -140,7 +140,7 @@ fn compile_with_header(header: &str, program: &str, tag: &str) -> std::path::Pat
             "-Werror",
             "-target",
             "bpf",
-            "-D__TARGET_ARCH_x86",
+            common::BPF_TARGET_ARCH,
         ])
         .arg(format!("-I{}", dir.display()))
         .arg(format!("-I{}", env!("EBPFCTL_BPF_INCLUDE")))

@@ -389,7 +389,10 @@ fn foreign_elf_with_btf_section_is_inspected_and_dumped() {
     assert!(status.success());
     let path = elf.to_str().unwrap();
     let r = ebpfctl_json(&["inspect", path]);
-    assert_eq!((s(&r["kind"]), s(&r["machine"])), ("elf", "x86_64"));
+    assert_eq!(
+        (s(&r["kind"]), s(&r["machine"])),
+        ("elf", std::env::consts::ARCH)
+    );
     assert_eq!(r["programs"].as_array().map(Vec::len), Some(0));
     let ours = ebpfctl_json(&["btf", "dump", "file", path]);
     assert_eq!(

@@ -268,11 +268,21 @@ pub fn ringbuf() -> ProbeResult {
 pub fn raw_tracepoint() -> ProbeResult {
     let name = "raw_tracepoint";
     let mut storage = MaybeUninit::uninit();
-    let skel =
-        match load_for_this_process!(check_rawtp::CheckRawtpSkelBuilder::default(), &mut storage) {
-            Ok(skel) => skel,
-            Err(why) => return ProbeResult::fail(name, why),
-        };
+    let loaded = open_and_load(
+        check_rawtp::CheckRawtpSkelBuilder::default(),
+        &mut storage,
+        |open| {
+            if let Some(ro) = open.maps.rodata_data.as_deref_mut() {
+                ro.target_tgid = getpid();
+                // sys_enter reports the syscall number of the architecture this binary was built for.
+                ro.nr_getppid = libc::SYS_getppid as u64;
+            }
+        },
+    );
+    let skel = match loaded {
+        Ok(skel) => skel,
+        Err(why) => return ProbeResult::fail(name, why),
+    };
     let _link = match skel.progs.on_sys_enter.attach() {
         Ok(link) => link,
         Err(e) => return ProbeResult::fail(name, failure_text("attach sys_enter", &e)),
@@ -422,6 +432,15 @@ pub fn fentry() -> ProbeResult {
     };
     let _link = match skel.progs.on_vfs_read.attach() {
         Ok(link) => link,
+        Err(e) if no_trampolines(crate::sys::libbpf_errno(&e)) => {
+            return ProbeResult::unsupported(
+                name,
+                format!(
+                    "{}; {NO_TRAMPOLINES}",
+                    failure_text("attach fentry/vfs_read", &e)
+                ),
+            )
+        }
         Err(e) => return ProbeResult::fail(name, failure_text("attach fentry/vfs_read", &e)),
     };
     trigger_vfs_read();
@@ -434,6 +453,18 @@ pub fn fentry() -> ProbeResult {
         ),
     )
 }
+
+/// Whether the kernel answered a trampoline attach (of a program its verifier accepted) with "not supported":
+/// ENOTSUPP from register_fentry() or the architecture's trampoline builder, EOPNOTSUPP alike. The kernel then
+/// cannot hook kernel functions with BPF trampolines at all: arm64 needs ftrace direct calls for them (6.4+;
+/// Debian's arm64 6.1 lacks them) and 5.10's arm64 JIT builds no trampolines. Any other errno (EINVAL, EBUSY,
+/// EPERM, ...) stays a failure, on every architecture.
+fn no_trampolines(errno: Option<i32>) -> bool {
+    matches!(errno, Some(libc::EOPNOTSUPP | crate::error::ENOTSUPP))
+}
+
+const NO_TRAMPOLINES: &str = "this kernel cannot attach BPF trampolines to kernel functions (on arm64 they need \
+     ftrace direct calls, CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS, which arm64 kernels have since 6.4)";
 
 fn count_result(name: &'static str, what: &str, hits: Option<u64>) -> ProbeResult {
     match hits {
@@ -462,5 +493,22 @@ mod tests {
         let ident = TaskIdent::decode(&raw).unwrap();
         assert_eq!((ident.pid, ident.tgid, ident.comm.as_str()), (7, 5, "abc"));
         assert!(TaskIdent::decode(&raw[..10]).is_none());
+    }
+
+    /// Only the kernel's "not supported" makes a refused trampoline attach `unsupported`; real failures stay.
+    #[test]
+    fn only_not_supported_means_no_trampolines() {
+        assert!(no_trampolines(Some(crate::error::ENOTSUPP)));
+        assert!(no_trampolines(Some(libc::EOPNOTSUPP)));
+        for errno in [
+            libc::EINVAL,
+            libc::EBUSY,
+            libc::EPERM,
+            libc::ENOENT,
+            libc::ESRCH,
+        ] {
+            assert!(!no_trampolines(Some(errno)), "errno {errno}");
+        }
+        assert!(!no_trampolines(None));
     }
 }

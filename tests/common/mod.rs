@@ -136,6 +136,16 @@ fn ensure_fs() {
     });
 }
 
+/// `-D__TARGET_ARCH_*` of the architecture the tests run on (build.rs derives it from the target, as for the
+/// embedded objects).
+pub const BPF_TARGET_ARCH: &str = concat!("-D__TARGET_ARCH_", env!("EBPFCTL_BPF_TARGET_ARCH"));
+
+/// Debian's multiarch triple of this machine (x86_64-linux-gnu, aarch64-linux-gnu): where its libc and the
+/// architecture's kernel headers live. Fixtures get it as the string macro MULTIARCH.
+pub fn multiarch() -> String {
+    format!("{}-linux-gnu", std::env::consts::ARCH)
+}
+
 /// Compiles tests/bpf/NAME.bpf.c (once per test binary run; reused while newer than the source) and returns the
 /// object's path.
 pub fn fixture(name: &str) -> PathBuf {
@@ -157,19 +167,13 @@ pub fn fixture(name: &str) -> PathBuf {
         let tmp = out_dir.join(format!("{name}.{}.tmp.o", std::process::id()));
         let status =
             host_command(&std::env::var("BPF_CLANG").unwrap_or_else(|_| "clang-19".into()))
-                .args([
-                    "-O2",
-                    "-g",
-                    "-Wall",
-                    "-target",
-                    "bpf",
-                    "-D__TARGET_ARCH_x86",
-                ])
+                .args(["-O2", "-g", "-Wall", "-target", "bpf", BPF_TARGET_ARCH])
                 .arg(format!("-I{}", root.join("bpf").display()))
                 .arg(format!("-I{}", root.join("tests/bpf").display()))
                 .arg(format!("-I{}", env!("EBPFCTL_BPF_INCLUDE")))
                 // libbpf's usdt.bpf.h includes <linux/errno.h>, whose <asm/errno.h> is in Debian's multiarch dir.
-                .arg("-idirafter/usr/include/x86_64-linux-gnu")
+                .arg(format!("-idirafter/usr/include/{}", multiarch()))
+                .arg(format!("-DMULTIARCH=\"{}\"", multiarch()))
                 .arg("-c")
                 .arg(&src)
                 .arg("-o")
