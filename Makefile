@@ -1,12 +1,12 @@
 # ebpfctl — two commands do everything on a fresh Debian bookworm machine (as root):
 #   make run    set-up, static build, then `ebpfctl check` against the running kernel
-#   make test   set-up, static build, every test (live kernel, lint, completions, qemu kernel matrix)
+#   make test   set-up, static build, every test (live kernel, lint, completions, qemu kernel matrix, fleet recipes)
 
 TARGET  := x86_64-unknown-linux-musl
 BIN     := target/$(TARGET)/release/ebpfctl
 CARGO_T := --release --locked --target $(TARGET)
 
-.PHONY: all setup static run test test-live lint dev-build test-kernels completions bench clean
+.PHONY: all setup static run test test-live lint dev-build test-kernels test-fleet completions bench clean
 
 all: static
 
@@ -21,7 +21,7 @@ run: static
 
 # Tests are built for the musl target in release mode so they reuse the static build's compiled libbpf, libelf
 # and zlib, and so they exercise the very binary that ships (CARGO_BIN_EXE_ebpfctl is the static one).
-test: static lint dev-build test-live test-kernels
+test: static lint dev-build test-live test-kernels test-fleet
 
 test-live: static
 	cargo test $(CARGO_T)
@@ -38,6 +38,11 @@ dev-build: setup
 
 test-kernels: static
 	./scripts/kernel-matrix.sh $(BIN)
+
+# contrib/ansible and contrib/kubernetes run for real: the playbook against local hosts, the manifest validated and
+# its pod started from it (README "Fleet and CI"). ansible-core comes from PyPI into a cached venv.
+test-fleet: static
+	./scripts/test-fleet.sh $(BIN)
 
 # Regenerate the committed completions and man page after a change to src/cli.rs.
 completions: static
