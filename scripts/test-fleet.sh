@@ -78,7 +78,7 @@ host() { # host NAME EXTRA-VARS...: one local host of the inventory, with its ow
 } >"$out/inventory.yml"
 
 playbook() { # playbook LOG ARGS...: ansible-playbook, its exit status returned, its output in LOG
-  ANSIBLE_HOME=$out/ansible-home ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 ANSIBLE_RETRY_FILES_ENABLED=0 \
+  ANSIBLE_HOME=$out/ansible-home ANSIBLE_REMOTE_TMP=$out/ansible-tmp ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 ANSIBLE_RETRY_FILES_ENABLED=0 \
     "$venv/bin/ansible-playbook" -i "$out/inventory.yml" "$repo/contrib/ansible/check.yml" \
     -e ebpfctl_report_dir="$out/reports" "${@:2}" >"$1" 2>&1
 }
