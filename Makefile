@@ -1,6 +1,6 @@
 # ebpfctl — two commands do everything on a fresh Debian bookworm machine (as root):
 #   make run    set-up, static builds, then `ebpfctl check` against the running kernel
-#   make test   set-up, static builds, every test (live kernel, lint, completions, qemu kernel matrix)
+#   make test   set-up, static builds, every test (live kernel, lint, completions, qemu kernel matrix, fleet recipes)
 #
 # Two static binaries are built, x86_64 and aarch64: the machine's own architecture natively (the tests run that
 # one), the other one cross-built (booted in the qemu kernel matrix).
@@ -12,7 +12,7 @@ BIN        := target/$(TARGET)/release/ebpfctl
 CROSS_BIN  := target/$(CROSS_ARCH)-unknown-linux-musl/release/ebpfctl
 CARGO_T    := --release --locked --target $(TARGET)
 
-.PHONY: all setup static run test test-live lint dev-build test-kernels completions bench clean
+.PHONY: all setup static run test test-live lint dev-build test-kernels test-fleet completions bench clean
 
 all: static
 
@@ -27,7 +27,7 @@ run: static
 
 # Tests are built for the musl target in release mode so they reuse the static build's compiled libbpf, libelf
 # and zlib, and so they exercise the very binary that ships (CARGO_BIN_EXE_ebpfctl is the static one).
-test: static lint dev-build test-live test-kernels
+test: static lint dev-build test-live test-kernels test-fleet
 
 test-live: static
 	cargo test $(CARGO_T)
@@ -48,6 +48,11 @@ dev-build: setup
 test-kernels: static
 	rc=0; ./scripts/kernel-matrix.sh $(BIN) || rc=$$?; \
 	./scripts/kernel-matrix.sh $(CROSS_BIN) || { r=$$?; [ $$r -gt $$rc ] && rc=$$r; }; exit $$rc
+
+# contrib/ansible and contrib/kubernetes run for real: the playbook against local hosts, the manifest validated and
+# its pod started from it (README "Fleet and CI"). ansible-core comes from PyPI into a cached venv.
+test-fleet: static
+	./scripts/test-fleet.sh $(BIN)
 
 # Regenerate the committed completions and man page after a change to src/cli.rs.
 completions: static

@@ -28,6 +28,8 @@ PKGS=(
   hyperfine python3
   # the qemu kernel matrix (scripts/kernel-matrix.sh), x86_64 and aarch64 guests
   qemu-system-x86 qemu-system-arm busybox-static cpio jq
+  # the fleet recipes' test (scripts/test-fleet.sh): a venv for ansible-core and kubernetes-validate from PyPI
+  python3-venv
   # kernel BTF fixtures (scripts/kernel-btf.sh): the Debian vmlinuz payloads are xz (5.10, 6.1) and zstd (6.12)
   xz-utils zstd
 )

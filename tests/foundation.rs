@@ -250,6 +250,32 @@ fn check_mounts_bpffs_and_tracefs_where_missing() {
 }
 
 #[test]
+fn check_in_a_containers_network_namespace_does_not_call_the_jit_missing() {
+    // A pod without hostNetwork has its own network namespace, where the kernel shows no net.core.bpf_jit_*
+    // sysctls (they are registered for the initial namespace only); the JIT is there all the same, so
+    // "unsupported" (the kernel lacks it) would be false. The host's value is read first to make sure this kernel
+    // has the sysctl at all.
+    assert!(Path::new("/proc/sys/net/core/bpf_jit_enable").exists());
+    let out = common::host_command("unshare")
+        .args(["--net", "--"])
+        .arg(bin())
+        .args(["-j", "check"])
+        .output()
+        .expect("unshare (util-linux)");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("check JSON");
+    assert_eq!(out.status.code(), Some(0), "{report:#}");
+    let jit = probe(&report, "jit");
+    assert_eq!(jit["status"], "pass", "{jit}");
+    assert!(
+        jit["detail"]
+            .as_str()
+            .unwrap()
+            .contains("not in the initial network namespace"),
+        "{jit}"
+    );
+}
+
+#[test]
 fn check_as_nobody_names_the_missing_capability_and_exits_1() {
     let out = common::host_command("setpriv")
         .args([
