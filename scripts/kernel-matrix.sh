@@ -31,15 +31,17 @@ VM_COMMANDS=(
   "features -j feature probe kernel"
   "features_ext -j feature probe kernel --extended"
   "maps -j map show"
-  "kprobe -j prog load /objs/kprobe.o /sys/fs/bpf/matrix_kprobe pinmaps /sys/fs/bpf/matrix_maps_kprobe autoattach"
-  "kprobe_multi -j prog load /objs/kprobe_multi.o /sys/fs/bpf/matrix_kprobe_multi pinmaps /sys/fs/bpf/matrix_maps_kprobe_multi autoattach"
-  "fentry -j prog load /objs/fentry.o /sys/fs/bpf/matrix_fentry pinmaps /sys/fs/bpf/matrix_maps_fentry autoattach"
-  "lsm -j prog load /objs/lsm.o /sys/fs/bpf/matrix_lsm pinmaps /sys/fs/bpf/matrix_maps_lsm autoattach"
-  "iter -j prog load /objs/iter.o /sys/fs/bpf/matrix_iter pinmaps /sys/fs/bpf/matrix_maps_iter autoattach"
+  "kprobe -j prog loadall /objs/kprobe.o /sys/fs/bpf/matrix_kprobe pinmaps /sys/fs/bpf/matrix_maps_kprobe autoattach"
+  "kprobe_multi -j prog loadall /objs/kprobe_multi.o /sys/fs/bpf/matrix_kprobe_multi pinmaps /sys/fs/bpf/matrix_maps_kprobe_multi autoattach"
+  "fentry -j prog loadall /objs/fentry.o /sys/fs/bpf/matrix_fentry pinmaps /sys/fs/bpf/matrix_maps_fentry autoattach"
+  "lsm -j prog loadall /objs/lsm.o /sys/fs/bpf/matrix_lsm pinmaps /sys/fs/bpf/matrix_maps_lsm autoattach"
+  "iter -j prog loadall /objs/iter.o /sys/fs/bpf/matrix_iter pinmaps /sys/fs/bpf/matrix_maps_iter autoattach"
   "links -j link show"
   "btfs -j btf show"
 )
 
+# `loadall ... autoattach` pins each program's link as DIR/NAME (`load ... autoattach` pins only the first program's
+# link, at PATH itself, as bpftool 7.7 does).
 # Lifecycle after the autoattach loads above: each link is seen by `link show` with its type and attach fields,
 # the event it hooks is triggered (every ebpfctl run reads and opens files: vfs_read, file_open) and counted in the
 # object's .bss `hits` read back with `map dump`, then `link detach` removes it and `links_after` finds none of
