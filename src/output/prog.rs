@@ -41,8 +41,112 @@ fn opt<T: ToString>(value: Option<T>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
 }
 
+/// `value`, or "-" where there is none (pins, holders): a field shown empty says it was looked for.
+pub(super) fn or_none(values: Vec<String>) -> Vec<String> {
+    if values.is_empty() {
+        vec!["-".to_string()]
+    } else {
+        values
+    }
+}
+
+pub(super) fn pid_lines(pids: &[Pid]) -> Vec<String> {
+    pids.iter()
+        .map(|p| format!("{}({})", p.comm, p.pid))
+        .collect()
+}
+
+fn runs(entry: &ProgEntry) -> String {
+    match (entry.run_cnt, entry.run_time_ns) {
+        (Some(cnt), Some(ns)) => format!(
+            "{cnt} runs in {ns} ns ({} ns each)",
+            ns.checked_div(cnt).unwrap_or(0)
+        ),
+        _ => "not counted (sysctl kernel.bpf_stats_enabled=1 counts them)".to_string(),
+    }
+}
+
+/// `prog show id N` on its own: every field bpftool prints, plus pins, holders and run-time statistics.
+fn details(e: &ProgEntry, text: &mut Text) {
+    let one = |s: String| vec![s];
+    let title = format!(
+        "prog {}  {}  {}",
+        e.id,
+        e.prog_type,
+        e.name.as_deref().unwrap_or("")
+    );
+    let metadata = match &e.metadata {
+        Some(Value::Object(fields)) => fields.iter().map(|(k, v)| format!("{k} = {v}")).collect(),
+        _ => Vec::new(),
+    };
+    let rows = [
+        ("tag", one(e.tag.clone())),
+        (
+            "gpl",
+            one(if e.gpl_compatible { "yes" } else { "no" }.to_string()),
+        ),
+        (
+            "loaded",
+            one(format!("{} by uid {}", loaded(e), opt(e.uid))),
+        ),
+        ("size", one(size(e))),
+        (
+            "memlock",
+            e.bytes_memlock
+                .map(|b| format!("{b}B"))
+                .into_iter()
+                .collect(),
+        ),
+        (
+            "verified",
+            one(format!("{} instructions", e.verified_insns)),
+        ),
+        (
+            "maps",
+            one(e
+                .map_ids
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")),
+        ),
+        ("btf", e.btf_id.map(|b| b.to_string()).into_iter().collect()),
+        ("runs", one(runs(e))),
+        (
+            "recursion misses",
+            e.recursion_misses
+                .map(|m| m.to_string())
+                .into_iter()
+                .collect(),
+        ),
+        (
+            "orphaned",
+            if e.orphaned {
+                one("yes".to_string())
+            } else {
+                Vec::new()
+            },
+        ),
+        (
+            "device",
+            e.dev
+                .as_ref()
+                .map(super::show::dev_text)
+                .into_iter()
+                .collect(),
+        ),
+        ("pinned", or_none(e.pinned.clone())),
+        ("pids", or_none(pid_lines(&e.pids))),
+        ("metadata", metadata),
+    ];
+    text.details(&title, &rows);
+}
+
 impl Render for Listing<ProgEntry> {
     fn render(&self, text: &mut Text) {
+        if let (true, [one]) = (self.single, self.items.as_slice()) {
+            return details(one, text);
+        }
         let mut header = vec![
             "ID", "TYPE", "NAME", "TAG", "LOADED", "SIZE", "MAPS", "PIDS",
         ];

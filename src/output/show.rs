@@ -34,3 +34,14 @@ pub struct OffloadDev {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ifname: Option<String>,
 }
+
+/// An offload device in words: `eth0 (ifindex 3)`, or the ifindex and namespace when it is not in ours.
+pub fn dev_text(dev: &OffloadDev) -> String {
+    match &dev.ifname {
+        Some(name) => format!("{name} (ifindex {})", dev.ifindex),
+        None => format!(
+            "ifindex {} in netns {}:{}",
+            dev.ifindex, dev.ns_dev, dev.ns_inode
+        ),
+    }
+}
