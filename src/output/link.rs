@@ -1,11 +1,11 @@
 //! Table form of `link show`: one ATTACH column says where each link is attached, whatever its type.
 
-use super::prog::{or_none, pid_lines, pids_cell};
+use super::prog::pids_cell;
 use super::{Render, Text, Tone};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::show::{Listing, Pid};
+use super::show::{refs_rows, Listing, Pid};
 use crate::sys::names::Named;
 
 fn retprobe(ret: bool, name: &str) -> String {
@@ -117,8 +117,7 @@ fn details(e: &LinkEntry, text: &mut Text) {
         };
         rows.push((key.as_str(), lines));
     }
-    rows.push(("pinned", or_none(e.pinned.clone())));
-    rows.push(("pids", or_none(pid_lines(&e.pids))));
+    rows.extend(refs_rows(None, &e.pinned, &e.pids));
     text.details(&title, &rows);
 }
 

@@ -1,10 +1,10 @@
 //! Table form of `map show`.
 
-use super::prog::{bytes, or_none, pid_lines, pids_cell};
+use super::prog::{bytes, pids_cell};
 use super::{Render, Text, Tone};
 use serde::Serialize;
 
-use super::show::{Listing, OffloadDev, Pid};
+use super::show::{refs_rows, Listing, OffloadDev, Pid};
 use crate::sys::names::Named;
 
 fn owner(entry: &MapEntry) -> String {
@@ -50,17 +50,9 @@ fn details(e: &MapEntry, text: &mut Text) {
                 one(owner)
             },
         ),
-        (
-            "device",
-            e.dev
-                .as_ref()
-                .map(super::show::dev_text)
-                .into_iter()
-                .collect(),
-        ),
-        ("pinned", or_none(e.pinned.clone())),
-        ("pids", or_none(pid_lines(&e.pids))),
     ];
+    let mut rows = rows.to_vec();
+    rows.extend(refs_rows(e.dev.as_ref(), &e.pinned, &e.pids));
     text.details(&title, &rows);
 }
 

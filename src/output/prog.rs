@@ -4,7 +4,7 @@ use super::{Render, Text, Tone};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::show::{Listing, OffloadDev, Pid};
+use super::show::{refs_rows, Listing, OffloadDev, Pid};
 use crate::sys::names::Named;
 
 /// `comm(pid)`, as bpftool's text output writes holders.
@@ -39,21 +39,6 @@ fn join<T: ToString>(items: &[T]) -> String {
 
 fn opt<T: ToString>(value: Option<T>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
-}
-
-/// `value`, or "-" where there is none (pins, holders): a field shown empty says it was looked for.
-pub(super) fn or_none(values: Vec<String>) -> Vec<String> {
-    if values.is_empty() {
-        vec!["-".to_string()]
-    } else {
-        values
-    }
-}
-
-pub(super) fn pid_lines(pids: &[Pid]) -> Vec<String> {
-    pids.iter()
-        .map(|p| format!("{}({})", p.comm, p.pid))
-        .collect()
 }
 
 fn runs(entry: &ProgEntry) -> String {
@@ -127,18 +112,10 @@ fn details(e: &ProgEntry, text: &mut Text) {
                 Vec::new()
             },
         ),
-        (
-            "device",
-            e.dev
-                .as_ref()
-                .map(super::show::dev_text)
-                .into_iter()
-                .collect(),
-        ),
-        ("pinned", or_none(e.pinned.clone())),
-        ("pids", or_none(pid_lines(&e.pids))),
         ("metadata", metadata),
     ];
+    let mut rows = rows.to_vec();
+    rows.extend(refs_rows(e.dev.as_ref(), &e.pinned, &e.pids));
     text.details(&title, &rows);
 }
 

@@ -45,3 +45,28 @@ pub fn dev_text(dev: &OffloadDev) -> String {
         ),
     }
 }
+
+/// The rows a single-object view ends with: the offload device (when there is one), the pins and the holders,
+/// "-" where there are none (a field shown empty says it was looked for).
+pub fn refs_rows(
+    dev: Option<&OffloadDev>,
+    pinned: &[String],
+    pids: &[Pid],
+) -> Vec<(&'static str, Vec<String>)> {
+    let or_none = |values: Vec<String>| {
+        if values.is_empty() {
+            vec!["-".to_string()]
+        } else {
+            values
+        }
+    };
+    let holders = pids
+        .iter()
+        .map(|p| format!("{}({})", p.comm, p.pid))
+        .collect();
+    vec![
+        ("device", dev.map(dev_text).into_iter().collect()),
+        ("pinned", or_none(pinned.to_vec())),
+        ("pids", or_none(holders)),
+    ]
+}

@@ -90,21 +90,32 @@ fn prog_by(label: &str, pred: impl Fn(&bpf::ProgBrief) -> bool) -> Result<Resolv
             hits.push((id, fd));
         }
     }
+    let (id, fd) = the_one(hits, label, ObjKind::Prog)?;
+    Ok(Resolved {
+        fd,
+        label: format!("prog id {id}"),
+    })
+}
+
+/// The one object a name or tag matched; none or several is an error (these commands act on one object).
+fn the_one(mut hits: Vec<(u32, OwnedFd)>, label: &str, kind: ObjKind) -> Result<(u32, OwnedFd)> {
     match hits.len() {
-        0 => Err(Error::new(ErrorKind::NotFound, label, "no such program")),
-        1 => {
-            let (id, fd) = hits.pop().expect("one hit");
-            Ok(Resolved {
-                fd,
-                label: format!("prog id {id}"),
-            })
-        }
+        0 => Err(Error::new(
+            ErrorKind::NotFound,
+            label,
+            format!("no such {}", kind.noun()),
+        )),
+        1 => Ok(hits.remove(0)),
         n => {
             let ids: Vec<String> = hits.iter().map(|(id, _)| id.to_string()).collect();
             Err(Error::new(
                 ErrorKind::InvalidInput,
                 label,
-                format!("{n} programs match (ids {}); use id N", ids.join(", ")),
+                format!(
+                    "{n} {}s match (ids {}); use id N",
+                    kind.noun(),
+                    ids.join(", ")
+                ),
             ))
         }
     }
@@ -145,18 +156,7 @@ pub fn map_by_name(name: &str, read_only: bool, label: &str) -> Result<OwnedFd> 
             found.push((id, fd));
         }
     }
-    match found.len() {
-        0 => Err(Error::new(ErrorKind::NotFound, label, "no such map")),
-        1 => Ok(found.remove(0).1),
-        n => {
-            let ids: Vec<String> = found.iter().map(|(id, _)| id.to_string()).collect();
-            Err(Error::new(
-                ErrorKind::InvalidInput,
-                label,
-                format!("{n} maps have this name (ids {}); use id", ids.join(", ")),
-            ))
-        }
-    }
+    the_one(found, label, ObjKind::Map).map(|(_, fd)| fd)
 }
 
 pub fn link(selector: &LinkSelector) -> Result<Resolved> {
