@@ -47,7 +47,9 @@ VM_COMMANDS=(
 # object's .bss `hits` read back with `map dump`, then `link detach` removes it and `links_after` finds none of
 # them; `hits` read twice after that (the maps stay pinned) must not move, though ebpfctl kept reading files.
 # The iterator is read as a user reads one, with cat on its pinned link: one "PID COMM" line per task, pid 1 (init)
-# among them, and as many hits counted as lines printed.
+# among them, and as many hits counted as lines printed. Last, bpftool's `iter pin OBJ PATH [map MAP]` pins an
+# iterator of the object file's first program without a separate load, read the same way: the task iterator, then
+# a map-element iterator over a map given by `map pinned PATH`, which prints the one element written to it.
 # 5.10 has no kprobe links (the kprobe load fails there, see want_rc_kprobe), so its kprobe steps fail cleanly.
 LIFECYCLE_VM_COMMANDS=(
   "kprobe_link -j link show pinned /sys/fs/bpf/matrix_kprobe/matrix_kprobe"
@@ -75,12 +77,18 @@ LIFECYCLE_VM_COMMANDS=(
   "kprobe_multi_still2 -j map dump pinned /sys/fs/bpf/matrix_maps_kprobe_multi/kprobe_m_bss"
   "fentry_still2 -j map dump pinned /sys/fs/bpf/matrix_maps_fentry/fentry_bss"
   "lsm_still2 -j map dump pinned /sys/fs/bpf/matrix_maps_lsm/lsm_bss"
+  "iter_obj -j iter pin /objs/iter.o /sys/fs/bpf/matrix_iter_obj"
+  "iter_obj_read @cat /sys/fs/bpf/matrix_iter_obj"
+  "iter_map_create -j map create /sys/fs/bpf/matrix_elems type hash key 4 value 8 entries 4 name matrix_elems"
+  "iter_map_fill -j map update pinned /sys/fs/bpf/matrix_elems key 7 0 0 0 value 9 0 0 0 0 0 0 0"
+  "iter_map_obj -j iter pin /objs/iter_map.o /sys/fs/bpf/matrix_iter_map map pinned /sys/fs/bpf/matrix_elems"
+  "iter_map_read @cat /sys/fs/bpf/matrix_iter_map"
 )
 VM_COMMANDS+=("${LIFECYCLE_VM_COMMANDS[@]}")
 
 # Objects for the attach commands: tests/bpf/matrix_attach.bpf.c compiled once per attach type this VM's kernel
 # refuses, so the matrix is where their success paths are proven.
-MATRIX_OBJECTS=(kprobe kprobe_multi fentry lsm iter)
+MATRIX_OBJECTS=(kprobe kprobe_multi fentry lsm iter iter_map)
 
 # Probes of `ebpfctl -j check` that must have status "pass" on every kernel of the matrix.
 CHECK_PROBES=(
@@ -474,6 +482,14 @@ assert_iter_read() {
   lines=$(wc -l <"$2")
   ((lines >= 2)) && ! grep -qvE '^[0-9]+ .+$' "$2" && grep -qx '1 init' "$2" ||
     fail "iter_read: want 'PID COMM' lines with '1 init', got $(head -c 300 "$2" | tr '\n' '|')"
+}
+assert_iter_obj() {
+  jq -e '.id > 0 and .pinned == "/sys/fs/bpf/matrix_iter_obj"' "$2" >/dev/null ||
+    fail "iter_obj: want the iterator link pinned at /sys/fs/bpf/matrix_iter_obj, got $(head -c 300 "$2")"
+}
+assert_iter_obj_read() { assert_iter_read "$1" "$2"; }
+assert_iter_map_read() {
+  [[ $(cat "$2") == "7 9" ]] || fail "iter_map_read: want the element '7 9', got $(head -c 300 "$2" | tr '\n' '|')"
 }
 assert_iter_hits() {
   local lines hits

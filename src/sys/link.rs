@@ -48,9 +48,10 @@ pub fn link_create(
     // Kept alive until the call returns: kprobe_multi passes pointers to these.
     let symbols: Vec<CString>;
     let mut symbol_ptrs: Vec<*const libc::c_char> = Vec::new();
-    let mut iter_info = libbpf_sys::bpf_iter_link_info {
-        map: Default::default(),
-    };
+    // Zeroed whole (bindgen's Default for the union): initialising only `map` would leave the rest of the union
+    // undefined, and a kernel whose union is smaller (5.10's is the map fd alone) refuses non-zero tail bytes
+    // with E2BIG, as the qemu matrix found.
+    let mut iter_info = libbpf_sys::bpf_iter_link_info::default();
     match opts {
         LinkOpts::None => {}
         LinkOpts::IterMap { map_fd } => {

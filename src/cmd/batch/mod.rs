@@ -12,8 +12,9 @@ pub mod script;
 use std::io::BufRead;
 
 use crate::cli::{BatchSource, Cli, Command, GlobalArgs};
+use crate::cmd::select::words::usage;
 use crate::cmd::{show, CmdResult, Context, Outcome};
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::output::batch::Processed;
 
 use script::{Line, Script};
@@ -30,7 +31,9 @@ pub fn run(
     let BatchSource::File { path } = source;
     let label = format!("batch file {}", path.display());
     let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
-        Box::new(std::io::stdin().lock())
+        // Not stdin's lock, held for the whole batch: a line that reads stdin itself (`--from -`) would wait on
+        // it forever.
+        Box::new(std::io::BufReader::new(std::io::stdin()))
     } else {
         let file = crate::input::open_stream(path, &label, "cannot open")?;
         Box::new(std::io::BufReader::new(file))
@@ -118,8 +121,4 @@ fn clap_refusal(ctx: &Context, e: &clap::Error) -> CmdResult {
         return Ok(Outcome::Success);
     }
     Err(usage(crate::cli::one_line(e)))
-}
-
-fn usage(reason: impl Into<String>) -> Error {
-    Error::new(ErrorKind::InvalidInput, "usage", reason)
 }
