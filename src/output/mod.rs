@@ -88,7 +88,14 @@ impl Text {
             } else {
                 // A line per row in a pipe, whatever a cell holds (a pin path may contain a newline): awk and
                 // grep read rows as lines.
-                table.add_row(row.into_iter().map(|c| Cell::new(one_line(&c.content()))));
+                table.add_row(row.into_iter().map(|c| {
+                    let content = c.content();
+                    if content.chars().any(char::is_control) {
+                        Cell::new(one_line(&content))
+                    } else {
+                        c
+                    }
+                }));
             }
         }
         let rendered = table.to_string();
@@ -227,18 +234,17 @@ impl Output {
 
 /// `text` on one line: control characters (a newline in a pin path) written as escapes.
 fn one_line(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
-        return text.to_string();
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
     }
-    text.chars()
-        .map(|c| match c {
-            '\n' => "\\n".to_string(),
-            '\t' => "\\t".to_string(),
-            '\r' => "\\r".to_string(),
-            c if c.is_control() => format!("\\x{:02x}", c as u32),
-            c => c.to_string(),
-        })
-        .collect()
+    out
 }
 
 /// Whether stdout got a result since the last call: `batch -j` puts `null` where a command printed nothing, so
