@@ -68,6 +68,7 @@ bench: static
 	./scripts/bench-feature.sh $(BIN)
 	./scripts/bench-btf.sh $(BIN)
 	./scripts/bench-lifecycle.sh $(BIN)
+	./scripts/bench-batch.sh $(BIN)
 	./scripts/bench-compat.sh
 
 clean:

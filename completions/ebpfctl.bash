@@ -16,6 +16,9 @@ _ebpfctl() {
             ",$1")
                 cmd="ebpfctl"
                 ;;
+            ebpfctl,batch)
+                cmd="ebpfctl__subcmd__batch"
+                ;;
             ebpfctl,btf)
                 cmd="ebpfctl__subcmd__btf"
                 ;;
@@ -63,6 +66,9 @@ _ebpfctl() {
                 ;;
             ebpfctl,version)
                 cmd="ebpfctl__subcmd__version"
+                ;;
+            ebpfctl__subcmd__batch,file)
+                cmd="ebpfctl__subcmd__batch__subcmd__file"
                 ;;
             ebpfctl__subcmd__btf,dump)
                 cmd="ebpfctl__subcmd__btf__subcmd__dump"
@@ -268,6 +274,9 @@ _ebpfctl() {
             ebpfctl__subcmd__prog__subcmd__show,tag)
                 cmd="ebpfctl__subcmd__prog__subcmd__show__subcmd__tag"
                 ;;
+            ebpfctl__subcmd__struct_ops,dump)
+                cmd="ebpfctl__subcmd__struct_ops__subcmd__dump"
+                ;;
             ebpfctl__subcmd__struct_ops,list)
                 cmd="ebpfctl__subcmd__struct_ops__subcmd__show"
                 ;;
@@ -279,6 +288,15 @@ _ebpfctl() {
                 ;;
             ebpfctl__subcmd__struct_ops,unregister)
                 cmd="ebpfctl__subcmd__struct_ops__subcmd__unregister"
+                ;;
+            ebpfctl__subcmd__struct_ops__subcmd__dump,id)
+                cmd="ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__id"
+                ;;
+            ebpfctl__subcmd__struct_ops__subcmd__dump,name)
+                cmd="ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__name"
+                ;;
+            ebpfctl__subcmd__struct_ops__subcmd__dump,pinned)
+                cmd="ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__pinned"
                 ;;
             ebpfctl__subcmd__struct_ops__subcmd__show,id)
                 cmd="ebpfctl__subcmd__struct_ops__subcmd__show__subcmd__id"
@@ -305,7 +323,7 @@ _ebpfctl() {
 
     case "${cmd}" in
         ebpfctl)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version check version completions manpage prog map link btf feature net cgroup perf struct_ops iter inspect compat"
+            opts="-j -p -d -f -V -n -m -L -h --json --pretty --debug --bpffs --version --nomount --mapcompat --use-loader --help batch prog map link cgroup perf net feature btf struct_ops iter version check inspect compat completions manpage"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -318,8 +336,36 @@ _ebpfctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ebpfctl__subcmd__batch)
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help file"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__batch__subcmd__file)
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ebpfctl__subcmd__btf)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list dump minimize"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list dump minimize"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -333,7 +379,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__dump)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version file id prog map"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help file id prog map"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -347,7 +393,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__dump__subcmd__file)
-            opts="-B -j -p -d -f -h -V --base-btf --json --pretty --debug --bpffs --help --version"
+            opts="-B -j -p -d -f -h --base-btf --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -369,7 +415,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__dump__subcmd__id)
-            opts="-B -j -p -d -f -h -V --base-btf --json --pretty --debug --bpffs --help --version"
+            opts="-B -j -p -d -f -h --base-btf --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -391,7 +437,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__dump__subcmd__map)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -405,7 +451,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__dump__subcmd__prog)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -419,7 +465,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__minimize)
-            opts="-o -j -p -d -f -h -V --btf --output --json --pretty --debug --bpffs --help --version"
+            opts="-o -j -p -d -f -h --btf --output --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -445,7 +491,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__show)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version id"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help id"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -459,7 +505,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__show__subcmd__id)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -473,7 +519,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__cgroup)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list tree attach detach"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list tree attach detach"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -487,7 +533,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__cgroup__subcmd__attach)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -501,7 +547,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__cgroup__subcmd__detach)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -515,7 +561,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__cgroup__subcmd__show)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -529,7 +575,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__cgroup__subcmd__tree)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -543,7 +589,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__check)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -557,7 +603,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__compat)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version check"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help check"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -571,7 +617,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__compat__subcmd__check)
-            opts="-j -p -d -f -h -V --btf --live --kconfig --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --btf --live --kconfig --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -593,7 +639,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__completions)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version bash zsh fish"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -607,7 +653,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__feature)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version probe list_builtins"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help probe list_builtins"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -621,7 +667,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__feature__subcmd__list_builtins)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version prog_types map_types attach_types link_types helpers"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help prog_types map_types attach_types link_types helpers"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -635,7 +681,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__feature__subcmd__probe)
-            opts="-j -p -d -f -h -V --extended --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --extended --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -649,7 +695,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__inspect)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -663,7 +709,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__iter)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version pin"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help pin"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -677,7 +723,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__iter__subcmd__pin)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -691,7 +737,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list pin detach"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list pin detach"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -705,7 +751,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__detach)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -719,7 +765,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__detach__subcmd__id)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -733,7 +779,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__detach__subcmd__pinned)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -747,7 +793,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__pin)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -761,7 +807,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__pin__subcmd__id)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -775,7 +821,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__pin__subcmd__pinned)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -789,7 +835,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__show)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version id pinned"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help id pinned"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -803,7 +849,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__show__subcmd__id)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -817,7 +863,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__show__subcmd__pinned)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -831,7 +877,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__manpage)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -845,7 +891,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list dump lookup getnext update delete freeze peek pop dequeue push enqueue watch event_pipe create pin"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list dump update lookup getnext delete pin watch event_pipe create peek push enqueue pop dequeue freeze"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -859,7 +905,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__create)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -873,7 +919,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__delete)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -887,7 +933,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__dump)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -901,7 +947,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__freeze)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -915,7 +961,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__getnext)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -929,7 +975,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__lookup)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -943,7 +989,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__peek)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -957,7 +1003,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__pin)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -971,7 +1017,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__pop)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -985,7 +1031,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__push)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -999,7 +1045,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__show)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version id pinned name"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help id pinned name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1013,7 +1059,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__show__subcmd__id)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1027,7 +1073,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__show__subcmd__name)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1041,7 +1087,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__show__subcmd__pinned)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1055,7 +1101,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__update)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1069,7 +1115,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__watch)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1083,7 +1129,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__net)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list attach detach"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list attach detach"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1097,7 +1143,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__net__subcmd__attach)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1111,7 +1157,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__net__subcmd__detach)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1125,7 +1171,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__net__subcmd__show)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1139,7 +1185,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__perf)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1153,7 +1199,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__perf__subcmd__show)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1167,7 +1213,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list load loadall pin attach detach run tracelog dump"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list dump pin load loadall attach detach tracelog run"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1181,7 +1227,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__attach)
-            opts="-j -p -d -f -h -V --pin --wait --cookie --json --pretty --debug --bpffs --help --version id pinned tag name tracepoint raw_tracepoint tp_btf kprobe kretprobe kprobe_multi kretprobe_multi uprobe uretprobe usdt fentry fexit fmod_ret lsm perf_event xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress tc_ingress tc_egress netkit_primary netkit_peer sk_msg_verdict sk_skb_stream_parser sk_skb_stream_verdict sk_skb_verdict flow_dissector sk_lookup netfilter cgroup_inet_ingress cgroup_inet_egress cgroup_inet_sock_create cgroup_inet_sock_release cgroup_sock_ops cgroup_device cgroup_inet4_bind cgroup_inet6_bind cgroup_inet4_connect cgroup_inet6_connect cgroup_inet4_post_bind cgroup_inet6_post_bind cgroup_udp4_sendmsg cgroup_udp6_sendmsg cgroup_udp4_recvmsg cgroup_udp6_recvmsg cgroup_sysctl cgroup_getsockopt cgroup_setsockopt cgroup_inet4_getpeername cgroup_inet6_getpeername cgroup_inet4_getsockname cgroup_inet6_getsockname"
+            opts="-j -p -d -f -h --pin --wait --cookie --json --pretty --debug --bpffs --help id pinned tag name tracepoint raw_tracepoint tp_btf kprobe kretprobe kprobe_multi kretprobe_multi uprobe uretprobe usdt fentry fexit fmod_ret lsm perf_event xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress tc_ingress tc_egress netkit_primary netkit_peer sk_msg_verdict sk_skb_stream_parser sk_skb_stream_verdict sk_skb_verdict flow_dissector sk_lookup netfilter cgroup_inet_ingress cgroup_inet_egress cgroup_inet_sock_create cgroup_inet_sock_release cgroup_sock_ops cgroup_device cgroup_inet4_bind cgroup_inet6_bind cgroup_inet4_connect cgroup_inet6_connect cgroup_inet4_post_bind cgroup_inet6_post_bind cgroup_udp4_sendmsg cgroup_udp6_sendmsg cgroup_udp4_recvmsg cgroup_udp6_recvmsg cgroup_sysctl cgroup_getsockopt cgroup_setsockopt cgroup_inet4_getpeername cgroup_inet6_getpeername cgroup_inet4_getsockname cgroup_inet6_getsockname"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1203,7 +1249,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__detach)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name tracepoint raw_tracepoint tp_btf kprobe kretprobe kprobe_multi kretprobe_multi uprobe uretprobe usdt fentry fexit fmod_ret lsm perf_event xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress tc_ingress tc_egress netkit_primary netkit_peer sk_msg_verdict sk_skb_stream_parser sk_skb_stream_verdict sk_skb_verdict flow_dissector sk_lookup netfilter cgroup_inet_ingress cgroup_inet_egress cgroup_inet_sock_create cgroup_inet_sock_release cgroup_sock_ops cgroup_device cgroup_inet4_bind cgroup_inet6_bind cgroup_inet4_connect cgroup_inet6_connect cgroup_inet4_post_bind cgroup_inet6_post_bind cgroup_udp4_sendmsg cgroup_udp6_sendmsg cgroup_udp4_recvmsg cgroup_udp6_recvmsg cgroup_sysctl cgroup_getsockopt cgroup_setsockopt cgroup_inet4_getpeername cgroup_inet6_getpeername cgroup_inet4_getsockname cgroup_inet6_getsockname"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned tag name tracepoint raw_tracepoint tp_btf kprobe kretprobe kprobe_multi kretprobe_multi uprobe uretprobe usdt fentry fexit fmod_ret lsm perf_event xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress tc_ingress tc_egress netkit_primary netkit_peer sk_msg_verdict sk_skb_stream_parser sk_skb_stream_verdict sk_skb_verdict flow_dissector sk_lookup netfilter cgroup_inet_ingress cgroup_inet_egress cgroup_inet_sock_create cgroup_inet_sock_release cgroup_sock_ops cgroup_device cgroup_inet4_bind cgroup_inet6_bind cgroup_inet4_connect cgroup_inet6_connect cgroup_inet4_post_bind cgroup_inet6_post_bind cgroup_udp4_sendmsg cgroup_udp6_sendmsg cgroup_udp4_recvmsg cgroup_udp6_recvmsg cgroup_sysctl cgroup_getsockopt cgroup_setsockopt cgroup_inet4_getpeername cgroup_inet6_getpeername cgroup_inet4_getsockname cgroup_inet6_getsockname"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1217,7 +1263,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__dump)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version xlated id pinned tag name"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help xlated id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1231,7 +1277,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__load)
-            opts="-j -p -d -f -h -V --btf --set --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --btf --set --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1253,7 +1299,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__loadall)
-            opts="-j -p -d -f -h -V --btf --set --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --btf --set --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1275,7 +1321,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__pin)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1289,7 +1335,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__run)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1303,7 +1349,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__show)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version id pinned tag name"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1317,7 +1363,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__show__subcmd__id)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1331,7 +1377,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__show__subcmd__name)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1345,7 +1391,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__show__subcmd__pinned)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1359,7 +1405,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__show__subcmd__tag)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1373,7 +1419,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__tracelog)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1387,7 +1433,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list register unregister"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list register unregister dump"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1400,8 +1446,64 @@ _ebpfctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ebpfctl__subcmd__struct_ops__subcmd__dump)
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id name pinned"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__id)
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__name)
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__pinned)
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ebpfctl__subcmd__struct_ops__subcmd__register)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1415,7 +1517,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__show)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id name pinned"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id name pinned"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1429,7 +1531,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__show__subcmd__id)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1443,7 +1545,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__show__subcmd__name)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1457,7 +1559,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__show__subcmd__pinned)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1471,7 +1573,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__unregister)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id name pinned"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id name pinned"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1485,7 +1587,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__unregister__subcmd__id)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1499,7 +1601,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__unregister__subcmd__name)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1513,7 +1615,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__unregister__subcmd__pinned)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1527,7 +1629,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__version)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -37,21 +37,25 @@ VM_COMMANDS=(
   "features -j feature probe kernel"
   "features_ext -j feature probe kernel --extended"
   "maps -j map show"
-  "kprobe -j prog load /objs/kprobe.o /sys/fs/bpf/matrix_kprobe pinmaps /sys/fs/bpf/matrix_maps_kprobe autoattach"
-  "kprobe_multi -j prog load /objs/kprobe_multi.o /sys/fs/bpf/matrix_kprobe_multi pinmaps /sys/fs/bpf/matrix_maps_kprobe_multi autoattach"
-  "fentry -j prog load /objs/fentry.o /sys/fs/bpf/matrix_fentry pinmaps /sys/fs/bpf/matrix_maps_fentry autoattach"
-  "lsm -j prog load /objs/lsm.o /sys/fs/bpf/matrix_lsm pinmaps /sys/fs/bpf/matrix_maps_lsm autoattach"
-  "iter -j prog load /objs/iter.o /sys/fs/bpf/matrix_iter pinmaps /sys/fs/bpf/matrix_maps_iter autoattach"
+  "kprobe -j prog loadall /objs/kprobe.o /sys/fs/bpf/matrix_kprobe pinmaps /sys/fs/bpf/matrix_maps_kprobe autoattach"
+  "kprobe_multi -j prog loadall /objs/kprobe_multi.o /sys/fs/bpf/matrix_kprobe_multi pinmaps /sys/fs/bpf/matrix_maps_kprobe_multi autoattach"
+  "fentry -j prog loadall /objs/fentry.o /sys/fs/bpf/matrix_fentry pinmaps /sys/fs/bpf/matrix_maps_fentry autoattach"
+  "lsm -j prog loadall /objs/lsm.o /sys/fs/bpf/matrix_lsm pinmaps /sys/fs/bpf/matrix_maps_lsm autoattach"
+  "iter -j prog loadall /objs/iter.o /sys/fs/bpf/matrix_iter pinmaps /sys/fs/bpf/matrix_maps_iter autoattach"
   "links -j link show"
   "btfs -j btf show"
 )
 
+# `loadall ... autoattach` pins each program's link as DIR/NAME (`load ... autoattach` pins only the first program's
+# link, at PATH itself, as bpftool 7.7 does).
 # Lifecycle after the autoattach loads above: each link is seen by `link show` with its type and attach fields,
 # the event it hooks is triggered (every ebpfctl run reads and opens files: vfs_read, file_open) and counted in the
 # object's .bss `hits` read back with `map dump`, then `link detach` removes it and `links_after` finds none of
 # them; `hits` read twice after that (the maps stay pinned) must not move, though ebpfctl kept reading files.
 # The iterator is read as a user reads one, with cat on its pinned link: one "PID COMM" line per task, pid 1 (init)
-# among them, and as many hits counted as lines printed.
+# among them, and as many hits counted as lines printed. Last, bpftool's `iter pin OBJ PATH [map MAP]` pins an
+# iterator of the object file's first program without a separate load, read the same way: the task iterator, then
+# a map-element iterator over a map given by `map pinned PATH`, which prints the one element written to it.
 # 5.10 has no kprobe links (the kprobe load fails there, see has_kprobe_link), so its kprobe steps fail cleanly.
 LIFECYCLE_VM_COMMANDS=(
   "kprobe_link -j link show pinned /sys/fs/bpf/matrix_kprobe/matrix_kprobe"
@@ -79,12 +83,18 @@ LIFECYCLE_VM_COMMANDS=(
   "kprobe_multi_still2 -j map dump pinned /sys/fs/bpf/matrix_maps_kprobe_multi/kprobe_m_bss"
   "fentry_still2 -j map dump pinned /sys/fs/bpf/matrix_maps_fentry/fentry_bss"
   "lsm_still2 -j map dump pinned /sys/fs/bpf/matrix_maps_lsm/lsm_bss"
+  "iter_obj -j iter pin /objs/iter.o /sys/fs/bpf/matrix_iter_obj"
+  "iter_obj_read @cat /sys/fs/bpf/matrix_iter_obj"
+  "iter_map_create -j map create /sys/fs/bpf/matrix_elems type hash key 4 value 8 entries 4 name matrix_elems"
+  "iter_map_fill -j map update pinned /sys/fs/bpf/matrix_elems key 7 0 0 0 value 9 0 0 0 0 0 0 0"
+  "iter_map_obj -j iter pin /objs/iter_map.o /sys/fs/bpf/matrix_iter_map map pinned /sys/fs/bpf/matrix_elems"
+  "iter_map_read @cat /sys/fs/bpf/matrix_iter_map"
 )
 VM_COMMANDS+=("${LIFECYCLE_VM_COMMANDS[@]}")
 
 # Objects for the attach commands: tests/bpf/matrix_attach.bpf.c compiled once per attach type this VM's kernel
 # refuses, so the matrix is where their success paths are proven.
-MATRIX_OBJECTS=(kprobe kprobe_multi fentry lsm iter)
+MATRIX_OBJECTS=(kprobe kprobe_multi fentry lsm iter iter_map)
 
 # Probes of `ebpfctl -j check` that must have status "pass" on every kernel of the matrix.
 CHECK_PROBES=(
@@ -537,6 +547,14 @@ assert_iter_read() {
   lines=$(wc -l <"$2")
   ((lines >= 2)) && ! grep -qvE '^[0-9]+ .+$' "$2" && grep -qx '1 init' "$2" ||
     fail "iter_read: want 'PID COMM' lines with '1 init', got $(head -c 300 "$2" | tr '\n' '|')"
+}
+assert_iter_obj() {
+  jq -e '.id > 0 and .pinned == "/sys/fs/bpf/matrix_iter_obj"' "$2" >/dev/null ||
+    fail "iter_obj: want the iterator link pinned at /sys/fs/bpf/matrix_iter_obj, got $(head -c 300 "$2")"
+}
+assert_iter_obj_read() { assert_iter_read "$1" "$2"; }
+assert_iter_map_read() {
+  [[ $(cat "$2") == "7 9" ]] || fail "iter_map_read: want the element '7 9', got $(head -c 300 "$2" | tr '\n' '|')"
 }
 assert_iter_hits() {
   local lines hits

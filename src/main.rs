@@ -18,10 +18,8 @@ mod probe;
 mod sys;
 mod userspace;
 
-use clap::Parser;
-
 use cli::{Cli, Command};
-use cmd::{Context, Outcome};
+use cmd::{CmdResult, Context, Outcome};
 use error::ExitCode;
 
 /// musl's allocator (mallocng) hands freed memory back to the kernel eagerly: building clap's command tree alone
@@ -31,37 +29,28 @@ use error::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let cli = match Cli::try_parse() {
+    let cli = match cli::Parser::default().parse(std::env::args_os()) {
         Ok(cli) => cli,
         Err(e) => usage_error(e),
     };
     let ctx = Context {
         out: output::Output::new(cli.global.json, cli.global.pretty),
         debug: cli.global.debug,
+        relaxed_maps: cli.global.mapcompat,
     };
     sys::libbpf_log::capture(ctx.debug);
-
-    let result = match cli.command {
-        Command::Check => cmd::check::run(&ctx),
-        Command::Version => cmd::version::run(&ctx),
-        Command::Completions { shell } => cmd::completions::completions(shell),
-        Command::Manpage => cmd::completions::manpage(),
-        Command::Prog { verb } => cmd::prog::run(&ctx, verb),
-        Command::Map { verb } => cmd::map::run(&ctx, &verb),
-        Command::Link { verb } => cmd::link::run(&ctx, verb),
-        Command::Btf { verb } => cmd::btf::run(&ctx, &verb),
-        Command::Inspect(args) => cmd::inspect::run(&ctx, &args),
-        Command::Feature { verb } => cmd::feature::run(&ctx, verb),
-        Command::Compat { verb } => cmd::compat::run(&ctx, verb),
-        Command::Net { command } => cmd::net::run(&ctx, command),
-        Command::Cgroup { command } => cmd::cgroup::run(&ctx, command),
-        Command::Perf { command } => cmd::perf::run(&ctx, command),
-        Command::StructOps { command } => cmd::struct_ops::run(&ctx, command),
-        Command::Iter { command } => cmd::iter::run(&ctx, command),
+    if cli.global.nomount {
+        sys::fs::forbid_mounting();
+    }
+    let result = if cli.global.version {
+        cmd::version::run(&ctx)
+    } else {
+        dispatch(&ctx, cli)
     };
     let code = match result {
         Ok(Outcome::Success) => ExitCode::Success,
         Ok(Outcome::Negative) => ExitCode::Negative,
+        Ok(Outcome::Failed) => ExitCode::Error,
         Err(err) => {
             ctx.out.error(&err);
             ExitCode::Error
@@ -70,29 +59,51 @@ fn main() {
     std::process::exit(code as i32);
 }
 
+/// Runs one parsed command line: main's, or one line of a `batch` file.
+fn dispatch(ctx: &Context, cli: Cli) -> CmdResult {
+    match cli.command {
+        Command::Batch { source } => cmd::batch::run(ctx, &cli.global, &source, dispatch),
+        Command::Check => cmd::check::run(ctx),
+        Command::Version => cmd::version::run(ctx),
+        Command::Completions { shell } => cmd::completions::completions(shell),
+        Command::Manpage => cmd::completions::manpage(),
+        Command::Prog { verb } => {
+            use cli::{ProgCommand::*, ProgVerb::Lifecycle};
+            if cli.global.use_loader && matches!(verb, Lifecycle(Load(_) | Loadall(_))) {
+                return Err(cmd::prog::load::loader_refused());
+            }
+            cmd::prog::run(ctx, verb)
+        }
+        Command::Map { verb } => cmd::map::run(ctx, &verb),
+        Command::Link { verb } => cmd::link::run(ctx, verb),
+        Command::Btf { verb } => cmd::btf::run(ctx, &verb),
+        Command::Inspect(args) => cmd::inspect::run(ctx, &args),
+        Command::Feature { verb } => cmd::feature::run(ctx, verb),
+        Command::Compat { verb } => cmd::compat::run(ctx, verb),
+        Command::Net { command } => cmd::net::run(ctx, command),
+        Command::Cgroup { command } => cmd::cgroup::run(ctx, command),
+        Command::Perf { command } => cmd::perf::run(ctx, command),
+        Command::StructOps { command } => cmd::struct_ops::run(ctx, command),
+        Command::Iter { command } => cmd::iter::run(ctx, command),
+    }
+}
+
 /// A command line clap refused. On a terminal clap's own text (the error, the usage line, a hint) helps most, and
-/// --help/--version exit 0 through it. Under -j/-p a script reads stdout: it gets the error object every other
-/// failure gives, with the one-line message, and exit 2.
+/// --help exits 0 through it. Under -j/-p a script reads stdout: help is `null` (as bpftool prints it), an error
+/// the error object every other failure gives, with the one-line message, and exit 2.
 fn usage_error(e: clap::Error) -> ! {
     use clap::error::ErrorKind as Clap;
     let informational = matches!(e.kind(), Clap::DisplayHelp | Clap::DisplayVersion);
     let (json, pretty) = json_flags(std::env::args().skip(1));
-    if informational || !json {
+    if !json {
         e.exit();
     }
-    // clap's message is its first paragraph ("...were not provided:" continues with the names on the next lines).
-    let rendered = e.render().to_string();
-    let message: Vec<&str> = rendered
-        .lines()
-        .take_while(|l| !l.trim().is_empty())
-        .map(str::trim)
-        .collect();
-    let message = message.join(" ");
-    let reason = message
-        .strip_prefix("error: ")
-        .unwrap_or(&message)
-        .to_string();
-    output::Output::new(true, pretty).error(&cmd::select::words::usage(reason));
+    let out = output::Output::new(true, pretty);
+    if informational {
+        out.nothing();
+        std::process::exit(ExitCode::Success as i32);
+    }
+    out.error(&cmd::select::words::usage(cli::one_line(&e)));
     std::process::exit(ExitCode::Error as i32);
 }
 

@@ -418,7 +418,7 @@ fn multi_link_types_equal_whether_a_real_link_attaches() {
         let run = ebpfctl(&[
             "-j",
             "prog",
-            "load",
+            "loadall",
             &fixture(object).display().to_string(),
             &dir.pin("progs"),
             "pinmaps",

@@ -10,12 +10,16 @@ use serde_json::Value;
 
 #[test]
 fn unknown_object_or_flag_is_a_usage_error_with_exit_2() {
-    for args in [&["frobnicate"][..], &["check", "--bogus"][..], &[][..]] {
+    for args in [&["frobnicate"][..], &["check", "--bogus"][..]] {
         let run = ebpfctl(args);
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
         assert!(run.stderr.contains("Usage"), "{args:?}: {}", run.stderr);
         assert!(!run.stderr.contains("panicked"));
     }
+    // No object at all is bpftool's help, exit 0.
+    let bare = ebpfctl(&[]);
+    assert_eq!(bare.code, 0, "{}", bare.stderr);
+    assert!(bare.stdout.contains("Usage"), "{}", bare.stdout);
 }
 
 #[test]
@@ -41,9 +45,13 @@ fn usage_errors_under_json_are_error_objects() {
         );
         assert!(run.stderr.starts_with("ebpfctl: usage: "), "{}", run.stderr);
     }
-    let help = ebpfctl(&["-j", "--help"]);
-    assert_eq!(help.code, 0);
-    assert!(help.stdout.contains("Usage"), "{}", help.stdout);
+    // Help under -j is `null` on stdout, as bpftool prints it (stdout stays JSON), exit 0.
+    for help in [&["-j", "--help"][..], &["-j", "help"], &["-j", "map", "-h"]] {
+        let run = ebpfctl(help);
+        assert_eq!(run.code, 0, "{help:?}");
+        assert_eq!(run.stdout, "null\n", "{help:?}");
+    }
+    assert!(ebpfctl(&["--help"]).stdout.contains("Usage"));
 }
 
 #[test]

@@ -176,14 +176,40 @@ fn link_detach_by_pinned_path_and_by_id() {
         .as_u64()
         .unwrap()
         .to_string();
-    // A second pin of the same link must go too.
-    ebpfctl_json(&["link", "pin", "id", &b_id, &dir.join("b2")]);
-    ebpfctl_json(&["link", "detach", "pinned", &a]);
-    let out = ebpfctl_json(&["link", "detach", "id", &b_id]);
-    let removed = out["links"][0]["pins_removed"].as_array().unwrap().len();
-    assert_eq!(removed, 2, "{out}");
-    assert!(!exists(&a) && !exists(&b) && !exists(&dir.join("b2")));
+    // A pinned tracepoint (perf_event) link named by its only pin: the pin goes, and with it the link.
+    let out = ebpfctl_json(&["link", "detach", "pinned", &a]);
+    assert_eq!(out["links"][0]["pins_removed"][0], a.as_str(), "{out}");
+    assert!(!exists(&a));
     assert_eq!(links_of_prog_settled(prog_id(&tp)), 0);
+    // A raw_tracepoint link cannot be detached by the kernel: it lives while pinned. A second pin made by
+    // someone else keeps it, so neither `link detach id` nor `link detach pinned` one path removes pins not
+    // named: both are refused and leave every pin in place.
+    ebpfctl_json(&["link", "pin", "id", &b_id, &dir.join("b2")]);
+    for args in [
+        vec!["link", "detach", "id", b_id.as_str()],
+        vec!["link", "detach", "pinned", b.as_str()],
+    ] {
+        let refused = ebpfctl(&args);
+        assert_eq!(refused.code, 2, "{args:?}: {}", refused.stderr);
+        assert!(
+            refused.stderr.contains(&dir.join("b2")),
+            "{}",
+            refused.stderr
+        );
+        assert!(
+            exists(&b) && exists(&dir.join("b2")),
+            "{args:?} removed a pin it was not given"
+        );
+    }
+    // The other tool removes its own pin; the last pin, named, then ends the link.
+    std::fs::remove_file(&b).unwrap();
+    let out = ebpfctl_json(&["link", "detach", "pinned", &dir.join("b2")]);
+    assert_eq!(
+        out["links"][0]["pins_removed"].as_array().unwrap().len(),
+        1,
+        "{out}"
+    );
+    assert!(!exists(&dir.join("b2")));
     assert_eq!(links_of_prog_settled(prog_id(&raw)), 0);
     let gone = ebpfctl(&["link", "detach", "id", &b_id]);
     assert_eq!(gone.code, 2);

@@ -219,13 +219,13 @@ fn bad_global_values_are_refused_before_anything_is_loaded() {
 }
 
 #[test]
-fn autoattach_pins_links_and_programs_that_have_no_attach_point() {
+fn loadall_autoattach_pins_links_and_programs_that_have_no_attach_point() {
     let dir = BpffsDir::new("aa");
     let obj = fixture("lifecycle_progs");
     let tgid = format!("target_tgid={}", std::process::id());
     let report = ebpfctl_json(&[
         "prog",
-        "load",
+        "loadall",
         obj.to_str().unwrap(),
         &dir.path(),
         "autoattach",

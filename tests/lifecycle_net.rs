@@ -209,8 +209,9 @@ fn net_attach_xdp_refuses_to_replace_without_overwrite_and_detaches() {
         .as_array()
         .unwrap()
         .is_empty());
+    // Nothing attached any more: detaching again succeeds, as bpftool's does (scripts rely on it).
     let nothing = b.ebpfctl(&["net", "detach", "xdpgeneric", "dev", "vb"]);
-    assert_eq!(nothing.code, 2, "{}", nothing.stderr);
+    assert_eq!(nothing.code, 0, "{}", nothing.stderr);
     // A program of another type: named, not "attach failed: invalid argument" against the device.
     for (kind, prog, says) in [
         (

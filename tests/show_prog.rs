@@ -106,18 +106,26 @@ fn table_shows_the_columns_an_operator_scans_and_wide_adds_pins() {
     let mut obj = load("show_objects");
     let id = prog_id(&obj, "show_sock");
     pin_prog(&mut obj, "show_sock", &pins.path("sock"));
-    let run = ebpfctl(&["prog", "show", "id", &id.to_string()]);
+    // A listing is a table (one object alone is shown field by field, tests/habits_cli.rs).
+    let run = ebpfctl(&["prog", "show"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let header = run.stdout.lines().next().unwrap();
     for column in ["ID", "TYPE", "NAME", "TAG", "LOADED", "MAPS", "PIDS"] {
         assert!(header.contains(column), "{header}");
     }
-    assert!(run.stdout.contains("socket_filter") && run.stdout.contains("show_sock"));
-    assert!(!run.stdout.contains(&pins.path_str("sock")));
-    let wide = ebpfctl(&["prog", "show", "id", &id.to_string(), "--wide"]);
-    assert!(wide.stdout.contains("PINNED") && wide.stdout.contains(&pins.path_str("sock")));
+    let row_of = |text: &str| -> String {
+        text.lines()
+            .find(|l| l.split_whitespace().next() == Some(&id.to_string()))
+            .unwrap_or_else(|| panic!("no row for {id}: {text}"))
+            .to_string()
+    };
+    let row = row_of(&run.stdout);
+    assert!(row.contains("socket_filter") && row.contains("show_sock"));
+    assert!(!row.contains(&pins.path_str("sock")));
+    let wide = ebpfctl(&["prog", "show", "--wide"]);
+    assert!(wide.stdout.lines().next().unwrap().contains("PINNED"));
+    assert!(row_of(&wide.stdout).contains(&pins.path_str("sock")));
     // Local ISO 8601 time, as bpftool's text output.
-    let row = run.stdout.lines().nth(1).unwrap();
     assert!(
         row.split_whitespace()
             .any(|w| w.len() == 24 && w.as_bytes()[10] == b'T'),

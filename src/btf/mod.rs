@@ -15,6 +15,7 @@ mod json_plan;
 mod parse;
 mod raw;
 mod resolve;
+mod signature;
 mod subset;
 mod types;
 mod value;

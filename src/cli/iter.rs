@@ -1,17 +1,15 @@
 //! BPF iterators.
 
-use std::path::PathBuf;
-
 use clap::Subcommand;
-
-use super::ProgRef;
 
 #[derive(Debug, Subcommand)]
 pub enum IterCommand {
-    /// Create an iterator link from a loaded iter program and pin it at PATH (read it with cat)
+    /// Pin an iterator link at PATH (read it with cat): `iter pin OBJ PATH [map MAP]` loads OBJ and uses its
+    /// first program, as bpftool; `iter pin PROG PATH` uses a loaded iter program (PROG := id N | pinned PATH |
+    /// tag HEX | name NAME). `map MAP` (id N | pinned PATH | name NAME) is the map a map iterator walks
     Pin {
-        #[command(flatten)]
-        prog: ProgRef,
-        path: PathBuf,
+        /// OBJ PATH [map MAP] | PROG PATH [map MAP]
+        #[arg(required = true, num_args = 2.., value_name = "WORDS")]
+        words: Vec<String>,
     },
 }

@@ -1,13 +1,14 @@
 //! The whole command-line grammar, and nothing else: `ebpfctl [OPTIONS] OBJECT VERB [ARGS]`.
 //! Completions and the man page are generated from these same definitions (see `cmd::completions`).
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Subcommand, ValueEnum};
 
 // One file per object; commands name the types as `cli::ProgVerb`, wherever they are defined.
 mod btf;
 mod cgroup;
 mod compat;
 mod feature;
+mod habits;
 mod inspect;
 mod iter;
 mod link;
@@ -21,6 +22,7 @@ pub use btf::*;
 pub use cgroup::*;
 pub use compat::*;
 pub use feature::*;
+pub use habits::{one_line, Parser};
 pub use inspect::*;
 pub use iter::*;
 pub use link::*;
@@ -30,17 +32,19 @@ pub use perf::*;
 pub use prog::*;
 pub use struct_ops::*;
 
-#[derive(Debug, Parser)]
+#[derive(Debug, clap::Parser)]
 #[command(
     name = "ebpfctl",
-    version,
     about = "Manage eBPF programs, maps and links; check what this kernel can do",
     long_about = "Manage eBPF programs, maps and links; check what this kernel can do.\n\n\
                   One static binary with bpftool's words and bpftool-compatible JSON.\n\n\
                   Exit status: 0 success, 1 negative verdict (a check or compat failure, a missing key), \
                   2 error or usage.",
-    propagate_version = true,
-    disable_help_subcommand = true
+    disable_help_subcommand = true,
+    disable_version_flag = true,
+    after_help = "bpftool's habits work: any unique prefix of an object or verb (`ebpfctl p s` = prog show; \
+                  where several match, the first in bpftool's order), `help` after any object, a bare object \
+                  (`ebpfctl map` = map show)."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -50,7 +54,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct GlobalArgs {
     /// Print JSON (one document on stdout); errors become {"error": ..., "kind": ...}
     #[arg(short = 'j', long = "json", global = true)]
@@ -67,24 +71,36 @@ pub struct GlobalArgs {
     /// Accepted for bpftool compatibility; pinned paths are always shown
     #[arg(short = 'f', long = "bpffs", global = true)]
     pub bpffs: bool,
+
+    // The flags below are bpftool's too, given before the object as bpftool users type them; not `global`, as clap
+    // copies a global flag into every subcommand on each run (4 more cost ~20% of a `version` run's instructions).
+    /// Print the version block (as `ebpfctl version`)
+    #[arg(short = 'V', long = "version")]
+    pub version: bool,
+
+    /// Never mount bpffs or tracefs where a command needs them: fail instead
+    #[arg(short = 'n', long = "nomount")]
+    pub nomount: bool,
+
+    /// Load objects with relaxed map definitions (libbpf's relaxed_maps: unknown map attributes are ignored)
+    #[arg(short = 'm', long = "mapcompat")]
+    pub mapcompat: bool,
+
+    /// Refused: bpftool's loader-program mode (libbpf's gen_loader) is a light-skeleton test aid
+    #[arg(short = 'L', long = "use-loader")]
+    pub use_loader: bool,
 }
 
+// Objects and verbs are declared in bpftool's order, so that a prefix resolves as bpftool resolves it (`p` =
+// prog, `c` = cgroup, `b` = batch); ebpfctl's own commands come after bpftool's.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Self-test this kernel end to end with the embedded CO-RE programs
-    Check,
-
-    /// Show ebpfctl's version, libbpf's version, the embedded objects and the build target
-    Version,
-
-    /// Print a shell completion script generated from this binary's grammar
-    Completions {
-        #[arg(value_enum)]
-        shell: CompletionShell,
+    /// Run many commands in one process: `batch file FILE` (`-` for stdin), one command per line with bpftool's
+    /// quoting, `#` comments and `\` line continuation; under -j an array of {"command": [...], "output": ...}
+    Batch {
+        #[command(subcommand)]
+        source: BatchSource,
     },
-
-    /// Print the man page (roff) generated from this binary's grammar
-    Manpage,
 
     /// Inspect loaded programs
     Prog {
@@ -104,24 +120,6 @@ pub enum Command {
         verb: LinkVerb,
     },
 
-    /// Inspect BTF objects loaded in the kernel
-    Btf {
-        #[command(subcommand)]
-        verb: BtfVerb,
-    },
-
-    /// Probe what this kernel (or an offload device) supports; list the names ebpfctl knows
-    Feature {
-        #[command(subcommand)]
-        verb: FeatureVerb,
-    },
-
-    /// Programs on network devices: XDP, tcx, tc, flow_dissector, netfilter
-    Net {
-        #[command(subcommand)]
-        command: NetCommand,
-    },
-
     /// Programs on cgroups
     Cgroup {
         #[command(subcommand)]
@@ -132,6 +130,24 @@ pub enum Command {
     Perf {
         #[command(subcommand)]
         command: PerfCommand,
+    },
+
+    /// Programs on network devices: XDP, tcx, tc, flow_dissector, netfilter
+    Net {
+        #[command(subcommand)]
+        command: NetCommand,
+    },
+
+    /// Probe what this kernel (or an offload device) supports; list the names ebpfctl knows
+    Feature {
+        #[command(subcommand)]
+        verb: FeatureVerb,
+    },
+
+    /// Inspect BTF objects loaded in the kernel
+    Btf {
+        #[command(subcommand)]
+        verb: BtfVerb,
     },
 
     /// Register and unregister struct_ops maps
@@ -147,6 +163,12 @@ pub enum Command {
         command: IterCommand,
     },
 
+    /// Show ebpfctl's version, libbpf's version, the embedded objects and the build target
+    Version,
+
+    /// Self-test this kernel end to end with the embedded CO-RE programs
+    Check,
+
     /// Show what BPF object files and BTF blobs contain, without loading them
     Inspect(InspectArgs),
 
@@ -155,6 +177,22 @@ pub enum Command {
         #[command(subcommand)]
         verb: CompatVerb,
     },
+
+    /// Print a shell completion script generated from this binary's grammar
+    Completions {
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+
+    /// Print the man page (roff) generated from this binary's grammar
+    Manpage,
+}
+
+/// Where `batch` reads its commands.
+#[derive(Debug, Subcommand)]
+pub enum BatchSource {
+    /// A file of commands, or `-` for standard input
+    File { path: std::path::PathBuf },
 }
 
 /// How `show` lays out its table (JSON always has every field).

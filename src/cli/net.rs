@@ -16,10 +16,11 @@ pub enum NetCommand {
         /// PROG (id N | pinned PATH | tag HEX | name NAME), then `dev NAME`, then overwrite/prepend
         words: Vec<String>,
     },
-    /// Detach TYPE from a device: net detach TYPE dev NAME
+    /// Detach from a device: net detach TYPE [PROG] dev NAME (without PROG, as bpftool: XDP's program, or the
+    /// last tcx program; nothing attached is not an error)
     Detach {
         attach_type: NetAttachKind,
-        /// `dev NAME`
+        /// [PROG (id N | pinned PATH | tag HEX | name NAME)] `dev NAME`
         words: Vec<String>,
     },
 }

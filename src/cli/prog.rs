@@ -69,28 +69,36 @@ impl ProgRef {
     }
 }
 
+// Verbs in bpftool's order (dump, pin, load, loadall, attach, detach, tracelog, run): `prog d` is dump, `prog l`
+// is list (show's alias, declared first), as in bpftool.
 #[derive(Debug, Subcommand)]
 pub enum ProgCommand {
-    /// Load the programs of OBJ and pin the first one at PATH (with `autoattach`: attach them and pin their links
-    /// under PATH)
-    #[command(
-        after_help = "OPTIONS words: type TYPE | map {idx N|name NAME} {id N|pinned PATH} | pinmaps DIR | autoattach"
-    )]
-    Load(LoadArgs),
-    /// Load the programs of OBJ and pin each one as DIR/NAME (with `autoattach`: their links)
-    #[command(
-        after_help = "OPTIONS words: type TYPE | map {idx N|name NAME} {id N|pinned PATH} | pinmaps DIR | autoattach"
-    )]
-    Loadall(LoadArgs),
+    /// Disassemble a loaded program: `prog dump xlated PROG [file FILE | opcodes | linum]`
+    Dump {
+        /// Which image: the kernel's translated instructions
+        kind: DumpKind,
+        #[command(flatten)]
+        prog: ProgRef,
+        /// At most one of: file FILE (raw instructions) | opcodes | linum
+        options: Vec<String>,
+    },
     /// Pin a loaded program at PATH on bpffs
     Pin {
         #[command(flatten)]
         prog: ProgRef,
         path: PathBuf,
     },
+    /// Load the programs of OBJ and pin the first one at PATH (with `autoattach`: attach the first one and pin
+    /// its link at PATH, as bpftool)
+    #[command(after_help = LOAD_WORDS)]
+    Load(LoadArgs),
+    /// Load the programs of OBJ and pin each one as DIR/NAME (with `autoattach`: attach each one and pin its link
+    /// as DIR/NAME)
+    #[command(after_help = LOAD_WORDS)]
+    Loadall(LoadArgs),
     /// Attach a program (as a BPF link where the kernel has one); see `prog attach --help` for targets
     Attach(AttachArgs),
-    /// Detach a program from what `prog attach` attached it to (and remove the link's pins)
+    /// Detach a program from what `prog attach` attached it to (pins of the link are left and reported)
     Detach {
         #[command(flatten)]
         prog: ProgRef,
@@ -100,6 +108,8 @@ pub enum ProgCommand {
         #[arg(allow_negative_numbers = true)]
         target: Vec<String>,
     },
+    /// Print the kernel's trace pipe (bpf_printk output) until Ctrl-C
+    Tracelog,
     /// Run a program once (or N times) on given input with BPF_PROG_TEST_RUN
     #[command(
         after_help = "OPTIONS words: data_in FILE | data_out FILE | data_size_out N | ctx_in FILE | \
@@ -111,18 +121,11 @@ pub enum ProgCommand {
         /// Keyword words: data_in FILE [data_out FILE] [ctx_in FILE] [ctx_out FILE] [repeat N]
         options: Vec<String>,
     },
-    /// Print the kernel's trace pipe (bpf_printk output) until Ctrl-C
-    Tracelog,
-    /// Disassemble a loaded program: `prog dump xlated PROG [file FILE | opcodes | linum]`
-    Dump {
-        /// Which image: the kernel's translated instructions
-        kind: DumpKind,
-        #[command(flatten)]
-        prog: ProgRef,
-        /// At most one of: file FILE (raw instructions) | opcodes | linum
-        options: Vec<String>,
-    },
 }
+
+const LOAD_WORDS: &str =
+    "OPTIONS words: type TYPE | map {idx N|name NAME} {id N|pinned PATH|name NAME} | \
+                          pinmaps DIR | {offload_dev|xdpmeta_dev} NAME | autoattach";
 
 /// The images `prog dump` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -136,7 +139,8 @@ pub struct LoadArgs {
     pub object: PathBuf,
     /// Where to pin: the program (load), or the directory of programs (loadall)
     pub path: PathBuf,
-    /// Keyword words: type TYPE | map {idx N|name NAME} MAP | pinmaps DIR | autoattach
+    /// Keyword words: type TYPE | map {idx N|name NAME} MAP | pinmaps DIR | {offload_dev|xdpmeta_dev} NAME |
+    /// autoattach
     pub options: Vec<String>,
     /// Relocate CO-RE against this BTF file instead of the running kernel's
     #[arg(long, value_name = "FILE")]
@@ -203,9 +207,14 @@ pub enum AttachKind {
     TcEgress,
     NetkitPrimary,
     NetkitPeer,
+    // bpftool's traditional names for the sockmap attach types, still accepted by bpftool 7.7.
+    #[value(alias = "msg_verdict")]
     SkMsgVerdict,
+    #[value(alias = "stream_parser")]
     SkSkbStreamParser,
+    #[value(alias = "stream_verdict")]
     SkSkbStreamVerdict,
+    #[value(alias = "skb_verdict")]
     SkSkbVerdict,
     FlowDissector,
     SkLookup,

@@ -22,6 +22,12 @@ pub enum StructOpsCommand {
         #[command(subcommand)]
         map: StructOpsSelector,
     },
+    /// Print struct_ops maps whole, as bpftool: each map's bpf_map_info and its value (the kernel struct, with
+    /// the programs it points to), from the kernel's BTF: [id N | name NAME | pinned LINK]
+    Dump {
+        #[command(subcommand)]
+        map: Option<StructOpsSelector>,
+    },
 }
 
 /// A struct_ops map: `id N`, `name NAME`, or the link pinned by `register`.

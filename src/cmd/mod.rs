@@ -2,6 +2,7 @@
 //! to the output layer; it never formats text itself.
 
 pub mod attach;
+pub mod batch;
 pub mod btf;
 pub mod cgroup;
 pub mod check;
@@ -27,12 +28,16 @@ use crate::output::Output;
 pub enum Outcome {
     Success,
     Negative,
+    /// Failed, and the failure was reported already (a `batch` line): exit 2 without printing it again.
+    Failed,
 }
 
-/// What every command gets: the resolved output settings and the debug switch.
+/// What every command gets: the resolved output settings and switches.
 pub struct Context {
     pub out: Output,
     pub debug: bool,
+    /// -m/--mapcompat: objects are opened with libbpf's relaxed_maps.
+    pub relaxed_maps: bool,
 }
 
 impl Context {

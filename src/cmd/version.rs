@@ -1,7 +1,7 @@
 //! `ebpfctl version`.
 
 use crate::cmd::{show, CmdResult, Context, Outcome};
-use crate::output::version::VersionInfo;
+use crate::output::version::{Features, VersionInfo};
 
 pub fn run(ctx: &Context) -> CmdResult {
     let info = VersionInfo {
@@ -9,6 +9,11 @@ pub fn run(ctx: &Context) -> CmdResult {
         libbpf_version: crate::sys::libbpf_version(),
         target: env!("EBPFCTL_BUILD_TARGET"),
         embedded_objects: crate::sys::skel::EMBEDDED_OBJECTS,
+        features: Features {
+            libbfd: false,
+            libbpf_strict: true,
+            skeletons: true,
+        },
     };
     show(ctx, &info)?;
     Ok(Outcome::Success)

@@ -31,6 +31,19 @@ pub struct LoadSpec {
     pub btf: Option<PathBuf>,
     /// NAME=VALUE assignments to globals, in order.
     pub globals: Vec<(String, String)>,
+    /// bpftool's -m/--mapcompat: libbpf's relaxed_maps.
+    pub relaxed_maps: bool,
+    /// The network device the programs (and maps) are bound to: `offload_dev` / `xdpmeta_dev`.
+    pub device: Option<Device>,
+}
+
+/// A device binding of bpftool's `prog load`: the whole object offloaded to a device (`offload_dev NAME`), or
+/// the XDP programs bound to a device to use its metadata kfuncs (`xdpmeta_dev NAME`, BPF_F_XDP_DEV_BOUND_ONLY).
+/// Whether the device can take it is the kernel's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Device {
+    pub ifindex: u32,
+    pub xdp_metadata_only: bool,
 }
 
 /// Refuses what libbpf would only explain vaguely: a missing file, a file that is not ELF, an ELF file for a CPU.
@@ -70,6 +83,7 @@ pub fn load(spec: LoadSpec) -> Result<Object> {
     let object = spec.object.display().to_string();
     check_object_file(&spec.object)?;
     let mut builder = ObjectBuilder::default();
+    builder.relaxed_maps(spec.relaxed_maps);
     if let Some(btf) = &spec.btf {
         let label = btf.display().to_string();
         // Only the magic is looked at (libbpf reads the whole file itself): libbpf's own complaint about a file
@@ -104,10 +118,36 @@ pub fn load(spec: LoadSpec) -> Result<Object> {
             prog.set_attach_type(ProgramAttachType::from(attach_type));
         }
     }
+    if let Some(device) = spec.device {
+        bind_to_device(&mut open, device);
+    }
     reuse_maps(&mut open, &spec.reuse_maps, &object)?;
     set_globals(&mut open, &spec.globals, &object)?;
     sys::libbpf_log::take();
     open.load().map_err(|e| load_error(&object, &e))
+}
+
+/// bpftool's binding: XDP programs with BPF_F_XDP_DEV_BOUND_ONLY for `xdpmeta_dev`; for `offload_dev` every
+/// program and every map but perf event arrays (which stay on the host to carry events out).
+fn bind_to_device(open: &mut OpenObject, device: Device) {
+    for mut prog in open.progs_mut() {
+        if device.xdp_metadata_only {
+            if prog.prog_type() == ProgramType::Xdp {
+                let flags = sys::object::open_program_flags(&prog);
+                prog.set_flags(flags | libbpf_sys::BPF_F_XDP_DEV_BOUND_ONLY);
+                prog.set_ifindex(device.ifindex);
+            }
+        } else {
+            prog.set_ifindex(device.ifindex);
+        }
+    }
+    if !device.xdp_metadata_only {
+        for mut map in open.maps_mut() {
+            if map.map_type() != libbpf_rs::MapType::PerfEventArray {
+                map.set_map_ifindex(device.ifindex);
+            }
+        }
+    }
 }
 
 fn reuse_maps(open: &mut OpenObject, reuse: &[(MapKey, OwnedFd)], object: &str) -> Result<()> {

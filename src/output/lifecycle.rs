@@ -172,7 +172,10 @@ pub struct DetachedLink {
     pub link_type: String,
     /// BPF_LINK_DETACH succeeded (the kernel has it for this link type).
     pub detached: bool,
+    /// The pin the user named (`link detach pinned PATH`), removed; no other pin ever is.
     pub pins_removed: Vec<String>,
+    /// The link's other pins, left in place: another tool may own them (a detached link stays pinned, inert).
+    pub pins_kept: Vec<String>,
     /// The link lives on because a process still holds an fd to it.
     pub still_held: bool,
 }
@@ -184,6 +187,9 @@ impl Render for DetachReport {
             line.push_str(if l.detached { "detached" } else { "released" });
             if !l.pins_removed.is_empty() {
                 line.push_str(&format!("; unpinned {}", l.pins_removed.join(", ")));
+            }
+            if !l.pins_kept.is_empty() {
+                line.push_str(&format!("; still pinned at {}", l.pins_kept.join(", ")));
             }
             if l.still_held {
                 line.push_str("; still held open by a process, ends when it closes it");
@@ -308,4 +314,15 @@ fn struct_ops_table(maps: &[StructOpsMap], text: &mut Text) {
         })
         .collect();
     text.table(&["ID", "NAME", "KERNEL STRUCT"], rows);
+}
+
+/// `struct_ops dump`: bpftool's array of {"bpf_map_info": {...}} and {"bpf_struct_ops_X": {...}} objects. The
+/// terminal gets the same, indented: the value is a tree of the kernel's own struct.
+#[derive(Debug, Serialize)]
+pub struct StructOpsDump(pub Vec<serde_json::Value>);
+
+impl Render for StructOpsDump {
+    fn render(&self, text: &mut Text) {
+        text.line(serde_json::to_string_pretty(&self.0).unwrap_or_default());
+    }
 }

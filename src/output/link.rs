@@ -5,7 +5,7 @@ use super::{Render, Text, Tone};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::show::{Listing, Pid};
+use super::show::{refs_rows, Listing, Pid};
 use crate::sys::names::Named;
 
 fn retprobe(ret: bool, name: &str) -> String {
@@ -99,8 +99,33 @@ fn plain(value: &serde_json::Value) -> String {
     }
 }
 
+/// `link show id N` on its own: where it is attached, every per-type field, pins and holders.
+fn details(e: &LinkEntry, text: &mut Text) {
+    let title = format!("link {}  {}", e.id, e.link_type);
+    let fields = match serde_json::to_value(&e.fields) {
+        Ok(Value::Object(fields)) => fields,
+        _ => Default::default(),
+    };
+    let mut rows: Vec<(&str, Vec<String>)> = vec![
+        ("prog", vec![e.prog_id.to_string()]),
+        ("attach", vec![attach(&e.fields)]),
+    ];
+    for (key, value) in &fields {
+        let lines = match value {
+            Value::Array(items) => items.iter().map(plain).collect(),
+            other => vec![plain(other)],
+        };
+        rows.push((key.as_str(), lines));
+    }
+    rows.extend(refs_rows(None, &e.pinned, &e.pids));
+    text.details(&title, &rows);
+}
+
 impl Render for Listing<LinkEntry> {
     fn render(&self, text: &mut Text) {
+        if let (true, [one]) = (self.single, self.items.as_slice()) {
+            return details(one, text);
+        }
         let mut header = vec!["ID", "TYPE", "PROG", "ATTACH", "PIDS"];
         if self.wide {
             header.push("PINNED");

@@ -4,7 +4,7 @@ use super::prog::{bytes, pids_cell};
 use super::{Render, Text, Tone};
 use serde::Serialize;
 
-use super::show::{Listing, OffloadDev, Pid};
+use super::show::{refs_rows, Listing, OffloadDev, Pid};
 use crate::sys::names::Named;
 
 fn owner(entry: &MapEntry) -> String {
@@ -15,8 +15,52 @@ fn owner(entry: &MapEntry) -> String {
     }
 }
 
+/// `map show id N` on its own: every field bpftool prints, plus pins and holders.
+fn details(e: &MapEntry, text: &mut Text) {
+    let one = |s: String| vec![s];
+    let title = format!(
+        "map {}  {}  {}",
+        e.id,
+        e.map_type,
+        e.name.as_deref().unwrap_or("")
+    );
+    let owner = owner(e);
+    let rows = [
+        ("flags", one(format!("{:#x}", e.flags))),
+        ("key", one(bytes(e.bytes_key))),
+        ("value", one(bytes(e.bytes_value))),
+        ("max_entries", one(e.max_entries.to_string())),
+        (
+            "memlock",
+            e.bytes_memlock
+                .map(|b| format!("{b}B"))
+                .into_iter()
+                .collect(),
+        ),
+        (
+            "frozen",
+            one(if e.frozen != 0 { "yes" } else { "no" }.to_string()),
+        ),
+        ("btf", e.btf_id.map(|b| b.to_string()).into_iter().collect()),
+        (
+            "owner",
+            if owner.is_empty() {
+                Vec::new()
+            } else {
+                one(owner)
+            },
+        ),
+    ];
+    let mut rows = rows.to_vec();
+    rows.extend(refs_rows(e.dev.as_ref(), &e.pinned, &e.pids));
+    text.details(&title, &rows);
+}
+
 impl Render for Listing<MapEntry> {
     fn render(&self, text: &mut Text) {
+        if let (true, [one]) = (self.single, self.items.as_slice()) {
+            return details(one, text);
+        }
         let mut header = vec![
             "ID", "TYPE", "NAME", "KEY", "VALUE", "MAX", "MEMLOCK", "PIDS",
         ];

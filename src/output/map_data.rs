@@ -110,6 +110,7 @@ impl Output {
         map_of_maps: bool,
         typed: Option<&'a TypedView>,
     ) -> io::Result<DumpPrinter<'a>> {
+        super::mark_printed();
         let mode = if self.pretty {
             DumpMode::Pretty(Vec::new())
         } else if self.json {

@@ -1,6 +1,7 @@
 //! The only place that prints. A command returns plain data that derives `Serialize` and implements `Render`;
 //! this module turns it into JSON (serde_json) or a table (comfy-table), and prints errors in the one shared form.
 
+pub mod batch;
 pub mod btf;
 pub mod btf_dump;
 pub mod cgroup;
@@ -21,6 +22,7 @@ pub mod stream;
 pub mod version;
 
 use std::io::{self, IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use comfy_table::{presets, Cell, Color, ContentArrangement, Table};
 use serde::Serialize;
@@ -81,7 +83,20 @@ impl Text {
         });
         table.set_header(header.iter().map(Cell::new));
         for row in rows {
-            table.add_row(row);
+            if self.tty {
+                table.add_row(row);
+            } else {
+                // A line per row in a pipe, whatever a cell holds (a pin path may contain a newline): awk and
+                // grep read rows as lines.
+                table.add_row(row.into_iter().map(|c| {
+                    let content = c.content();
+                    if content.chars().any(char::is_control) {
+                        Cell::new(one_line(&content))
+                    } else {
+                        c
+                    }
+                }));
+            }
         }
         let rendered = table.to_string();
         // The NOTHING preset pads every line with one leading space; strip it so columns start at column 0.
@@ -95,6 +110,20 @@ impl Text {
                 .join("\n")
         };
         self.blocks.push(rendered);
+    }
+
+    /// One object's fields, one per line (`key  value`; a field with several values takes several lines), under
+    /// a title: the form of a single-object `show`, where a one-row table would hide most of the object.
+    pub fn details(&mut self, title: &str, rows: &[(&str, Vec<String>)]) {
+        let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+        let mut lines = vec![title.to_string()];
+        for (key, values) in rows {
+            for (i, value) in values.iter().enumerate() {
+                let key = if i == 0 { key } else { "" };
+                lines.push(format!("  {key:width$}  {}", one_line(value)));
+            }
+        }
+        self.blocks.push(lines.join("\n"));
     }
 
     /// A free line of text (a title, a summary).
@@ -143,6 +172,7 @@ impl Output {
 
     /// Prints one result. A closed pipe (`| head`) surfaces as `BrokenPipe` for the caller to treat as success.
     pub fn emit<T: Render>(&self, value: &T) -> io::Result<()> {
+        mark_printed();
         let stdout = io::stdout();
         let mut out = io::BufWriter::new(stdout.lock());
         if self.json {
@@ -173,7 +203,14 @@ impl Output {
     /// A negative answer (a missing key): a line on stderr and, under --json, `null` on stdout as bpftool prints.
     pub fn negative(&self, object: &str, reason: &str) {
         eprintln!("ebpfctl: {object}: {reason}");
+        self.nothing();
+    }
+
+    /// A command with nothing to return (`map update`, `map pin`): under --json `null`, as bpftool prints, so a
+    /// script's `json.load` of the output works; nothing on a terminal.
+    pub fn nothing(&self) {
         if self.json {
+            mark_printed();
             let _ = self.write_json(&mut io::stdout().lock(), &serde_json::Value::Null);
         }
     }
@@ -185,6 +222,7 @@ impl Output {
             eprintln!("  {line}");
         }
         if self.json {
+            mark_printed();
             let mut body = serde_json::json!({ "error": err.to_string(), "kind": err.kind });
             if !err.detail.is_empty() {
                 body["detail"] = serde_json::json!(err.detail);
@@ -192,6 +230,34 @@ impl Output {
             let _ = self.write_json(&mut io::stdout().lock(), &body);
         }
     }
+}
+
+/// `text` on one line: control characters (a newline in a pin path) written as escapes.
+fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether stdout got a result since the last call: `batch -j` puts `null` where a command printed nothing, so
+/// the array stays JSON whatever a line did.
+static PRINTED: AtomicBool = AtomicBool::new(false);
+
+fn mark_printed() {
+    PRINTED.store(true, Ordering::Relaxed);
+}
+
+/// Whether anything was printed since the last call (and forget it).
+pub fn take_printed() -> bool {
+    PRINTED.swap(false, Ordering::Relaxed)
 }
 
 /// A --debug note on stderr, never on stdout, so JSON stays parseable.

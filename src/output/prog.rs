@@ -4,7 +4,7 @@ use super::{Render, Text, Tone};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::show::{Listing, OffloadDev, Pid};
+use super::show::{refs_rows, Listing, OffloadDev, Pid};
 use crate::sys::names::Named;
 
 /// `comm(pid)`, as bpftool's text output writes holders.
@@ -41,8 +41,89 @@ fn opt<T: ToString>(value: Option<T>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
 }
 
+fn runs(entry: &ProgEntry) -> String {
+    match (entry.run_cnt, entry.run_time_ns) {
+        (Some(cnt), Some(ns)) => format!(
+            "{cnt} runs in {ns} ns ({} ns each)",
+            ns.checked_div(cnt).unwrap_or(0)
+        ),
+        _ => "not counted (sysctl kernel.bpf_stats_enabled=1 counts them)".to_string(),
+    }
+}
+
+/// `prog show id N` on its own: every field bpftool prints, plus pins, holders and run-time statistics.
+fn details(e: &ProgEntry, text: &mut Text) {
+    let one = |s: String| vec![s];
+    let title = format!(
+        "prog {}  {}  {}",
+        e.id,
+        e.prog_type,
+        e.name.as_deref().unwrap_or("")
+    );
+    let metadata = match &e.metadata {
+        Some(Value::Object(fields)) => fields.iter().map(|(k, v)| format!("{k} = {v}")).collect(),
+        _ => Vec::new(),
+    };
+    let rows = [
+        ("tag", one(e.tag.clone())),
+        (
+            "gpl",
+            one(if e.gpl_compatible { "yes" } else { "no" }.to_string()),
+        ),
+        (
+            "loaded",
+            one(format!("{} by uid {}", loaded(e), opt(e.uid))),
+        ),
+        ("size", one(size(e))),
+        (
+            "memlock",
+            e.bytes_memlock
+                .map(|b| format!("{b}B"))
+                .into_iter()
+                .collect(),
+        ),
+        (
+            "verified",
+            one(format!("{} instructions", e.verified_insns)),
+        ),
+        (
+            "maps",
+            one(e
+                .map_ids
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")),
+        ),
+        ("btf", e.btf_id.map(|b| b.to_string()).into_iter().collect()),
+        ("runs", one(runs(e))),
+        (
+            "recursion misses",
+            e.recursion_misses
+                .map(|m| m.to_string())
+                .into_iter()
+                .collect(),
+        ),
+        (
+            "orphaned",
+            if e.orphaned {
+                one("yes".to_string())
+            } else {
+                Vec::new()
+            },
+        ),
+        ("metadata", metadata),
+    ];
+    let mut rows = rows.to_vec();
+    rows.extend(refs_rows(e.dev.as_ref(), &e.pinned, &e.pids));
+    text.details(&title, &rows);
+}
+
 impl Render for Listing<ProgEntry> {
     fn render(&self, text: &mut Text) {
+        if let (true, [one]) = (self.single, self.items.as_slice()) {
+            return details(one, text);
+        }
         let mut header = vec![
             "ID", "TYPE", "NAME", "TAG", "LOADED", "SIZE", "MAPS", "PIDS",
         ];

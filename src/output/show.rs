@@ -34,3 +34,39 @@ pub struct OffloadDev {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ifname: Option<String>,
 }
+
+/// An offload device in words: `eth0 (ifindex 3)`, or the ifindex and namespace when it is not in ours.
+pub fn dev_text(dev: &OffloadDev) -> String {
+    match &dev.ifname {
+        Some(name) => format!("{name} (ifindex {})", dev.ifindex),
+        None => format!(
+            "ifindex {} in netns {}:{}",
+            dev.ifindex, dev.ns_dev, dev.ns_inode
+        ),
+    }
+}
+
+/// The rows a single-object view ends with: the offload device (when there is one), the pins and the holders,
+/// "-" where there are none (a field shown empty says it was looked for).
+pub fn refs_rows(
+    dev: Option<&OffloadDev>,
+    pinned: &[String],
+    pids: &[Pid],
+) -> Vec<(&'static str, Vec<String>)> {
+    let or_none = |values: Vec<String>| {
+        if values.is_empty() {
+            vec!["-".to_string()]
+        } else {
+            values
+        }
+    };
+    let holders = pids
+        .iter()
+        .map(|p| format!("{}({})", p.comm, p.pid))
+        .collect();
+    vec![
+        ("device", dev.map(dev_text).into_iter().collect()),
+        ("pinned", or_none(pinned.to_vec())),
+        ("pids", or_none(holders)),
+    ]
+}

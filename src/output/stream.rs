@@ -97,6 +97,7 @@ const PERF_RECORD_LOST: u32 = 2;
 
 impl super::Output {
     pub fn event_writer(&self) -> EventWriter {
+        super::mark_printed();
         EventWriter {
             out: io::BufWriter::new(io::stdout()),
             json: self.json,
@@ -130,32 +131,35 @@ impl EventWriter {
         });
     }
 
-    pub fn perf_event(&mut self, cpu: i32, data: &[u8]) {
+    /// A perf event array's sample, as bpftool's event_pipe prints it: `type`, `cpu`, `index` (the array slot),
+    /// `timestamp` (ns, CLOCK_MONOTONIC) and `data`.
+    pub fn perf_event(&mut self, cpu: i32, index: i32, time: u64, data: &[u8]) {
         self.record(|out, json| {
             if json {
                 write!(
                     out,
-                    "{{\"type\":{PERF_RECORD_SAMPLE},\"cpu\":{cpu},\"data\":"
+                    "{{\"type\":{PERF_RECORD_SAMPLE},\"cpu\":{cpu},\"index\":{index},\"timestamp\":{time},\"data\":"
                 )?;
                 write_hex_array(out, data)?;
                 out.write_all(b"}\n")
             } else {
-                write!(out, "CPU: {cpu:>2}  ")?;
+                write!(out, "CPU: {cpu:>2}  index: {index:>2}  ")?;
                 write_hex_text(out, data)?;
                 out.write_all(b"\n")
             }
         });
     }
 
-    pub fn perf_lost(&mut self, cpu: i32, count: u64) {
+    /// Events the ring had no room for: bpftool's `"lost": {"id", "count"}`.
+    pub fn perf_lost(&mut self, cpu: i32, index: i32, id: u64, count: u64) {
         self.record(|out, json| {
             if json {
                 writeln!(
                     out,
-                    "{{\"type\":{PERF_RECORD_LOST},\"cpu\":{cpu},\"lost\":{count}}}"
+                    "{{\"type\":{PERF_RECORD_LOST},\"cpu\":{cpu},\"index\":{index},\"lost\":{{\"id\":{id},\"count\":{count}}}}}"
                 )
             } else {
-                writeln!(out, "CPU: {cpu:>2}  lost {count} events")
+                writeln!(out, "CPU: {cpu:>2}  index: {index:>2}  lost {count} events")
             }
         });
     }

@@ -8,6 +8,7 @@ impl Render for VersionInfo {
         text.line(format!("ebpfctl {}", self.version));
         text.line(format!("libbpf {}", self.libbpf_version));
         text.line(format!("target {}", self.target));
+        text.line("features: libbpf_strict, skeletons");
         text.line(format!(
             "embedded objects: {}",
             self.embedded_objects.join(", ")
@@ -21,4 +22,14 @@ pub struct VersionInfo {
     pub libbpf_version: String,
     pub target: &'static str,
     pub embedded_objects: &'static [&'static str],
+    /// bpftool's `features` block, with what is true of this build: libbpf 1.x is always strict, the embedded
+    /// objects are skeletons, and there is no libbfd (no JIT disassembly).
+    pub features: Features,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Features {
+    pub libbfd: bool,
+    pub libbpf_strict: bool,
+    pub skeletons: bool,
 }

@@ -3,8 +3,9 @@
 
 use std::ffi::CString;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 pub const BPFFS_PATH: &str = "/sys/fs/bpf";
 pub const TRACEFS_PATH: &str = "/sys/kernel/tracing";
@@ -69,6 +70,14 @@ pub fn is_mounted(fs: PseudoFs, path: &Path) -> bool {
     fs_magic(path).is_ok_and(|m| m == fs.magic())
 }
 
+/// -n/--nomount: set once at start-up, read wherever a mount would happen.
+static MOUNTING_FORBIDDEN: AtomicBool = AtomicBool::new(false);
+
+/// From now on `ensure_mounted` fails instead of mounting (bpftool's -n/--nomount).
+pub fn forbid_mounting() {
+    MOUNTING_FORBIDDEN.store(true, Ordering::Relaxed);
+}
+
 /// Mounts `fs` at its usual path unless it is already there.
 pub fn ensure_mounted(fs: PseudoFs) -> Result<MountState> {
     let path = Path::new(fs.default_path());
@@ -76,6 +85,13 @@ pub fn ensure_mounted(fs: PseudoFs) -> Result<MountState> {
         return Ok(MountState::AlreadyMounted);
     }
     let object = format!("{} at {}", fs.fstype(), path.display());
+    if MOUNTING_FORBIDDEN.load(Ordering::Relaxed) {
+        return Err(Error::new(
+            ErrorKind::NotFound,
+            object,
+            "not mounted, and -n/--nomount forbids mounting it",
+        ));
+    }
     std::fs::create_dir_all(path)
         .map_err(|e| Error::from_io(&object, &e, "cannot create mount point"))?;
     let target = CString::new(fs.default_path()).expect("constant path has no NUL");

@@ -27,6 +27,10 @@ pub enum LinkOpts {
         symbols: Vec<String>,
         retprobe: bool,
     },
+    /// A map iterator's map (bpf_iter_link_info.map.map_fd).
+    IterMap {
+        map_fd: u32,
+    },
 }
 
 const BPF_F_KPROBE_MULTI_RETURN: u32 = 1;
@@ -44,8 +48,17 @@ pub fn link_create(
     // Kept alive until the call returns: kprobe_multi passes pointers to these.
     let symbols: Vec<CString>;
     let mut symbol_ptrs: Vec<*const libc::c_char> = Vec::new();
+    // Zeroed whole (bindgen's Default for the union): initialising only `map` would leave the rest of the union
+    // undefined, and a kernel whose union is smaller (5.10's is the map fd alone) refuses non-zero tail bytes
+    // with E2BIG, as the qemu matrix found.
+    let mut iter_info = libbpf_sys::bpf_iter_link_info::default();
     match opts {
         LinkOpts::None => {}
+        LinkOpts::IterMap { map_fd } => {
+            iter_info.map.map_fd = *map_fd;
+            raw.iter_info = &mut iter_info;
+            raw.iter_info_len = std::mem::size_of::<libbpf_sys::bpf_iter_link_info>() as u32;
+        }
         LinkOpts::Flags(flags) => raw.flags = *flags,
         LinkOpts::PerfEvent { cookie } => raw.__bindgen_anon_1.perf_event.bpf_cookie = *cookie,
         LinkOpts::Netfilter {
@@ -78,7 +91,7 @@ pub fn link_create(
             };
         }
     }
-    // SAFETY: raw is a sized, initialised opts struct; pointers in it (symbols) outlive the call.
+    // SAFETY: raw is a sized, initialised opts struct; pointers in it (symbols, iter_info) outlive the call.
     let rc = unsafe { libbpf_sys::bpf_link_create(prog.as_raw_fd(), target, attach_type, &raw) };
     drop(symbol_ptrs);
     fd_result(rc)

@@ -47,3 +47,20 @@ pub fn map_info(fd: BorrowedFd<'_>) -> io::Result<MapInfo> {
         btf_vmlinux_value_type_id: raw.btf_vmlinux_value_type_id,
     })
 }
+
+/// The kernel's `struct bpf_map_info` as raw bytes, `len` of them (the size of the running kernel's struct, from
+/// its BTF, which may be larger than the one compiled in): for printing every field through BTF.
+pub fn map_info_bytes(fd: BorrowedFd<'_>, len: usize) -> io::Result<Vec<u8>> {
+    use std::os::fd::AsRawFd;
+    let mut buf = vec![0u8; len];
+    let mut got = len as u32;
+    // SAFETY: buf is a live, zeroed buffer of `len` bytes; its pointer fields (`hash`) are 0, so the kernel only
+    // copies the struct itself, at most `got` bytes.
+    let rc = unsafe {
+        libbpf_sys::bpf_obj_get_info_by_fd(fd.as_raw_fd(), buf.as_mut_ptr().cast(), &mut got)
+    };
+    if rc != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(buf)
+}

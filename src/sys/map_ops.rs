@@ -200,6 +200,8 @@ pub struct NewMap<'a> {
     pub max_entries: u32,
     pub flags: u32,
     pub inner_map: Option<BorrowedFd<'a>>,
+    /// An offload device's ifindex (bpftool's `offload_dev`); 0 for a map on the host.
+    pub ifindex: u32,
 }
 
 pub fn create_map(spec: &NewMap<'_>) -> io::Result<std::os::fd::OwnedFd> {
@@ -209,6 +211,7 @@ pub fn create_map(spec: &NewMap<'_>) -> io::Result<std::os::fd::OwnedFd> {
         sz: std::mem::size_of::<sys::bpf_map_create_opts>() as _,
         map_flags: spec.flags,
         inner_map_fd: spec.inner_map.map_or(0, |fd| fd.as_raw_fd() as u32),
+        map_ifindex: spec.ifindex,
         ..Default::default()
     };
     // SAFETY: name is NUL-terminated and opts is a valid, sized options struct.

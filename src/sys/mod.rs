@@ -22,6 +22,7 @@ pub mod names;
 pub mod netdev;
 pub mod netlink;
 pub mod object;
+pub mod perf_buffer;
 pub mod perf_event;
 pub mod pins;
 pub mod probe;

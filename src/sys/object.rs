@@ -32,3 +32,10 @@ pub fn internal_map_name(obj: &OpenObject, section: &str) -> Option<String> {
         )
     }
 }
+
+/// The load flags libbpf has set on an opened program (BPF_F_SLEEPABLE for `.s` sections, BPF_F_XDP_HAS_FRAGS
+/// for `xdp.frags`), which libbpf-rs only reads back once the program is loaded.
+pub fn open_program_flags(prog: &libbpf_rs::OpenProgramMut<'_>) -> u32 {
+    // SAFETY: the pointer comes from a live OpenProgramMut; bpf_program__flags only reads a field of it.
+    unsafe { libbpf_sys::bpf_program__flags(prog.as_libbpf_object().as_ptr()) }
+}

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* The attach types this VM's own kernel refuses, for the qemu kernel matrix (scripts/kernel-matrix.sh): compiled
- * once per type with -DMATRIX_<TYPE>, each object loaded and auto-attached by `ebpfctl prog load ... autoattach`
- * inside a Debian kernel. */
+ * once per type with -DMATRIX_<TYPE>, each object loaded and auto-attached by `ebpfctl prog loadall ... autoattach`
+ * inside a Debian kernel; the iterator objects are also pinned straight from the file (`iter pin OBJ PATH [map
+ * MAP]`). */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 
@@ -57,6 +58,21 @@ int matrix_iter(struct bpf_iter__task *ctx)
 	pid = task->pid;
 	BPF_SEQ_PRINTF(ctx->meta->seq, "%llu %s\n", pid, task->comm);
 	__sync_fetch_and_add(&hits, 1);
+	return 0;
+}
+#endif
+
+#ifdef MATRIX_ITER_MAP
+/* One line "KEY VALUE" per element of the map given at `iter pin OBJ PATH map MAP` (u32 keys, u64 values). */
+SEC("iter/bpf_map_elem")
+int matrix_iter_map(struct bpf_iter__bpf_map_elem *ctx)
+{
+	__u32 *key = ctx->key;
+	__u64 *value = ctx->value;
+
+	if (!key || !value)
+		return 0;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%u %llu\n", *key, *value);
 	return 0;
 }
 #endif

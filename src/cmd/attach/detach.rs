@@ -1,6 +1,12 @@
-//! `prog detach PROG TYPE [TARGET]` and `link detach LINK`: end attachments and leave nothing behind. A link is
-//! detached (BPF_LINK_DETACH where the kernel has it) and every pin of it on bpffs is removed, so the kernel frees
-//! it once no process holds it; the older attachments are removed where they live (tc filter, PROG_DETACH, XDP).
+//! `prog detach PROG TYPE [TARGET]` and `link detach LINK`: end attachments, removing only what the user named.
+//! - `link detach` names a link: it is detached with BPF_LINK_DETACH and, of its bpffs pins, only the one given
+//!   (`link detach pinned PATH`) is removed; the others are reported and left alone, as bpftool leaves every pin
+//!   (another tool may own them). Link types the kernel cannot detach (perf_event, raw_tracepoint) end when their
+//!   last pin and fd are gone: such a link is refused while pins the user did not name keep it.
+//! - `prog detach` names an attachment (program, type, target): it ends the whole attachment, the link's pins
+//!   included, since for the link types the kernel cannot detach the pins are what keep the program running.
+//!
+//! The older attachments are removed where they live (tc filter, PROG_DETACH, XDP).
 
 use std::os::fd::{AsFd, AsRawFd};
 use std::os::unix::fs::MetadataExt;
@@ -38,7 +44,10 @@ pub fn run(ctx: &Context, prog: &ProgRef, kind: AttachKind, words: &[String]) ->
             .collect();
         if !links.is_empty() {
             let pins = bpffs::pinned_objects(ObjKind::Link);
-            report.links = links.iter().map(|l| detach_link(l, &pins)).collect();
+            report.links = links
+                .iter()
+                .map(|l| detach_link(l, &pins, Unpin::All))
+                .collect::<Result<_>>()?;
         }
     }
     if report.links.is_empty() {
@@ -67,9 +76,14 @@ pub fn run_link(ctx: &Context, link: &crate::cli::LinkSelector) -> CmdResult {
     let brief = link_info::link_info(resolved.fd.as_fd())
         .map_err(|e| Error::from_io(&resolved.label, &e, "cannot read link info"))?;
     drop(resolved);
+    let unpin = match link {
+        crate::cli::LinkSelector::Pinned { path } => Unpin::Only(path.as_path()),
+        crate::cli::LinkSelector::Id { .. } => Unpin::Nothing,
+    };
+    let pins = bpffs::pinned_objects(ObjKind::Link);
     let report = DetachReport {
         prog_id: None,
-        links: vec![detach_link(&brief, &bpffs::pinned_objects(ObjKind::Link))],
+        links: vec![detach_link(&brief, &pins, unpin)?],
         other: Vec::new(),
     };
     show(ctx, &report)?;
@@ -88,28 +102,78 @@ fn links_of_prog(prog_id: u32) -> Vec<LinkInfo> {
         .collect()
 }
 
-/// Detaches one link and removes its pins. perf_event and raw_tracepoint links have no BPF_LINK_DETACH: they end
-/// when the last fd and pin are gone, which `still_held` reports.
-fn detach_link(link: &LinkInfo, pins: &PinIndex) -> DetachedLink {
-    let detached = bpf::fd_by_id(ObjKind::Link, link.id)
-        .and_then(|fd| syslink::link_detach(fd.as_fd()))
-        .is_ok();
-    let mut pins_removed = Vec::new();
-    for path in pins.of(link.id) {
-        if std::fs::remove_file(path).is_ok() {
-            remove_dir_if_emptied(std::path::Path::new(path));
-            pins_removed.push(path.clone());
+/// Which pins of a detached link go.
+#[derive(Clone, Copy)]
+enum Unpin<'a> {
+    /// `prog detach`: the attachment ends whole.
+    All,
+    /// `link detach pinned PATH`: that path only.
+    Only(&'a std::path::Path),
+    /// `link detach id N`: none.
+    Nothing,
+}
+
+/// Detaches one link and removes the pins `unpin` says. perf_event and raw_tracepoint links have no
+/// BPF_LINK_DETACH: they end when the last fd and pin are gone, so pins that must stay make it a refusal, and a
+/// process still holding one is reported as `still_held`.
+fn detach_link(link: &LinkInfo, pins: &PinIndex, unpin: Unpin<'_>) -> Result<DetachedLink> {
+    let label = format!("link id {}", link.id);
+    let link_type = names::link_type(link.link_type)
+        .map(str::to_string)
+        .unwrap_or_else(|| link.link_type.to_string());
+    let (mut remove, keep): (Vec<String>, Vec<String>) =
+        pins.of(link.id).iter().cloned().partition(|p| match unpin {
+            Unpin::All => true,
+            Unpin::Only(path) => std::path::Path::new(p) == path,
+            Unpin::Nothing => false,
+        });
+    if let Unpin::Only(path) = unpin {
+        // The path opened as this link is removed even where the bpffs walk did not list it (another mount).
+        if remove.is_empty() {
+            remove.push(path.display().to_string());
         }
     }
-    DetachedLink {
+    let fd = bpf::fd_by_id(ObjKind::Link, link.id)
+        .map_err(|e| Error::from_io(&label, &e, "cannot open"))?;
+    let detached = match syslink::link_detach(fd.as_fd()) {
+        Ok(()) => true,
+        Err(e)
+            if matches!(
+                e.raw_os_error(),
+                Some(libc::EOPNOTSUPP) | Some(libc::EINVAL)
+            ) =>
+        {
+            if !keep.is_empty() {
+                return Err(Error::new(
+                    ErrorKind::Unsupported,
+                    label,
+                    format!(
+                        "the kernel cannot detach {link_type} links: this one ends when its pins and holders are \
+                         gone, and it is also pinned at {} (left alone: not named; `link detach pinned PATH` \
+                         removes the one given)",
+                        keep.join(", ")
+                    ),
+                ));
+            }
+            false
+        }
+        Err(e) => return Err(Error::from_io(label, &e, "BPF_LINK_DETACH failed")),
+    };
+    drop(fd);
+    let mut pins_removed = Vec::new();
+    for path in remove {
+        std::fs::remove_file(&path).map_err(|e| Error::from_io(&path, &e, "cannot unpin"))?;
+        remove_dir_if_emptied(std::path::Path::new(&path));
+        pins_removed.push(path);
+    }
+    Ok(DetachedLink {
         id: link.id,
-        link_type: names::link_type(link.link_type)
-            .map(str::to_string)
-            .unwrap_or_else(|| link.link_type.to_string()),
+        link_type,
         detached,
         pins_removed,
+        pins_kept: keep,
         still_held: !detached && link_alive(link.id),
-    }
+    })
 }
 
 /// `prog attach --pin DIR` of several links (perf_event on every cpu) made DIR; once its last pin is gone the
@@ -334,6 +398,10 @@ fn detach_without_link(
         (Xdp | Xdpgeneric | Xdpdrv | Xdpoffload, Target::Device { name }) => {
             detach_xdp_if_prog(kind, name, Some(prog_id))
         }
+        (FlowDissector, Target::Netns { path }) => detach_flow_dissector(prog, path),
+        (FlowDissector, Target::Any) => {
+            detach_flow_dissector(prog, std::path::Path::new("/proc/self/ns/net"))
+        }
         (TcxIngress | TcxEgress, Target::Device { name }) => {
             let idx = ifindex(name)?;
             match syslink::prog_detach(Some(prog), idx as i32, attach_type_of(kind)?) {
@@ -343,6 +411,34 @@ fn detach_without_link(
             }
         }
         _ => Ok(None),
+    }
+}
+
+/// A flow dissector attached without a link (bpftool's `prog attach PROG flow_dissector`). BPF_PROG_DETACH acts
+/// on the caller's own network namespace (target fd 0), so another namespace's is refused, not missed.
+fn detach_flow_dissector(
+    prog: std::os::fd::BorrowedFd<'_>,
+    path: &std::path::Path,
+) -> Result<Option<String>> {
+    let object = path.display().to_string();
+    let ns_id = |p: &std::path::Path| {
+        std::fs::metadata(p)
+            .map(|m| (m.dev(), m.ino()))
+            .map_err(|e| Error::from_io(&object, &e, "cannot open network namespace"))
+    };
+    if ns_id(path)? != ns_id(std::path::Path::new("/proc/self/ns/net"))? {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            object,
+            "a flow dissector attached without a link can only be detached from inside its network namespace \
+             (ip netns exec NS ebpfctl prog detach ...)",
+        ));
+    }
+    // The kernel wants target fd 0 here (it refuses any other with EINVAL): the namespace is the caller's.
+    match syslink::prog_detach(Some(prog), 0, libbpf_sys::BPF_FLOW_DISSECTOR) {
+        Ok(()) => Ok(Some(format!("flow dissector detached from {object}"))),
+        Err(e) if matches!(e.raw_os_error(), Some(libc::ENOENT) | Some(libc::EINVAL)) => Ok(None),
+        Err(e) => Err(attach_error(&object, &e)),
     }
 }
 
@@ -365,7 +461,7 @@ pub fn detach_xdp_if_prog(
         AttachKind::Xdpoffload => Some(XdpMode::Offload),
         _ => None,
     };
-    let mut done = Vec::new();
+    let (mut done, mut linked) = (Vec::new(), Vec::new());
     for &(mode, id) in &d.xdp {
         if wanted.is_some_and(|w| w != mode) || prog_id.is_some_and(|p| p != id) {
             continue;
@@ -381,9 +477,19 @@ pub fn detach_xdp_if_prog(
                 mode.name()
             )),
             // An XDP link holds the device: it is detached through the link.
-            Err(e) if e.raw_os_error() == Some(libc::EBUSY) => {}
+            Err(e) if e.raw_os_error() == Some(libc::EBUSY) => linked.push(id.to_string()),
             Err(e) => return Err(attach_error(dev, &e)),
         }
+    }
+    if done.is_empty() && !linked.is_empty() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!("dev {dev}"),
+            format!(
+                "its XDP program ({}) is attached by a link; use `link detach`",
+                linked.join(", ")
+            ),
+        ));
     }
     Ok((!done.is_empty()).then(|| done.join("; ")))
 }

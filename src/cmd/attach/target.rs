@@ -153,7 +153,7 @@ pub fn parse(kind: AttachKind, words: &[String], required: bool) -> Result<Targe
             name: dev_name(&mut w)?,
         },
         SkMsgVerdict | SkSkbStreamParser | SkSkbStreamVerdict | SkSkbVerdict => Target::Map {
-            words: w.take(2, "MAP (id N | pinned PATH)")?.to_vec(),
+            words: w.take(2, "MAP (id N | pinned PATH | name NAME)")?.to_vec(),
         },
         FlowDissector | SkLookup => {
             let path = match w.next_word() {

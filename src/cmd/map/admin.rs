@@ -31,6 +31,7 @@ pub fn create(ctx: &Context, words: &[String]) -> CmdResult {
     let path = Path::new(w.value("pin path")?).to_path_buf();
     let (mut map_type, mut key, mut value, mut entries, mut name, mut flags, mut inner) =
         (None, None, None, None, None, 0, None);
+    let mut offload_dev = None;
     while let Some(word) = w.next() {
         match word {
             "type" => {
@@ -53,6 +54,11 @@ pub fn create(ctx: &Context, words: &[String]) -> CmdResult {
             "name" => name = Some(w.value("map name")?),
             "flags" => flags = number(&mut w, "flags")?,
             "inner_map" => inner = Some(OpenMap::open(&w.map_ref()?, true)?),
+            // bpftool's `dev` is the older spelling of `offload_dev`.
+            "offload_dev" | "dev" => {
+                let dev = w.value("offload_dev")?;
+                offload_dev = Some((dev, crate::cmd::attach::ifindex(dev)?));
+            }
             other => {
                 return Err(Error::new(
                     ErrorKind::InvalidInput,
@@ -78,10 +84,13 @@ pub fn create(ctx: &Context, words: &[String]) -> CmdResult {
         name: name.ok_or_else(|| missing("name"))?,
         flags,
         inner_map: inner.as_ref().map(|m| m.fd.as_fd()),
+        ifindex: offload_dev.map_or(0, |(_, ifindex)| ifindex),
     };
     let label = format!("map create {}", path.display());
-    let fd = map_ops::create_map(&spec)
-        .map_err(|e| Error::from_io(&label, &e, "BPF_MAP_CREATE failed"))?;
+    let fd = map_ops::create_map(&spec).map_err(|e| match offload_dev {
+        Some((dev, _)) => offload_refused(&label, dev, &e),
+        None => Error::from_io(&label, &e, "BPF_MAP_CREATE failed"),
+    })?;
     pin_fd(fd.as_fd(), &path, &label)?;
     let id = crate::sys::map_info::map_info(fd.as_fd())
         .map(|i| i.id)
@@ -94,6 +103,24 @@ pub fn create(ctx: &Context, words: &[String]) -> CmdResult {
         },
     )?;
     Ok(Outcome::Success)
+}
+
+/// The kernel's refusal of a map on an offload device, read: a device without a BPF offload driver (anything but
+/// netdevsim or an nfp card) answers EINVAL, which alone would read as a bad map.
+pub fn offload_refused(label: &str, dev: &str, e: &std::io::Error) -> Error {
+    let errno = e.raw_os_error().unwrap_or(0);
+    match errno {
+        libc::EINVAL | libc::EOPNOTSUPP => Error::new(
+            ErrorKind::Unsupported,
+            label,
+            format!(
+                "the kernel refused to offload to {dev} ({}): {dev} has no BPF offload driver, or it cannot \
+                 take this map type",
+                crate::error::errno_text(errno)
+            ),
+        ),
+        _ => Error::from_errno(label, errno, &format!("BPF_MAP_CREATE on {dev} failed")),
+    }
 }
 
 /// Pins after making sure bpffs is where the path points (mounting the default one, as bpftool does).
@@ -128,6 +155,6 @@ pub fn pin(ctx: &Context, words: &[String]) -> CmdResult {
     let path = Path::new(w.value("pin path")?).to_path_buf();
     w.finish()?;
     pin_fd(map.fd.as_fd(), &path, &map.label)?;
-    let _ = ctx;
+    ctx.out.nothing();
     Ok(Outcome::Success)
 }

@@ -80,7 +80,7 @@ pub fn update(ctx: &Context, words: &[String]) -> CmdResult {
     let flags = update_flags(&mut w)?;
     w.finish()?;
     write_element(&map, key.as_deref(), &value, flags)?;
-    let _ = ctx;
+    ctx.out.nothing();
     Ok(Outcome::Success)
 }
 
@@ -119,6 +119,7 @@ pub fn delete(ctx: &Context, words: &[String]) -> CmdResult {
         ctx.out.negative(&map.label, "key not found");
         return Ok(Outcome::Negative);
     }
+    ctx.out.nothing();
     Ok(Outcome::Success)
 }
 
@@ -146,7 +147,7 @@ pub fn freeze(ctx: &Context, words: &[String]) -> CmdResult {
     let map = OpenMap::open(&w.map_ref()?, false)?;
     w.finish()?;
     map_ops::freeze(map.fd.as_fd()).map_err(|e| map.error(&e, "freeze failed"))?;
-    let _ = ctx;
+    ctx.out.nothing();
     Ok(Outcome::Success)
 }
 
@@ -196,7 +197,7 @@ pub fn push(ctx: &Context, words: &[String]) -> CmdResult {
     let value = map.parse_value(&w.data_words())?;
     w.finish()?;
     write_element(&map, None, &value, u64::from(sys::BPF_ANY))?;
-    let _ = ctx;
+    ctx.out.nothing();
     Ok(Outcome::Success)
 }
 

@@ -6,11 +6,12 @@ use std::os::fd::{AsFd, OwnedFd};
 use libbpf_sys as sys;
 
 use crate::cmd::map::words::MapRef;
+use crate::cmd::select::resolve;
 use crate::error::{Error, ErrorKind, Result};
 use crate::mapdata::typed::TypedView;
 use crate::mapdata::{bytes::parse_bytes, Layout};
 use crate::output::map_data::{CpuValue, Element, Hex};
-use crate::sys::bpf_obj::{self, ObjKind};
+use crate::sys::bpf_obj::ObjKind;
 use crate::sys::map_info::{map_info, MapInfo};
 use crate::sys::map_ops;
 
@@ -22,6 +23,9 @@ pub struct OpenMap {
     pub layout: Layout,
     /// The map's key and value types, when it was created with BTF.
     pub typed: Option<TypedView>,
+    /// Objects a value names by fd (prog arrays, maps of maps), open until the map is dropped: the kernel reads
+    /// the fd number at update time.
+    value_fds: std::cell::RefCell<Vec<OwnedFd>>,
 }
 
 impl OpenMap {
@@ -33,7 +37,9 @@ impl OpenMap {
             MapRef::Pinned(path) => crate::cmd::select::open_pinned(ObjKind::Map, path, |p| {
                 map_ops::pinned_fd(p, read_only)
             })?,
-            MapRef::Name(name) => find_by_name(name, read_only, &label)?,
+            MapRef::Name(name) => {
+                crate::cmd::select::resolve::map_by_name(name, read_only, &label)?
+            }
         };
         let info =
             map_info(fd.as_fd()).map_err(|e| Error::from_io(&label, &e, "cannot read map info"))?;
@@ -57,6 +63,7 @@ impl OpenMap {
             label,
             layout,
             typed,
+            value_fds: Default::default(),
         })
     }
 
@@ -128,45 +135,55 @@ impl OpenMap {
             return self.fd_value(words);
         }
         if self.layout.cpus.is_some() {
-            // Per-CPU values are given whole (every CPU's slot), as bytes only.
-            return parse_bytes(words, self.layout.value_len()).map_err(|why| {
-                Error::new(
-                    ErrorKind::InvalidInput,
-                    &self.label,
-                    format!("value: {why}"),
-                )
-            });
+            return self.per_cpu_value(words);
         }
         self.parse_data(words, self.layout.value_len(), |t| t.value_type, "value")
     }
 
+    /// A per-CPU value: one CPU's value (bytes or typed), copied to every CPU as bpftool does, or every CPU's
+    /// slot given whole (bytes).
+    fn per_cpu_value(&self, words: &[&str]) -> Result<Vec<u8>> {
+        let one = self.layout.value_size;
+        if let Ok(value) = self.parse_data(words, one, |t| t.value_type, "value") {
+            let stride = self.layout.cpu_stride();
+            let mut all = vec![0u8; self.layout.value_len()];
+            for slot in all.chunks_mut(stride.max(1)) {
+                slot[..one].copy_from_slice(&value);
+            }
+            return Ok(all);
+        }
+        parse_bytes(words, self.layout.value_len()).map_err(|why| {
+            self.invalid(&format!(
+                "value: {why} (give one CPU's {one} bytes, copied to every CPU, or all {} CPUs' {} bytes)",
+                self.layout.cpus.unwrap_or(1),
+                self.layout.value_len()
+            ))
+        })
+    }
+
+    /// A prog array's value is a program (PROG := id N | pinned PATH | tag HEX | name NAME), a map of maps' a map
+    /// (MAP := id N | pinned PATH | name NAME), as bpftool takes them.
     fn fd_value(&self, words: &[&str]) -> Result<Vec<u8>> {
-        let bad = || {
-            Error::new(
-                ErrorKind::InvalidInput,
-                &self.label,
-                "value: expected id N or pinned PATH",
+        let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        let (resolved, expected) = if self.info.map_type == sys::BPF_MAP_TYPE_PROG_ARRAY {
+            (
+                resolve::prog_words(&words),
+                "a program (id N | pinned PATH | tag HEX | name NAME)",
+            )
+        } else {
+            (
+                resolve::map_words(&words),
+                "a map (id N | pinned PATH | name NAME)",
             )
         };
-        let fd: OwnedFd = match words {
-            ["id", id] => {
-                let id: u32 = id.parse().map_err(|_| bad())?;
-                let fd = if self.info.map_type == sys::BPF_MAP_TYPE_PROG_ARRAY {
-                    bpf_obj::fd_by_id(ObjKind::Prog, id)
-                } else {
-                    map_ops::map_fd_by_id(id, false)
-                };
-                fd.map_err(|e| Error::from_io(format!("value id {id}"), &e, "cannot open"))?
-            }
-            ["pinned", path] => map_ops::pinned_fd(std::path::Path::new(path), false)
-                .map_err(|e| Error::from_io(format!("value pinned {path}"), &e, "cannot open"))?,
-            _ => return Err(bad()),
-        };
+        let fd = resolved.map_err(|e| match e.object.as_str() {
+            "usage" => self.invalid(&format!("value: expected {expected}")),
+            _ => e,
+        })?;
         // The kernel takes the fd number as the value and stores the object it refers to.
         use std::os::fd::AsRawFd;
-        let raw = fd.as_raw_fd() as u32;
-        // Keep the fd open until the update is done: leaking it here is the simplest correct lifetime for a CLI.
-        std::mem::forget(fd);
+        let raw = fd.fd.as_raw_fd() as u32;
+        self.value_fds.borrow_mut().push(fd.fd);
         Ok(raw.to_ne_bytes().to_vec())
     }
 }
@@ -192,38 +209,6 @@ fn not_found_or(label: &str, e: std::io::Error, missing: &str) -> Error {
         Error::new(ErrorKind::NotFound, label, missing)
     } else {
         Error::from_io(label, &e, "cannot open")
-    }
-}
-
-/// A pinned map, with the same checks `show` makes: on bpffs, and a map rather than another kind of object.
-/// The one map called `name` (the full BTF name where the kernel cut it to 15 characters, as `show` matches).
-fn find_by_name(name: &str, read_only: bool, label: &str) -> Result<OwnedFd> {
-    let mut names = crate::cmd::select::names::NameResolver::default();
-    let ids =
-        bpf_obj::ids(ObjKind::Map).map_err(|e| Error::from_io(label, &e, "cannot list maps"))?;
-    let mut found = Vec::new();
-    for id in ids {
-        // Maps may vanish between listing and opening: skip them.
-        let Ok(fd) = map_ops::map_fd_by_id(id, read_only) else {
-            continue;
-        };
-        if map_info(fd.as_fd())
-            .is_ok_and(|info| crate::cmd::select::names::map_matches_name(&info, name, &mut names))
-        {
-            found.push((id, fd));
-        }
-    }
-    match found.len() {
-        0 => Err(Error::new(ErrorKind::NotFound, label, "no such map")),
-        1 => Ok(found.remove(0).1),
-        n => {
-            let ids: Vec<String> = found.iter().map(|(id, _)| id.to_string()).collect();
-            Err(Error::new(
-                ErrorKind::InvalidInput,
-                label,
-                format!("{n} maps have this name (ids {}); use id", ids.join(", ")),
-            ))
-        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 use std::cell::RefCell;
 use std::io;
+use std::os::fd::AsFd;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -11,8 +12,9 @@ use libbpf_sys as sys;
 use crate::cmd::map::open::OpenMap;
 use crate::cmd::map::words::Words;
 use crate::cmd::{CmdResult, Context, Outcome};
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Result};
 use crate::output::stream::EventWriter;
+use crate::sys::perf_buffer::{PerfRecord, RawPerfBuffer};
 use crate::sys::signal;
 
 /// How long one poll may block: the latency of noticing Ctrl-C.
@@ -21,10 +23,16 @@ const POLL: Duration = Duration::from_millis(100);
 pub fn watch(ctx: &Context, words: &[String]) -> CmdResult {
     let mut w = Words::new(words, "map watch");
     let map = OpenMap::open(&w.map_ref()?, false)?;
+    let one = one_cpu(&mut w)?;
     w.finish()?;
     match map.info.map_type {
+        sys::BPF_MAP_TYPE_RINGBUF if one.is_some() => Err(Error::new(
+            ErrorKind::InvalidInput,
+            &map.label,
+            "`cpu N index M` is for perf event arrays; a ring buffer is one stream",
+        )),
         sys::BPF_MAP_TYPE_RINGBUF => stream_ringbuf(ctx, &map),
-        sys::BPF_MAP_TYPE_PERF_EVENT_ARRAY => stream_perf(ctx, &map),
+        sys::BPF_MAP_TYPE_PERF_EVENT_ARRAY => stream_perf(ctx, &map, one),
         _ => Err(Error::new(
             ErrorKind::InvalidInput,
             &map.label,
@@ -77,18 +85,56 @@ fn stream_ringbuf(ctx: &Context, map: &OpenMap) -> CmdResult {
     pump(map, &writer, || ring.poll_raw(POLL))
 }
 
-fn stream_perf(ctx: &Context, map: &OpenMap) -> CmdResult {
-    let handle = handle(map)?;
+/// bpftool's `cpu N index M` (both or neither): read CPU N's events through slot M of the array.
+fn one_cpu(w: &mut Words<'_>) -> Result<Option<(i32, i32)>> {
+    let (mut cpu, mut index) = (None, None);
+    while let Some(word) = w.peek() {
+        let slot = match word {
+            "cpu" => &mut cpu,
+            "index" => &mut index,
+            _ => break,
+        };
+        w.next();
+        let text = w.value(word)?;
+        let n = text
+            .parse::<u32>()
+            .ok()
+            .and_then(|n| i32::try_from(n).ok())
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidInput,
+                    "map event_pipe",
+                    format!("{word} '{text}' is not a number"),
+                )
+            })?;
+        *slot = Some(n);
+    }
+    match (cpu, index) {
+        (None, None) => Ok(None),
+        (Some(cpu), Some(index)) => Ok(Some((cpu, index))),
+        _ => Err(Error::new(
+            ErrorKind::InvalidInput,
+            "map event_pipe",
+            "cpu and index go together (cpu N index M)",
+        )),
+    }
+}
+
+/// A perf event array through a raw perf buffer, so that each event keeps its time stamp, as bpftool prints it;
+/// without `cpu N index M` every CPU writes to its own slot.
+fn stream_perf(ctx: &Context, map: &OpenMap, one: Option<(i32, i32)>) -> CmdResult {
     let writer = Rc::new(RefCell::new(ctx.out.event_writer()));
-    let (samples, losses) = (writer.clone(), writer.clone());
-    // The perf buffer opens one perf event per CPU and stores their fds in the map, as bpftool's event_pipe does.
-    let perf = libbpf_rs::PerfBufferBuilder::new(&handle)
-        .sample_cb(move |cpu, data: &[u8]| samples.borrow_mut().perf_event(cpu, data))
-        .lost_cb(move |cpu, count| losses.borrow_mut().perf_lost(cpu, count))
-        .build()
-        .map_err(|e| Error::new(ErrorKind::Kernel, &map.label, crate::sys::libbpf_reason(&e)))?;
-    pump(map, &writer, || match perf.poll(POLL) {
-        Ok(()) => 0,
-        Err(e) => -crate::sys::libbpf_errno(&e).unwrap_or(libc::EIO),
+    let sink = writer.clone();
+    let perf = RawPerfBuffer::new(map.fd.as_fd(), one, move |cpu, record| {
+        let index = one.map_or(cpu, |(_, index)| index);
+        match record {
+            PerfRecord::Sample { time, data } => {
+                sink.borrow_mut().perf_event(cpu, index, time, data)
+            }
+            PerfRecord::Lost { id, count } => sink.borrow_mut().perf_lost(cpu, index, id, count),
+            PerfRecord::Other => {}
+        }
     })
+    .map_err(|e| map.error(&e, "cannot open a perf buffer"))?;
+    pump(map, &writer, || perf.poll(POLL.as_millis() as i32))
 }

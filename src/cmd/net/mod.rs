@@ -1,6 +1,7 @@
-//! `net show|list [dev NAME]`, `net attach TYPE PROG dev NAME [overwrite|prepend]`, `net detach TYPE dev NAME`,
-//! with bpftool's meaning: XDP through netlink (IFLA_XDP), tcx through BPF_PROG_ATTACH. These attachments are
-//! not links; they stay until detached.
+//! `net show|list [dev NAME]`, `net attach TYPE PROG dev NAME [overwrite|prepend]`, `net detach TYPE [PROG] dev
+//! NAME`, with bpftool's meaning: XDP through netlink (IFLA_XDP), tcx through BPF_PROG_ATTACH. These attachments
+//! are not links; they stay until detached. Detaching what is not there succeeds, as in bpftool (scripts rely on
+//! it to be idempotent), unless a PROG was named.
 
 use std::os::fd::{AsFd, AsRawFd};
 
@@ -33,9 +34,13 @@ pub fn run(ctx: &Context, command: NetCommand) -> CmdResult {
         NetCommand::Attach { attach_type, words } => attach(ctx, attach_type, &words),
         NetCommand::Detach { attach_type, words } => {
             let mut w = Words::new(&words);
+            let prog = match w.peek() {
+                Some("dev") | None => None,
+                Some(_) => Some(resolve::prog_words(w.take(2, "PROG")?)?),
+            };
             let dev = dev_name(&mut w)?;
             w.finish()?;
-            detach(ctx, attach_type, &dev)
+            detach(ctx, attach_type, prog.as_ref(), &dev)
         }
     }
 }
@@ -264,9 +269,21 @@ fn tcx_type(kind: NetAttachKind) -> u32 {
     }
 }
 
-fn detach(ctx: &Context, kind: NetAttachKind, dev: &str) -> CmdResult {
+fn detach(
+    ctx: &Context,
+    kind: NetAttachKind,
+    prog: Option<&resolve::Resolved>,
+    dev: &str,
+) -> CmdResult {
+    let prog_id = prog
+        .map(|p| {
+            bpf::prog_brief(p.fd.as_fd())
+                .map(|b| b.id)
+                .map_err(|e| Error::from_io(&p.label, &e, "cannot read program info"))
+        })
+        .transpose()?;
     let done = match kind {
-        NetAttachKind::TcxIngress | NetAttachKind::TcxEgress => detach_tcx(kind, dev)?,
+        NetAttachKind::TcxIngress | NetAttachKind::TcxEgress => detach_tcx(kind, prog, dev)?,
         _ => {
             let as_attach = match kind {
                 NetAttachKind::Xdpgeneric => AttachKind::Xdpgeneric,
@@ -274,49 +291,72 @@ fn detach(ctx: &Context, kind: NetAttachKind, dev: &str) -> CmdResult {
                 NetAttachKind::Xdpoffload => AttachKind::Xdpoffload,
                 _ => AttachKind::Xdp,
             };
-            crate::cmd::attach::detach::detach_xdp_if_prog(as_attach, dev, None)?
+            crate::cmd::attach::detach::detach_xdp_if_prog(as_attach, dev, prog_id)?
         }
     };
-    let Some(_) = done else {
+    if let (None, Some(p)) = (&done, prog) {
         return Err(Error::new(
             ErrorKind::NotFound,
-            format!("dev {dev}"),
-            "nothing of that type attached",
+            &p.label,
+            format!("not attached to {dev} as {}", net_kind_name(kind)),
         ));
-    };
+    }
     let view = net_show(Some(dev))?;
     show(ctx, &vec![view])?;
     Ok(Outcome::Success)
 }
 
-/// Removes the tcx programs attached without a link; linked ones belong to their link.
-fn detach_tcx(kind: NetAttachKind, dev: &str) -> Result<Option<String>> {
+fn net_kind_name(kind: NetAttachKind) -> &'static str {
+    match kind {
+        NetAttachKind::Xdp => "xdp",
+        NetAttachKind::Xdpgeneric => "xdpgeneric",
+        NetAttachKind::Xdpdrv => "xdpdrv",
+        NetAttachKind::Xdpoffload => "xdpoffload",
+        NetAttachKind::TcxIngress => "tcx_ingress",
+        NetAttachKind::TcxEgress => "tcx_egress",
+    }
+}
+
+/// One tcx program detached, as bpftool detaches it: the one named, or without PROG the last one of the hook
+/// (the kernel's choice for a detach without a program). A program attached by a link belongs to its link.
+fn detach_tcx(
+    kind: NetAttachKind,
+    prog: Option<&resolve::Resolved>,
+    dev: &str,
+) -> Result<Option<String>> {
     let idx = ifindex(dev)?;
     let attach_type = tcx_type(kind);
-    let q = syslink::prog_query(idx as i32, attach_type, 0).map_err(|e| attach_error(dev, &e))?;
-    let mut removed = 0;
-    let mut linked = Vec::new();
-    for (i, &id) in q.prog_ids.iter().enumerate() {
-        match q.link_ids.get(i).copied().unwrap_or(0) {
-            0 => {
-                let fd = bpf::fd_by_id(ObjKind::Prog, id)
-                    .map_err(|e| Error::from_io(format!("prog id {id}"), &e, "cannot open"))?;
-                syslink::prog_detach(Some(fd.as_fd()), idx as i32, attach_type)
-                    .map_err(|e| attach_error(dev, &e))?;
-                removed += 1;
-            }
-            link => linked.push(link.to_string()),
+    let before = syslink::prog_query(idx as i32, attach_type, 0).unwrap_or_default();
+    let object = format!("dev {dev}");
+    match syslink::prog_detach(prog.map(|p| p.fd.as_fd()), idx as i32, attach_type) {
+        Ok(()) => {}
+        // Nothing there (ENOENT), or no tcx on this kernel and nothing attached: nothing to do.
+        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => return Ok(None),
+        Err(e) if e.raw_os_error() == Some(libc::EBUSY) => {
+            let last = before.prog_ids.last().copied().unwrap_or(0);
+            let link = before.link_ids.last().copied().unwrap_or(0);
+            let why = match prog {
+                Some(p) => format!("{} is attached by a link; use `link detach`", p.label),
+                None => format!(
+                    "its last {} program ({last}) is attached by link {link}: `link detach id {link}`, or name \
+                     the program: `net detach {} PROG dev {dev}`",
+                    net_kind_name(kind),
+                    net_kind_name(kind)
+                ),
+            };
+            return Err(Error::new(ErrorKind::InvalidInput, object, why));
         }
+        Err(e) => return Err(attach_error(&object, &e)),
     }
-    if removed == 0 && !linked.is_empty() {
-        return Err(Error::new(
-            ErrorKind::InvalidInput,
-            format!("dev {dev}"),
-            format!(
-                "its tcx programs are attached by links ({}); use `link detach id N`",
-                linked.join(", ")
-            ),
-        ));
-    }
-    Ok((removed > 0).then(|| format!("{removed} tcx program(s) detached from {dev}")))
+    let after = syslink::prog_query(idx as i32, attach_type, 0).unwrap_or_default();
+    let gone: Vec<String> = before
+        .prog_ids
+        .iter()
+        .filter(|id| !after.prog_ids.contains(id))
+        .map(u32::to_string)
+        .collect();
+    Ok(Some(format!(
+        "tcx program {} detached from {dev}",
+        gone.join(", ")
+    )))
 }

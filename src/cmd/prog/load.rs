@@ -1,6 +1,8 @@
 //! `prog load OBJ PATH` and `prog loadall OBJ DIR` with bpftool's meaning: load every program of the object, pin
-//! the first (load) or each as DIR/NAME (loadall); `autoattach` attaches them by section name and pins their links
-//! instead; `pinmaps DIR` pins the maps. Any failure rolls every pin and created directory back.
+//! the first (load) or each as DIR/NAME (loadall). `autoattach` attaches by section name instead and pins the link
+//! where the program would be pinned: with `load` the first program only, its link at PATH (bpftool 7.7); with
+//! `loadall` every program, each link as DIR/NAME. `pinmaps DIR` pins the maps. Any failure rolls every pin and
+//! created directory back.
 
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
@@ -12,7 +14,7 @@ use crate::cmd::select::resolve;
 use crate::cmd::select::words::{usage, Words};
 use crate::cmd::{show, CmdResult, Context, Outcome};
 use crate::error::{Error, ErrorKind, Result};
-use crate::loader::{self, globals, LoadSpec, MapKey};
+use crate::loader::{self, globals, Device, LoadSpec, MapKey};
 use crate::output::lifecycle::{LoadReport, LoadedLink, LoadedMap, LoadedProg};
 use crate::sys::bpf;
 use crate::sys::names;
@@ -25,6 +27,18 @@ struct LoadOptions {
     maps: Vec<(MapKey, Vec<String>)>,
     pinmaps: Option<PathBuf>,
     autoattach: bool,
+    /// `offload_dev NAME` (or bpftool's deprecated `dev NAME`) / `xdpmeta_dev NAME`, with whether it is the latter.
+    device: Option<(String, bool)>,
+}
+
+/// -L/--use-loader, refused with the reason.
+pub fn loader_refused() -> Error {
+    Error::new(
+        ErrorKind::InvalidInput,
+        "-L/--use-loader",
+        "not supported: bpftool runs libbpf's gen_loader program to test light skeletons and pins nothing; \
+         ebpfctl loads objects with libbpf directly (drop -L)",
+    )
 }
 
 fn parse_options(words: &[String]) -> Result<LoadOptions> {
@@ -48,13 +62,22 @@ fn parse_options(words: &[String]) -> Result<LoadOptions> {
             }
             "pinmaps" => opts.pinmaps = Some(PathBuf::from(w.value("pinmaps")?)),
             "autoattach" => opts.autoattach = true,
+            "offload_dev" | "dev" | "xdpmeta_dev" => {
+                if opts.device.is_some() {
+                    return Err(usage(
+                        "one device only: offload_dev and xdpmeta_dev exclude each other",
+                    ));
+                }
+                let name = w.value(word)?.to_string();
+                opts.device = Some((name, word == "xdpmeta_dev"));
+            }
             other => return Err(usage(format!("unknown load option {other:?}"))),
         }
     }
     Ok(opts)
 }
 
-fn spec_of(args: &LoadArgs, opts: &LoadOptions) -> Result<LoadSpec> {
+fn spec_of(ctx: &Context, args: &LoadArgs, opts: &LoadOptions) -> Result<LoadSpec> {
     let prog_type = match &opts.prog_type {
         None => None,
         Some(t) => Some(bpf::prog_type_by_section(t).ok_or_else(|| {
@@ -77,18 +100,27 @@ fn spec_of(args: &LoadArgs, opts: &LoadOptions) -> Result<LoadSpec> {
                 .map_err(|why| Error::new(ErrorKind::InvalidInput, "--set", why))
         })
         .collect::<Result<Vec<_>>>()?;
+    let device = match &opts.device {
+        None => None,
+        Some((name, xdp_metadata_only)) => Some(Device {
+            ifindex: crate::cmd::attach::ifindex(name)?,
+            xdp_metadata_only: *xdp_metadata_only,
+        }),
+    };
     Ok(LoadSpec {
         object: args.object.clone(),
         prog_type,
         reuse_maps,
         btf: args.btf.clone(),
         globals,
+        relaxed_maps: ctx.relaxed_maps,
+        device,
     })
 }
 
 /// Refuses a pin target before anything is loaded, so a bad path costs nothing.
 fn precheck_paths(args: &LoadArgs, opts: &LoadOptions, all: bool) -> Result<()> {
-    if all || opts.autoattach {
+    if all {
         check_dir_target(&args.path)?;
     } else {
         check_new_pin_path(&args.path)?;
@@ -111,8 +143,8 @@ fn check_dir_target(dir: &Path) -> Result<()> {
 pub fn run(ctx: &Context, args: &LoadArgs, all: bool) -> CmdResult {
     let opts = parse_options(&args.options)?;
     precheck_paths(args, &opts, all)?;
-    let spec = spec_of(args, &opts)?;
-    let object = loader::load(spec)?;
+    let spec = spec_of(ctx, args, &opts)?;
+    let object = loader::load(spec).map_err(|e| explain_refusal(e, ctx, &opts))?;
     let mut pins = PinSet::new();
     let mut report = LoadReport::default();
     let label = args.object.display().to_string();
@@ -124,8 +156,7 @@ pub fn run(ctx: &Context, args: &LoadArgs, all: bool) -> CmdResult {
         ));
     }
     if opts.autoattach {
-        pins.create_dir_all(&args.path)?;
-        attach_all(&object, &args.path, &mut pins, &mut report)?;
+        attach_programs(&object, &args.path, all, &mut pins, &mut report)?;
     } else {
         pin_programs(&object, &args.path, all, &mut pins, &mut report)?;
     }
@@ -152,6 +183,26 @@ pub fn run(ctx: &Context, args: &LoadArgs, all: bool) -> CmdResult {
     pins.commit();
     show(ctx, &report)?;
     Ok(Outcome::Success)
+}
+
+/// Says why the kernel or libbpf refused where the bare reason would mislead: a device without an offload driver
+/// refuses with EINVAL (a map or program would look malformed), and a map attribute this libbpf does not know
+/// has a flag that lets it through.
+fn explain_refusal(mut err: Error, ctx: &Context, opts: &LoadOptions) -> Error {
+    if let Some((dev, false)) = &opts.device {
+        if err.reason.contains("EINVAL") || err.reason.contains("invalid argument") {
+            err.kind = ErrorKind::Unsupported;
+            err.reason = format!(
+                "the kernel refused to offload to {dev}: {} ({dev} has no BPF offload driver)",
+                err.reason
+            );
+        }
+    }
+    if !ctx.relaxed_maps && err.reason.contains("unknown field") {
+        err.reason
+            .push_str(" (-m/--mapcompat ignores map attributes libbpf does not know)");
+    }
+    err
 }
 
 /// A loaded program for the report, from its name, section and fd.
@@ -211,70 +262,92 @@ fn pin_programs(
     Ok(())
 }
 
-/// bpftool's `autoattach`: attach each program by its section name and pin the link as DIR/NAME; a program whose
-/// section names no attach point (plain "xdp", "tc") is pinned itself instead.
-fn attach_all(
+/// bpftool's `autoattach`: `loadall` attaches every program and pins each link as DIR/NAME; `load` attaches the
+/// first program only and pins its link at PATH (the others stay loaded while ebpfctl runs, as with bpftool).
+fn attach_programs(
     object: &Object,
-    dir: &Path,
+    path: &Path,
+    all: bool,
     pins: &mut PinSet,
     report: &mut LoadReport,
 ) -> Result<()> {
-    for prog in object.progs_mut() {
-        let name = prog.name().to_string_lossy().into_owned();
-        let path = dir.join(&name);
-        let log_mark = crate::sys::libbpf_log::mark();
-        match prog.attach() {
-            // Only USDT: an older kernel's perf-event attachment is not a BPF link either, and gets the
-            // explanation the pin path gives.
-            Ok(mut link)
-                if prog.section().to_string_lossy().starts_with("usdt")
-                    && !is_kernel_link(&link) =>
-            {
-                let prog_id = bpf::prog_brief(prog.as_fd()).map_or(0, |b| b.id);
-                pin_kernel_links(prog_id, &path, pins, &name, report)?;
-                report.programs.push(loaded_prog!(prog, None));
-                // The pins hold the kernel links now; libbpf must not tear down what they keep.
-                link.disconnect();
-            }
-            Ok(link) => {
-                pins.pin(link.as_fd(), &path)?;
-                let id = crate::sys::link_info::link_info(link.as_fd()).map_or(0, |l| l.id);
-                report.programs.push(loaded_prog!(prog, None));
-                report.links.push(LoadedLink {
-                    program: name,
-                    id,
-                    pinned: path.display().to_string(),
-                });
-            }
-            // libbpf's EOPNOTSUPP for "this section names nothing to attach to" comes without a warning; the
-            // kernel's own EOPNOTSUPP (kprobe.multi on a kernel built without fprobe) is logged as a failed
-            // attach and must fail the load, not quietly pin the program.
-            Err(e)
-                if crate::sys::libbpf_errno(&e) == Some(libc::EOPNOTSUPP)
-                    && !crate::sys::libbpf_log::warned_since(log_mark, "failed to attach") =>
-            {
-                pins.pin(prog.as_fd(), &path)?;
-                report.programs.push(loaded_prog!(prog, Some(&path)));
-            }
-            Err(e) => {
-                let mut err = Error::new(
-                    crate::sys::libbpf_errno(&e)
-                        .map_or(ErrorKind::Kernel, crate::error::kind_of_errno),
-                    format!("program {name}"),
-                    format!(
-                        "cannot attach ({}): {}",
-                        prog.section().to_string_lossy(),
-                        crate::sys::libbpf_reason(&e)
-                    ),
-                );
-                if let Some(last) = crate::sys::libbpf_log::take().last() {
-                    err = err.with_detail(vec![last.clone()]);
-                }
-                return Err(err);
-            }
+    if all {
+        pins.create_dir_all(path)?;
+    }
+    for (i, prog) in object.progs_mut().enumerate() {
+        if all {
+            let target = path.join(prog.name());
+            attach_one(prog, &target, pins, report)?;
+        } else if i == 0 {
+            attach_one(prog, path, pins, report)?;
+        } else {
+            report.programs.push(loaded_prog!(prog, None));
         }
     }
     Ok(())
+}
+
+/// Attaches one program by its section name and pins the link at `path`; a program whose section names no
+/// attach point (plain "xdp", "tc") is pinned itself instead, as bpftool falls back to.
+fn attach_one(
+    prog: libbpf_rs::ProgramMut<'_>,
+    path: &Path,
+    pins: &mut PinSet,
+    report: &mut LoadReport,
+) -> Result<()> {
+    let name = prog.name().to_string_lossy().into_owned();
+    let log_mark = crate::sys::libbpf_log::mark();
+    match prog.attach() {
+        // Only USDT: an older kernel's perf-event attachment is not a BPF link either, and gets the
+        // explanation the pin path gives.
+        Ok(mut link)
+            if prog.section().to_string_lossy().starts_with("usdt") && !is_kernel_link(&link) =>
+        {
+            let prog_id = bpf::prog_brief(prog.as_fd()).map_or(0, |b| b.id);
+            pin_kernel_links(prog_id, path, pins, &name, report)?;
+            report.programs.push(loaded_prog!(prog, None));
+            // The pins hold the kernel links now; libbpf must not tear down what they keep.
+            link.disconnect();
+        }
+        Ok(link) => {
+            pins.pin(link.as_fd(), path)?;
+            let id = crate::sys::link_info::link_info(link.as_fd()).map_or(0, |l| l.id);
+            report.programs.push(loaded_prog!(prog, None));
+            report.links.push(LoadedLink {
+                program: name,
+                id,
+                pinned: path.display().to_string(),
+            });
+        }
+        // libbpf's EOPNOTSUPP for "this section names nothing to attach to" comes without a warning; the
+        // kernel's own EOPNOTSUPP (kprobe.multi on a kernel built without fprobe) is logged as a failed
+        // attach and must fail the load, not quietly pin the program.
+        Err(e)
+            if crate::sys::libbpf_errno(&e) == Some(libc::EOPNOTSUPP)
+                && !crate::sys::libbpf_log::warned_since(log_mark, "failed to attach") =>
+        {
+            pins.pin(prog.as_fd(), path)?;
+            report.programs.push(loaded_prog!(prog, Some(path)));
+        }
+        Err(e) => return Err(attach_failure(&prog, &name, &e)),
+    }
+    Ok(())
+}
+
+fn attach_failure(prog: &libbpf_rs::ProgramMut<'_>, name: &str, e: &libbpf_rs::Error) -> Error {
+    let mut err = Error::new(
+        crate::sys::libbpf_errno(e).map_or(ErrorKind::Kernel, crate::error::kind_of_errno),
+        format!("program {name}"),
+        format!(
+            "cannot attach ({}): {}",
+            prog.section().to_string_lossy(),
+            crate::sys::libbpf_reason(e)
+        ),
+    );
+    if let Some(last) = crate::sys::libbpf_log::take().last() {
+        err = err.with_detail(vec![last.clone()]);
+    }
+    err
 }
 
 fn is_kernel_link(link: &libbpf_rs::Link) -> bool {

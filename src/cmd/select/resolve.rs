@@ -90,33 +90,73 @@ fn prog_by(label: &str, pred: impl Fn(&bpf::ProgBrief) -> bool) -> Result<Resolv
             hits.push((id, fd));
         }
     }
+    let (id, fd) = the_one(hits, label, ObjKind::Prog)?;
+    Ok(Resolved {
+        fd,
+        label: format!("prog id {id}"),
+    })
+}
+
+/// The one object a name or tag matched; none or several is an error (these commands act on one object).
+fn the_one(mut hits: Vec<(u32, OwnedFd)>, label: &str, kind: ObjKind) -> Result<(u32, OwnedFd)> {
     match hits.len() {
-        0 => Err(Error::new(ErrorKind::NotFound, label, "no such program")),
-        1 => {
-            let (id, fd) = hits.pop().expect("one hit");
-            Ok(Resolved {
-                fd,
-                label: format!("prog id {id}"),
-            })
-        }
+        0 => Err(Error::new(
+            ErrorKind::NotFound,
+            label,
+            format!("no such {}", kind.noun()),
+        )),
+        1 => Ok(hits.remove(0)),
         n => {
             let ids: Vec<String> = hits.iter().map(|(id, _)| id.to_string()).collect();
             Err(Error::new(
                 ErrorKind::InvalidInput,
                 label,
-                format!("{n} programs match (ids {}); use id N", ids.join(", ")),
+                format!(
+                    "{n} {}s match (ids {}); use id N",
+                    kind.noun(),
+                    ids.join(", ")
+                ),
             ))
         }
     }
 }
 
-/// `id N` / `pinned PATH` as two words.
+/// `id N` / `pinned PATH` / `name NAME` as two words.
 pub fn map_words(words: &[String]) -> Result<Resolved> {
     match words {
         [kind, value] if kind == "id" => by_id(ObjKind::Map, value),
         [kind, value] if kind == "pinned" => pinned(ObjKind::Map, Path::new(value)),
-        _ => Err(usage("expected MAP as id N | pinned PATH")),
+        [kind, value] if kind == "name" => {
+            let label = format!("map name {value}");
+            let fd = map_by_name(value, false, &label)?;
+            let id = crate::sys::map_info::map_info(fd.as_fd()).map_or(0, |i| i.id);
+            Ok(Resolved {
+                fd,
+                label: format!("map id {id}"),
+            })
+        }
+        _ => Err(usage("expected MAP as id N | pinned PATH | name NAME")),
     }
+}
+
+/// The one map called `name` (the full BTF name where the kernel cut it to 15 characters, as `show` matches).
+pub fn map_by_name(name: &str, read_only: bool, label: &str) -> Result<OwnedFd> {
+    let mut names = crate::cmd::select::names::NameResolver::default();
+    let ids = crate::sys::bpf_obj::ids(ObjKind::Map)
+        .map_err(|e| Error::from_io(label, &e, "cannot list maps"))?;
+    let mut found = Vec::new();
+    for id in ids {
+        // Maps may vanish between listing and opening: skip them.
+        let Ok(fd) = crate::sys::map_ops::map_fd_by_id(id, read_only) else {
+            continue;
+        };
+        if crate::sys::map_info::map_info(fd.as_fd())
+            .is_ok_and(|info| crate::cmd::select::names::map_matches_name(&info, name, &mut names))
+        {
+            found.push((id, fd));
+        }
+    }
+    the_one(found, label, ObjKind::Map).map(|(_, fd)| fd)
 }
 
 pub fn link(selector: &LinkSelector) -> Result<Resolved> {

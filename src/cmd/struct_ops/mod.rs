@@ -1,6 +1,8 @@
 //! `struct_ops show|list [id N|name NAME|pinned LINK]`, `struct_ops register OBJ [LINK_DIR]`,
-//! `struct_ops unregister {id N|name NAME|pinned LINK}`. struct_ops maps made with BPF_F_LINK register through a
+//! `struct_ops unregister {id N|name NAME|pinned LINK}`, `struct_ops dump [...]` (in dump.rs). struct_ops maps made with BPF_F_LINK register through a
 //! link, which (like every link) ends with ebpfctl unless pinned, so such maps need LINK_DIR.
+
+pub mod dump;
 
 use std::os::fd::AsFd;
 use std::path::PathBuf;
@@ -24,6 +26,7 @@ pub fn run(ctx: &Context, command: StructOpsCommand) -> CmdResult {
         StructOpsCommand::Show { map } => show_maps(ctx, map.as_ref()),
         StructOpsCommand::Register { object, link_dir } => register(ctx, object, link_dir),
         StructOpsCommand::Unregister { map } => unregister(ctx, &map),
+        StructOpsCommand::Dump { map } => dump::run(ctx, map.as_ref()),
     }
 }
 
@@ -36,6 +39,7 @@ fn register(ctx: &Context, object: PathBuf, link_dir: Option<PathBuf>) -> CmdRes
     }
     let mut loaded = loader::load(LoadSpec {
         object,
+        relaxed_maps: ctx.relaxed_maps,
         ..Default::default()
     })?;
     // Checked for every map before any registers, so a refusal leaves nothing registered.
@@ -182,9 +186,10 @@ fn parse_map_id(id: &str) -> Result<u32> {
         .map_err(|_| Error::new(ErrorKind::InvalidInput, format!("id {id}"), "not a number"))
 }
 
-/// bpftool's `struct_ops show`: one object for `id N` or a pinned link, an array otherwise.
-fn show_maps(ctx: &Context, selector: Option<&StructOpsSelector>) -> CmdResult {
-    let ids = match selector {
+/// The struct_ops maps a selector names: every one, the one with an id, those with a name, the one a pinned link
+/// registered.
+fn selected_ids(selector: Option<&StructOpsSelector>) -> Result<Vec<u32>> {
+    Ok(match selector {
         None => struct_ops_map_ids(None),
         Some(StructOpsSelector::Id { id }) => vec![parse_map_id(id)?],
         Some(StructOpsSelector::Name { name }) => match struct_ops_map_ids(Some(name)) {
@@ -204,7 +209,12 @@ fn show_maps(ctx: &Context, selector: Option<&StructOpsSelector>) -> CmdResult {
                 }
             }
         }
-    };
+    })
+}
+
+/// bpftool's `struct_ops show`: one object for `id N` or a pinned link, an array otherwise.
+fn show_maps(ctx: &Context, selector: Option<&StructOpsSelector>) -> CmdResult {
+    let ids = selected_ids(selector)?;
     let vmlinux = std::fs::read("/sys/kernel/btf/vmlinux")
         .ok()
         .and_then(|data| crate::btf::Btf::parse(&data).ok());
