@@ -152,7 +152,7 @@ impl Sampler {
         let ident = selected.then(|| Ident {
             prog_type: Named::prog_type(info.prog_type),
             name,
-            tag: info.tag.iter().map(|b| format!("{b:02x}")).collect(),
+            tag: crate::cmd::prog::hex(&info.tag),
             load_time_ns: info.load_time_ns,
         });
         self.known.insert(
