@@ -65,6 +65,7 @@ completions: static
 bench: static
 	./scripts/bench-map-dump.sh $(BIN)
 	EBPFCTL=$(BIN) ./scripts/bench-show.sh 1000
+	EBPFCTL=$(BIN) ./scripts/bench-top.sh 1000
 	./scripts/bench-feature.sh $(BIN)
 	./scripts/bench-btf.sh $(BIN)
 	./scripts/bench-lifecycle.sh $(BIN)

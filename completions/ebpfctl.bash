@@ -16,9 +16,6 @@ _ebpfctl() {
             ",$1")
                 cmd="ebpfctl"
                 ;;
-            ebpfctl,batch)
-                cmd="ebpfctl__subcmd__batch"
-                ;;
             ebpfctl,btf)
                 cmd="ebpfctl__subcmd__btf"
                 ;;
@@ -66,9 +63,6 @@ _ebpfctl() {
                 ;;
             ebpfctl,version)
                 cmd="ebpfctl__subcmd__version"
-                ;;
-            ebpfctl__subcmd__batch,file)
-                cmd="ebpfctl__subcmd__batch__subcmd__file"
                 ;;
             ebpfctl__subcmd__btf,dump)
                 cmd="ebpfctl__subcmd__btf__subcmd__dump"
@@ -259,6 +253,9 @@ _ebpfctl() {
             ebpfctl__subcmd__prog,show)
                 cmd="ebpfctl__subcmd__prog__subcmd__show"
                 ;;
+            ebpfctl__subcmd__prog,top)
+                cmd="ebpfctl__subcmd__prog__subcmd__top"
+                ;;
             ebpfctl__subcmd__prog,tracelog)
                 cmd="ebpfctl__subcmd__prog__subcmd__tracelog"
                 ;;
@@ -274,9 +271,6 @@ _ebpfctl() {
             ebpfctl__subcmd__prog__subcmd__show,tag)
                 cmd="ebpfctl__subcmd__prog__subcmd__show__subcmd__tag"
                 ;;
-            ebpfctl__subcmd__struct_ops,dump)
-                cmd="ebpfctl__subcmd__struct_ops__subcmd__dump"
-                ;;
             ebpfctl__subcmd__struct_ops,list)
                 cmd="ebpfctl__subcmd__struct_ops__subcmd__show"
                 ;;
@@ -288,15 +282,6 @@ _ebpfctl() {
                 ;;
             ebpfctl__subcmd__struct_ops,unregister)
                 cmd="ebpfctl__subcmd__struct_ops__subcmd__unregister"
-                ;;
-            ebpfctl__subcmd__struct_ops__subcmd__dump,id)
-                cmd="ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__id"
-                ;;
-            ebpfctl__subcmd__struct_ops__subcmd__dump,name)
-                cmd="ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__name"
-                ;;
-            ebpfctl__subcmd__struct_ops__subcmd__dump,pinned)
-                cmd="ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__pinned"
                 ;;
             ebpfctl__subcmd__struct_ops__subcmd__show,id)
                 cmd="ebpfctl__subcmd__struct_ops__subcmd__show__subcmd__id"
@@ -323,7 +308,7 @@ _ebpfctl() {
 
     case "${cmd}" in
         ebpfctl)
-            opts="-j -p -d -f -V -n -m -L -h --json --pretty --debug --bpffs --version --nomount --mapcompat --use-loader --help batch prog map link cgroup perf net feature btf struct_ops iter version check inspect compat completions manpage"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version check version completions manpage prog map link btf feature net cgroup perf struct_ops iter inspect compat"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -336,36 +321,8 @@ _ebpfctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ebpfctl__subcmd__batch)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help file"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        ebpfctl__subcmd__batch__subcmd__file)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         ebpfctl__subcmd__btf)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list dump minimize"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list dump minimize"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -379,7 +336,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__dump)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help file id prog map"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version file id prog map"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -393,7 +350,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__dump__subcmd__file)
-            opts="-B -j -p -d -f -h --base-btf --json --pretty --debug --bpffs --help"
+            opts="-B -j -p -d -f -h -V --base-btf --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -415,7 +372,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__dump__subcmd__id)
-            opts="-B -j -p -d -f -h --base-btf --json --pretty --debug --bpffs --help"
+            opts="-B -j -p -d -f -h -V --base-btf --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -437,7 +394,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__dump__subcmd__map)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -451,7 +408,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__dump__subcmd__prog)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -465,7 +422,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__minimize)
-            opts="-o -j -p -d -f -h --btf --output --json --pretty --debug --bpffs --help"
+            opts="-o -j -p -d -f -h -V --btf --output --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -491,7 +448,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__show)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help id"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version id"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -505,7 +462,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__show__subcmd__id)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -519,7 +476,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__cgroup)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list tree attach detach"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list tree attach detach"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -533,7 +490,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__cgroup__subcmd__attach)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -547,7 +504,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__cgroup__subcmd__detach)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -561,7 +518,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__cgroup__subcmd__show)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -575,7 +532,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__cgroup__subcmd__tree)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -589,7 +546,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__check)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -603,7 +560,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__compat)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help check"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version check"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -617,7 +574,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__compat__subcmd__check)
-            opts="-j -p -d -f -h --btf --live --kconfig --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --btf --live --kconfig --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -639,7 +596,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__completions)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help bash zsh fish"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -653,7 +610,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__feature)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help probe list_builtins"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version probe list_builtins"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -667,7 +624,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__feature__subcmd__list_builtins)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help prog_types map_types attach_types link_types helpers"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version prog_types map_types attach_types link_types helpers"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -681,7 +638,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__feature__subcmd__probe)
-            opts="-j -p -d -f -h --extended --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --extended --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -695,7 +652,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__inspect)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -709,7 +666,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__iter)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help pin"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version pin"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -723,7 +680,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__iter__subcmd__pin)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -737,7 +694,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list pin detach"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list pin detach"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -751,7 +708,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__detach)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -765,7 +722,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__detach__subcmd__id)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -779,7 +736,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__detach__subcmd__pinned)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -793,7 +750,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__pin)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -807,7 +764,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__pin__subcmd__id)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -821,7 +778,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__pin__subcmd__pinned)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -835,7 +792,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__show)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help id pinned"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version id pinned"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -849,7 +806,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__show__subcmd__id)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -863,7 +820,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__show__subcmd__pinned)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -877,7 +834,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__manpage)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -891,7 +848,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list dump update lookup getnext delete pin watch event_pipe create peek push enqueue pop dequeue freeze"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list dump lookup getnext update delete freeze peek pop dequeue push enqueue watch event_pipe create pin"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -905,7 +862,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__create)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -919,7 +876,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__delete)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -933,7 +890,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__dump)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -947,7 +904,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__freeze)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -961,7 +918,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__getnext)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -975,7 +932,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__lookup)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -989,7 +946,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__peek)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1003,7 +960,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__pin)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1017,7 +974,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__pop)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1031,7 +988,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__push)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1045,7 +1002,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__show)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help id pinned name"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version id pinned name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1059,7 +1016,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__show__subcmd__id)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1073,7 +1030,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__show__subcmd__name)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1087,7 +1044,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__show__subcmd__pinned)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1101,7 +1058,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__update)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1115,7 +1072,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__watch)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1129,7 +1086,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__net)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list attach detach"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list attach detach"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1143,7 +1100,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__net__subcmd__attach)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1157,7 +1114,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__net__subcmd__detach)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1171,7 +1128,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__net__subcmd__show)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1185,7 +1142,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__perf)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1199,7 +1156,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__perf__subcmd__show)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1213,7 +1170,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list dump pin load loadall attach detach tracelog run"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list top load loadall pin attach detach run tracelog dump"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1227,7 +1184,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__attach)
-            opts="-j -p -d -f -h --pin --wait --cookie --json --pretty --debug --bpffs --help id pinned tag name tracepoint raw_tracepoint tp_btf kprobe kretprobe kprobe_multi kretprobe_multi uprobe uretprobe usdt fentry fexit fmod_ret lsm perf_event xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress tc_ingress tc_egress netkit_primary netkit_peer sk_msg_verdict sk_skb_stream_parser sk_skb_stream_verdict sk_skb_verdict flow_dissector sk_lookup netfilter cgroup_inet_ingress cgroup_inet_egress cgroup_inet_sock_create cgroup_inet_sock_release cgroup_sock_ops cgroup_device cgroup_inet4_bind cgroup_inet6_bind cgroup_inet4_connect cgroup_inet6_connect cgroup_inet4_post_bind cgroup_inet6_post_bind cgroup_udp4_sendmsg cgroup_udp6_sendmsg cgroup_udp4_recvmsg cgroup_udp6_recvmsg cgroup_sysctl cgroup_getsockopt cgroup_setsockopt cgroup_inet4_getpeername cgroup_inet6_getpeername cgroup_inet4_getsockname cgroup_inet6_getsockname"
+            opts="-j -p -d -f -h -V --pin --wait --cookie --json --pretty --debug --bpffs --help --version id pinned tag name tracepoint raw_tracepoint tp_btf kprobe kretprobe kprobe_multi kretprobe_multi uprobe uretprobe usdt fentry fexit fmod_ret lsm perf_event xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress tc_ingress tc_egress netkit_primary netkit_peer sk_msg_verdict sk_skb_stream_parser sk_skb_stream_verdict sk_skb_verdict flow_dissector sk_lookup netfilter cgroup_inet_ingress cgroup_inet_egress cgroup_inet_sock_create cgroup_inet_sock_release cgroup_sock_ops cgroup_device cgroup_inet4_bind cgroup_inet6_bind cgroup_inet4_connect cgroup_inet6_connect cgroup_inet4_post_bind cgroup_inet6_post_bind cgroup_udp4_sendmsg cgroup_udp6_sendmsg cgroup_udp4_recvmsg cgroup_udp6_recvmsg cgroup_sysctl cgroup_getsockopt cgroup_setsockopt cgroup_inet4_getpeername cgroup_inet6_getpeername cgroup_inet4_getsockname cgroup_inet6_getsockname"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1249,7 +1206,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__detach)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned tag name tracepoint raw_tracepoint tp_btf kprobe kretprobe kprobe_multi kretprobe_multi uprobe uretprobe usdt fentry fexit fmod_ret lsm perf_event xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress tc_ingress tc_egress netkit_primary netkit_peer sk_msg_verdict sk_skb_stream_parser sk_skb_stream_verdict sk_skb_verdict flow_dissector sk_lookup netfilter cgroup_inet_ingress cgroup_inet_egress cgroup_inet_sock_create cgroup_inet_sock_release cgroup_sock_ops cgroup_device cgroup_inet4_bind cgroup_inet6_bind cgroup_inet4_connect cgroup_inet6_connect cgroup_inet4_post_bind cgroup_inet6_post_bind cgroup_udp4_sendmsg cgroup_udp6_sendmsg cgroup_udp4_recvmsg cgroup_udp6_recvmsg cgroup_sysctl cgroup_getsockopt cgroup_setsockopt cgroup_inet4_getpeername cgroup_inet6_getpeername cgroup_inet4_getsockname cgroup_inet6_getsockname"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name tracepoint raw_tracepoint tp_btf kprobe kretprobe kprobe_multi kretprobe_multi uprobe uretprobe usdt fentry fexit fmod_ret lsm perf_event xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress tc_ingress tc_egress netkit_primary netkit_peer sk_msg_verdict sk_skb_stream_parser sk_skb_stream_verdict sk_skb_verdict flow_dissector sk_lookup netfilter cgroup_inet_ingress cgroup_inet_egress cgroup_inet_sock_create cgroup_inet_sock_release cgroup_sock_ops cgroup_device cgroup_inet4_bind cgroup_inet6_bind cgroup_inet4_connect cgroup_inet6_connect cgroup_inet4_post_bind cgroup_inet6_post_bind cgroup_udp4_sendmsg cgroup_udp6_sendmsg cgroup_udp4_recvmsg cgroup_udp6_recvmsg cgroup_sysctl cgroup_getsockopt cgroup_setsockopt cgroup_inet4_getpeername cgroup_inet6_getpeername cgroup_inet4_getsockname cgroup_inet6_getsockname"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1263,7 +1220,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__dump)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help xlated id pinned tag name"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version xlated id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1277,7 +1234,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__load)
-            opts="-j -p -d -f -h --btf --set --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --btf --set --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1299,7 +1256,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__loadall)
-            opts="-j -p -d -f -h --btf --set --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --btf --set --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1321,7 +1278,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__pin)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned tag name"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1335,7 +1292,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__run)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned tag name"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1349,7 +1306,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__show)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help id pinned tag name"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1363,7 +1320,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__show__subcmd__id)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1377,7 +1334,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__show__subcmd__name)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1391,7 +1348,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__show__subcmd__pinned)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1405,7 +1362,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__show__subcmd__tag)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1418,8 +1375,34 @@ _ebpfctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ebpfctl__subcmd__prog__subcmd__top)
+            opts="-j -p -d -f -h -V --interval --count --sort --json --pretty --debug --bpffs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort)
+                    COMPREPLY=($(compgen -W "cpu runtime events name" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ebpfctl__subcmd__prog__subcmd__tracelog)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1433,7 +1416,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list register unregister dump"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list register unregister"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1446,64 +1429,8 @@ _ebpfctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ebpfctl__subcmd__struct_ops__subcmd__dump)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id name pinned"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__id)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__name)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__pinned)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         ebpfctl__subcmd__struct_ops__subcmd__register)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1517,7 +1444,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__show)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id name pinned"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id name pinned"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1531,7 +1458,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__show__subcmd__id)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1545,7 +1472,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__show__subcmd__name)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1559,7 +1486,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__show__subcmd__pinned)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1573,7 +1500,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__unregister)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id name pinned"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id name pinned"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1587,7 +1514,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__unregister__subcmd__id)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1601,7 +1528,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__unregister__subcmd__name)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1615,7 +1542,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__unregister__subcmd__pinned)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1629,7 +1556,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__version)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -69,6 +69,7 @@ LIFECYCLE_VM_COMMANDS=(
   "kprobe_multi_hits -j map dump pinned /sys/fs/bpf/matrix_maps_kprobe_multi/kprobe_m_bss"
   "fentry_hits -j map dump pinned /sys/fs/bpf/matrix_maps_fentry/fentry_bss"
   "lsm_hits -j map dump pinned /sys/fs/bpf/matrix_maps_lsm/lsm_bss"
+  "top -j prog top --interval 0.5 --count 1 name matrix_fentry"
   "kprobe_detach -j link detach pinned /sys/fs/bpf/matrix_kprobe/matrix_kprobe"
   "kprobe_multi_detach -j link detach pinned /sys/fs/bpf/matrix_kprobe_multi/matrix_kprobe_multi"
   "fentry_detach -j link detach pinned /sys/fs/bpf/matrix_fentry/matrix_fentry"
@@ -565,6 +566,14 @@ assert_iter_hits() {
 }
 assert_fentry_hits() { has_trampolines "$1" || return 0; assert_hits fentry "$2"; }
 assert_lsm_hits() { has_trampolines "$1" || return 0; assert_hits lsm "$2"; }
+# prog top switches statistics on with BPF_ENABLE_STATS (5.8+) on every kernel of the matrix: the fentry program
+# on vfs_read counted runs while it ran (ebpfctl's own reads of /proc for pids run vfs_read).
+assert_top() {
+  has_trampolines "$1" || return 0
+  jq -e '.stats == "ebpfctl" and (.programs | length == 1) and .programs[0].name == "matrix_fentry"
+         and .programs[0].run_cnt > 0 and .programs[0].run_time_ns > 0 and .online_cpus >= 1' "$2" >/dev/null ||
+    fail "top: prog top did not count the fentry program's runs: $(head -c 300 "$2")"
+}
 # link detach: the loaded link, its one pin removed, no process holding it.
 assert_detached() {
   local k=$1 json=$2 name=$3 id

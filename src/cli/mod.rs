@@ -16,6 +16,7 @@ mod map;
 mod net;
 mod perf;
 mod prog;
+mod prog_top;
 mod struct_ops;
 
 pub use btf::*;
@@ -30,6 +31,7 @@ pub use map::*;
 pub use net::*;
 pub use perf::*;
 pub use prog::*;
+pub use prog_top::*;
 pub use struct_ops::*;
 
 #[derive(Debug, clap::Parser)]

@@ -16,6 +16,8 @@ pub enum ProgVerb {
         #[command(flatten)]
         view: ShowView,
     },
+    /// Which programs cost CPU right now: runs, run time and CPU share per interval, live
+    Top(super::TopArgs),
     #[command(flatten)]
     Lifecycle(ProgCommand),
 }

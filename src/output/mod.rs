@@ -17,8 +17,10 @@ pub mod net;
 pub mod perf;
 pub mod prog;
 pub mod progress;
+pub mod screen;
 pub mod show;
 pub mod stream;
+pub mod top;
 pub mod version;
 
 use std::io::{self, IsTerminal, Write};
@@ -168,6 +170,11 @@ impl Output {
     /// Whether results print as JSON; for commands whose data differs by form (e.g. `btf dump format c`).
     pub fn is_json(&self) -> bool {
         self.json
+    }
+
+    /// Whether stdout is a terminal (and not JSON): where a command may draw a screen rather than print lines.
+    pub fn is_terminal(&self) -> bool {
+        self.tty && !self.json
     }
 
     /// Prints one result. A closed pipe (`| head`) surfaces as `BrokenPipe` for the caller to treat as success.

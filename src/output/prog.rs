@@ -153,7 +153,7 @@ impl Render for Listing<ProgEntry> {
                         text.cell(if e.gpl_compatible { "yes" } else { "no" }, Tone::Plain),
                         text.cell(opt(e.bytes_memlock.map(|b| format!("{b}B"))), Tone::Plain),
                         text.cell(opt(e.btf_id), Tone::Plain),
-                        text.cell(e.verified_insns, Tone::Plain),
+                        text.cell(opt(e.verified_insns), Tone::Plain),
                         text.cell(opt(e.run_cnt), Tone::Plain),
                         text.cell(opt(e.run_time_ns), Tone::Plain),
                         text.cell(e.pinned.join(", "), Tone::Plain),
@@ -184,6 +184,10 @@ pub struct ProgEntry {
     pub run_cnt: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recursion_misses: Option<u64>,
+    /// Instructions the verifier processed (Linux 5.16+), when the kernel reports them. bpftool 7.1 does not
+    /// print it (its `prog show` has no such field), so this is an addition, not a rename.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verified_insns: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dev: Option<OffloadDev>,
     /// Epoch seconds; absent only on kernels that do not record load times.
@@ -206,7 +210,4 @@ pub struct ProgEntry {
     pub pids: Vec<Pid>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
-    /// Verifier-processed instructions: not in bpftool's show, shown in --wide tables.
-    #[serde(skip)]
-    pub verified_insns: u32,
 }

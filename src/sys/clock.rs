@@ -12,6 +12,31 @@ fn clock_ns(clock: libc::clockid_t) -> Option<i128> {
     (rc == 0).then(|| ts.tv_sec as i128 * 1_000_000_000 + ts.tv_nsec as i128)
 }
 
+/// Nanoseconds on one clock, 0 if it cannot be read (every clock used here exists since Linux 2.6.39).
+fn now_ns(clock: libc::clockid_t) -> u64 {
+    clock_ns(clock).map_or(0, |ns| ns as u64)
+}
+
+/// CLOCK_BOOTTIME now: the clock of the kernel's `load_time`, which keeps counting through suspend.
+pub fn boottime_ns() -> u64 {
+    now_ns(libc::CLOCK_BOOTTIME)
+}
+
+/// CLOCK_REALTIME now, as nanoseconds since the epoch.
+pub fn realtime_ns() -> u64 {
+    now_ns(libc::CLOCK_REALTIME)
+}
+
+/// CPU time this process has used so far, all threads, user and system.
+pub fn process_cpu_ns() -> u64 {
+    now_ns(libc::CLOCK_PROCESS_CPUTIME_ID)
+}
+
+/// CPU time the calling thread has used so far, user and system.
+pub fn thread_cpu_ns() -> u64 {
+    now_ns(libc::CLOCK_THREAD_CPUTIME_ID)
+}
+
 /// Wall-clock epoch seconds of a CLOCK_BOOTTIME timestamp in nanoseconds.
 pub fn boottime_to_epoch(boot_ns: u64) -> i64 {
     let offset = match (

@@ -2,6 +2,7 @@
 
 pub mod bpf;
 pub mod bpf_obj;
+pub mod bpf_stats;
 pub mod bpffs;
 pub mod btf_data;
 pub mod btf_info;
@@ -33,6 +34,7 @@ pub mod prog_insns;
 pub mod relo_core;
 pub mod signal;
 pub mod skel;
+pub mod terminal;
 pub mod tracefs;
 
 /// The errno behind a libbpf-rs error, when there is one. libbpf-rs keeps the `io::Error` private inside its

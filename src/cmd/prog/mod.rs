@@ -6,6 +6,7 @@ pub mod lifecycle;
 pub mod load;
 pub mod metadata;
 pub mod test_run;
+pub mod top;
 
 use std::os::fd::AsFd;
 
@@ -26,6 +27,7 @@ use crate::sys::names::Named;
 pub fn run(ctx: &Context, verb: ProgVerb) -> CmdResult {
     match verb {
         ProgVerb::Show { select, view } => show_progs(ctx, select.as_ref(), view),
+        ProgVerb::Top(args) => crate::cmd::prog::top::run(ctx, args),
         ProgVerb::Lifecycle(command) => crate::cmd::prog::lifecycle::run(ctx, command),
     }
 }
@@ -63,6 +65,7 @@ fn describe(
         run_time_ns: nonzero(info.run_time_ns),
         run_cnt: (info.run_time_ns != 0).then_some(info.run_cnt),
         recursion_misses: nonzero(info.recursion_misses),
+        verified_insns: (info.verified_insns != 0).then_some(info.verified_insns),
         dev: select::offload_dev(info.ifindex, info.netns_dev, info.netns_ino),
         loaded_at: loaded.then(|| boottime_to_epoch(info.load_time_ns)),
         uid: loaded.then_some(info.created_by_uid),
@@ -76,7 +79,6 @@ fn describe(
         pinned: Vec::new(),
         pids: Vec::new(),
         metadata: metadata.of_prog(info, &mut names.btfs),
-        verified_insns: info.verified_insns,
     }
 }
 
