@@ -113,13 +113,17 @@ pub enum ProgCommand {
     },
     /// Print the kernel's trace pipe (bpf_printk output) until Ctrl-C
     Tracelog,
-    /// Disassemble a loaded program: `prog dump xlated PROG [file FILE | opcodes | linum]`
+    /// Disassemble a loaded program: `prog dump {xlated|jited} PROG [file FILE | opcodes | linum | visual]`
+    #[command(
+        after_help = "OPTIONS words: file FILE (the raw image) | opcodes | linum | visual (xlated only: the \
+                      control-flow graph in DOT)"
+    )]
     Dump {
-        /// Which image: the kernel's translated instructions
+        /// Which image: the kernel's translated instructions, or the JIT's machine code
         kind: DumpKind,
         #[command(flatten)]
         prog: ProgRef,
-        /// At most one of: file FILE (raw instructions) | opcodes | linum
+        /// At most one of: file FILE | opcodes | linum | visual
         options: Vec<String>,
     },
 }
@@ -128,6 +132,7 @@ pub enum ProgCommand {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DumpKind {
     Xlated,
+    Jited,
 }
 
 #[derive(Debug, Clone, clap::Args)]

@@ -15,6 +15,7 @@ pub mod map_data;
 pub mod net;
 pub mod perf;
 pub mod prog;
+pub mod prog_dump;
 pub mod progress;
 pub mod show;
 pub mod stream;

@@ -1,4 +1,4 @@
-//! `prog` verbs of the lifecycle: load, loadall, pin, attach, detach, run, tracelog.
+//! `prog` verbs of the lifecycle: load, loadall, pin, attach, detach, run, tracelog, dump.
 
 use std::os::fd::AsFd;
 

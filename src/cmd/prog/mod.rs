@@ -2,10 +2,13 @@
 //! `bpftool -j prog show` prints (same names, types and values), plus `pinned` and `pids` always.
 
 pub mod dump;
+mod jited;
 pub mod lifecycle;
+mod listing;
 pub mod load;
 pub mod metadata;
 pub mod test_run;
+mod visual;
 
 use std::os::fd::AsFd;
 
