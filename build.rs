@@ -17,6 +17,7 @@ const OBJECTS: &[&str] = &[
     "check_kprobe",
     "check_fentry",
     "check_testrun",
+    "prog_profile",
 ];
 
 fn main() {

@@ -126,6 +126,18 @@ pub enum ProgCommand {
         /// At most one of: file FILE | opcodes | linum | visual
         options: Vec<String>,
     },
+    /// Count hardware events (or CPU time) per run of a program, from an fentry/fexit pair around it
+    #[command(
+        after_help = "OPTIONS words: duration SECONDS (default: until Ctrl-C) then up to 4 METRICs: cycles | \
+                      instructions | l1d_loads | llc_misses | itlb_misses | dtlb_misses | cpu_clock \
+                      (default: cycles instructions)"
+    )]
+    Profile {
+        #[command(flatten)]
+        prog: ProgRef,
+        /// Keyword words: [duration SECONDS] [METRIC...]
+        options: Vec<String>,
+    },
 }
 
 /// The images `prog dump` prints.

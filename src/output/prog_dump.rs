@@ -1,5 +1,5 @@
-//! `prog dump xlated|jited` as bpftool prints them: the instruction listings (text and JSON) and the control-flow
-//! graph in DOT. JSON keys and their order are bpftool's.
+//! `prog dump xlated|jited` and `prog profile` as bpftool prints them: the instruction listings (text and JSON),
+//! the control-flow graph in DOT, and the profiler's counter readings. JSON keys and their order are bpftool's.
 
 use serde::{Serialize, Serializer};
 
@@ -248,6 +248,46 @@ fn record_escape(line: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// One metric of `prog profile`, as bpftool's JSON has it.
+#[derive(Debug, Serialize)]
+pub struct MetricReading {
+    pub metric: &'static str,
+    pub run_cnt: u64,
+    pub value: u64,
+    pub enabled: u64,
+    pub running: u64,
+    /// The ratio bpftool's text prints beside it (`# 1.23 insns per cycle`), when its base metric was read.
+    #[serde(skip)]
+    pub ratio: Option<(f64, &'static str)>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub struct ProfileReport(pub Vec<MetricReading>);
+
+impl Render for ProfileReport {
+    fn render(&self, text: &mut Text) {
+        let run_cnt = self.0.first().map_or(0, |m| m.run_cnt);
+        text.line("");
+        text.line(format!("{run_cnt:>18} run_cnt"));
+        for m in &self.0 {
+            let mut line = format!("{:>18} {:<20}", m.value, m.metric);
+            match m.ratio {
+                Some((r, what)) => line.push_str(&format!("# {r:8.2} {what:<30}")),
+                None => line.push_str(&" ".repeat(41)),
+            }
+            if m.enabled > m.running {
+                // The counter was multiplexed: the share of the time it actually counted.
+                line.push_str(&format!(
+                    "({:4.2}%)",
+                    m.running as f64 * 100.0 / m.enabled as f64
+                ));
+            }
+            text.line(line.trim_end());
+        }
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod lifecycle;
 mod listing;
 pub mod load;
 pub mod metadata;
+pub mod profile;
 pub mod test_run;
 mod visual;
 
