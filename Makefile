@@ -55,6 +55,7 @@ bench: static
 	./scripts/bench-feature.sh $(BIN)
 	./scripts/bench-btf.sh $(BIN)
 	./scripts/bench-lifecycle.sh $(BIN)
+	./scripts/bench-jited.sh $(BIN)
 	./scripts/bench-compat.sh
 
 clean:

@@ -247,6 +247,9 @@ _ebpfctl() {
             ebpfctl__subcmd__prog,pin)
                 cmd="ebpfctl__subcmd__prog__subcmd__pin"
                 ;;
+            ebpfctl__subcmd__prog,profile)
+                cmd="ebpfctl__subcmd__prog__subcmd__profile"
+                ;;
             ebpfctl__subcmd__prog,run)
                 cmd="ebpfctl__subcmd__prog__subcmd__run"
                 ;;
@@ -1167,7 +1170,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list load loadall pin attach detach run tracelog dump"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list load loadall pin attach detach run tracelog dump profile"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1217,7 +1220,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__dump)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version xlated id pinned tag name"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version xlated jited id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1275,6 +1278,20 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__pin)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__prog__subcmd__profile)
             opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

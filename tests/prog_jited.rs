@@ -196,6 +196,10 @@ fn every_fixture_program_disassembles_as_objdump_does() {
     }
     let _ = std::fs::remove_file(&scratch);
     let _ = std::fs::remove_file(scratch.with_extension("image"));
+    eprintln!(
+        "compared {} programs, {functions} functions, with objdump",
+        pins.len()
+    );
     // The comparison must cover what it claims: many programs, bpf-to-bpf calls, a program with several functions.
     assert!(pins.len() >= 20, "only {} programs loaded", pins.len());
     assert!(functions > pins.len(), "no program with subprograms");
