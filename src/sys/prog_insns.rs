@@ -103,33 +103,29 @@ pub fn prog_insns(fd: BorrowedFd<'_>, image: Image) -> io::Result<ProgInsns> {
     // SAFETY: each buffer holds exactly the count (and record size) declared beside it and lives past the call.
     unsafe { get_info(fd, &mut raw)? };
     // The kernel zeroes the pointers and lengths it may not show (bpf_dump_raw_ok: no CAP_SYSLOG-equivalent).
-    out.xlated.truncate(raw.xlated_prog_len as usize);
-    if raw.xlated_prog_insns == 0 {
-        out.xlated.clear();
-    }
-    out.jited.truncate(raw.jited_prog_len as usize);
-    if raw.jited_prog_insns == 0 {
-        out.jited.clear();
-    }
-    out.jited_func_lens
-        .truncate(raw.nr_jited_func_lens as usize);
-    if raw.jited_func_lens == 0 {
-        out.jited_func_lens.clear();
-    }
-    out.prog_tags.truncate(raw.nr_prog_tags as usize);
-    out.jited_line_info
-        .truncate(raw.nr_jited_line_info as usize);
-    if raw.jited_line_info == 0 {
-        out.jited_line_info.clear();
-    }
-    out.func_info.truncate(raw.nr_func_info as usize);
-    out.line_info.truncate(raw.nr_line_info as usize);
-    if raw.line_info == 0 {
-        out.line_info.clear();
-    }
-    out.jited_ksyms.truncate(raw.nr_jited_ksyms as usize);
-    if raw.jited_ksyms == 0 {
-        out.jited_ksyms.clear();
-    }
+    shown(&mut out.xlated, raw.xlated_prog_len, raw.xlated_prog_insns);
+    shown(&mut out.jited, raw.jited_prog_len, raw.jited_prog_insns);
+    shown(
+        &mut out.jited_func_lens,
+        raw.nr_jited_func_lens,
+        raw.jited_func_lens,
+    );
+    shown(&mut out.prog_tags, raw.nr_prog_tags, raw.prog_tags);
+    shown(
+        &mut out.jited_line_info,
+        raw.nr_jited_line_info,
+        raw.jited_line_info,
+    );
+    shown(&mut out.func_info, raw.nr_func_info, raw.func_info);
+    shown(&mut out.line_info, raw.nr_line_info, raw.line_info);
+    shown(&mut out.jited_ksyms, raw.nr_jited_ksyms, raw.jited_ksyms);
     Ok(out)
+}
+
+/// What the kernel filled in of `buf`: its reported count, or nothing when it zeroed the pointer.
+fn shown<T>(buf: &mut Vec<T>, count: u32, pointer: u64) {
+    buf.truncate(count as usize);
+    if pointer == 0 {
+        buf.clear();
+    }
 }

@@ -52,41 +52,98 @@ pub fn disassemble(code: &[u8], address: u64) -> Vec<MachineInsn> {
         decoder.decode_out(&mut insn);
         let len = insn.len().max(1);
         if insn.is_invalid() {
-            out.push(MachineInsn::new(
-                offset,
-                len,
-                "(bad)".into(),
-                Vec::new(),
-                "(bad)".into(),
-            ));
+            let bad = || "(bad)".to_string();
+            out.push(MachineInsn::new(offset, len, bad(), Vec::new(), bad()));
             if decoder.position() == offset {
                 // Never stall on a byte iced refused without consuming it.
                 let _ = decoder.set_position(offset + 1);
             }
             continue;
         }
-        let f = formatters.pick(&insn);
-        let mut operation = String::new();
-        f.format_mnemonic(&insn, &mut operation);
-        let mut operands: Vec<String> = (0..f.operand_count(&insn))
-            .map(|i| {
-                let mut s = String::new();
-                // The index is always below operand_count, the only failure format_operand reports.
-                let _ = f.format_operand(&insn, &mut s, i);
-                s
-            })
-            .collect();
-        let mut text = String::new();
-        if is_shift_by_one(&insn, &operands) {
-            // The D0/D1 shifts have an implicit count that objdump leaves out (`shl %rdi`); iced prints `$0x1`.
-            operands.remove(0);
-            text = format!("{operation:<6} {}", operands[0]);
+        let bytes = &code[offset..offset + len];
+        let (names, stripped) = named_prefixes(bytes);
+        let (operation, operands, text) = if names.is_empty() {
+            format_insn(formatters.pick(&insn), &insn, &[])
         } else {
-            f.format(&insn, &mut text);
-        }
+            // Decode the instruction again without the prefixes objdump names, so that iced does not fold them
+            // into an operand (`%ds:`); at the same end address, so that branch targets stay put.
+            let ip = address + (offset + len - stripped.len()) as u64;
+            let again = Decoder::with_ip(64, &stripped, ip, DecoderOptions::NONE).decode();
+            format_insn(formatters.pick(&again), &again, &names)
+        };
         out.push(MachineInsn::new(offset, len, operation, operands, text));
     }
     out
+}
+
+/// objdump names the prefixes that do nothing in 64-bit mode before the mnemonic (`ds nopl 0x0(%rax)`,
+/// `data16 xchg %ax,%ax` for the kernel's K8 nops): the cs/ds/es/ss overrides and every operand-size prefix but
+/// the last. Returns their names, in byte order, and the instruction's bytes without them.
+fn named_prefixes(bytes: &[u8]) -> (Vec<&'static str>, Vec<u8>) {
+    let legacy = bytes
+        .iter()
+        .take_while(|b| {
+            matches!(
+                b,
+                0x26 | 0x2e | 0x36 | 0x3e | 0x64 | 0x65 | 0x66 | 0x67 | 0xf0 | 0xf2 | 0xf3
+            )
+        })
+        .count();
+    let last_66 = bytes[..legacy].iter().rposition(|&b| b == 0x66);
+    let mut names = Vec::new();
+    let mut stripped = Vec::with_capacity(bytes.len());
+    for (i, &b) in bytes.iter().enumerate() {
+        let name = match b {
+            _ if i >= legacy => None,
+            0x26 => Some("es"),
+            0x2e => Some("cs"),
+            0x36 => Some("ss"),
+            0x3e => Some("ds"),
+            0x66 if Some(i) != last_66 => Some("data16"),
+            _ => None,
+        };
+        match name {
+            Some(n) => names.push(n),
+            None => stripped.push(b),
+        }
+    }
+    (names, stripped)
+}
+
+/// objdump's operation (named prefixes first), operands and text for one decoded instruction.
+fn format_insn(
+    f: &mut GasFormatter,
+    insn: &Instruction,
+    names: &[&str],
+) -> (String, Vec<String>, String) {
+    let mut operation: String = names.iter().map(|n| format!("{n} ")).collect();
+    f.format_mnemonic(insn, &mut operation);
+    let mut operands: Vec<String> = (0..f.operand_count(insn))
+        .map(|i| {
+            let mut s = String::new();
+            // The index is always below operand_count, the only failure format_operand reports.
+            let _ = f.format_operand(insn, &mut s, i);
+            s
+        })
+        .collect();
+    if is_shift_by_one(insn, &operands) {
+        // The D0/D1 shifts have an implicit count that objdump leaves out (`shl %rdi`); iced prints `$0x1`.
+        operands.remove(0);
+    }
+    let text = if names.is_empty()
+        && !operands.is_empty()
+        && operands.len() == f.operand_count(insn) as usize
+    {
+        let mut text = String::new();
+        f.format(insn, &mut text);
+        text
+    } else if operands.is_empty() {
+        operation.clone()
+    } else {
+        // objdump pads the mnemonic to six columns and a space, as iced's first_operand_char_index does.
+        format!("{operation:<6} {}", operands.join(","))
+    };
+    (operation, operands, text)
 }
 
 /// A rotate or shift by the implicit count 1 (`Shl_rm64_1`, opcode D0/D1), not by an explicit `$0x1` (C0/C1).
@@ -124,6 +181,22 @@ mod tests {
                 "ret"
             ]
         );
+    }
+
+    #[test]
+    fn prefixes_that_do_nothing_are_named_as_objdump_names_them() {
+        // 5.10's JIT under a K8-like CPU starts with K8_NOP5_ATOMIC; newer kernels pad with `ds nopl`.
+        let t = texts(&[0x66, 0x66, 0x66, 0x66, 0x90, 0x3e, 0x48, 0x8b, 0x07], 0);
+        assert_eq!(
+            t,
+            ["data16 data16 data16 xchg %ax,%ax", "ds mov (%rdi),%rax"]
+        );
+        let insn = &disassemble(&[0x66, 0x2e, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0], 0)[0];
+        assert_eq!(insn.operation, "cs nopw");
+        assert_eq!(insn.operands, ["0x0(%rax,%rax,1)"]);
+        assert_eq!(insn.len, 10);
+        // A relative branch keeps its target when a prefix is set aside: 3e e8 rel32 at 0x1000 ends at 0x1006.
+        assert_eq!(texts(&[0x3e, 0xe8, 0, 0, 0, 0], 0x1000), ["ds call 0x1006"]);
     }
 
     #[test]
