@@ -542,26 +542,30 @@ assert_profile_cycles() {
 
 # `prog dump jited` of the same program under this kernel's JIT, checked on the host with objdump as the oracle:
 # each function's bytes (its JSON opcodes), disassembled at its address in the guest's /proc/kallsyms, must give
-# the very instructions ebpfctl printed (offsets, mnemonics, operands).
+# the very instructions ebpfctl printed (offsets, mnemonics, operands; objdump's `//` comments and blanks aside).
+# An arm64 matrix sets JIT_OBJDUMP=(aarch64-linux-gnu-objdump -maarch64).
+JIT_OBJDUMP=(objdump -mi386:x86-64)
 assert_jited_ksyms() {
   local k=$1 ksyms=$2 out
-  out=$(python3 - "$OUT/$k.jited.json" "$ksyms" "$TMP/jited-$k.bin" <<'PY' 2>&1
-import json, subprocess, sys
+  out=$(python3 - "$OUT/$k.jited.json" "$ksyms" "$TMP/jited-$k.bin" "${JIT_OBJDUMP[@]}" <<'PY' 2>&1
+import json, re, subprocess, sys
 funcs = json.load(open(sys.argv[1]))
 syms = {f[2]: int(f[0], 16) for f in (l.split() for l in open(sys.argv[2])) if len(f) >= 3}
+tool, machine = sys.argv[4], sys.argv[5]
+bare = lambda text: re.sub(r"\s+", "", re.split(r"//| ; ", text)[0])
 assert funcs, "no function"
 for f in funcs:
     addr = syms.get(f["name"])
     assert addr is not None, f"{f['name']} is not in the guest's /proc/kallsyms"
     open(sys.argv[3], "wb").write(bytes(int(b, 16) for i in f["insns"] for b in i["opcodes"]))
-    dump = subprocess.run(["objdump", "-D", "-b", "binary", "-mi386:x86-64", "--insn-width=16",
-                           f"--adjust-vma={addr:#x}", sys.argv[3]], capture_output=True, text=True, check=True)
+    dump = subprocess.run([tool, "-D", "-b", "binary", machine, "--insn-width=16", f"--adjust-vma={addr:#x}",
+                           sys.argv[3]], capture_output=True, text=True, check=True)
     theirs = []
     for line in dump.stdout.splitlines():
         parts = line.split("\t", 2)
         if len(parts) == 3 and parts[0].strip().endswith(":"):
-            theirs.append(f"{int(parts[0].strip()[:-1], 16) - addr:#x} " + " ".join(parts[2].split()))
-    ours = [f"{i['pc']} {i['operation']} {','.join(o for o in i['operands'] if o)}".rstrip() for i in f["insns"]]
+            theirs.append((int(parts[0].strip()[:-1], 16) - addr, bare(parts[2])))
+    ours = [(int(i["pc"], 16), bare(i["operation"] + ",".join(o for o in i["operands"] if o))) for i in f["insns"]]
     assert ours == theirs, f"{f['name']}: first difference " + str(next(
         ((a, b) for a, b in zip(ours, theirs) if a != b), (len(ours), len(theirs))))
 print(sum(len(f["insns"]) for f in funcs))
