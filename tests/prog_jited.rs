@@ -37,7 +37,7 @@ fn load_every_fixture(test: &str) -> (Vec<PinDir>, Vec<String>) {
     names.sort();
     let (mut dirs, mut pins) = (Vec::new(), Vec::new());
     for name in names {
-        let Some(obj) = try_fixture(&name) else {
+        let Ok(obj) = try_fixture(&name) else {
             continue;
         };
         let obj = obj.display().to_string();
@@ -353,6 +353,24 @@ fn bad_input_is_one_error_line() {
         let v: Value = serde_json::from_str(&run.stdout).expect("error object");
         assert_eq!(v["kind"], kind, "{args:?}: {v}");
     }
+}
+
+/// A program that was there and is gone (its last pin removed): not found, one line.
+#[test]
+fn a_vanished_program_is_not_found() {
+    let dir = PinDir::new("jited-gone");
+    let obj = fixture("prog_jited").display().to_string();
+    ours(&["prog", "loadall", &obj, dir.path.to_str().unwrap()]);
+    let id = ours_json(&["prog", "show", "pinned", &dir.pin("pj_filter")])["id"]
+        .as_u64()
+        .unwrap()
+        .to_string();
+    drop(dir);
+    let run = ebpfctl(&["-j", "prog", "dump", "jited", "id", &id]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    let v: Value = serde_json::from_str(&run.stdout).expect("error object");
+    assert_eq!(v["kind"], "not_found", "{v}");
 }
 
 /// Without CAP_SYSLOG the kernel hands out the image's size but not its bytes: a permission error naming the

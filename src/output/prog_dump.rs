@@ -301,6 +301,40 @@ mod tests {
         assert_eq!(insn_index(1000), " 1000");
     }
 
+    fn render_lines<T: Render>(value: &T) -> Vec<String> {
+        let mut text = Text {
+            tty: false,
+            color: false,
+            blocks: Vec::new(),
+        };
+        value.render(&mut text);
+        text.blocks
+    }
+
+    #[test]
+    fn profile_text_is_bpftools_layout() {
+        let reading = |metric, value, enabled, running| MetricReading {
+            metric,
+            run_cnt: 1532,
+            value,
+            enabled,
+            running,
+            ratio: None,
+        };
+        let mut instructions = reading("instructions", 2310554, 200, 100);
+        instructions.ratio = Some((0.6, "insns per cycle"));
+        let report = ProfileReport(vec![reading("cycles", 3871234, 10, 10), instructions]);
+        assert_eq!(
+            render_lines(&report),
+            [
+                "",
+                "              1532 run_cnt",
+                "           3871234 cycles",
+                "           2310554 instructions        #     0.60 insns per cycle               (50.00%)"
+            ]
+        );
+    }
+
     #[test]
     fn record_labels_escape_what_dot_would_parse() {
         assert_eq!(
