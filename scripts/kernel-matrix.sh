@@ -521,7 +521,8 @@ assert_links_after() {
 
 # --- prog profile (PROFILE_VM_COMMANDS) ---
 assert_profile_target() { assert_attach profile_target "$2"; }
-guest_has_pmu() { grep -qx cpu "$OUT/$1.pmu.json" 2>/dev/null; }
+# The hardware PMU's event source: "cpu" on x86, "armv8_pmuv3*" on arm64 (qemu may emulate one for an arm64 guest).
+guest_has_pmu() { grep -qxE 'cpu|armv8_pmuv3.*' "$OUT/$1.pmu.json" 2>/dev/null; }
 want_rc_profile_cycles() { if guest_has_pmu "$1"; then echo 0; else echo 2; fi; }
 # One reading per metric, bpftool's fields: the program ran while measured and the counter moved.
 assert_profile_counted() {
