@@ -70,6 +70,7 @@ bench: static
 	./scripts/bench-btf.sh $(BIN)
 	./scripts/bench-lifecycle.sh $(BIN)
 	./scripts/bench-batch.sh $(BIN)
+	./scripts/bench-jited.sh $(BIN)
 	./scripts/bench-compat.sh
 
 clean:

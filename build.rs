@@ -18,6 +18,7 @@ const OBJECTS: &[&str] = &[
     "check_kprobe",
     "check_fentry",
     "check_testrun",
+    "prog_profile",
 ];
 
 fn main() {

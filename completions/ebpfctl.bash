@@ -247,14 +247,14 @@ _ebpfctl() {
             ebpfctl__subcmd__prog,pin)
                 cmd="ebpfctl__subcmd__prog__subcmd__pin"
                 ;;
+            ebpfctl__subcmd__prog,profile)
+                cmd="ebpfctl__subcmd__prog__subcmd__profile"
+                ;;
             ebpfctl__subcmd__prog,run)
                 cmd="ebpfctl__subcmd__prog__subcmd__run"
                 ;;
             ebpfctl__subcmd__prog,show)
                 cmd="ebpfctl__subcmd__prog__subcmd__show"
-                ;;
-            ebpfctl__subcmd__prog,top)
-                cmd="ebpfctl__subcmd__prog__subcmd__top"
                 ;;
             ebpfctl__subcmd__prog,tracelog)
                 cmd="ebpfctl__subcmd__prog__subcmd__tracelog"
@@ -1170,7 +1170,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list top load loadall pin attach detach run tracelog dump"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list load loadall pin attach detach run tracelog dump profile"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1220,7 +1220,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__dump)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version xlated id pinned tag name"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version xlated jited id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1278,6 +1278,20 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__pin)
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__prog__subcmd__profile)
             opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1368,32 +1382,6 @@ _ebpfctl() {
                 return 0
             fi
             case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        ebpfctl__subcmd__prog__subcmd__top)
-            opts="-j -p -d -f -h -V --interval --count --sort --json --pretty --debug --bpffs --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --interval)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --count)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --sort)
-                    COMPREPLY=($(compgen -W "cpu runtime events name" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;

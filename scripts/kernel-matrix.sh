@@ -93,9 +93,24 @@ LIFECYCLE_VM_COMMANDS=(
 )
 VM_COMMANDS+=("${LIFECYCLE_VM_COMMANDS[@]}")
 
+# `prog profile` (fentry/fexit around a program, reading perf counters; this VM's kernel refuses fentry): the
+# target is a sched_switch raw tracepoint program, which runs whenever the profiler's own wait sleeps. `pmu` lists the
+# guest's perf event sources: under TCG there is no hardware PMU ("cpu"), so `cycles` must fail cleanly there (kind
+# unsupported) and `cpu_clock` (a software counter) is what proves the profiler measures runs; where a PMU exists,
+# `cycles` must count too.
+PROFILE_VM_COMMANDS=(
+  "profile_target -j prog load /objs/profile.o /sys/fs/bpf/matrix_profile pinmaps /sys/fs/bpf/matrix_maps_profile autoattach"
+  "pmu @ls /sys/bus/event_source/devices"
+  "profile_cycles -j prog profile name matrix_profile duration 1 cycles"
+  "profile -j prog profile name matrix_profile duration 1 cpu_clock"
+  "jited -j prog dump jited name matrix_profile opcodes"
+  "jited_ksyms @grep matrix_profile /proc/kallsyms"
+)
+VM_COMMANDS+=("${PROFILE_VM_COMMANDS[@]}")
+
 # Objects for the attach commands: tests/bpf/matrix_attach.bpf.c compiled once per attach type this VM's kernel
 # refuses, so the matrix is where their success paths are proven.
-MATRIX_OBJECTS=(kprobe kprobe_multi fentry lsm iter iter_map)
+MATRIX_OBJECTS=(kprobe kprobe_multi fentry lsm iter iter_map profile)
 
 # Probes of `ebpfctl -j check` that must have status "pass" on every kernel of the matrix.
 CHECK_PROBES=(
@@ -594,6 +609,65 @@ assert_links_after() {
     [[ -z $id ]] || jq -e --argjson id "$id" 'all(.[]; .id != $id)' "$json" >/dev/null ||
       fail "links_after: link $id ($name) is still there after link detach"
   done
+}
+
+# --- prog profile (PROFILE_VM_COMMANDS) ---
+assert_profile_target() { assert_attach profile_target "$2"; }
+# The hardware PMU's event source: "cpu" on x86, "armv8_pmuv3*" on arm64 (qemu may emulate one for an arm64 guest).
+guest_has_pmu() { grep -qxE 'cpu|armv8_pmuv3.*' "$OUT/$1.pmu.json" 2>/dev/null; }
+want_rc_profile_cycles() { if guest_has_pmu "$1"; then echo 0; else echo 2; fi; }
+# One reading per metric, bpftool's fields: the program ran while measured and the counter moved.
+assert_profile_counted() {
+  local name=$1 json=$2 metric=$3
+  jq -e --arg m "$metric" 'length == 1 and .[0].metric == $m and .[0].run_cnt > 0 and .[0].value > 0
+      and .[0].enabled > 0 and .[0].running > 0' "$json" >/dev/null ||
+    fail "$name: want run_cnt > 0 and $metric > 0, got $(head -c 300 "$json")"
+}
+assert_profile() { assert_profile_counted profile "$2" cpu_clock; }
+assert_profile_cycles() {
+  if guest_has_pmu "$1"; then
+    assert_profile_counted profile_cycles "$2" cycles
+  else
+    jq -e '.kind == "unsupported" and (.error | test("cycles counter"))' "$2" >/dev/null ||
+      fail "profile_cycles: no PMU in the guest, want a clean unsupported error, got $(head -c 300 "$2")"
+  fi
+}
+
+# `prog dump jited` of the same program under this kernel's JIT, checked on the host with objdump as the oracle:
+# each function's bytes (its JSON opcodes), disassembled at its address in the guest's /proc/kallsyms, must give
+# the very instructions ebpfctl printed (offsets, mnemonics, operands; objdump's `//` comments and blanks aside).
+# An arm64 matrix sets JIT_OBJDUMP=(aarch64-linux-gnu-objdump -maarch64).
+JIT_OBJDUMP=(objdump -mi386:x86-64)
+assert_jited_ksyms() {
+  local k=$1 ksyms=$2 out
+  out=$(python3 - "$OUT/$k.jited.json" "$ksyms" "$TMP/jited-$k.bin" "${JIT_OBJDUMP[@]}" <<'PY' 2>&1
+import json, re, subprocess, sys
+funcs = json.load(open(sys.argv[1]))
+syms = {f[2]: int(f[0], 16) for f in (l.split() for l in open(sys.argv[2])) if len(f) >= 3}
+tool, machine = sys.argv[4], sys.argv[5]
+bare = lambda text: re.sub(r"\s+", "", re.split(r"//| ; ", text)[0])
+assert funcs, "no function"
+for f in funcs:
+    addr = syms.get(f["name"])
+    assert addr is not None, f"{f['name']} is not in the guest's /proc/kallsyms"
+    open(sys.argv[3], "wb").write(bytes(int(b, 16) for i in f["insns"] for b in i["opcodes"]))
+    dump = subprocess.run([tool, "-D", "-b", "binary", machine, "--insn-width=16", f"--adjust-vma={addr:#x}",
+                           sys.argv[3]], capture_output=True, text=True, check=True)
+    theirs = []
+    for line in dump.stdout.splitlines():
+        parts = line.split("\t", 2)
+        if len(parts) == 3 and parts[0].strip().endswith(":"):
+            theirs.append((int(parts[0].strip()[:-1], 16) - addr, bare(parts[2])))
+    ours = [(int(i["pc"], 16), bare(i["operation"] + ",".join(o for o in i["operands"] if o))) for i in f["insns"]]
+    assert ours == theirs, f"{f['name']}: first difference " + str(next(
+        ((a, b) for a, b in zip(ours, theirs) if a != b), (len(ours), len(theirs))))
+print(sum(len(f["insns"]) for f in funcs))
+PY
+  ) || {
+    fail "jited: not objdump's disassembly: $(tail -n 1 <<<"$out")"
+    return
+  }
+  ((out >= 5)) || fail "jited: only $out instructions compared"
 }
 
 # map show after check: the self-test's maps are gone, so an empty array (or only maps the kernel keeps).

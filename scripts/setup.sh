@@ -22,6 +22,8 @@ PKGS=(
   # checks of the binary, test oracles and tools the tests drive (never used by ebpfctl at run time)
   libelf-dev zlib1g-dev
   binutils file bpftool iproute2 strace util-linux procps
+  # oracles of `prog dump jited` (objdump, also aarch64's for the A64 disassembler) and of `visual` (dot renders it)
+  binutils-aarch64-linux-gnu graphviz
   # sys/sdt.h for the USDT test target (tests/lifecycle_usdt.rs)
   systemtap-sdt-dev
   # benchmarks (scripts/bench-*.sh): hyperfine times, python3 holds fds and computes ratios

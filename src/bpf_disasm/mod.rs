@@ -1,7 +1,10 @@
 //! A BPF instruction disassembler printing the kernel verifier's notation (the one bpftool's `prog dump
 //! xlated` shows): `(b7) r0 = 0`, `if r1 > r2 goto pc+3`, `lock *(u64 *)(r1 +0) += r2`. Calls and 64-bit
-//! immediates are named by the caller, who knows kallsyms and the program's maps.
+//! immediates are named by the caller, who knows kallsyms and the program's maps. `cfg` cuts a program into
+//! basic blocks for `visual`; `jit` disassembles the machine code of JIT images.
 
+pub mod cfg;
+pub mod jit;
 mod ops;
 
 pub use ops::Insn;

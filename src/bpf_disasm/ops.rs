@@ -66,6 +66,14 @@ fn alu(i: &Insn) -> String {
             format!("r{d} = {kind}{} r{d}", i.imm)
         }
         0x8 => format!("{r}{d} = -{r}{d}"),
+        // MOV's `off` marks the sign-extending moves (8, 16, 32) and, on ALU64 since 6.7/6.9, the per-CPU address
+        // (-1) and arena address-space casts (1), printed as the kernel's verifier prints them.
+        0xb if from_reg && wide && i.off == -1 => format!("r{d} = &(void __percpu *)(r{s})"),
+        0xb if from_reg && wide && i.off == 1 => format!(
+            "r{d} = addr_space_cast(r{s}, {}, {})",
+            (i.imm as u32) >> 16,
+            i.imm as u16
+        ),
         0xb if from_reg && i.off != 0 => format!("{r}{d} = (s{}){r}{s}", i.off),
         _ => {
             let name = match (op, i.off) {
@@ -224,5 +232,19 @@ mod tests {
         );
         assert_eq!(show([0xbc, 0x10, 0, 0, 0, 0, 0, 0]), "(bc) w0 = w1");
         assert_eq!(show([0x95, 0, 0, 0, 0, 0, 0, 0]), "(95) exit");
+    }
+
+    #[test]
+    fn moves_marked_by_off() {
+        // What the kernel's verifier prints for the per-CPU address move (map_typed's typed_touch has one).
+        assert_eq!(
+            show([0xbf, 0x00, 0xff, 0xff, 0, 0, 0, 0]),
+            "(bf) r0 = &(void __percpu *)(r0)"
+        );
+        assert_eq!(
+            show([0xbf, 0x21, 1, 0, 1, 0, 0, 0]),
+            "(bf) r1 = addr_space_cast(r2, 0, 1)"
+        );
+        assert_eq!(show([0xbf, 0x21, 8, 0, 0, 0, 0, 0]), "(bf) r1 = (s8)r2");
     }
 }

@@ -75,13 +75,17 @@ impl ProgRef {
 // is list (show's alias, declared first), as in bpftool.
 #[derive(Debug, Subcommand)]
 pub enum ProgCommand {
-    /// Disassemble a loaded program: `prog dump xlated PROG [file FILE | opcodes | linum]`
+    /// Disassemble a loaded program: `prog dump {xlated|jited} PROG [file FILE | opcodes | linum | visual]`
+    #[command(
+        after_help = "OPTIONS words: file FILE (the raw image) | opcodes | linum | visual (xlated only: the \
+                      control-flow graph in DOT)"
+    )]
     Dump {
-        /// Which image: the kernel's translated instructions
+        /// Which image: the kernel's translated instructions, or the JIT's machine code
         kind: DumpKind,
         #[command(flatten)]
         prog: ProgRef,
-        /// At most one of: file FILE (raw instructions) | opcodes | linum
+        /// At most one of: file FILE | opcodes | linum | visual
         options: Vec<String>,
     },
     /// Pin a loaded program at PATH on bpffs
@@ -123,6 +127,18 @@ pub enum ProgCommand {
         /// Keyword words: data_in FILE [data_out FILE] [ctx_in FILE] [ctx_out FILE] [repeat N]
         options: Vec<String>,
     },
+    /// Count hardware events (or CPU time) per run of a program, from an fentry/fexit pair around it
+    #[command(
+        after_help = "OPTIONS words: duration SECONDS (default: until Ctrl-C) then up to 4 METRICs: cycles | \
+                      instructions | l1d_loads | llc_misses | itlb_misses | dtlb_misses | cpu_clock \
+                      (default: cycles instructions)"
+    )]
+    Profile {
+        #[command(flatten)]
+        prog: ProgRef,
+        /// Keyword words: [duration SECONDS] [METRIC...]
+        options: Vec<String>,
+    },
 }
 
 const LOAD_WORDS: &str =
@@ -133,6 +149,7 @@ const LOAD_WORDS: &str =
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DumpKind {
     Xlated,
+    Jited,
 }
 
 #[derive(Debug, Clone, clap::Args)]

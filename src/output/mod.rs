@@ -16,6 +16,7 @@ pub mod map_data;
 pub mod net;
 pub mod perf;
 pub mod prog;
+pub mod prog_dump;
 pub mod progress;
 pub mod screen;
 pub mod show;

@@ -29,6 +29,7 @@ pub mod pins;
 pub mod probe;
 pub mod process;
 pub mod procfd;
+pub mod profiler;
 pub mod prog_info;
 pub mod prog_insns;
 pub mod relo_core;

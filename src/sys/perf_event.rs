@@ -1,5 +1,6 @@
 //! perf_event_open(2) for the events BPF programs attach to: tracepoints, uprobes/kprobes (through their dynamic
-//! PMUs) and software sampling events. The fd is handed to BPF_LINK_CREATE, which keeps the event alive.
+//! PMUs) and software sampling events (the fd is handed to BPF_LINK_CREATE, which keeps the event alive), and the
+//! per-CPU counting events `prog profile` reads from BPF.
 
 use std::ffi::CString;
 use std::io;
@@ -16,6 +17,16 @@ const PERF_SAMPLE_RAW: u64 = 1 << 10;
 
 /// perf_event_attr's `freq` bit: sample_period_or_freq is a frequency.
 const ATTR_FREQ: u64 = 1 << 10;
+/// perf_event_attr's `exclude_user` bit.
+const ATTR_EXCLUDE_USER: u64 = 1 << 4;
+
+/// A countable event: perf_event_attr's type and config (PERF_TYPE_HARDWARE = 0, PERF_TYPE_SOFTWARE = 1,
+/// PERF_TYPE_HW_CACHE = 3, with their PERF_COUNT_* configs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CounterKind {
+    pub type_: u32,
+    pub config: u64,
+}
 
 /// perf_event_attr, PERF_ATTR_SIZE_VER5 (112 bytes) prefix: every field this module sets.
 #[repr(C)]
@@ -154,6 +165,13 @@ pub fn open_cpu_clock(cpu: i32, pid: i32, freq: u64) -> io::Result<OwnedFd> {
     a.sample_period_or_freq = freq;
     a.flags = ATTR_FREQ;
     perf_event_open(&a, pid, cpu)
+}
+
+/// A counting event on `cpu` for every process, kernel mode only (BPF programs run there), counting from now on.
+pub fn open_counter(kind: CounterKind, cpu: i32) -> io::Result<OwnedFd> {
+    let mut a = attr(kind.type_, kind.config);
+    a.flags = ATTR_EXCLUDE_USER;
+    perf_event_open(&a, -1, cpu)
 }
 
 /// The CPUs that are online, from /sys/devices/system/cpu/online ("0-3,5").

@@ -23,6 +23,7 @@ skeleton!(check_uprobe, "check_uprobe.skel.rs");
 skeleton!(check_kprobe, "check_kprobe.skel.rs");
 skeleton!(check_fentry, "check_fentry.skel.rs");
 skeleton!(check_testrun, "check_testrun.skel.rs");
+skeleton!(prog_profile, "prog_profile.skel.rs");
 
 /// Names of the embedded objects, for `ebpfctl version`.
 pub const EMBEDDED_OBJECTS: &[&str] = &[
@@ -33,4 +34,5 @@ pub const EMBEDDED_OBJECTS: &[&str] = &[
     "check_kprobe",
     "check_fentry",
     "check_testrun",
+    "prog_profile",
 ];

@@ -1,4 +1,4 @@
-//! `prog` verbs of the lifecycle: load, loadall, pin, attach, detach, run, tracelog.
+//! `prog` verbs of the lifecycle: load, loadall, pin, attach, detach, run, tracelog, dump, profile.
 
 use std::os::fd::AsFd;
 
@@ -34,6 +34,9 @@ pub fn run(ctx: &Context, command: ProgCommand) -> CmdResult {
             prog,
             options,
         } => crate::cmd::prog::dump::run(ctx, kind, &prog, &options),
+        ProgCommand::Profile { prog, options } => {
+            crate::cmd::prog::profile::run(ctx, &prog, &options)
+        }
     }
 }
 

@@ -2,11 +2,15 @@
 //! `bpftool -j prog show` prints (same names, types and values), plus `pinned` and `pids` always.
 
 pub mod dump;
+mod jited;
 pub mod lifecycle;
+mod listing;
 pub mod load;
 pub mod metadata;
+pub mod profile;
 pub mod test_run;
 pub mod top;
+mod visual;
 
 use std::os::fd::AsFd;
 
