@@ -16,6 +16,9 @@ _ebpfctl() {
             ",$1")
                 cmd="ebpfctl"
                 ;;
+            ebpfctl,batch)
+                cmd="ebpfctl__subcmd__batch"
+                ;;
             ebpfctl,btf)
                 cmd="ebpfctl__subcmd__btf"
                 ;;
@@ -63,6 +66,9 @@ _ebpfctl() {
                 ;;
             ebpfctl,version)
                 cmd="ebpfctl__subcmd__version"
+                ;;
+            ebpfctl__subcmd__batch,file)
+                cmd="ebpfctl__subcmd__batch__subcmd__file"
                 ;;
             ebpfctl__subcmd__btf,dump)
                 cmd="ebpfctl__subcmd__btf__subcmd__dump"
@@ -256,6 +262,9 @@ _ebpfctl() {
             ebpfctl__subcmd__prog,show)
                 cmd="ebpfctl__subcmd__prog__subcmd__show"
                 ;;
+            ebpfctl__subcmd__prog,top)
+                cmd="ebpfctl__subcmd__prog__subcmd__top"
+                ;;
             ebpfctl__subcmd__prog,tracelog)
                 cmd="ebpfctl__subcmd__prog__subcmd__tracelog"
                 ;;
@@ -271,6 +280,9 @@ _ebpfctl() {
             ebpfctl__subcmd__prog__subcmd__show,tag)
                 cmd="ebpfctl__subcmd__prog__subcmd__show__subcmd__tag"
                 ;;
+            ebpfctl__subcmd__struct_ops,dump)
+                cmd="ebpfctl__subcmd__struct_ops__subcmd__dump"
+                ;;
             ebpfctl__subcmd__struct_ops,list)
                 cmd="ebpfctl__subcmd__struct_ops__subcmd__show"
                 ;;
@@ -282,6 +294,15 @@ _ebpfctl() {
                 ;;
             ebpfctl__subcmd__struct_ops,unregister)
                 cmd="ebpfctl__subcmd__struct_ops__subcmd__unregister"
+                ;;
+            ebpfctl__subcmd__struct_ops__subcmd__dump,id)
+                cmd="ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__id"
+                ;;
+            ebpfctl__subcmd__struct_ops__subcmd__dump,name)
+                cmd="ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__name"
+                ;;
+            ebpfctl__subcmd__struct_ops__subcmd__dump,pinned)
+                cmd="ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__pinned"
                 ;;
             ebpfctl__subcmd__struct_ops__subcmd__show,id)
                 cmd="ebpfctl__subcmd__struct_ops__subcmd__show__subcmd__id"
@@ -308,7 +329,7 @@ _ebpfctl() {
 
     case "${cmd}" in
         ebpfctl)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version check version completions manpage prog map link btf feature net cgroup perf struct_ops iter inspect compat"
+            opts="-j -p -d -f -V -n -m -L -h --json --pretty --debug --bpffs --version --nomount --mapcompat --use-loader --help batch prog map link cgroup perf net feature btf struct_ops iter version check inspect compat completions manpage"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -321,8 +342,36 @@ _ebpfctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ebpfctl__subcmd__batch)
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help file"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__batch__subcmd__file)
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ebpfctl__subcmd__btf)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list dump minimize"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list dump minimize"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -336,7 +385,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__dump)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version file id prog map"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help file id prog map"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -350,7 +399,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__dump__subcmd__file)
-            opts="-B -j -p -d -f -h -V --base-btf --json --pretty --debug --bpffs --help --version"
+            opts="-B -j -p -d -f -h --base-btf --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -372,7 +421,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__dump__subcmd__id)
-            opts="-B -j -p -d -f -h -V --base-btf --json --pretty --debug --bpffs --help --version"
+            opts="-B -j -p -d -f -h --base-btf --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -394,7 +443,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__dump__subcmd__map)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -408,7 +457,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__dump__subcmd__prog)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -422,7 +471,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__minimize)
-            opts="-o -j -p -d -f -h -V --btf --output --json --pretty --debug --bpffs --help --version"
+            opts="-o -j -p -d -f -h --btf --output --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -448,7 +497,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__show)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version id"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help id"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -462,7 +511,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__show__subcmd__id)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -476,7 +525,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__cgroup)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list tree attach detach"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list tree attach detach"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -490,7 +539,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__cgroup__subcmd__attach)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -504,7 +553,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__cgroup__subcmd__detach)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -518,7 +567,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__cgroup__subcmd__show)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -532,7 +581,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__cgroup__subcmd__tree)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -546,7 +595,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__check)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -560,7 +609,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__compat)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version check"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help check"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -574,7 +623,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__compat__subcmd__check)
-            opts="-j -p -d -f -h -V --btf --live --kconfig --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --btf --live --kconfig --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -596,7 +645,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__completions)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version bash zsh fish"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -610,7 +659,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__feature)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version probe list_builtins"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help probe list_builtins"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -624,7 +673,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__feature__subcmd__list_builtins)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version prog_types map_types attach_types link_types helpers"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help prog_types map_types attach_types link_types helpers"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -638,7 +687,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__feature__subcmd__probe)
-            opts="-j -p -d -f -h -V --extended --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --extended --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -652,7 +701,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__inspect)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -666,7 +715,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__iter)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version pin"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help pin"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -680,7 +729,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__iter__subcmd__pin)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -694,7 +743,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list pin detach"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list pin detach"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -708,7 +757,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__detach)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -722,7 +771,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__detach__subcmd__id)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -736,7 +785,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__detach__subcmd__pinned)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -750,7 +799,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__pin)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -764,7 +813,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__pin__subcmd__id)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -778,7 +827,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__pin__subcmd__pinned)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -792,7 +841,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__show)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version id pinned"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help id pinned"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -806,7 +855,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__show__subcmd__id)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -820,7 +869,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__show__subcmd__pinned)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -834,7 +883,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__manpage)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -848,7 +897,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list dump lookup getnext update delete freeze peek pop dequeue push enqueue watch event_pipe create pin"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list dump update lookup getnext delete pin watch event_pipe create peek push enqueue pop dequeue freeze"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -862,7 +911,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__create)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -876,7 +925,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__delete)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -890,7 +939,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__dump)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -904,7 +953,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__freeze)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -918,7 +967,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__getnext)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -932,7 +981,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__lookup)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -946,7 +995,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__peek)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -960,7 +1009,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__pin)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -974,7 +1023,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__pop)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -988,7 +1037,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__push)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1002,7 +1051,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__show)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version id pinned name"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help id pinned name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1016,7 +1065,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__show__subcmd__id)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1030,7 +1079,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__show__subcmd__name)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1044,7 +1093,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__show__subcmd__pinned)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1058,7 +1107,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__update)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1072,7 +1121,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__watch)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1086,7 +1135,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__net)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list attach detach"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list attach detach"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1100,7 +1149,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__net__subcmd__attach)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1114,7 +1163,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__net__subcmd__detach)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1128,7 +1177,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__net__subcmd__show)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1142,7 +1191,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__perf)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1156,7 +1205,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__perf__subcmd__show)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1170,7 +1219,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list load loadall pin attach detach run tracelog dump profile"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list top dump pin load loadall attach detach tracelog run profile"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1184,7 +1233,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__attach)
-            opts="-j -p -d -f -h -V --pin --wait --cookie --json --pretty --debug --bpffs --help --version id pinned tag name tracepoint raw_tracepoint tp_btf kprobe kretprobe kprobe_multi kretprobe_multi uprobe uretprobe usdt fentry fexit fmod_ret lsm perf_event xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress tc_ingress tc_egress netkit_primary netkit_peer sk_msg_verdict sk_skb_stream_parser sk_skb_stream_verdict sk_skb_verdict flow_dissector sk_lookup netfilter cgroup_inet_ingress cgroup_inet_egress cgroup_inet_sock_create cgroup_inet_sock_release cgroup_sock_ops cgroup_device cgroup_inet4_bind cgroup_inet6_bind cgroup_inet4_connect cgroup_inet6_connect cgroup_inet4_post_bind cgroup_inet6_post_bind cgroup_udp4_sendmsg cgroup_udp6_sendmsg cgroup_udp4_recvmsg cgroup_udp6_recvmsg cgroup_sysctl cgroup_getsockopt cgroup_setsockopt cgroup_inet4_getpeername cgroup_inet6_getpeername cgroup_inet4_getsockname cgroup_inet6_getsockname"
+            opts="-j -p -d -f -h --pin --wait --cookie --json --pretty --debug --bpffs --help id pinned tag name tracepoint raw_tracepoint tp_btf kprobe kretprobe kprobe_multi kretprobe_multi uprobe uretprobe usdt fentry fexit fmod_ret lsm perf_event xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress tc_ingress tc_egress netkit_primary netkit_peer sk_msg_verdict sk_skb_stream_parser sk_skb_stream_verdict sk_skb_verdict flow_dissector sk_lookup netfilter cgroup_inet_ingress cgroup_inet_egress cgroup_inet_sock_create cgroup_inet_sock_release cgroup_sock_ops cgroup_device cgroup_inet4_bind cgroup_inet6_bind cgroup_inet4_connect cgroup_inet6_connect cgroup_inet4_post_bind cgroup_inet6_post_bind cgroup_udp4_sendmsg cgroup_udp6_sendmsg cgroup_udp4_recvmsg cgroup_udp6_recvmsg cgroup_sysctl cgroup_getsockopt cgroup_setsockopt cgroup_inet4_getpeername cgroup_inet6_getpeername cgroup_inet4_getsockname cgroup_inet6_getsockname"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1206,7 +1255,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__detach)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name tracepoint raw_tracepoint tp_btf kprobe kretprobe kprobe_multi kretprobe_multi uprobe uretprobe usdt fentry fexit fmod_ret lsm perf_event xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress tc_ingress tc_egress netkit_primary netkit_peer sk_msg_verdict sk_skb_stream_parser sk_skb_stream_verdict sk_skb_verdict flow_dissector sk_lookup netfilter cgroup_inet_ingress cgroup_inet_egress cgroup_inet_sock_create cgroup_inet_sock_release cgroup_sock_ops cgroup_device cgroup_inet4_bind cgroup_inet6_bind cgroup_inet4_connect cgroup_inet6_connect cgroup_inet4_post_bind cgroup_inet6_post_bind cgroup_udp4_sendmsg cgroup_udp6_sendmsg cgroup_udp4_recvmsg cgroup_udp6_recvmsg cgroup_sysctl cgroup_getsockopt cgroup_setsockopt cgroup_inet4_getpeername cgroup_inet6_getpeername cgroup_inet4_getsockname cgroup_inet6_getsockname"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned tag name tracepoint raw_tracepoint tp_btf kprobe kretprobe kprobe_multi kretprobe_multi uprobe uretprobe usdt fentry fexit fmod_ret lsm perf_event xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress tc_ingress tc_egress netkit_primary netkit_peer sk_msg_verdict sk_skb_stream_parser sk_skb_stream_verdict sk_skb_verdict flow_dissector sk_lookup netfilter cgroup_inet_ingress cgroup_inet_egress cgroup_inet_sock_create cgroup_inet_sock_release cgroup_sock_ops cgroup_device cgroup_inet4_bind cgroup_inet6_bind cgroup_inet4_connect cgroup_inet6_connect cgroup_inet4_post_bind cgroup_inet6_post_bind cgroup_udp4_sendmsg cgroup_udp6_sendmsg cgroup_udp4_recvmsg cgroup_udp6_recvmsg cgroup_sysctl cgroup_getsockopt cgroup_setsockopt cgroup_inet4_getpeername cgroup_inet6_getpeername cgroup_inet4_getsockname cgroup_inet6_getsockname"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1220,7 +1269,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__dump)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version xlated jited id pinned tag name"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help xlated jited id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1234,7 +1283,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__load)
-            opts="-j -p -d -f -h -V --btf --set --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --btf --set --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1256,7 +1305,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__loadall)
-            opts="-j -p -d -f -h -V --btf --set --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --btf --set --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1278,7 +1327,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__pin)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1292,7 +1341,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__profile)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1306,7 +1355,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__run)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1320,7 +1369,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__show)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version id pinned tag name"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1334,7 +1383,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__show__subcmd__id)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1348,7 +1397,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__show__subcmd__name)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1362,7 +1411,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__show__subcmd__pinned)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1376,7 +1425,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__show__subcmd__tag)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1389,8 +1438,34 @@ _ebpfctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ebpfctl__subcmd__prog__subcmd__top)
+            opts="-j -p -d -f -h --interval --count --sort --json --pretty --debug --bpffs --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort)
+                    COMPREPLY=($(compgen -W "cpu runtime events name" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ebpfctl__subcmd__prog__subcmd__tracelog)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1404,7 +1479,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list register unregister"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list register unregister dump"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1417,8 +1492,64 @@ _ebpfctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ebpfctl__subcmd__struct_ops__subcmd__dump)
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id name pinned"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__id)
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__name)
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__pinned)
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ebpfctl__subcmd__struct_ops__subcmd__register)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1432,7 +1563,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__show)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id name pinned"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id name pinned"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1446,7 +1577,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__show__subcmd__id)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1460,7 +1591,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__show__subcmd__name)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1474,7 +1605,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__show__subcmd__pinned)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1488,7 +1619,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__unregister)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id name pinned"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id name pinned"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1502,7 +1633,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__unregister__subcmd__id)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1516,7 +1647,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__unregister__subcmd__name)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1530,7 +1661,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__unregister__subcmd__pinned)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1544,7 +1675,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__version)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

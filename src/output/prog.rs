@@ -84,7 +84,10 @@ fn details(e: &ProgEntry, text: &mut Text) {
         ),
         (
             "verified",
-            one(format!("{} instructions", e.verified_insns)),
+            e.verified_insns
+                .map(|n| format!("{n} instructions"))
+                .into_iter()
+                .collect(),
         ),
         (
             "maps",

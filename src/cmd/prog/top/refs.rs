@@ -34,6 +34,7 @@ fn walk(ctx: &Context) -> Walk {
     let ctx = Context {
         out: ctx.out,
         debug: ctx.debug,
+        relaxed_maps: ctx.relaxed_maps,
     };
     std::thread::spawn(move || {
         let start = boottime_ns();
@@ -47,6 +48,7 @@ impl RefsCache {
         let quiet = Context {
             out: ctx.out,
             debug: ctx.debug && !ctx.out.is_terminal(),
+            relaxed_maps: ctx.relaxed_maps,
         };
         RefsCache {
             pending: Some(walk(&quiet)),
