@@ -29,6 +29,9 @@ pub enum ProfileError {
         cpu: i32,
         err: std::io::Error,
     },
+    /// The kernel cannot attach fentry/fexit to this program (ENOTSUPP/EOPNOTSUPP: no BPF trampoline for this
+    /// architecture or kernel, as arm64 before 6.0); what and libbpf's reason.
+    AttachUnsupported(String),
     /// Another step (map sizing, storing an fd, attaching, reading) failed; what and libbpf's reason.
     Other(String),
 }
@@ -43,6 +46,15 @@ pub struct Totals {
 
 fn other(what: &str, err: &libbpf_rs::Error) -> ProfileError {
     ProfileError::Other(format!("{what}: {}", super::libbpf_reason(err)))
+}
+
+fn attach_error(what: &str, err: &libbpf_rs::Error) -> ProfileError {
+    match super::libbpf_errno(err) {
+        Some(libc::EOPNOTSUPP | crate::error::ENOTSUPP) => {
+            ProfileError::AttachUnsupported(format!("{what}: {}", super::libbpf_reason(err)))
+        }
+        _ => other(what, err),
+    }
 }
 
 /// Profiles the program `target` (whose BTF function is `func`) with `metrics` while `wait` runs.
@@ -102,12 +114,12 @@ pub fn profile(
         .progs
         .profile_entry
         .attach()
-        .map_err(|e| other("attach fentry", &e))?;
+        .map_err(|e| attach_error("attach fentry", &e))?;
     let exit = skel
         .progs
         .profile_exit
         .attach()
-        .map_err(|e| other("attach fexit", &e))?;
+        .map_err(|e| attach_error("attach fexit", &e))?;
     wait();
     drop((entry, exit));
     let runs = per_cpu_sum(&skel.maps.runs, 0, 0)?;

@@ -266,6 +266,11 @@ fn profile_error(label: &str, request: &Request, e: ProfileError) -> Error {
                 format!("cannot open the {name} counter on CPU {cpu}: {why}"),
             )
         }
+        ProfileError::AttachUnsupported(why) => Error::new(
+            ErrorKind::Unsupported,
+            label,
+            format!("this kernel cannot attach fentry/fexit to BPF programs, which profiling needs ({why})"),
+        ),
         ProfileError::Other(why) => Error::new(ErrorKind::Kernel, label, why),
     }
 }
