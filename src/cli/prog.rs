@@ -74,12 +74,14 @@ pub enum ProgCommand {
     /// Load the programs of OBJ and pin the first one at PATH (with `autoattach`: attach them and pin their links
     /// under PATH)
     #[command(
-        after_help = "OPTIONS words: type TYPE | map {idx N|name NAME} {id N|pinned PATH} | pinmaps DIR | autoattach"
+        after_help = "OPTIONS words: type TYPE | map {idx N|name NAME} {id N|pinned PATH} | pinmaps DIR | autoattach | \
+                      kernel_btf FILE"
     )]
     Load(LoadArgs),
     /// Load the programs of OBJ and pin each one as DIR/NAME (with `autoattach`: their links)
     #[command(
-        after_help = "OPTIONS words: type TYPE | map {idx N|name NAME} {id N|pinned PATH} | pinmaps DIR | autoattach"
+        after_help = "OPTIONS words: type TYPE | map {idx N|name NAME} {id N|pinned PATH} | pinmaps DIR | autoattach | \
+                      kernel_btf FILE"
     )]
     Loadall(LoadArgs),
     /// Pin a loaded program at PATH on bpffs
@@ -136,7 +138,7 @@ pub struct LoadArgs {
     pub object: PathBuf,
     /// Where to pin: the program (load), or the directory of programs (loadall)
     pub path: PathBuf,
-    /// Keyword words: type TYPE | map {idx N|name NAME} MAP | pinmaps DIR | autoattach
+    /// Keyword words: type TYPE | map {idx N|name NAME} MAP | pinmaps DIR | autoattach | kernel_btf FILE
     pub options: Vec<String>,
     /// Relocate CO-RE against this BTF file instead of the running kernel's
     #[arg(long, value_name = "FILE")]

@@ -1,7 +1,10 @@
 //! `ebpfctl version`.
 
 use crate::cmd::{show, CmdResult, Context, Outcome};
-use crate::output::version::VersionInfo;
+use crate::output::version::{Features, VersionInfo};
+
+/// `prog load -S` signs with pure-Rust CMS/X.509/RSA/ECDSA: always built in, no OpenSSL.
+const CRYPTO: bool = false;
 
 pub fn run(ctx: &Context) -> CmdResult {
     let info = VersionInfo {
@@ -9,6 +12,13 @@ pub fn run(ctx: &Context) -> CmdResult {
         libbpf_version: crate::sys::libbpf_version(),
         target: env!("EBPFCTL_BUILD_TARGET"),
         embedded_objects: crate::sys::skel::EMBEDDED_OBJECTS,
+        features: Features {
+            libbfd: false,
+            llvm: false,
+            crypto: CRYPTO,
+            skeletons: !crate::sys::skel::EMBEDDED_OBJECTS.is_empty(),
+            bootstrap: false,
+        },
     };
     show(ctx, &info)?;
     Ok(Outcome::Success)

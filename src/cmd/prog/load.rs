@@ -25,6 +25,8 @@ struct LoadOptions {
     maps: Vec<(MapKey, Vec<String>)>,
     pinmaps: Option<PathBuf>,
     autoattach: bool,
+    /// bpftool 7.7's `kernel_btf FILE`: the same as --btf.
+    kernel_btf: Option<PathBuf>,
 }
 
 fn parse_options(words: &[String]) -> Result<LoadOptions> {
@@ -48,6 +50,7 @@ fn parse_options(words: &[String]) -> Result<LoadOptions> {
             }
             "pinmaps" => opts.pinmaps = Some(PathBuf::from(w.value("pinmaps")?)),
             "autoattach" => opts.autoattach = true,
+            "kernel_btf" => opts.kernel_btf = Some(PathBuf::from(w.value("kernel_btf")?)),
             other => return Err(usage(format!("unknown load option {other:?}"))),
         }
     }
@@ -81,7 +84,10 @@ fn spec_of(args: &LoadArgs, opts: &LoadOptions) -> Result<LoadSpec> {
         object: args.object.clone(),
         prog_type,
         reuse_maps,
-        btf: args.btf.clone(),
+        btf: match (&args.btf, &opts.kernel_btf) {
+            (Some(_), Some(_)) => return Err(usage("kernel_btf and --btf name the same thing; give one")),
+            (btf, kernel_btf) => btf.clone().or_else(|| kernel_btf.clone()),
+        },
         globals,
     })
 }
