@@ -571,13 +571,21 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__compat__subcmd__check)
-            opts="-j -p -d -f -h -V --btf --live --kconfig --json --pretty --debug --bpffs --help --version"
+            opts="-B -j -p -d -f -h -V --btf --base-btf --live --kconfig --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --btf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-btf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -B)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -649,12 +657,20 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__inspect)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-B -j -p -d -f -h -V --base-btf --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --base-btf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -B)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

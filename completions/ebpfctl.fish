@@ -556,6 +556,7 @@ complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand iter; and __fish_seen_su
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand iter; and __fish_seen_subcommand_from pin" -s f -l bpffs -d 'Accepted for bpftool compatibility; pinned paths are always shown'
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand iter; and __fish_seen_subcommand_from pin" -s h -l help -d 'Print help'
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand iter; and __fish_seen_subcommand_from pin" -s V -l version -d 'Print version'
+complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand inspect" -s B -l base-btf -d 'Base BTF of split BTF (a kernel module\'s BTF, a .ko); default: the running kernel\'s vmlinux BTF' -r -F
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand inspect" -s j -l json -d 'Print JSON (one document on stdout); errors become {"error": ..., "kind": ...}'
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand inspect" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand inspect" -s d -l debug -d 'Say more on stderr: libbpf\'s messages, verifier logs, objects that could not be read'
@@ -570,6 +571,7 @@ complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and not __fish_s
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and not __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and not __fish_seen_subcommand_from check" -f -a "check" -d 'Check objects against kernel BTF files: CO-RE relocations, attach targets, types, helpers, kfuncs, kconfig'
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and __fish_seen_subcommand_from check" -l btf -d 'Target kernel BTF: raw BTF (/sys/kernel/btf/vmlinux) or an ELF with .BTF; repeatable' -r -F
+complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and __fish_seen_subcommand_from check" -s B -l base-btf -d 'Base BTF of split --btf files (a kernel module\'s BTF); default: the running kernel\'s vmlinux BTF' -r -F
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and __fish_seen_subcommand_from check" -l kconfig -d 'Kernel .config (text or gzip) to check CONFIG_* externs against' -r -F
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and __fish_seen_subcommand_from check" -l live -d 'Also check against the running kernel\'s BTF'
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and __fish_seen_subcommand_from check" -s j -l json -d 'Print JSON (one document on stdout); errors become {"error": ..., "kind": ...}'

@@ -59,7 +59,14 @@ fn module() -> Module {
     let ko = raw.with_extension("ko");
     // A module's .BTF sits in a relocatable ELF; llvm-objcopy wraps the blob the same way.
     let status = Command::new("llvm-objcopy")
-        .args(["-I", "binary", "-O", "elf64-x86-64", "--rename-section", ".data=.BTF"])
+        .args([
+            "-I",
+            "binary",
+            "-O",
+            "elf64-x86-64",
+            "--rename-section",
+            ".data=.BTF",
+        ])
         .arg(&raw)
         .arg(&ko)
         .status()
@@ -99,7 +106,12 @@ fn module_btf_dumps_over_vmlinux_like_bpftool() {
         .args(["btf", "dump", "file", p(&m.ko), "-B", VMLINUX])
         .output()
         .unwrap();
-    assert_eq!(text.stdout.as_bytes(), bpftool_text.stdout, "{}", text.stderr);
+    assert_eq!(
+        text.stdout.as_bytes(),
+        bpftool_text.stdout,
+        "{}",
+        text.stderr
+    );
     // The base named with -B is the base: a base that lacks what the module uses is an error, not a guess.
     let tiny = temp_file("tiny_base.btf", &{
         let mut b = BtfBuilder::new();
@@ -130,7 +142,14 @@ fn multi_split_btf_stacks_each_file_on_the_one_before() {
     assert_eq!(stacked, expected);
     // -B names the bottom of the stack; the module file then sits on it.
     let with_b = ebpfctl_json(&[
-        "btf", "dump", "file", p(&m.raw), "file", p(&m.second), "-B", VMLINUX,
+        "btf",
+        "dump",
+        "file",
+        p(&m.raw),
+        "file",
+        p(&m.second),
+        "-B",
+        VMLINUX,
     ]);
     assert_eq!(with_b, expected);
     let c = ebpfctl(&[
@@ -147,13 +166,24 @@ fn multi_split_btf_stacks_each_file_on_the_one_before() {
     ]);
     assert_eq!(c.code, 0, "{}", c.stderr);
     assert!(
-        c.stdout.contains("struct ebpfctl_mod_state {\n\tint depth;\n};")
-            && c.stdout.contains("typedef struct ebpfctl_mod_state ebpfctl_mod_state_t;"),
+        c.stdout
+            .contains("struct ebpfctl_mod_state {\n\tint depth;\n};")
+            && c.stdout
+                .contains("typedef struct ebpfctl_mod_state ebpfctl_mod_state_t;"),
         "{}",
         c.stdout
     );
     // Out of order (the second split before the module it builds on) does not resolve.
-    let run = ebpfctl(&["btf", "dump", "file", VMLINUX, "file", p(&m.second), "file", p(&m.raw)]);
+    let run = ebpfctl(&[
+        "btf",
+        "dump",
+        "file",
+        VMLINUX,
+        "file",
+        p(&m.second),
+        "file",
+        p(&m.raw),
+    ]);
     assert_eq!(run.code, 2, "{}", run.stdout);
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
 }
@@ -173,7 +203,11 @@ fn inspect_summarizes_module_btf_raw_and_in_an_elf() {
     assert_eq!(r["btf"]["start_id"], m.next);
     let run = ebpfctl(&["inspect", p(&m.raw), "-B", "/nonexistent/vmlinux"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.starts_with("ebpfctl: /nonexistent/vmlinux: "), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("ebpfctl: /nonexistent/vmlinux: "),
+        "{}",
+        run.stderr
+    );
 }
 
 /// An object that reads the module's struct through CO-RE relocates against vmlinux + module BTF only.
@@ -186,10 +220,18 @@ fn compat_checks_against_module_btf_over_its_base() {
         let mut args = vec!["-j", "compat", "check", obj];
         args.extend_from_slice(extra);
         let r = ebpfctl(&args);
-        (r.code, serde_json::from_str::<Value>(&r.stdout).unwrap_or(Value::Null), r.stderr)
+        (
+            r.code,
+            serde_json::from_str::<Value>(&r.stdout).unwrap_or(Value::Null),
+            r.stderr,
+        )
     };
     let (code, v, err) = run(&["--btf", VMLINUX]);
-    assert_eq!((code, &v["compatible"]), (1, &Value::Bool(false)), "{err}{v}");
+    assert_eq!(
+        (code, &v["compatible"]),
+        (1, &Value::Bool(false)),
+        "{err}{v}"
+    );
     for extra in [
         vec!["--btf", p(&m.ko)],
         vec!["--btf", p(&m.raw)],
@@ -202,4 +244,3 @@ fn compat_checks_against_module_btf_over_its_base() {
     let (code, v, _) = run(&["--btf", p(&m.raw), "-B", "/nonexistent/vmlinux"]);
     assert_eq!((code, &v["kind"]), (2, &Value::from("not_found")), "{v}");
 }
-

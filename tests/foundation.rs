@@ -74,11 +74,17 @@ fn version_features_are_bpftools_names_with_true_values() {
     let v = ebpfctl_json(&["version"]);
     let features = v["features"].as_object().expect("features object");
     let names: Vec<&str> = features.keys().map(String::as_str).collect();
-    assert_eq!(names, ["libbfd", "llvm", "crypto", "skeletons", "bootstrap"]);
+    assert_eq!(
+        names,
+        ["libbfd", "llvm", "crypto", "skeletons", "bootstrap"]
+    );
     let theirs = common::bpftool_json(&["version"]);
     for (name, value) in theirs["features"].as_object().unwrap() {
         if let Some(ours) = features.get(name) {
-            assert!(ours.is_boolean() && value.is_boolean(), "{name}: {ours} vs {value}");
+            assert!(
+                ours.is_boolean() && value.is_boolean(),
+                "{name}: {ours} vs {value}"
+            );
         }
     }
     // No JIT disassembler is linked in (no libbfd, no LLVM): `prog dump jited` is not a verb here.
@@ -86,13 +92,25 @@ fn version_features_are_bpftools_names_with_true_values() {
     assert_eq!(features["llvm"], false);
     assert_eq!(ebpfctl(&["prog", "dump", "jited", "id", "1"]).code, 2);
     // Skeletons: the embedded CO-RE objects `check` runs. Never a bootstrap build.
-    assert_eq!(features["skeletons"], !v["embedded_objects"].as_array().unwrap().is_empty());
+    assert_eq!(
+        features["skeletons"],
+        !v["embedded_objects"].as_array().unwrap().is_empty()
+    );
     assert_eq!(features["bootstrap"], false);
     // crypto: `prog load -S` is understood (its help lists the signing key option).
     let help = ebpfctl(&["prog", "load", "--help"]);
-    assert_eq!(features["crypto"], help.stdout.contains("--sign"), "{}", help.stdout);
+    assert_eq!(
+        features["crypto"],
+        help.stdout.contains("--sign"),
+        "{}",
+        help.stdout
+    );
     let text = ebpfctl(&["version"]).stdout;
-    assert!(text.lines().any(|l| l.starts_with("features: ") && l.contains("skeletons")), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("features: ") && l.contains("skeletons")),
+        "{text}"
+    );
 }
 
 /// completions/ holds generated files for packagers; they must be what this binary generates now.

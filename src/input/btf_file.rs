@@ -78,7 +78,9 @@ pub fn load_btf_over(path: &Path, base: Option<&Path>) -> Result<Btf> {
 /// the running kernel's vmlinux).
 pub fn load_kernel_btf(path: &Path, base: Option<&Path>) -> Result<Btf> {
     load_btf_over(path, base).map_err(|e| match e.kind {
-        ErrorKind::InvalidInput => Error::invalid(e.object, format!("not kernel BTF: {}", e.reason)),
+        ErrorKind::InvalidInput => {
+            Error::invalid(e.object, format!("not kernel BTF: {}", e.reason))
+        }
         _ => e,
     })
 }

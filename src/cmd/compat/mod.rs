@@ -14,7 +14,6 @@ use crate::output::compat::CompatEntry;
 use crate::output::compat::CompatReport;
 use crate::output::progress::Progress;
 
-
 pub fn run(ctx: &Context, verb: CompatVerb) -> CmdResult {
     match verb {
         CompatVerb::Check(args) => check(ctx, &args),

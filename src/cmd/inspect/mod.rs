@@ -23,7 +23,11 @@ pub fn run(ctx: &Context, args: &InspectArgs) -> CmdResult {
     Ok(Outcome::Success)
 }
 
-fn inspect_file(path: &Path, view: Option<InspectView>, base: Option<&Path>) -> Result<InspectReport> {
+fn inspect_file(
+    path: &Path,
+    view: Option<InspectView>,
+    base: Option<&Path>,
+) -> Result<InspectReport> {
     let name = path.display().to_string();
     let data = read_file(path)?;
     let mut report = match elf::detect(&data) {
@@ -85,7 +89,11 @@ fn from_elf(name: &str, data: &[u8]) -> Result<InspectReport> {
 /// summarized and the warning about it goes.
 fn split_elf_btf(path: &Path, base: Option<&Path>, report: &mut InspectReport) {
     let has_btf_warning = |w: &String| w.starts_with(".BTF:");
-    if !report.warnings.as_ref().is_some_and(|ws| ws.iter().any(has_btf_warning)) {
+    if !report
+        .warnings
+        .as_ref()
+        .is_some_and(|ws| ws.iter().any(has_btf_warning))
+    {
         return;
     }
     if let Ok(btf) = load_btf_over(path, base) {

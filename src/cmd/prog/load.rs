@@ -85,7 +85,9 @@ fn spec_of(args: &LoadArgs, opts: &LoadOptions) -> Result<LoadSpec> {
         prog_type,
         reuse_maps,
         btf: match (&args.btf, &opts.kernel_btf) {
-            (Some(_), Some(_)) => return Err(usage("kernel_btf and --btf name the same thing; give one")),
+            (Some(_), Some(_)) => {
+                return Err(usage("kernel_btf and --btf name the same thing; give one"))
+            }
             (btf, kernel_btf) => btf.clone().or_else(|| kernel_btf.clone()),
         },
         globals,
