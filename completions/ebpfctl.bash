@@ -1247,7 +1247,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__load)
-            opts="-j -p -d -f -h -V --btf --set --json --pretty --debug --bpffs --help --version"
+            opts="-S -L -k -i -j -p -d -f -h -V --btf --set --sign --use-loader --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1258,6 +1258,14 @@ _ebpfctl() {
                     return 0
                     ;;
                 --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1269,7 +1277,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__loadall)
-            opts="-j -p -d -f -h -V --btf --set --json --pretty --debug --bpffs --help --version"
+            opts="-S -L -k -i -j -p -d -f -h -V --btf --set --sign --use-loader --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1280,6 +1288,14 @@ _ebpfctl() {
                     return 0
                     ;;
                 --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

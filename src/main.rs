@@ -15,6 +15,7 @@ mod loader;
 mod mapdata;
 mod output;
 mod probe;
+mod signing;
 mod sys;
 mod userspace;
 

@@ -146,6 +146,19 @@ pub struct LoadArgs {
     /// Set a global variable (.rodata/.data/.bss) before load, typed by its BTF
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub set: Vec<String>,
+    /// Sign (bpftool 7.7's -S): load through libbpf's loader program, signed with -k and -i; the certificate
+    /// goes into the session keyring, where the kernel (6.18+) verifies the signature
+    #[arg(short = 'S', long = "sign", requires_all = ["key", "cert"])]
+    pub sign: bool,
+    /// Load through libbpf's loader program, unsigned (bpftool's -L/--use-loader; -S implies it)
+    #[arg(short = 'L', long = "use-loader")]
+    pub use_loader: bool,
+    /// Private key for -S: RSA, PEM (PKCS#8 or PKCS#1)
+    #[arg(short = 'k', value_name = "KEY.pem", requires = "sign")]
+    pub key: Option<PathBuf>,
+    /// X.509 certificate of the key for -S, PEM or DER
+    #[arg(short = 'i', value_name = "CERT", requires = "sign")]
+    pub cert: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, clap::Args)]

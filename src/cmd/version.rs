@@ -4,7 +4,7 @@ use crate::cmd::{show, CmdResult, Context, Outcome};
 use crate::output::version::{Features, VersionInfo};
 
 /// `prog load -S` signs with pure-Rust CMS/X.509/RSA/ECDSA: always built in, no OpenSSL.
-const CRYPTO: bool = false;
+const CRYPTO: bool = true;
 
 pub fn run(ctx: &Context) -> CmdResult {
     let info = VersionInfo {

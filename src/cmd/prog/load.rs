@@ -120,6 +120,18 @@ pub fn run(ctx: &Context, args: &LoadArgs, all: bool) -> CmdResult {
     let opts = parse_options(&args.options)?;
     precheck_paths(args, &opts, all)?;
     let spec = spec_of(args, &opts)?;
+    if args.sign || args.use_loader {
+        // The loader program takes the object as it is: no map reuse, type override, globals or attaching.
+        if opts.prog_type.is_some()
+            || !opts.maps.is_empty()
+            || opts.pinmaps.is_some()
+            || opts.autoattach
+            || !args.set.is_empty()
+        {
+            return Err(usage("-S/-L load through a loader program: type, map, pinmaps, autoattach and --set do not apply"));
+        }
+        return super::signed::run(ctx, args, all, spec.btf.as_deref());
+    }
     let object = loader::load(spec)?;
     let mut pins = PinSet::new();
     let mut report = LoadReport::default();
@@ -174,7 +186,7 @@ macro_rules! loaded_prog {
     };
 }
 
-fn loaded_prog_of(
+pub(super) fn loaded_prog_of(
     name: String,
     section: String,
     fd: std::os::fd::BorrowedFd<'_>,

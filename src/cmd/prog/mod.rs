@@ -5,6 +5,7 @@ pub mod dump;
 pub mod lifecycle;
 pub mod load;
 pub mod metadata;
+mod signed;
 pub mod test_run;
 
 use std::os::fd::AsFd;

@@ -1,0 +1,150 @@
+//! `prog load|loadall OBJ PATH -S -k KEY -i CERT` (bpftool 7.7): the object goes through libbpf's loader program,
+//! whose instructions are signed (CMS, SHA-256) and whose data map is hashed into them, so the kernel's signature
+//! check covers every program and map. The certificate is added to the session keyring, which the load names.
+//! `-L` (bpftool's --use-loader) takes the same path unsigned. Unlike bpftool (which pins nothing with a loader),
+//! the programs the loader returns are pinned as without it.
+
+use std::os::fd::AsFd;
+use std::path::Path;
+
+use crate::cli::LoadArgs;
+use crate::cmd::{show, CmdResult, Context, Outcome};
+use crate::error::{errno_text, Error, ErrorKind, Result};
+use crate::input::btf_file::read_file;
+use crate::output::lifecycle::{LoadReport, LoadedMap};
+use crate::signing::{SignError, Signer};
+use crate::sys::keys;
+use crate::sys::loader_prog::{self, LoaderImage, RunError, Signature};
+use crate::sys::pins::PinSet;
+
+pub fn run(ctx: &Context, args: &LoadArgs, all: bool, btf: Option<&Path>) -> CmdResult {
+    let signer = args.sign.then(|| signer(args)).transpose()?;
+    let label = args.object.display().to_string();
+    crate::loader::check_object_file(&args.object)?;
+    let image = generate(&label, &args.object, btf, signer.is_some())?;
+    let cms = match &signer {
+        Some(s) => Some(
+            s.sign(&image.insns)
+                .map_err(|e| Error::invalid(&label, e))?,
+        ),
+        None => None,
+    };
+    if let Some(s) = &signer {
+        let cert_label = args
+            .cert
+            .as_deref()
+            .map_or(String::new(), |c| c.display().to_string());
+        keys::add_session_certificate(s.cert_der()).map_err(|e| keyring_error(&cert_label, &e))?;
+    }
+    let signature = cms.as_deref().map(|cms| Signature {
+        cms,
+        keyring_id: keys::SESSION_KEYRING,
+    });
+    let loaded =
+        loader_prog::load_and_run(&image, signature.as_ref()).map_err(|e| run_error(&label, &e))?;
+    let mut pins = PinSet::new();
+    let mut report = LoadReport::default();
+    if all {
+        pins.create_dir_all(&args.path)?;
+    }
+    for (i, ((name, section), fd)) in image.programs.iter().zip(&loaded.programs).enumerate() {
+        let Some(fd) = fd else { continue };
+        let target = if all {
+            Some(args.path.join(name))
+        } else {
+            (i == 0).then(|| args.path.clone())
+        };
+        if let Some(t) = &target {
+            pins.pin(fd.as_fd(), t)?;
+        }
+        report.programs.push(super::load::loaded_prog_of(
+            name.clone(),
+            section.clone(),
+            fd.as_fd(),
+            target.as_deref(),
+        ));
+    }
+    for fd in &loaded.maps {
+        let brief = crate::sys::bpf::map_brief(fd.as_fd()).ok();
+        report.maps.push(LoadedMap {
+            name: brief.as_ref().map_or(String::new(), |b| b.name.clone()),
+            id: brief.map_or(0, |b| b.id),
+            pinned: None,
+        });
+    }
+    pins.commit();
+    show(ctx, &report)?;
+    Ok(Outcome::Success)
+}
+
+/// The key and certificate, read and checked to belong together before anything is loaded.
+fn signer(args: &LoadArgs) -> Result<Signer> {
+    let (Some(key), Some(cert)) = (&args.key, &args.cert) else {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "prog load",
+            "-S needs -k KEY and -i CERT",
+        ));
+    };
+    Signer::new(&read_file(key)?, &read_file(cert)?).map_err(|e| match e {
+        SignError::Key(_) => Error::invalid(key.display().to_string(), e),
+        _ => Error::invalid(cert.display().to_string(), e),
+    })
+}
+
+fn generate(label: &str, object: &Path, btf: Option<&Path>, hashed: bool) -> Result<LoaderImage> {
+    crate::sys::libbpf_log::take();
+    let image = loader_prog::generate(object, btf, hashed).map_err(|e| {
+        let mut err = Error::from_errno(label, e.errno, e.what);
+        if let Some(last) = crate::sys::libbpf_log::take().last() {
+            err.reason = format!("{}: {}", err.reason, last.trim_start_matches("libbpf: "));
+        }
+        err
+    })?;
+    if image.programs.is_empty() {
+        return Err(Error::invalid(label, "the object has no programs"));
+    }
+    Ok(image)
+}
+
+fn keyring_error(cert: &str, err: &std::io::Error) -> Error {
+    let errno = err.raw_os_error().unwrap_or(libc::EIO);
+    match errno {
+        // The kernel parses the certificate itself: EBADMSG/EINVAL is a certificate it cannot use.
+        libc::EBADMSG | libc::EINVAL | libc::ENOPKG => Error::invalid(
+            cert,
+            format!("the kernel's keyring refuses the certificate: {}", errno_text(errno)),
+        ),
+        libc::ENODEV => Error::new(
+            ErrorKind::Unsupported,
+            cert,
+            "this kernel has no asymmetric key type (CONFIG_ASYMMETRIC_KEY_TYPE) to hold the certificate",
+        ),
+        _ => Error::from_errno(cert, errno, "cannot add the certificate to the session keyring"),
+    }
+}
+
+/// Kernels before 6.18 do not know the signature fields (E2BIG: a longer bpf_attr than they take) nor exclusive
+/// maps; a kernel without CONFIG_SYSTEM_DATA_VERIFICATION cannot check PKCS#7 signatures (EOPNOTSUPP).
+fn run_error(label: &str, e: &RunError) -> Error {
+    let errno = e.err.raw_os_error().unwrap_or(libc::EIO);
+    let what = format!("cannot {}", e.step);
+    match errno {
+        libc::E2BIG => Error::new(
+            ErrorKind::Unsupported,
+            label,
+            format!("{what}: this kernel has no signed program loading (Linux 6.18+)"),
+        ),
+        libc::EOPNOTSUPP | crate::error::ENOTSUPP => Error::new(
+            ErrorKind::Unsupported,
+            label,
+            format!("{what}: this kernel cannot verify BPF program signatures (CONFIG_SYSTEM_DATA_VERIFICATION)"),
+        ),
+        libc::EKEYREJECTED | libc::EBADMSG | libc::ENOKEY | libc::EKEYREVOKED | libc::EKEYEXPIRED => Error::new(
+            ErrorKind::InvalidInput,
+            label,
+            format!("{what}: the kernel refuses the signature: {}", errno_text(errno)),
+        ),
+        _ => Error::from_errno(label, errno, &what),
+    }
+}
