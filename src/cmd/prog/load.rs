@@ -13,10 +13,11 @@ use crate::cmd::select::words::{usage, Words};
 use crate::cmd::{show, CmdResult, Context, Outcome};
 use crate::error::{Error, ErrorKind, Result};
 use crate::loader::{self, globals, LoadSpec, MapKey};
-use crate::output::lifecycle::{LoadReport, LoadedLink, LoadedMap, LoadedProg};
+use crate::output::lifecycle::{LoadReport, LoadedLink, LoadedMap};
 use crate::sys::bpf;
-use crate::sys::names;
 use crate::sys::pins::{check_new_pin_path, PinSet};
+
+use super::loaded::loaded_prog_of;
 
 /// The keyword words after OBJ PATH.
 #[derive(Debug, Default)]
@@ -184,25 +185,6 @@ macro_rules! loaded_prog {
             $pinned,
         )
     };
-}
-
-pub(super) fn loaded_prog_of(
-    name: String,
-    section: String,
-    fd: std::os::fd::BorrowedFd<'_>,
-    pinned: Option<&Path>,
-) -> LoadedProg {
-    let brief = bpf::prog_brief(fd).ok();
-    LoadedProg {
-        name,
-        id: brief.as_ref().map_or(0, |b| b.id),
-        prog_type: brief
-            .as_ref()
-            .and_then(|b| names::prog_type(b.prog_type).map(str::to_string))
-            .unwrap_or_default(),
-        section,
-        pinned: pinned.map(|p| p.display().to_string()),
-    }
 }
 
 fn pin_programs(

@@ -4,6 +4,7 @@
 pub mod dump;
 pub mod lifecycle;
 pub mod load;
+mod loaded;
 pub mod metadata;
 mod signed;
 pub mod test_run;

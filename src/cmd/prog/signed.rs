@@ -57,7 +57,7 @@ pub fn run(ctx: &Context, args: &LoadArgs, all: bool, btf: Option<&Path>) -> Cmd
         if let Some(t) = &target {
             pins.pin(fd.as_fd(), t)?;
         }
-        report.programs.push(super::load::loaded_prog_of(
+        report.programs.push(super::loaded::loaded_prog_of(
             name.clone(),
             section.clone(),
             fd.as_fd(),
