@@ -141,29 +141,13 @@ fn multi_split_btf_stacks_each_file_on_the_one_before() {
     }]});
     assert_eq!(stacked, expected);
     // -B names the bottom of the stack; the module file then sits on it.
-    let with_b = ebpfctl_json(&[
-        "btf",
-        "dump",
-        "file",
-        p(&m.raw),
-        "file",
-        p(&m.second),
-        "-B",
-        VMLINUX,
-    ]);
-    assert_eq!(with_b, expected);
-    let c = ebpfctl(&[
-        "btf",
-        "dump",
-        "file",
-        p(&m.raw),
-        "file",
-        p(&m.second),
-        "format",
-        "c",
-        "root_id",
-        &(m.next + 2).to_string(),
-    ]);
+    let pair = ["btf", "dump", "file", p(&m.raw), "file", p(&m.second)];
+    assert_eq!(
+        ebpfctl_json(&[&pair[..], &["-B", VMLINUX]].concat()),
+        expected
+    );
+    let root = (m.next + 2).to_string();
+    let c = ebpfctl(&[&pair[..], &["format", "c", "root_id", &root]].concat());
     assert_eq!(c.code, 0, "{}", c.stderr);
     assert!(
         c.stdout

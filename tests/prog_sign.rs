@@ -47,12 +47,12 @@ fn kernel_verifies_signatures() -> bool {
     String::from_utf8_lossy(&out.stdout).contains("CONFIG_SYSTEM_DATA_VERIFICATION=y")
 }
 
-fn names(report: &Value) -> Vec<String> {
+fn names(report: &Value) -> Vec<&Value> {
     report["programs"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| p["name"].as_str().unwrap().to_string())
+        .map(|p| &p["name"])
         .collect()
 }
 
@@ -129,22 +129,31 @@ fn signed_load_on_this_kernel() {
 #[test]
 fn a_key_that_is_not_the_certificates_is_refused_before_loading() {
     let obj = fixture("lifecycle_progs");
-    let (_, cert) = key_and_cert("a");
+    let (key, cert) = key_and_cert("a");
     let (other_key, _) = key_and_cert("b");
     let dir = BpffsDir::new("wrongkey");
     let target = dir.join("p");
-    let run = ebpfctl(&[
-        "-j",
-        "prog",
-        "load",
-        obj.to_str().unwrap(),
-        &target,
-        "-S",
-        "-k",
-        other_key.to_str().unwrap(),
-        "-i",
+    let signed_load = |key: &str, cert: &str| {
+        let args = [
+            "-j",
+            "prog",
+            "load",
+            obj.to_str().unwrap(),
+            &target,
+            "-S",
+            "-k",
+            key,
+            "-i",
+            cert,
+        ];
+        ebpfctl(&args)
+    };
+    let (key, cert, other_key) = (
+        key.to_str().unwrap(),
         cert.to_str().unwrap(),
-    ]);
+        other_key.to_str().unwrap(),
+    );
+    let run = signed_load(other_key, cert);
     assert_eq!(run.code, 2, "{}", run.stdout);
     assert_eq!(run.json()["kind"], "invalid_input");
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
@@ -155,45 +164,22 @@ fn a_key_that_is_not_the_certificates_is_refused_before_loading() {
     );
     assert!(!exists(&target));
     // Not a key, not a certificate: each named.
-    let (key, _) = key_and_cert("c");
-    let bogus = ebpfctl(&[
-        "prog",
-        "load",
-        obj.to_str().unwrap(),
-        &target,
-        "-S",
-        "-k",
-        "/etc/hostname",
-        "-i",
-        cert.to_str().unwrap(),
-    ]);
-    assert_eq!(bogus.code, 2);
-    assert!(
-        bogus
-            .stderr
-            .starts_with("ebpfctl: /etc/hostname: private key: "),
-        "{}",
-        bogus.stderr
-    );
-    let bogus = ebpfctl(&[
-        "prog",
-        "load",
-        obj.to_str().unwrap(),
-        &target,
-        "-S",
-        "-k",
-        key.to_str().unwrap(),
-        "-i",
-        "/etc/hostname",
-    ]);
-    assert_eq!(bogus.code, 2);
-    assert!(
-        bogus
-            .stderr
-            .starts_with("ebpfctl: /etc/hostname: certificate: "),
-        "{}",
-        bogus.stderr
-    );
+    for (key, cert, reason) in [
+        (
+            "/etc/hostname",
+            cert,
+            "ebpfctl: /etc/hostname: private key: ",
+        ),
+        (
+            key,
+            "/etc/hostname",
+            "ebpfctl: /etc/hostname: certificate: ",
+        ),
+    ] {
+        let bogus = signed_load(key, cert);
+        assert_eq!(bogus.code, 2);
+        assert!(bogus.stderr.starts_with(reason), "{}", bogus.stderr);
+    }
     // -S without -k/-i, and -S with words a loader cannot honour, are usage errors.
     assert_eq!(
         ebpfctl(&["prog", "load", obj.to_str().unwrap(), &target, "-S"]).code,
