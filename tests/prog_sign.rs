@@ -75,6 +75,26 @@ fn loader_program_loads_and_pins_what_a_plain_load_does() {
         assert_eq!(seen["name"], prog["name"]);
         assert_eq!(seen["type"], prog["type"]);
     }
+    // A program the verifier refuses: one line, exit 2, nothing pinned, and where to find the verifier's log.
+    let bad = fixture("lifecycle_bad");
+    let target = loader.join("bad");
+    let run = ebpfctl(&[
+        "-j",
+        "prog",
+        "loadall",
+        bad.to_str().unwrap(),
+        &target,
+        "-L",
+    ]);
+    assert_eq!(
+        (run.code, run.stderr.lines().count()),
+        (2, 1),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.json()["kind"], "invalid_input");
+    assert!(run.stderr.contains("verifier's log"), "{}", run.stderr);
+    assert!(!exists(&target));
     // `load` pins the first program only, as without -L.
     let one = BpffsDir::new("loader1");
     let r = ebpfctl_json(&["prog", "load", obj, &one.join("p"), "-L"]);

@@ -141,6 +141,9 @@ pub struct Signature<'a> {
     pub keyring_id: i32,
 }
 
+/// The step of a run that failed inside the loader program: one of the object's maps or programs was refused.
+pub const LOADER_RAN: &str = "load the object (the loader program failed)";
+
 /// Where a loader run failed, with the errno.
 #[derive(Debug)]
 pub struct RunError {
@@ -184,23 +187,22 @@ pub fn load_and_run(
     run.ctx_size_in = size;
     rc_result(unsafe { sys::bpf_prog_test_run_opts(loader.as_raw_fd(), &mut run) })
         .map_err(step("run the loader program"))?;
+    let retval = run.retval as i32;
+    if retval < 0 {
+        // The loader closes what it made before it fails; its context holds no fds of ours then.
+        return Err(RunError {
+            step: LOADER_RAN,
+            err: io::Error::from_raw_os_error(-retval),
+        });
+    }
     let fd_at =
         |off: usize| i32::from_ne_bytes([ctx[off], ctx[off + 1], ctx[off + 2], ctx[off + 3]]);
-    // The loader leaves every fd it made in its context, also when it fails halfway: take them all, so a failure
-    // closes them.
     let maps: Vec<OwnedFd> = (0..nr_maps)
         .filter_map(|i| owned(fd_at(CTX_HEADER + MAP_DESC * i)))
         .collect();
     let programs: Vec<Option<OwnedFd>> = (0..nr_progs)
         .map(|i| owned(fd_at(CTX_HEADER + MAP_DESC * nr_maps + PROG_DESC * i)))
         .collect();
-    let retval = run.retval as i32;
-    if retval < 0 {
-        return Err(RunError {
-            step: "load the object (the loader program failed)",
-            err: io::Error::from_raw_os_error(-retval),
-        });
-    }
     Ok(Loaded { programs, maps })
 }
 

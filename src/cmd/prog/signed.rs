@@ -145,6 +145,16 @@ fn run_error(label: &str, e: &RunError) -> Error {
             label,
             format!("{what}: the kernel refuses the signature: {}", errno_text(errno)),
         ),
+        // The loader's own BPF_PROG_LOAD of a program failed: EACCES/EINVAL is the verifier refusing it, which the
+        // loader cannot explain (it runs without a log).
+        libc::EACCES | libc::EINVAL if e.step == loader_prog::LOADER_RAN => Error::new(
+            ErrorKind::InvalidInput,
+            label,
+            format!(
+                "{what}: a program was refused ({}); load without -S/-L for the verifier's log",
+                errno_text(errno)
+            ),
+        ),
         _ => Error::from_errno(label, errno, &what),
     }
 }
