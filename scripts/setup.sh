@@ -11,6 +11,8 @@ PKGS=(
   # checks of the binary, test oracles and tools the tests drive (never used by ebpfctl at run time)
   libelf-dev zlib1g-dev
   binutils file bpftool iproute2 strace util-linux procps
+  # keys and certificates for the signing tests, and OpenSSL's CMS verification as their oracle
+  openssl
   # sys/sdt.h for the USDT test target (tests/lifecycle_usdt.rs)
   systemtap-sdt-dev
   # benchmarks (scripts/bench-*.sh): hyperfine times, python3 holds fds and computes ratios

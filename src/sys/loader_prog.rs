@@ -141,6 +141,12 @@ pub struct Signature<'a> {
     pub keyring_id: i32,
 }
 
+/// The step that creates the loader's data map (exclusive to the loader when signed).
+pub const MAP_CREATE: &str = "create the loader map";
+
+/// The step that loads the loader program itself (BPF_PROG_TYPE_SYSCALL, with the signature when signed).
+pub const LOADER_LOAD: &str = "load the loader program";
+
 /// The step of a run that failed inside the loader program: one of the object's maps or programs was refused.
 pub const LOADER_RAN: &str = "load the object (the loader program failed)";
 
@@ -173,9 +179,8 @@ pub fn load_and_run(
     let (nr_maps, nr_progs) = (image.maps, image.programs.len());
     let step = |step| move |err| RunError { step, err };
     let prog_hash: [u8; 32] = Sha256::digest(&image.insns).into();
-    let map =
-        data_map(image, signature.map(|_| &prog_hash)).map_err(step("create the loader map"))?;
-    let loader = load_loader(image, &map, signature).map_err(step("load the loader program"))?;
+    let map = data_map(image, signature.map(|_| &prog_hash)).map_err(step(MAP_CREATE))?;
+    let loader = load_loader(image, &map, signature).map_err(step(LOADER_LOAD))?;
     let mut ctx =
         vec![0u8; (CTX_HEADER + MAP_DESC * nr_maps + PROG_DESC * nr_progs).next_multiple_of(8)];
     let size = ctx.len() as u32;

@@ -40,8 +40,8 @@ pub fn run(ctx: &Context, args: &LoadArgs, all: bool, btf: Option<&Path>) -> Cmd
         cms,
         keyring_id: keys::SESSION_KEYRING,
     });
-    let loaded =
-        loader_prog::load_and_run(&image, signature.as_ref()).map_err(|e| run_error(&label, &e))?;
+    let loaded = loader_prog::load_and_run(&image, signature.as_ref())
+        .map_err(|e| run_error(&label, &e, signer.is_some()))?;
     let mut pins = PinSet::new();
     let mut report = LoadReport::default();
     if all {
@@ -124,37 +124,39 @@ fn keyring_error(cert: &str, err: &std::io::Error) -> Error {
     }
 }
 
-/// Kernels before 6.18 do not know the signature fields (E2BIG: a longer bpf_attr than they take) nor exclusive
-/// maps; a kernel without CONFIG_SYSTEM_DATA_VERIFICATION cannot check PKCS#7 signatures (EOPNOTSUPP).
-fn run_error(label: &str, e: &RunError) -> Error {
+/// What a failed loader run means, from the step and errno (found on the qemu matrix: 5.10, 6.1, 6.12, and the
+/// 6.18 VM). Kernels before 6.18 refuse the data map's `excl_prog_hash` (EINVAL) and, before 5.14, the loader's
+/// `fd_array` (E2BIG); a 6.18 kernel without CONFIG_SYSTEM_DATA_VERIFICATION cannot check the signature
+/// (EOPNOTSUPP). Inside the loader, EACCES/EINVAL is the verifier refusing a program (the loader keeps no log).
+fn run_error(label: &str, e: &RunError, signed: bool) -> Error {
     let errno = e.err.raw_os_error().unwrap_or(libc::EIO);
     let what = format!("cannot {}", e.step);
-    match errno {
-        libc::E2BIG => Error::new(
+    let (kind, why) = match (errno, e.step) {
+        (libc::E2BIG, _) | (libc::EINVAL, loader_prog::LOADER_LOAD) if !signed => (
             ErrorKind::Unsupported,
-            label,
-            format!("{what}: this kernel has no signed program loading (Linux 6.18+)"),
+            "this kernel has no BPF_PROG_TYPE_SYSCALL loader programs (Linux 5.14+)".to_string(),
         ),
-        libc::EOPNOTSUPP | crate::error::ENOTSUPP => Error::new(
+        (libc::E2BIG, _) | (libc::EINVAL, loader_prog::MAP_CREATE) if signed => (
             ErrorKind::Unsupported,
-            label,
-            format!("{what}: this kernel cannot verify BPF program signatures (CONFIG_SYSTEM_DATA_VERIFICATION)"),
+            "this kernel has no signed program loading (exclusive maps and signatures, Linux 6.18+)".to_string(),
         ),
-        libc::EKEYREJECTED | libc::EBADMSG | libc::ENOKEY | libc::EKEYREVOKED | libc::EKEYEXPIRED => Error::new(
-            ErrorKind::InvalidInput,
-            label,
-            format!("{what}: the kernel refuses the signature: {}", errno_text(errno)),
+        (libc::EOPNOTSUPP | crate::error::ENOTSUPP, _) => (
+            ErrorKind::Unsupported,
+            "this kernel cannot verify BPF program signatures (CONFIG_SYSTEM_DATA_VERIFICATION)".to_string(),
         ),
-        // The loader's own BPF_PROG_LOAD of a program failed: EACCES/EINVAL is the verifier refusing it, which the
-        // loader cannot explain (it runs without a log).
-        libc::EACCES | libc::EINVAL if e.step == loader_prog::LOADER_RAN => Error::new(
+        (libc::EKEYREJECTED | libc::EBADMSG | libc::ENOKEY | libc::EKEYREVOKED | libc::EKEYEXPIRED, _)
+        | (libc::EINVAL, loader_prog::LOADER_LOAD) => (
             ErrorKind::InvalidInput,
-            label,
+            format!("the kernel refuses the signature or its keyring: {}", errno_text(errno)),
+        ),
+        (libc::EACCES | libc::EINVAL, loader_prog::LOADER_RAN) => (
+            ErrorKind::InvalidInput,
             format!(
-                "{what}: a program was refused ({}); load without -S/-L for the verifier's log",
+                "a program was refused ({}); load without -S/-L for the verifier's log",
                 errno_text(errno)
             ),
         ),
-        _ => Error::from_errno(label, errno, &what),
-    }
+        _ => return Error::from_errno(label, errno, &what),
+    };
+    Error::new(kind, label, format!("{what}: {why}"))
 }
