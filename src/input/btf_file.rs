@@ -46,8 +46,8 @@ fn btf_bytes<'d>(name: &str, data: &'d [u8]) -> Result<&'d [u8]> {
 
 /// BTF from a raw blob or an ELF's .BTF section, on top of `base` when given. Without one, a file under
 /// /sys/kernel/btf other than vmlinux is a module's split BTF over vmlinux; any other file is parsed alone and,
-/// when that fails, over the running kernel's vmlinux BTF: bpftool resolves module BTF that way, and split BTF
-/// never parses alone (its type ids and string offsets continue its base's).
+/// when that fails and it can only be split BTF (no leading empty string: module BTF as pahole writes it), over
+/// the running kernel's vmlinux BTF, as bpftool resolves module BTF. A broken standalone blob stays an error.
 pub fn load_btf(path: &Path, base: Option<Btf>) -> Result<Btf> {
     let name = path.display().to_string();
     let data = read_file(path)?;
@@ -60,9 +60,15 @@ pub fn load_btf(path: &Path, base: Option<Btf>) -> Result<Btf> {
     }
     let alone = parse_raw_btf(&name, bytes, None);
     match alone {
-        Err(e) if Path::new(RUNNING_VMLINUX).exists() => {
+        Err(mut e) if crate::btf::is_split_only(bytes) && Path::new(RUNNING_VMLINUX).exists() => {
             let vmlinux = load_btf(Path::new(RUNNING_VMLINUX), None)?;
-            Btf::parse_split(bytes, vmlinux).map_err(|_| e)
+            Btf::parse_split(bytes, vmlinux).map_err(|_| {
+                e.reason = format!(
+                    "{} (nor is it split BTF over {RUNNING_VMLINUX}; -B names another base)",
+                    e.reason
+                );
+                e
+            })
         }
         other => other,
     }
