@@ -110,7 +110,7 @@ complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand prog; and __fish_seen_su
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand prog; and __fish_seen_subcommand_from list" -f -a "name" -d 'Programs with this name (the full name from BTF where the kernel keeps only 15 characters)'
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand prog; and __fish_seen_subcommand_from load" -l btf -d 'Relocate CO-RE against this BTF file instead of the running kernel\'s' -r -F
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand prog; and __fish_seen_subcommand_from load" -l set -d 'Set a global variable (.rodata/.data/.bss) before load, typed by its BTF' -r
-complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand prog; and __fish_seen_subcommand_from load" -s k -d 'Private key for -S: RSA, PEM (PKCS#8 or PKCS#1)' -r -F
+complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand prog; and __fish_seen_subcommand_from load" -s k -d 'Private key for -S: RSA or ECDSA P-256, PEM (PKCS#8, PKCS#1 or SEC1)' -r -F
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand prog; and __fish_seen_subcommand_from load" -s i -d 'X.509 certificate of the key for -S, PEM or DER' -r -F
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand prog; and __fish_seen_subcommand_from load" -s S -l sign -d 'Sign (bpftool 7.7\'s -S): load through libbpf\'s loader program, signed with -k and -i; the certificate goes into the session keyring, where the kernel (6.18+) verifies the signature'
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand prog; and __fish_seen_subcommand_from load" -s L -l use-loader -d 'Load through libbpf\'s loader program, unsigned (bpftool\'s -L/--use-loader; -S implies it)'
@@ -122,7 +122,7 @@ complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand prog; and __fish_seen_su
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand prog; and __fish_seen_subcommand_from load" -s V -l version -d 'Print version'
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand prog; and __fish_seen_subcommand_from loadall" -l btf -d 'Relocate CO-RE against this BTF file instead of the running kernel\'s' -r -F
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand prog; and __fish_seen_subcommand_from loadall" -l set -d 'Set a global variable (.rodata/.data/.bss) before load, typed by its BTF' -r
-complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand prog; and __fish_seen_subcommand_from loadall" -s k -d 'Private key for -S: RSA, PEM (PKCS#8 or PKCS#1)' -r -F
+complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand prog; and __fish_seen_subcommand_from loadall" -s k -d 'Private key for -S: RSA or ECDSA P-256, PEM (PKCS#8, PKCS#1 or SEC1)' -r -F
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand prog; and __fish_seen_subcommand_from loadall" -s i -d 'X.509 certificate of the key for -S, PEM or DER' -r -F
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand prog; and __fish_seen_subcommand_from loadall" -s S -l sign -d 'Sign (bpftool 7.7\'s -S): load through libbpf\'s loader program, signed with -k and -i; the certificate goes into the session keyring, where the kernel (6.18+) verifies the signature'
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand prog; and __fish_seen_subcommand_from loadall" -s L -l use-loader -d 'Load through libbpf\'s loader program, unsigned (bpftool\'s -L/--use-loader; -S implies it)'

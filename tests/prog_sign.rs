@@ -14,7 +14,12 @@ use lifecycle_util::{exists, BpffsDir};
 use serde_json::Value;
 
 /// A fresh RSA key and self-signed certificate, made with the openssl CLI (a test tool only).
+/// `key_and_cert_of` takes openssl's -newkey words for another key type.
 fn key_and_cert(tag: &str) -> (PathBuf, PathBuf) {
+    key_and_cert_of(tag, &["-newkey", "rsa:2048"])
+}
+
+fn key_and_cert_of(tag: &str, newkey: &[&str]) -> (PathBuf, PathBuf) {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("sign-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let (key, cert) = (
@@ -22,9 +27,8 @@ fn key_and_cert(tag: &str) -> (PathBuf, PathBuf) {
         dir.join(format!("{tag}.crt")),
     );
     let ok = host_command("openssl")
-        .args([
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-        ])
+        .args(["req", "-x509", "-nodes", "-days", "1"])
+        .args(newkey)
         .args(["-subj", &format!("/CN=ebpfctl sign test {tag}")])
         .arg("-keyout")
         .arg(&key)
@@ -129,6 +133,41 @@ fn signed_load_on_this_kernel() {
             && l.contains("X509.rsa")),
         "{keys}"
     );
+    // An ECDSA P-256 key: signed the same way; this kernel has no ECDSA (CONFIG_CRYPTO_ECDSA) to take its
+    // certificate, which is said as such.
+    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"];
+    let (ec_key, ec_cert) = key_and_cert_of("ec", &ec);
+    let ec_run = ebpfctl(&[
+        "-j",
+        "prog",
+        "loadall",
+        obj,
+        &dir.join("ec"),
+        "-S",
+        "-k",
+        ec_key.to_str().unwrap(),
+        "-i",
+        ec_cert.to_str().unwrap(),
+    ]);
+    let config = host_command("zcat")
+        .arg("/proc/config.gz")
+        .output()
+        .unwrap()
+        .stdout;
+    if !String::from_utf8_lossy(&config).contains("CONFIG_CRYPTO_ECDSA=y") {
+        assert_eq!(
+            (ec_run.code, ec_run.stderr.lines().count()),
+            (2, 1),
+            "{}",
+            ec_run.stderr
+        );
+        assert_eq!(ec_run.json()["kind"], "unsupported", "{}", ec_run.stdout);
+        assert!(
+            ec_run.stderr.contains("CONFIG_CRYPTO_ECDSA"),
+            "{}",
+            ec_run.stderr
+        );
+    }
     if kernel_verifies_signatures() {
         assert_eq!(run.code, 0, "{}", run.stderr);
         let report = run.json();

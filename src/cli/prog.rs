@@ -153,7 +153,7 @@ pub struct LoadArgs {
     /// Load through libbpf's loader program, unsigned (bpftool's -L/--use-loader; -S implies it)
     #[arg(short = 'L', long = "use-loader")]
     pub use_loader: bool,
-    /// Private key for -S: RSA, PEM (PKCS#8 or PKCS#1)
+    /// Private key for -S: RSA or ECDSA P-256, PEM (PKCS#8, PKCS#1 or SEC1)
     #[arg(short = 'k', value_name = "KEY.pem", requires = "sign")]
     pub key: Option<PathBuf>,
     /// X.509 certificate of the key for -S, PEM or DER

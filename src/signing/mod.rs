@@ -4,7 +4,8 @@
 //! CMS_NOCERTS | CMS_NOATTR | CMS_USE_KEYID produce). The kernel then finds the key by that identifier in the
 //! keyring the certificate was added to. Pure Rust (RustCrypto): the static binary links no OpenSSL.
 //!
-//! RSA (PKCS#1 v1.5) only: it is what every kernel with X.509 support verifies; ECDSA needs CONFIG_CRYPTO_ECDSA.
+//! Keys: RSA (PKCS#1 v1.5, what every kernel with X.509 support verifies) and ECDSA P-256 (the kernel needs
+//! CONFIG_CRYPTO_ECDSA for it).
 
 use der::asn1::{Any, ObjectIdentifier, OctetString, SetOfVec};
 use der::{Decode, Encode};
@@ -20,23 +21,85 @@ const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.1
 const ID_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
 const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 const SUBJECT_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.14");
+const EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const ECDSA_WITH_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
+
+/// The signing key: the algorithms the kernel's PKCS#7 code verifies.
+enum Key {
+    Rsa(Box<RsaPrivateKey>),
+    P256(p256::ecdsa::SigningKey),
+}
+
+impl Key {
+    fn from_pem(text: &str) -> Result<Key, SignError> {
+        if let Ok(k) =
+            RsaPrivateKey::from_pkcs8_pem(text).or_else(|_| RsaPrivateKey::from_pkcs1_pem(text))
+        {
+            return Ok(Key::Rsa(Box::new(k)));
+        }
+        p256::SecretKey::from_pkcs8_pem(text)
+            .or_else(|_| p256::SecretKey::from_sec1_pem(text))
+            .map(|k| Key::P256(k.into()))
+            .map_err(|_| SignError::Key("not an RSA or P-256 private key in PEM".into()))
+    }
+
+    /// The public key as a SubjectPublicKeyInfo, to compare with the certificate's.
+    fn public_der(&self) -> Result<Vec<u8>, SignError> {
+        let der = match self {
+            Key::Rsa(k) => k.to_public_key().to_public_key_der(),
+            Key::P256(k) => k.verifying_key().to_public_key_der(),
+        };
+        der.map(|d| d.as_bytes().to_vec())
+            .map_err(|e| SignError::Key(e.to_string()))
+    }
+
+    /// The certificate key algorithm this key must match.
+    fn cert_algorithm(&self) -> ObjectIdentifier {
+        match self {
+            Key::Rsa(_) => RSA_ENCRYPTION,
+            Key::P256(_) => EC_PUBLIC_KEY,
+        }
+    }
+
+    /// The signature over SHA-256(data), and its CMS signature algorithm (as OpenSSL writes them).
+    fn sign(&self, data: &[u8]) -> Result<(Vec<u8>, AlgorithmIdentifierOwned), SignError> {
+        match self {
+            Key::Rsa(k) => {
+                let sig = k
+                    .sign(Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(data))
+                    .map_err(|e| SignError::Key(e.to_string()))?;
+                let alg = AlgorithmIdentifierOwned {
+                    oid: RSA_ENCRYPTION,
+                    parameters: Some(Any::null()),
+                };
+                Ok((sig, alg))
+            }
+            Key::P256(k) => {
+                let sig: p256::ecdsa::Signature = p256::ecdsa::signature::Signer::sign(k, data);
+                let alg = AlgorithmIdentifierOwned {
+                    oid: ECDSA_WITH_SHA256,
+                    parameters: None,
+                };
+                Ok((sig.to_der().as_bytes().to_vec(), alg))
+            }
+        }
+    }
+}
 
 /// A private key and the certificate that vouches for it, checked to belong together.
 pub struct Signer {
-    key: RsaPrivateKey,
+    key: Key,
     cert: Certificate,
     cert_der: Vec<u8>,
 }
 
 impl Signer {
-    /// `key_pem`: PKCS#8 ("PRIVATE KEY") or PKCS#1 ("RSA PRIVATE KEY") PEM; `cert`: X.509 in PEM or DER. The
-    /// error says which of the two is wrong.
+    /// `key_pem`: PEM (PKCS#8, or PKCS#1 RSA / SEC1 EC); `cert`: X.509 in PEM or DER. The error says which of the
+    /// two is wrong.
     pub fn new(key_pem: &[u8], cert: &[u8]) -> Result<Signer, SignError> {
         let text =
             std::str::from_utf8(key_pem).map_err(|_| SignError::Key("not PEM text".into()))?;
-        let key = RsaPrivateKey::from_pkcs8_pem(text)
-            .or_else(|_| RsaPrivateKey::from_pkcs1_pem(text))
-            .map_err(|e| SignError::Key(format!("not an RSA private key in PEM ({e})")))?;
+        let key = Key::from_pem(text)?;
         let cert = match std::str::from_utf8(cert) {
             Ok(pem) if pem.contains("-----BEGIN") => der::DecodePem::from_pem(pem)
                 .map_err(|e| SignError::Cert(format!("bad PEM certificate ({e})")))?,
@@ -45,18 +108,8 @@ impl Signer {
         };
         let cert_der = cert.to_der().map_err(|e| SignError::Cert(e.to_string()))?;
         let spki = &cert.tbs_certificate.subject_public_key_info;
-        if spki.algorithm.oid != RSA_ENCRYPTION {
-            return Err(SignError::Cert(format!(
-                "its key is not RSA ({}); only RSA keys are supported",
-                spki.algorithm.oid
-            )));
-        }
-        let ours = key
-            .to_public_key()
-            .to_public_key_der()
-            .map_err(|e| SignError::Key(e.to_string()))?;
         let theirs = spki.to_der().map_err(|e| SignError::Cert(e.to_string()))?;
-        if ours.as_bytes() != theirs.as_slice() {
+        if spki.algorithm.oid != key.cert_algorithm() || key.public_der()? != theirs {
             return Err(SignError::Mismatch);
         }
         Ok(Signer {
@@ -73,12 +126,8 @@ impl Signer {
 
     /// The DER CMS SignedData over `data`, detached (the data itself is not in it).
     pub fn sign(&self, data: &[u8]) -> Result<Vec<u8>, SignError> {
-        let digest = Sha256::digest(data);
-        let signature = self
-            .key
-            .sign(Pkcs1v15Sign::new::<Sha256>(), &digest)
-            .map_err(|e| SignError::Key(e.to_string()))?;
-        signed_data(&self.cert, signature).map_err(|e| SignError::Encode(e.to_string()))
+        let (signature, algorithm) = self.key.sign(data)?;
+        signed_data(&self.cert, signature, algorithm).map_err(|e| SignError::Encode(e.to_string()))
     }
 }
 
@@ -93,7 +142,11 @@ fn subject_key_id(cert: &Certificate) -> Option<OctetString> {
     OctetString::from_der(ext.extn_value.as_bytes()).ok()
 }
 
-fn signed_data(cert: &Certificate, signature: Vec<u8>) -> der::Result<Vec<u8>> {
+fn signed_data(
+    cert: &Certificate,
+    signature: Vec<u8>,
+    signature_algorithm: AlgorithmIdentifierOwned,
+) -> der::Result<Vec<u8>> {
     use cms::signed_data::{
         EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfo, SignerInfos,
     };
@@ -123,10 +176,7 @@ fn signed_data(cert: &Certificate, signature: Vec<u8>) -> der::Result<Vec<u8>> {
         sid,
         digest_alg: sha256.clone(),
         signed_attrs: None,
-        signature_algorithm: AlgorithmIdentifierOwned {
-            oid: RSA_ENCRYPTION,
-            parameters: Some(Any::null()),
-        },
+        signature_algorithm,
         signature: OctetString::new(signature)?,
         unsigned_attrs: None,
     };
@@ -177,61 +227,80 @@ mod tests {
             .success()
     }
 
-    fn key_and_cert(dir: &Path, name: &str) -> (Vec<u8>, PathBuf) {
+    fn key_and_cert(dir: &Path, name: &str, newkey: &str) -> (Vec<u8>, PathBuf) {
         let (key, cert) = (format!("{name}.key"), format!("{name}.crt"));
         let subj = format!("/CN=ebpfctl {name}");
         let args = [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", &key, "-out", &cert,
-            "-subj", &subj, "-days", "1",
+            "req", "-x509", "-newkey", newkey, "-nodes", "-keyout", &key, "-out", &cert, "-subj",
+            &subj, "-days", "1",
         ];
         assert!(openssl(dir, &args));
         (std::fs::read(dir.join(key)).unwrap(), dir.join(cert))
     }
 
     /// OpenSSL, independent of this code, accepts the signature over the signed bytes and refuses it over bytes
-    /// changed by one bit; a key that is not the certificate's is refused before anything is signed.
+    /// changed by one bit; a key that is not the certificate's is refused before anything is signed. For RSA and
+    /// for ECDSA P-256 keys, and across the two (an EC key with an RSA certificate).
     #[test]
     fn openssl_verifies_the_detached_signature() {
         let dir = std::env::temp_dir().join(format!("ebpfctl-sign-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let (key, cert) = key_and_cert(&dir, "a");
-        let signer = Signer::new(&key, &std::fs::read(&cert).unwrap()).unwrap();
         let insns: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
-        std::fs::write(dir.join("sig.der"), signer.sign(&insns).unwrap()).unwrap();
         std::fs::write(dir.join("insns"), &insns).unwrap();
         let mut tampered = insns.clone();
         tampered[100] ^= 1;
         std::fs::write(dir.join("tampered"), &tampered).unwrap();
-        let verify = |content: &str| {
-            let args = [
-                "cms",
-                "-verify",
-                "-binary",
-                "-inform",
-                "DER",
-                "-in",
-                "sig.der",
-                "-content",
-                content,
-                "-certfile",
-                "a.crt",
-                "-noverify",
-                "-out",
-                "/dev/null",
-            ];
-            openssl(&dir, &args)
-        };
-        assert!(verify("insns"));
-        assert!(!verify("tampered"));
-        // The certificate in DER (for the keyring) is the PEM file's content.
+        let mut keys = Vec::new();
         assert!(openssl(
             &dir,
-            &["x509", "-in", "a.crt", "-outform", "DER", "-out", "a.der"]
+            &["ecparam", "-name", "prime256v1", "-out", "p256.param"]
         ));
-        assert_eq!(signer.cert_der(), std::fs::read(dir.join("a.der")).unwrap());
-        let (other_key, _) = key_and_cert(&dir, "b");
-        let wrong = Signer::new(&other_key, &std::fs::read(&cert).unwrap());
-        assert!(matches!(wrong, Err(SignError::Mismatch)));
+        for (name, newkey) in [("rsa", "rsa:2048"), ("ec", "ec:p256.param")] {
+            let (key, cert) = key_and_cert(&dir, name, newkey);
+            let signer = Signer::new(&key, &std::fs::read(&cert).unwrap()).unwrap();
+            let sig = format!("{name}.sig");
+            std::fs::write(dir.join(&sig), signer.sign(&insns).unwrap()).unwrap();
+            let crt = format!("{name}.crt");
+            let verify = |content: &str| {
+                let args = [
+                    "cms",
+                    "-verify",
+                    "-binary",
+                    "-inform",
+                    "DER",
+                    "-in",
+                    &sig,
+                    "-content",
+                    content,
+                    "-certfile",
+                    &crt,
+                    "-noverify",
+                    "-out",
+                    "/dev/null",
+                ];
+                openssl(&dir, &args)
+            };
+            assert!(verify("insns"), "{name}");
+            assert!(!verify("tampered"), "{name}");
+            // The certificate in DER (for the keyring) is the PEM file's content.
+            let der = format!("{name}.der");
+            assert!(openssl(
+                &dir,
+                &["x509", "-in", &crt, "-outform", "DER", "-out", &der]
+            ));
+            assert_eq!(signer.cert_der(), std::fs::read(dir.join(&der)).unwrap());
+            keys.push((key, cert));
+        }
+        let (other_rsa, _) = key_and_cert(&dir, "rsa2", "rsa:2048");
+        let rsa_cert = std::fs::read(&keys[0].1).unwrap();
+        assert!(matches!(
+            Signer::new(&other_rsa, &rsa_cert),
+            Err(SignError::Mismatch)
+        ));
+        assert!(matches!(
+            Signer::new(&keys[1].0, &rsa_cert),
+            Err(SignError::Mismatch)
+        ));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

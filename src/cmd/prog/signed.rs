@@ -23,19 +23,9 @@ pub fn run(ctx: &Context, args: &LoadArgs, all: bool, btf: Option<&Path>) -> Cmd
     crate::loader::check_object_file(&args.object)?;
     let image = generate(&label, &args.object, btf, signer.is_some())?;
     let cms = match &signer {
-        Some(s) => Some(
-            s.sign(&image.insns)
-                .map_err(|e| Error::invalid(&label, e))?,
-        ),
+        Some(s) => Some(sign_and_register(s, &image, &label, args)?),
         None => None,
     };
-    if let Some(s) = &signer {
-        let cert_label = args
-            .cert
-            .as_deref()
-            .map_or(String::new(), |c| c.display().to_string());
-        keys::add_session_certificate(s.cert_der()).map_err(|e| keyring_error(&cert_label, &e))?;
-    }
     let signature = cms.as_deref().map(|cms| Signature {
         cms,
         keyring_id: keys::SESSION_KEYRING,
@@ -77,6 +67,24 @@ pub fn run(ctx: &Context, args: &LoadArgs, all: bool, btf: Option<&Path>) -> Cmd
     Ok(Outcome::Success)
 }
 
+/// The CMS signature of the loader, with the certificate that verifies it added to the session keyring.
+fn sign_and_register(
+    signer: &Signer,
+    image: &LoaderImage,
+    label: &str,
+    args: &LoadArgs,
+) -> Result<Vec<u8>> {
+    let cms = signer
+        .sign(&image.insns)
+        .map_err(|e| Error::invalid(label, e))?;
+    let cert = args
+        .cert
+        .as_deref()
+        .map_or(String::new(), |c| c.display().to_string());
+    keys::add_session_certificate(signer.cert_der()).map_err(|e| keyring_error(&cert, &e))?;
+    Ok(cms)
+}
+
 /// The key and certificate, read and checked to belong together before anything is loaded.
 fn signer(args: &LoadArgs) -> Result<Signer> {
     let (Some(key), Some(cert)) = (&args.key, &args.cert) else {
@@ -110,8 +118,14 @@ fn generate(label: &str, object: &Path, btf: Option<&Path>, hashed: bool) -> Res
 fn keyring_error(cert: &str, err: &std::io::Error) -> Error {
     let errno = err.raw_os_error().unwrap_or(libc::EIO);
     match errno {
-        // The kernel parses the certificate itself: EBADMSG/EINVAL is a certificate it cannot use.
-        libc::EBADMSG | libc::EINVAL | libc::ENOPKG => Error::invalid(
+        // The kernel parses the certificate itself, and checks its self-signature with the key's algorithm: ENOENT
+        // or ENOPKG is an algorithm it lacks (ECDSA without CONFIG_CRYPTO_ECDSA, seen on the 6.18 test VM).
+        libc::ENOENT | libc::ENOPKG => Error::new(
+            ErrorKind::Unsupported,
+            cert,
+            "this kernel cannot use the certificate's key algorithm (ECDSA needs CONFIG_CRYPTO_ECDSA)",
+        ),
+        libc::EBADMSG | libc::EINVAL => Error::invalid(
             cert,
             format!("the kernel's keyring refuses the certificate: {}", errno_text(errno)),
         ),
