@@ -1,5 +1,5 @@
-//! `ebpfctl btf dump {file PATH [file SPLIT]... | id ID} [format raw|c] [root_id ID]... [--base-btf FILE]`: BTF types as bpftool
-//! prints them (raw text, or `{"types": [...]}` under -j) or as a compilable C header.
+//! `ebpfctl btf dump {file PATH [file SPLIT]... | id ID} [format raw|c] [root_id ID]... [--base-btf FILE]`: BTF
+//! types as bpftool prints them (raw text, or `{"types": [...]}` under -j) or as a compilable C header.
 
 use std::path::{Path, PathBuf};
 

@@ -129,7 +129,9 @@ pub fn run(ctx: &Context, args: &LoadArgs, all: bool) -> CmdResult {
             || opts.autoattach
             || !args.set.is_empty()
         {
-            return Err(usage("-S/-L load through a loader program: type, map, pinmaps, autoattach and --set do not apply"));
+            return Err(usage(
+                "-S/-L load through a loader program: type, map, pinmaps, autoattach and --set do not apply",
+            ));
         }
         return super::signed::run(ctx, args, all, spec.btf.as_deref());
     }
