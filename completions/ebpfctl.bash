@@ -16,9 +16,6 @@ _ebpfctl() {
             ",$1")
                 cmd="ebpfctl"
                 ;;
-            ebpfctl,batch)
-                cmd="ebpfctl__subcmd__batch"
-                ;;
             ebpfctl,btf)
                 cmd="ebpfctl__subcmd__btf"
                 ;;
@@ -66,9 +63,6 @@ _ebpfctl() {
                 ;;
             ebpfctl,version)
                 cmd="ebpfctl__subcmd__version"
-                ;;
-            ebpfctl__subcmd__batch,file)
-                cmd="ebpfctl__subcmd__batch__subcmd__file"
                 ;;
             ebpfctl__subcmd__btf,dump)
                 cmd="ebpfctl__subcmd__btf__subcmd__dump"
@@ -253,17 +247,11 @@ _ebpfctl() {
             ebpfctl__subcmd__prog,pin)
                 cmd="ebpfctl__subcmd__prog__subcmd__pin"
                 ;;
-            ebpfctl__subcmd__prog,profile)
-                cmd="ebpfctl__subcmd__prog__subcmd__profile"
-                ;;
             ebpfctl__subcmd__prog,run)
                 cmd="ebpfctl__subcmd__prog__subcmd__run"
                 ;;
             ebpfctl__subcmd__prog,show)
                 cmd="ebpfctl__subcmd__prog__subcmd__show"
-                ;;
-            ebpfctl__subcmd__prog,top)
-                cmd="ebpfctl__subcmd__prog__subcmd__top"
                 ;;
             ebpfctl__subcmd__prog,tracelog)
                 cmd="ebpfctl__subcmd__prog__subcmd__tracelog"
@@ -280,9 +268,6 @@ _ebpfctl() {
             ebpfctl__subcmd__prog__subcmd__show,tag)
                 cmd="ebpfctl__subcmd__prog__subcmd__show__subcmd__tag"
                 ;;
-            ebpfctl__subcmd__struct_ops,dump)
-                cmd="ebpfctl__subcmd__struct_ops__subcmd__dump"
-                ;;
             ebpfctl__subcmd__struct_ops,list)
                 cmd="ebpfctl__subcmd__struct_ops__subcmd__show"
                 ;;
@@ -294,15 +279,6 @@ _ebpfctl() {
                 ;;
             ebpfctl__subcmd__struct_ops,unregister)
                 cmd="ebpfctl__subcmd__struct_ops__subcmd__unregister"
-                ;;
-            ebpfctl__subcmd__struct_ops__subcmd__dump,id)
-                cmd="ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__id"
-                ;;
-            ebpfctl__subcmd__struct_ops__subcmd__dump,name)
-                cmd="ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__name"
-                ;;
-            ebpfctl__subcmd__struct_ops__subcmd__dump,pinned)
-                cmd="ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__pinned"
                 ;;
             ebpfctl__subcmd__struct_ops__subcmd__show,id)
                 cmd="ebpfctl__subcmd__struct_ops__subcmd__show__subcmd__id"
@@ -329,7 +305,7 @@ _ebpfctl() {
 
     case "${cmd}" in
         ebpfctl)
-            opts="-j -p -d -f -V -n -m -L -h --json --pretty --debug --bpffs --version --nomount --mapcompat --use-loader --help batch prog map link cgroup perf net feature btf struct_ops iter version check inspect compat completions manpage"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version check version completions manpage prog map link btf feature net cgroup perf struct_ops iter inspect compat"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -342,36 +318,8 @@ _ebpfctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ebpfctl__subcmd__batch)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help file"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        ebpfctl__subcmd__batch__subcmd__file)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         ebpfctl__subcmd__btf)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list dump minimize"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list dump minimize"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -385,7 +333,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__dump)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help file id prog map"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version file id prog map"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -399,7 +347,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__dump__subcmd__file)
-            opts="-B -j -p -d -f -h --base-btf --json --pretty --debug --bpffs --help"
+            opts="-B -j -p -d -f -h -V --base-btf --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -421,7 +369,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__dump__subcmd__id)
-            opts="-B -j -p -d -f -h --base-btf --json --pretty --debug --bpffs --help"
+            opts="-B -j -p -d -f -h -V --base-btf --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -443,7 +391,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__dump__subcmd__map)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -457,7 +405,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__dump__subcmd__prog)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -471,7 +419,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__minimize)
-            opts="-o -j -p -d -f -h --btf --output --json --pretty --debug --bpffs --help"
+            opts="-o -j -p -d -f -h -V --btf --output --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -497,7 +445,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__show)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help id"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version id"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -511,7 +459,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__show__subcmd__id)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -525,7 +473,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__cgroup)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list tree attach detach"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list tree attach detach"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -539,7 +487,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__cgroup__subcmd__attach)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -553,7 +501,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__cgroup__subcmd__detach)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -567,7 +515,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__cgroup__subcmd__show)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -581,7 +529,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__cgroup__subcmd__tree)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -595,7 +543,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__check)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -609,7 +557,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__compat)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help check"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version check"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -623,13 +571,21 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__compat__subcmd__check)
-            opts="-j -p -d -f -h --btf --live --kconfig --json --pretty --debug --bpffs --help"
+            opts="-B -j -p -d -f -h -V --btf --base-btf --live --kconfig --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --btf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-btf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -B)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -645,7 +601,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__completions)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help bash zsh fish"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -659,7 +615,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__feature)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help probe list_builtins"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version probe list_builtins"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -673,7 +629,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__feature__subcmd__list_builtins)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help prog_types map_types attach_types link_types helpers"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version prog_types map_types attach_types link_types helpers"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -687,7 +643,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__feature__subcmd__probe)
-            opts="-j -p -d -f -h --extended --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --extended --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -701,12 +657,20 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__inspect)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-B -j -p -d -f -h -V --base-btf --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --base-btf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -B)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -715,7 +679,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__iter)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help pin"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version pin"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -729,7 +693,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__iter__subcmd__pin)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -743,7 +707,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list pin detach"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list pin detach"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -757,7 +721,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__detach)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -771,7 +735,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__detach__subcmd__id)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -785,7 +749,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__detach__subcmd__pinned)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -799,7 +763,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__pin)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -813,7 +777,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__pin__subcmd__id)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -827,7 +791,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__pin__subcmd__pinned)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -841,7 +805,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__show)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help id pinned"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version id pinned"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -855,7 +819,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__show__subcmd__id)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -869,7 +833,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__show__subcmd__pinned)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -883,7 +847,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__manpage)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -897,7 +861,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list dump update lookup getnext delete pin watch event_pipe create peek push enqueue pop dequeue freeze"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list dump lookup getnext update delete freeze peek pop dequeue push enqueue watch event_pipe create pin"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -911,7 +875,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__create)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -925,7 +889,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__delete)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -939,7 +903,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__dump)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -953,7 +917,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__freeze)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -967,7 +931,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__getnext)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -981,7 +945,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__lookup)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -995,7 +959,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__peek)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1009,7 +973,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__pin)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1023,7 +987,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__pop)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1037,7 +1001,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__push)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1051,7 +1015,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__show)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help id pinned name"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version id pinned name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1065,7 +1029,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__show__subcmd__id)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1079,7 +1043,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__show__subcmd__name)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1093,7 +1057,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__show__subcmd__pinned)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1107,7 +1071,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__update)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1121,7 +1085,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__watch)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1135,7 +1099,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__net)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list attach detach"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list attach detach"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1149,7 +1113,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__net__subcmd__attach)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1163,7 +1127,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__net__subcmd__detach)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1177,7 +1141,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__net__subcmd__show)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1191,7 +1155,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__perf)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1205,7 +1169,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__perf__subcmd__show)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1219,7 +1183,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list top dump pin load loadall attach detach tracelog run profile"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list load loadall pin attach detach run tracelog dump"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1233,7 +1197,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__attach)
-            opts="-j -p -d -f -h --pin --wait --cookie --json --pretty --debug --bpffs --help id pinned tag name tracepoint raw_tracepoint tp_btf kprobe kretprobe kprobe_multi kretprobe_multi uprobe uretprobe usdt fentry fexit fmod_ret lsm perf_event xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress tc_ingress tc_egress netkit_primary netkit_peer sk_msg_verdict sk_skb_stream_parser sk_skb_stream_verdict sk_skb_verdict flow_dissector sk_lookup netfilter cgroup_inet_ingress cgroup_inet_egress cgroup_inet_sock_create cgroup_inet_sock_release cgroup_sock_ops cgroup_device cgroup_inet4_bind cgroup_inet6_bind cgroup_inet4_connect cgroup_inet6_connect cgroup_inet4_post_bind cgroup_inet6_post_bind cgroup_udp4_sendmsg cgroup_udp6_sendmsg cgroup_udp4_recvmsg cgroup_udp6_recvmsg cgroup_sysctl cgroup_getsockopt cgroup_setsockopt cgroup_inet4_getpeername cgroup_inet6_getpeername cgroup_inet4_getsockname cgroup_inet6_getsockname"
+            opts="-j -p -d -f -h -V --pin --wait --cookie --json --pretty --debug --bpffs --help --version id pinned tag name tracepoint raw_tracepoint tp_btf kprobe kretprobe kprobe_multi kretprobe_multi uprobe uretprobe usdt fentry fexit fmod_ret lsm perf_event xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress tc_ingress tc_egress netkit_primary netkit_peer sk_msg_verdict sk_skb_stream_parser sk_skb_stream_verdict sk_skb_verdict flow_dissector sk_lookup netfilter cgroup_inet_ingress cgroup_inet_egress cgroup_inet_sock_create cgroup_inet_sock_release cgroup_sock_ops cgroup_device cgroup_inet4_bind cgroup_inet6_bind cgroup_inet4_connect cgroup_inet6_connect cgroup_inet4_post_bind cgroup_inet6_post_bind cgroup_udp4_sendmsg cgroup_udp6_sendmsg cgroup_udp4_recvmsg cgroup_udp6_recvmsg cgroup_sysctl cgroup_getsockopt cgroup_setsockopt cgroup_inet4_getpeername cgroup_inet6_getpeername cgroup_inet4_getsockname cgroup_inet6_getsockname"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1255,7 +1219,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__detach)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned tag name tracepoint raw_tracepoint tp_btf kprobe kretprobe kprobe_multi kretprobe_multi uprobe uretprobe usdt fentry fexit fmod_ret lsm perf_event xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress tc_ingress tc_egress netkit_primary netkit_peer sk_msg_verdict sk_skb_stream_parser sk_skb_stream_verdict sk_skb_verdict flow_dissector sk_lookup netfilter cgroup_inet_ingress cgroup_inet_egress cgroup_inet_sock_create cgroup_inet_sock_release cgroup_sock_ops cgroup_device cgroup_inet4_bind cgroup_inet6_bind cgroup_inet4_connect cgroup_inet6_connect cgroup_inet4_post_bind cgroup_inet6_post_bind cgroup_udp4_sendmsg cgroup_udp6_sendmsg cgroup_udp4_recvmsg cgroup_udp6_recvmsg cgroup_sysctl cgroup_getsockopt cgroup_setsockopt cgroup_inet4_getpeername cgroup_inet6_getpeername cgroup_inet4_getsockname cgroup_inet6_getsockname"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name tracepoint raw_tracepoint tp_btf kprobe kretprobe kprobe_multi kretprobe_multi uprobe uretprobe usdt fentry fexit fmod_ret lsm perf_event xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress tc_ingress tc_egress netkit_primary netkit_peer sk_msg_verdict sk_skb_stream_parser sk_skb_stream_verdict sk_skb_verdict flow_dissector sk_lookup netfilter cgroup_inet_ingress cgroup_inet_egress cgroup_inet_sock_create cgroup_inet_sock_release cgroup_sock_ops cgroup_device cgroup_inet4_bind cgroup_inet6_bind cgroup_inet4_connect cgroup_inet6_connect cgroup_inet4_post_bind cgroup_inet6_post_bind cgroup_udp4_sendmsg cgroup_udp6_sendmsg cgroup_udp4_recvmsg cgroup_udp6_recvmsg cgroup_sysctl cgroup_getsockopt cgroup_setsockopt cgroup_inet4_getpeername cgroup_inet6_getpeername cgroup_inet4_getsockname cgroup_inet6_getsockname"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1269,7 +1233,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__dump)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help xlated jited id pinned tag name"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version xlated id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1283,7 +1247,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__load)
-            opts="-j -p -d -f -h --btf --set --json --pretty --debug --bpffs --help"
+            opts="-S -L -k -i -j -p -d -f -h -V --btf --set --sign --use-loader --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1294,6 +1258,14 @@ _ebpfctl() {
                     return 0
                     ;;
                 --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1305,7 +1277,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__loadall)
-            opts="-j -p -d -f -h --btf --set --json --pretty --debug --bpffs --help"
+            opts="-S -L -k -i -j -p -d -f -h -V --btf --set --sign --use-loader --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1319,6 +1291,14 @@ _ebpfctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1327,21 +1307,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__pin)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned tag name"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        ebpfctl__subcmd__prog__subcmd__profile)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned tag name"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1355,7 +1321,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__run)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned tag name"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1369,7 +1335,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__show)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help id pinned tag name"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1383,7 +1349,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__show__subcmd__id)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1397,7 +1363,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__show__subcmd__name)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1411,7 +1377,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__show__subcmd__pinned)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1425,7 +1391,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__show__subcmd__tag)
-            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
+            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1438,34 +1404,8 @@ _ebpfctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ebpfctl__subcmd__prog__subcmd__top)
-            opts="-j -p -d -f -h --interval --count --sort --json --pretty --debug --bpffs --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --interval)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --count)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --sort)
-                    COMPREPLY=($(compgen -W "cpu runtime events name" -- "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         ebpfctl__subcmd__prog__subcmd__tracelog)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1479,7 +1419,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list register unregister dump"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list register unregister"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1492,64 +1432,8 @@ _ebpfctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ebpfctl__subcmd__struct_ops__subcmd__dump)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id name pinned"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__id)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__name)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__pinned)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         ebpfctl__subcmd__struct_ops__subcmd__register)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1563,7 +1447,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__show)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id name pinned"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id name pinned"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1577,7 +1461,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__show__subcmd__id)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1591,7 +1475,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__show__subcmd__name)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1605,7 +1489,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__show__subcmd__pinned)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1619,7 +1503,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__unregister)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id name pinned"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id name pinned"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1633,7 +1517,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__unregister__subcmd__id)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1647,7 +1531,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__unregister__subcmd__name)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1661,7 +1545,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__unregister__subcmd__pinned)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1675,7 +1559,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__version)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -107,6 +107,14 @@ PROFILE_VM_COMMANDS=(
   "jited_ksyms @grep matrix_profile /proc/kallsyms"
 )
 VM_COMMANDS+=("${PROFILE_VM_COMMANDS[@]}")
+# Loading through libbpf's loader program (-L; BPF_PROG_TYPE_SYSCALL, 5.14+) pins what a plain load pins; signed
+# loading (-S) needs a kernel that verifies BPF signatures (6.18+), which none of these is: kind "unsupported",
+# nothing pinned. The key and certificate are made on the host (build_initramfs).
+VM_COMMANDS+=(
+  "loader -j prog loadall /objs/kprobe.o /sys/fs/bpf/matrix_loader -L"
+  "signed -j prog loadall /objs/kprobe.o /sys/fs/bpf/matrix_signed -S -k /sign/key.pem -i /sign/cert.pem"
+  "signed_pins @ls /sys/fs/bpf"
+)
 
 # Objects for the attach commands: tests/bpf/matrix_attach.bpf.c compiled once per attach type this VM's kernel
 # refuses, so the matrix is where their success paths are proven.
@@ -309,6 +317,9 @@ build_initramfs() {
   chmod 0755 "$root/ebpfctl"
   build_matrix_objects "$root/objs"
   gt_build_objects "$root/objs"
+  mkdir -p "$root/sign"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=ebpfctl matrix" \
+    -keyout "$root/sign/key.pem" -out "$root/sign/cert.pem" 2>/dev/null || die "making the signing key"
   {
     cat <<'EOF'
 #!/bin/sh
@@ -462,6 +473,22 @@ assert_kprobe() {
 # cut to 8 characters in its map names (kprobe_m.bss), as libbpf does.
 # Debian's arm64 kernels have no fprobe at all (CONFIG_FPROBE unset: no register_fprobe in their BTF, 6.12 included).
 has_kprobe_multi() { [[ $MATRIX_ARCH == x86_64 && $1 != 5.10 && $1 != 6.1 ]]; }
+want_rc_loader() { if [[ $1 == 5.10 ]]; then echo 2; else echo 0; fi; }
+assert_loader() {
+  if [[ $1 == 5.10 ]]; then
+    jq -e '.kind == "unsupported"' "$2" >/dev/null || fail "loader: want kind unsupported on 5.10 (see $2)"
+  else
+    jq -e '.programs[0].pinned == "/sys/fs/bpf/matrix_loader/" + .programs[0].name and .programs[0].id > 0' \
+      "$2" >/dev/null || fail "loader: the program is not pinned (see $2)"
+  fi
+}
+want_rc_signed() { echo 2; }
+assert_signed() {
+  jq -e '.kind == "unsupported"' "$2" >/dev/null || fail "signed: want kind unsupported (see $2)"
+}
+assert_signed_pins() {
+  ! grep -qx matrix_signed "$2" || fail "signed_pins: a failed signed load left /sys/fs/bpf/matrix_signed"
+}
 assert_kprobe_multi() {
   if has_kprobe_multi "$1"; then
     assert_attach kprobe_multi "$2"

@@ -24,6 +24,8 @@ PKGS=(
   binutils file bpftool iproute2 strace util-linux procps
   # oracles of `prog dump jited` (objdump, also aarch64's for the A64 disassembler) and of `visual` (dot renders it)
   binutils-aarch64-linux-gnu graphviz
+  # keys and certificates for the signing tests, and OpenSSL's CMS verification as their oracle
+  openssl
   # sys/sdt.h for the USDT test target (tests/lifecycle_usdt.rs)
   systemtap-sdt-dev
   # benchmarks (scripts/bench-*.sh): hyperfine times, python3 holds fds and computes ratios

@@ -15,6 +15,7 @@ mod loader;
 mod mapdata;
 mod output;
 mod probe;
+mod signing;
 mod sys;
 mod userspace;
 
@@ -67,10 +68,11 @@ fn dispatch(ctx: &Context, cli: Cli) -> CmdResult {
         Command::Version => cmd::version::run(ctx),
         Command::Completions { shell } => cmd::completions::completions(shell),
         Command::Manpage => cmd::completions::manpage(),
-        Command::Prog { verb } => {
+        Command::Prog { mut verb } => {
             use cli::{ProgCommand::*, ProgVerb::Lifecycle};
-            if cli.global.use_loader && matches!(verb, Lifecycle(Load(_) | Loadall(_))) {
-                return Err(cmd::prog::load::loader_refused());
+            // bpftool's -L goes before the object; ebpfctl also takes it after the verb's words.
+            if let Lifecycle(Load(args) | Loadall(args)) = &mut verb {
+                args.use_loader |= cli.global.use_loader;
             }
             cmd::prog::run(ctx, verb)
         }

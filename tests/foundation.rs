@@ -75,6 +75,52 @@ fn version_names_libbpf_target_and_embedded_objects() {
     }
 }
 
+/// `version -j` "features" carries bpftool HEAD's names, in its order, each a bool that tells the truth about
+/// this binary; bpftool's own features object (7.1 here) has the same shape for the names both print.
+#[test]
+fn version_features_are_bpftools_names_with_true_values() {
+    let v = ebpfctl_json(&["version"]);
+    let features = v["features"].as_object().expect("features object");
+    let names: Vec<&str> = features.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        ["libbfd", "llvm", "crypto", "skeletons", "bootstrap"]
+    );
+    let theirs = common::bpftool_json(&["version"]);
+    for (name, value) in theirs["features"].as_object().unwrap() {
+        if let Some(ours) = features.get(name) {
+            assert!(
+                ours.is_boolean() && value.is_boolean(),
+                "{name}: {ours} vs {value}"
+            );
+        }
+    }
+    // No JIT disassembler is linked in (no libbfd, no LLVM): `prog dump jited` is not a verb here.
+    assert_eq!(features["libbfd"], false);
+    assert_eq!(features["llvm"], false);
+    assert_eq!(ebpfctl(&["prog", "dump", "jited", "id", "1"]).code, 2);
+    // Skeletons: the embedded CO-RE objects `check` runs. Never a bootstrap build.
+    assert_eq!(
+        features["skeletons"],
+        !v["embedded_objects"].as_array().unwrap().is_empty()
+    );
+    assert_eq!(features["bootstrap"], false);
+    // crypto: `prog load -S` is understood (its help lists the signing key option).
+    let help = ebpfctl(&["prog", "load", "--help"]);
+    assert_eq!(
+        features["crypto"],
+        help.stdout.contains("--sign"),
+        "{}",
+        help.stdout
+    );
+    let text = ebpfctl(&["version"]).stdout;
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("features: ") && l.contains("skeletons")),
+        "{text}"
+    );
+}
+
 /// completions/ holds generated files for packagers; they must be what this binary generates now.
 #[test]
 fn committed_completions_and_man_page_match_the_grammar() {

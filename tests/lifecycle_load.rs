@@ -2,9 +2,11 @@
 //! --set are what the kernel holds, and every failure is one clear line, exit 2, with nothing left behind.
 
 mod common;
+mod inspect_support;
 mod lifecycle_util;
 
 use common::{bpftool_json, ebpfctl, ebpfctl_json, fixture};
+use inspect_support::{temp_file, BtfBuilder, KIND_STRUCT};
 use lifecycle_util::{exists, BpffsDir};
 use serde_json::Value;
 
@@ -293,6 +295,70 @@ fn custom_btf_is_used_for_core() {
         assert!(run.stderr.contains(reason), "{}", run.stderr);
         assert!(!std::path::Path::new(&dir.join("y")).exists());
     }
+}
+
+/// bpftool 7.7's `kernel_btf FILE`: CO-RE relocates against that BTF, not the running kernel's. The custom BTF
+/// puts task_struct.pid at an offset no kernel uses and carries a module's struct vmlinux lacks; the relocated
+/// instructions show both, and without it the module's type does not resolve at all.
+#[test]
+fn kernel_btf_word_relocates_against_the_given_btf() {
+    const PID_OFFSET: u32 = 60004;
+    let mut b = BtfBuilder::new();
+    b.int("int", 4); // id 1
+    let (task, pid) = (b.str("task_struct"), b.str("pid"));
+    b.raw(
+        task,
+        KIND_STRUCT,
+        1,
+        PID_OFFSET + 4,
+        &[pid, 1, PID_OFFSET * 8],
+    );
+    let (state, depth) = (b.str("ebpfctl_mod_state"), b.str("depth"));
+    b.raw(state, KIND_STRUCT, 1, 16, &[depth, 1, 12 * 8]);
+    let custom = temp_file("kernel_btf_custom.btf", &b.build());
+    let custom = custom.to_str().unwrap();
+    let obj = fixture("core_module");
+    let obj = obj.to_str().unwrap();
+    let dir = BpffsDir::new("kb");
+    let report = ebpfctl_json(&["prog", "loadall", obj, &dir.path(), "kernel_btf", custom]);
+    assert_eq!(
+        names(&report, "programs"),
+        ["core_task_pid", "core_mod_depth"]
+    );
+    let xlated = |name: &str| {
+        let pinned = dir.join(name);
+        ebpfctl(&["prog", "dump", "xlated", "pinned", &pinned]).stdout
+    };
+    let pid_read = xlated("core_task_pid");
+    // The field's offset is a CO-RE constant: `rN = OFFSET` added to the pointer.
+    assert!(
+        pid_read.contains(&format!(" = {PID_OFFSET}\n")),
+        "{pid_read}"
+    );
+    let depth_read = xlated("core_mod_depth");
+    assert!(depth_read.contains(" = 12\n"), "{depth_read}");
+    // Against the running kernel the module's struct is missing: the load fails, in one line, and pins nothing.
+    let run = ebpfctl(&["prog", "load", obj, &dir.join("live")]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert_eq!(
+        run.stderr
+            .lines()
+            .next()
+            .map(|l| l.starts_with("ebpfctl: ")),
+        Some(true)
+    );
+    assert!(!exists(&dir.join("live")));
+    let both = ebpfctl(&[
+        "prog",
+        "load",
+        obj,
+        &dir.join("x"),
+        "kernel_btf",
+        custom,
+        "--btf",
+        custom,
+    ]);
+    assert_eq!(both.code, 2, "{}", both.stderr);
 }
 
 /// The bad-input table of the issue: each a one-line error, exit 2, and nothing created.

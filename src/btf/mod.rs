@@ -240,3 +240,13 @@ impl Btf {
 pub fn is_raw_btf(data: &[u8]) -> bool {
     parse::detect_endianness(data).is_some()
 }
+
+/// Whether `data` can only be split BTF: its string section does not open with the empty string every standalone
+/// BTF starts with (libbpf and the kernel require it of a base), as split BTF written by pahole/libbpf does not.
+pub fn is_split_only(data: &[u8]) -> bool {
+    let Ok((hdr, _)) = parse::read_header(data) else {
+        return false;
+    };
+    let start = (hdr.hdr_len as usize).saturating_add(hdr.str_off as usize);
+    hdr.str_len == 0 || data.get(start).is_some_and(|b| *b != 0)
+}

@@ -26,7 +26,7 @@ pub(crate) fn detect_endianness(data: &[u8]) -> Option<bool> {
     }
 }
 
-fn read_header(data: &[u8]) -> Result<(Header, bool)> {
+pub(crate) fn read_header(data: &[u8]) -> Result<(Header, bool)> {
     let Some(big_endian) = detect_endianness(data) else {
         return err(format!("bad BTF magic (expected 0x{BTF_MAGIC:x})"));
     };

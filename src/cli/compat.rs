@@ -18,6 +18,9 @@ pub struct CompatCheckArgs {
     /// Target kernel BTF: raw BTF (/sys/kernel/btf/vmlinux) or an ELF with .BTF; repeatable
     #[arg(long = "btf", value_name = "FILE")]
     pub btf: Vec<PathBuf>,
+    /// Base BTF of split --btf files (a kernel module's BTF); default: the running kernel's vmlinux BTF
+    #[arg(short = 'B', long = "base-btf", value_name = "FILE")]
+    pub base_btf: Option<PathBuf>,
     /// Also check against the running kernel's BTF
     #[arg(long)]
     pub live: bool,

@@ -11,6 +11,9 @@ pub struct InspectArgs {
     /// word progs, maps, globals, relocs, sections or btf shows only that part
     #[arg(value_name = "FILE", required = true, num_args = 1..)]
     pub words: Vec<PathBuf>,
+    /// Base BTF of split BTF (a kernel module's BTF, a .ko); default: the running kernel's vmlinux BTF
+    #[arg(short = 'B', long = "base-btf", value_name = "FILE")]
+    pub base_btf: Option<PathBuf>,
 }
 
 /// The parts of a report `inspect` can show alone.

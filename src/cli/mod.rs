@@ -88,7 +88,7 @@ pub struct GlobalArgs {
     #[arg(short = 'm', long = "mapcompat")]
     pub mapcompat: bool,
 
-    /// Refused: bpftool's loader-program mode (libbpf's gen_loader) is a light-skeleton test aid
+    /// prog load|loadall through libbpf's loader program (as `prog load … -L`)
     #[arg(short = 'L', long = "use-loader")]
     pub use_loader: bool,
 }

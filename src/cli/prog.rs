@@ -143,7 +143,7 @@ pub enum ProgCommand {
 
 const LOAD_WORDS: &str =
     "OPTIONS words: type TYPE | map {idx N|name NAME} {id N|pinned PATH|name NAME} | \
-                          pinmaps DIR | {offload_dev|xdpmeta_dev} NAME | autoattach";
+                          pinmaps DIR | {offload_dev|xdpmeta_dev} NAME | autoattach | kernel_btf FILE";
 
 /// The images `prog dump` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -159,7 +159,7 @@ pub struct LoadArgs {
     /// Where to pin: the program (load), or the directory of programs (loadall)
     pub path: PathBuf,
     /// Keyword words: type TYPE | map {idx N|name NAME} MAP | pinmaps DIR | {offload_dev|xdpmeta_dev} NAME |
-    /// autoattach
+    /// autoattach | kernel_btf FILE
     pub options: Vec<String>,
     /// Relocate CO-RE against this BTF file instead of the running kernel's
     #[arg(long, value_name = "FILE")]
@@ -167,6 +167,19 @@ pub struct LoadArgs {
     /// Set a global variable (.rodata/.data/.bss) before load, typed by its BTF
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub set: Vec<String>,
+    /// Sign (bpftool 7.7's -S): load through libbpf's loader program, signed with -k and -i; the certificate
+    /// goes into the session keyring, where the kernel (6.18+) verifies the signature
+    #[arg(short = 'S', long = "sign", requires_all = ["key", "cert"])]
+    pub sign: bool,
+    /// Load through libbpf's loader program, unsigned (bpftool's -L/--use-loader; -S implies it)
+    #[arg(short = 'L', long = "use-loader")]
+    pub use_loader: bool,
+    /// Private key for -S: RSA or ECDSA P-256, PEM (PKCS#8, PKCS#1 or SEC1)
+    #[arg(short = 'k', value_name = "KEY.pem", requires = "sign")]
+    pub key: Option<PathBuf>,
+    /// X.509 certificate of the key for -S, PEM or DER
+    #[arg(short = 'i', value_name = "CERT", requires = "sign")]
+    pub cert: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, clap::Args)]

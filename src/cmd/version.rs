@@ -3,6 +3,9 @@
 use crate::cmd::{show, CmdResult, Context, Outcome};
 use crate::output::version::{Features, VersionInfo};
 
+/// `prog load -S` signs with pure-Rust CMS/X.509/RSA/ECDSA: always built in, no OpenSSL.
+const CRYPTO: bool = true;
+
 pub fn run(ctx: &Context) -> CmdResult {
     let info = VersionInfo {
         version: env!("CARGO_PKG_VERSION"),
@@ -11,8 +14,10 @@ pub fn run(ctx: &Context) -> CmdResult {
         embedded_objects: crate::sys::skel::EMBEDDED_OBJECTS,
         features: Features {
             libbfd: false,
-            libbpf_strict: true,
-            skeletons: true,
+            llvm: false,
+            crypto: CRYPTO,
+            skeletons: !crate::sys::skel::EMBEDDED_OBJECTS.is_empty(),
+            bootstrap: false,
         },
     };
     show(ctx, &info)?;

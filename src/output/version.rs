@@ -8,7 +8,7 @@ impl Render for VersionInfo {
         text.line(format!("ebpfctl {}", self.version));
         text.line(format!("libbpf {}", self.libbpf_version));
         text.line(format!("target {}", self.target));
-        text.line("features: libbpf_strict, skeletons");
+        text.line(format!("features: {}", self.features.enabled().join(", ")));
         text.line(format!(
             "embedded objects: {}",
             self.embedded_objects.join(", ")
@@ -22,14 +22,32 @@ pub struct VersionInfo {
     pub libbpf_version: String,
     pub target: &'static str,
     pub embedded_objects: &'static [&'static str],
-    /// bpftool's `features` block, with what is true of this build: libbpf 1.x is always strict, the embedded
-    /// objects are skeletons, and there is no libbfd (no JIT disassembly).
     pub features: Features,
 }
 
+/// bpftool's optional build features under the names its HEAD prints (`version -j` → "features"), with what is
+/// true of ebpfctl: no libbfd or LLVM (no JIT disassembler), signing built in (pure-Rust crypto), BPF skeletons
+/// embedded, and never a bootstrap build.
 #[derive(Debug, Serialize)]
 pub struct Features {
     pub libbfd: bool,
-    pub libbpf_strict: bool,
+    pub llvm: bool,
+    pub crypto: bool,
     pub skeletons: bool,
+    pub bootstrap: bool,
+}
+
+impl Features {
+    fn enabled(&self) -> Vec<&'static str> {
+        [
+            ("libbfd", self.libbfd),
+            ("llvm", self.llvm),
+            ("crypto", self.crypto),
+            ("skeletons", self.skeletons),
+            ("bootstrap", self.bootstrap),
+        ]
+        .into_iter()
+        .filter_map(|(name, on)| on.then_some(name))
+        .collect()
+    }
 }

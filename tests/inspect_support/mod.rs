@@ -23,10 +23,11 @@ impl BtfBuilder {
         }
     }
 
+    /// Split BTF as pahole/libbpf write a module's: its strings continue the base's, without a leading empty one.
     pub fn split(base_str_len: u32) -> Self {
         BtfBuilder {
             types: Vec::new(),
-            strings: vec![0],
+            strings: Vec::new(),
             str_base: base_str_len,
         }
     }

@@ -1,14 +1,13 @@
-//! `ebpfctl btf dump {file PATH | id ID} [format raw|c] [root_id ID]... [--base-btf FILE]`: BTF types as bpftool
-//! prints them (raw text, or `{"types": [...]}` under -j) or as a compilable C header.
+//! `ebpfctl btf dump {file PATH [file SPLIT]... | id ID} [format raw|c] [root_id ID]... [--base-btf FILE]`: BTF
+//! types as bpftool prints them (raw text, or `{"types": [...]}` under -j) or as a compilable C header.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::btf::Btf;
 use crate::cli::{BtfDumpArgs, BtfDumpFormat, BtfDumpOptions, BtfDumpSource};
 use crate::cmd::{show, CmdResult, Context, Outcome};
-use crate::elf::{self, FileKind};
 use crate::error::{Error, ErrorKind, Result};
-use crate::input::btf_file::{default_base_for, parse_raw_btf, read_file};
+use crate::input::btf_file::{load_btf, load_btf_over, parse_raw_btf, RUNNING_VMLINUX};
 use crate::output::btf_dump::BtfDump;
 
 /// The BTF to dump, the format words, the types a map or program narrows the dump to, and its name for errors.
@@ -21,12 +20,15 @@ struct Source {
 
 fn source(args: &BtfDumpArgs) -> Result<Source> {
     Ok(match &args.source {
-        BtfDumpSource::File { path, opts } => Source {
-            btf: load_file(path, opts)?,
-            opts: opts.clone(),
-            roots: Vec::new(),
-            object: path.display().to_string(),
-        },
+        BtfDumpSource::File { path, opts } => {
+            let (btf, opts) = load_file(path, opts)?;
+            Source {
+                btf,
+                opts,
+                roots: Vec::new(),
+                object: path.display().to_string(),
+            }
+        }
         BtfDumpSource::Id { id, opts } => Source {
             btf: load_id(*id, opts)?,
             opts: opts.clone(),
@@ -155,36 +157,30 @@ pub fn run(ctx: &Context, args: &BtfDumpArgs) -> CmdResult {
     Ok(Outcome::Success)
 }
 
-fn load_base(path: Option<&Path>) -> Result<Option<Btf>> {
-    let Some(path) = path else { return Ok(None) };
-    load_file(
-        path,
-        &BtfDumpOptions {
-            words: Vec::new(),
-            base_btf: None,
-        },
-    )
-    .map(Some)
-}
-
-/// BTF from a raw blob, or from an ELF file's .BTF section.
-fn load_file(path: &Path, opts: &BtfDumpOptions) -> Result<Btf> {
-    let name = path.display().to_string();
-    let data = read_file(path)?;
-    let base = load_base(opts.base_btf.as_deref().or_else(|| default_base_for(path)))?;
-    match elf::detect(&data) {
-        FileKind::RawBtf => parse_raw_btf(&name, &data, base),
-        FileKind::Elf => {
-            match elf::section_data(&data, ".BTF").map_err(|e| Error::invalid(&name, e))? {
-                Some(section) => parse_raw_btf(&name, section, base),
-                None => Err(Error::new(ErrorKind::NotFound, name, "no .BTF section")),
+/// `btf dump file BASE file SPLIT...`: bpftool 7.7 stacks each later file on the one before (a module's BTF on
+/// vmlinux, multi-split BTF on both); the first sits on -B/--base-btf when given. Only the last one is dumped.
+fn load_file(path: &Path, opts: &BtfDumpOptions) -> Result<(Btf, BtfDumpOptions)> {
+    let mut files = vec![path.to_path_buf()];
+    let mut words = Vec::new();
+    let mut rest = opts.words.iter();
+    while let Some(word) = rest.next() {
+        match (word.as_str(), rest.clone().next()) {
+            ("file", Some(next)) => {
+                files.push(PathBuf::from(next));
+                rest.next();
             }
+            _ => words.push(word.clone()),
         }
-        FileKind::Unknown => Err(Error::invalid(
-            &name,
-            "not an ELF file or raw BTF (bad magic)",
-        )),
     }
+    let mut btf = load_btf_over(&files[0], opts.base_btf.as_deref())?;
+    for split in &files[1..] {
+        btf = load_btf(split, Some(btf))?;
+    }
+    let opts = BtfDumpOptions {
+        words,
+        base_btf: opts.base_btf.clone(),
+    };
+    Ok((btf, opts))
 }
 
 fn load_id(id: u32, opts: &BtfDumpOptions) -> Result<Btf> {
@@ -192,8 +188,9 @@ fn load_id(id: u32, opts: &BtfDumpOptions) -> Result<Btf> {
     let object = format!("btf id {id}");
     let base_path = match &opts.base_btf {
         Some(p) => Some(p.as_path()),
-        None if k.kernel && k.name != "vmlinux" => Some(Path::new("/sys/kernel/btf/vmlinux")),
+        None if k.kernel && k.name != "vmlinux" => Some(Path::new(RUNNING_VMLINUX)),
         None => None,
     };
-    parse_raw_btf(&object, &k.data, load_base(base_path)?)
+    let base = base_path.map(|b| load_btf(b, None)).transpose()?;
+    parse_raw_btf(&object, &k.data, base)
 }

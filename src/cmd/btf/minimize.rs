@@ -15,7 +15,14 @@ use crate::output::btf::MinimizeReport;
 
 pub fn run(ctx: &Context, args: &BtfMinimizeArgs) -> CmdResult {
     let src_name = args.btf.display().to_string();
-    let src = load_kernel_btf(&args.btf)?;
+    let src = load_kernel_btf(&args.btf, None)?;
+    if src.base().is_some() {
+        // The minimized blob is written standalone; a module's types would lose the vmlinux types they use.
+        return Err(Error::invalid(
+            &src_name,
+            "split BTF (a kernel module's): minimize the vmlinux BTF instead",
+        ));
+    }
     let core_src = CoreBtf::new(&src).map_err(|e| Error::invalid(&src_name, e))?;
     let objects = args
         .objects

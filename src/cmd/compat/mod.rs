@@ -1,4 +1,4 @@
-//! `ebpfctl compat check OBJ... [--btf FILE...] [--live] [--kconfig FILE]`: a verdict per object × kernel.
+//! `ebpfctl compat check OBJ... [--btf FILE...] [-B BASE] [--live] [--kconfig FILE]`: a verdict per object × kernel.
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -9,12 +9,10 @@ use crate::cmd::{show, CmdResult, Context, Outcome};
 use crate::compat::{self};
 use crate::elf::{self};
 use crate::error::{Error, Result};
-use crate::input::btf_file::{load_kernel_btf, read_file};
+use crate::input::btf_file::{load_kernel_btf, read_file, RUNNING_VMLINUX};
 use crate::output::compat::CompatEntry;
 use crate::output::compat::CompatReport;
 use crate::output::progress::Progress;
-
-const LIVE_BTF: &str = "/sys/kernel/btf/vmlinux";
 
 pub fn run(ctx: &Context, verb: CompatVerb) -> CmdResult {
     match verb {
@@ -27,16 +25,19 @@ fn check(ctx: &Context, args: &CompatCheckArgs) -> CmdResult {
     // The running kernel (--live, or no --btf at all) is also probed; a --btf file naming its BTF is not.
     let live = args.live || kernels.is_empty();
     if live {
-        kernels.push(PathBuf::from(LIVE_BTF));
+        kernels.push(PathBuf::from(RUNNING_VMLINUX));
     }
     let live_index = live.then(|| kernels.len() - 1);
     let mut live_kernel = live.then(compat::live::LiveKernel::new);
     let kconfig = args.kconfig.as_deref().map(read_kconfig).transpose()?;
     let targets = kernels
         .iter()
-        .map(|k| {
+        .enumerate()
+        .map(|(i, k)| {
             let name = k.display().to_string();
-            let btf = load_kernel_btf(k)?;
+            // --base-btf is the base of split --btf files, never of the running kernel's own BTF.
+            let base = args.base_btf.as_deref().filter(|_| Some(i) != live_index);
+            let btf = load_kernel_btf(k, base)?;
             let core = compat::core::CoreBtf::new(&btf).map_err(|e| Error::invalid(&name, e))?;
             Ok((name, btf, core))
         })

@@ -8,9 +8,7 @@ use crate::cli::{InspectArgs, InspectView};
 use crate::cmd::{show, CmdResult, Context, Outcome};
 use crate::elf::{self, BtfExtSummary, FileKind};
 use crate::error::{Error, Result};
-use crate::input::btf_file::default_base_for;
-use crate::input::btf_file::parse_raw_btf;
-use crate::input::btf_file::read_file;
+use crate::input::btf_file::{load_btf_over, read_file};
 use crate::output::inspect::BtfSummary;
 use crate::output::inspect::InspectOutput;
 use crate::output::inspect::InspectReport;
@@ -19,33 +17,32 @@ pub fn run(ctx: &Context, args: &InspectArgs) -> CmdResult {
     let (files, view) = args.files_and_view();
     let reports = files
         .iter()
-        .map(|f| inspect_file(f, view))
+        .map(|f| inspect_file(f, view, args.base_btf.as_deref()))
         .collect::<Result<Vec<_>>>()?;
     show(ctx, &InspectOutput(reports))?;
     Ok(Outcome::Success)
 }
 
-fn inspect_file(path: &Path, view: Option<InspectView>) -> Result<InspectReport> {
+fn inspect_file(
+    path: &Path,
+    view: Option<InspectView>,
+    base: Option<&Path>,
+) -> Result<InspectReport> {
     let name = path.display().to_string();
     let data = read_file(path)?;
     let mut report = match elf::detect(&data) {
-        FileKind::Elf => from_elf(&name, &data)?,
-        FileKind::RawBtf => {
-            let base = match default_base_for(path) {
-                Some(b) => Some(parse_raw_btf(
-                    &b.display().to_string(),
-                    &read_file(b)?,
-                    None,
-                )?),
-                None => None,
-            };
-            let btf = parse_raw_btf(&name, &data, base)?;
-            InspectReport {
-                kind: "raw_btf",
-                btf: Some(summarize(&btf)),
-                ..Default::default()
+        FileKind::Elf => {
+            let mut report = from_elf(&name, &data)?;
+            if report.btf.is_none() {
+                split_elf_btf(path, base, &mut report);
             }
+            report
         }
+        FileKind::RawBtf => InspectReport {
+            kind: "raw_btf",
+            btf: Some(summarize(&load_btf_over(path, base)?)),
+            ..Default::default()
+        },
         FileKind::Unknown => {
             return Err(Error::invalid(
                 &name,
@@ -86,6 +83,25 @@ fn from_elf(name: &str, data: &[u8]) -> Result<InspectReport> {
         warnings: Some(obj.warnings),
         ..Default::default()
     })
+}
+
+/// A .BTF that does not parse alone may be split BTF (a kernel module's .ko): parsed over its base, it is
+/// summarized and the warning about it goes.
+fn split_elf_btf(path: &Path, base: Option<&Path>, report: &mut InspectReport) {
+    let has_btf_warning = |w: &String| w.starts_with(".BTF:");
+    if !report
+        .warnings
+        .as_ref()
+        .is_some_and(|ws| ws.iter().any(has_btf_warning))
+    {
+        return;
+    }
+    if let Ok(btf) = load_btf_over(path, base) {
+        report.btf = Some(summarize(&btf));
+        if let Some(ws) = report.warnings.as_mut() {
+            ws.retain(|w| !has_btf_warning(w));
+        }
+    }
 }
 
 fn summarize(btf: &Btf) -> BtfSummary {

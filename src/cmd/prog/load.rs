@@ -15,10 +15,11 @@ use crate::cmd::select::words::{usage, Words};
 use crate::cmd::{show, CmdResult, Context, Outcome};
 use crate::error::{Error, ErrorKind, Result};
 use crate::loader::{self, globals, Device, LoadSpec, MapKey};
-use crate::output::lifecycle::{LoadReport, LoadedLink, LoadedMap, LoadedProg};
+use crate::output::lifecycle::{LoadReport, LoadedLink, LoadedMap};
 use crate::sys::bpf;
-use crate::sys::names;
 use crate::sys::pins::{check_new_pin_path, PinSet};
+
+use super::loaded::loaded_prog_of;
 
 /// The keyword words after OBJ PATH.
 #[derive(Debug, Default)]
@@ -29,16 +30,8 @@ struct LoadOptions {
     autoattach: bool,
     /// `offload_dev NAME` (or bpftool's deprecated `dev NAME`) / `xdpmeta_dev NAME`, with whether it is the latter.
     device: Option<(String, bool)>,
-}
-
-/// -L/--use-loader, refused with the reason.
-pub fn loader_refused() -> Error {
-    Error::new(
-        ErrorKind::InvalidInput,
-        "-L/--use-loader",
-        "not supported: bpftool runs libbpf's gen_loader program to test light skeletons and pins nothing; \
-         ebpfctl loads objects with libbpf directly (drop -L)",
-    )
+    /// bpftool 7.7's `kernel_btf FILE`: the same as --btf.
+    kernel_btf: Option<PathBuf>,
 }
 
 fn parse_options(words: &[String]) -> Result<LoadOptions> {
@@ -71,6 +64,7 @@ fn parse_options(words: &[String]) -> Result<LoadOptions> {
                 let name = w.value(word)?.to_string();
                 opts.device = Some((name, word == "xdpmeta_dev"));
             }
+            "kernel_btf" => opts.kernel_btf = Some(PathBuf::from(w.value("kernel_btf")?)),
             other => return Err(usage(format!("unknown load option {other:?}"))),
         }
     }
@@ -111,7 +105,12 @@ fn spec_of(ctx: &Context, args: &LoadArgs, opts: &LoadOptions) -> Result<LoadSpe
         object: args.object.clone(),
         prog_type,
         reuse_maps,
-        btf: args.btf.clone(),
+        btf: match (&args.btf, &opts.kernel_btf) {
+            (Some(_), Some(_)) => {
+                return Err(usage("kernel_btf and --btf name the same thing; give one"))
+            }
+            (btf, kernel_btf) => btf.clone().or_else(|| kernel_btf.clone()),
+        },
         globals,
         relaxed_maps: ctx.relaxed_maps,
         device,
@@ -144,6 +143,21 @@ pub fn run(ctx: &Context, args: &LoadArgs, all: bool) -> CmdResult {
     let opts = parse_options(&args.options)?;
     precheck_paths(args, &opts, all)?;
     let spec = spec_of(ctx, args, &opts)?;
+    if args.sign || args.use_loader {
+        // The loader program takes the object as it is: no map reuse, type override, globals or attaching.
+        if opts.prog_type.is_some()
+            || !opts.maps.is_empty()
+            || opts.pinmaps.is_some()
+            || opts.autoattach
+            || opts.device.is_some()
+            || !args.set.is_empty()
+        {
+            return Err(usage(
+                "-S/-L load through a loader program: type, map, pinmaps, autoattach, offload_dev/xdpmeta_dev and --set do not apply",
+            ));
+        }
+        return super::signed::run(ctx, args, all, spec.btf.as_deref());
+    }
     let object = loader::load(spec).map_err(|e| explain_refusal(e, ctx, &opts))?;
     let mut pins = PinSet::new();
     let mut report = LoadReport::default();
@@ -215,25 +229,6 @@ macro_rules! loaded_prog {
             $pinned,
         )
     };
-}
-
-fn loaded_prog_of(
-    name: String,
-    section: String,
-    fd: std::os::fd::BorrowedFd<'_>,
-    pinned: Option<&Path>,
-) -> LoadedProg {
-    let brief = bpf::prog_brief(fd).ok();
-    LoadedProg {
-        name,
-        id: brief.as_ref().map_or(0, |b| b.id),
-        prog_type: brief
-            .as_ref()
-            .and_then(|b| names::prog_type(b.prog_type).map(str::to_string))
-            .unwrap_or_default(),
-        section,
-        pinned: pinned.map(|p| p.display().to_string()),
-    }
 }
 
 fn pin_programs(
