@@ -5,8 +5,7 @@
 pub mod globals;
 pub mod verifier;
 
-use std::io::Read;
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
 use libbpf_rs::{Object, ObjectBuilder, OpenObject, ProgramAttachType, ProgramType};
@@ -33,8 +32,9 @@ pub struct LoadSpec {
     pub globals: Vec<(String, String)>,
 }
 
-/// Refuses what libbpf would only explain vaguely: a missing file, a file that is not ELF, an ELF file for a CPU.
-pub fn check_object_file(path: &Path) -> Result<()> {
+/// The object's bytes, read through `input` (bounded, never blocked by a FIFO or a stalled filesystem), after
+/// refusing what libbpf would only explain vaguely: a file that is not ELF, an ELF file for a CPU.
+pub fn read_object_file(path: &Path) -> Result<Vec<u8>> {
     let object = path.display().to_string();
     let data = crate::input::read_whole(path, &object, "cannot read")?;
     let file = object::File::parse(&*data)
@@ -57,7 +57,44 @@ pub fn check_object_file(path: &Path) -> Result<()> {
             ),
         ));
     }
-    Ok(())
+    Ok(data)
+}
+
+/// The name libbpf gives an object opened from a file (`bpf_object__open_file`): the file name cut to 15 bytes,
+/// then at its first dot. Objects are opened from memory here, so the name is passed explicitly: it prefixes
+/// the internal maps (`lifecycl.rodata`) exactly as a load from the path would. Bytes libbpf would turn into
+/// `_` in map names are turned into `_` here already (the builder takes UTF-8).
+fn libbpf_object_name(path: &Path) -> String {
+    let base = path.file_name().map_or(&[][..], |n| n.as_encoded_bytes());
+    let cut = &base[..base.len().min(15)];
+    let cut = cut.split(|&b| b == b'.').next().unwrap_or_default();
+    cut.iter()
+        .map(|&b| {
+            if b.is_ascii() && b != 0 {
+                b as char
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// A custom BTF for CO-RE (`--btf FILE`): read and vetted through `input`, then handed to libbpf (which only takes
+/// a path) as an in-memory file, so libbpf reads exactly these bytes and never opens the user's path itself.
+fn custom_btf(path: &Path) -> Result<std::fs::File> {
+    let label = path.display().to_string();
+    let data = crate::input::read_whole(path, &label, "cannot read BTF")?;
+    // libbpf's own complaint about a file that is not BTF names the object ("failed to perform CO-RE
+    // relocations"), not the file: the magic is checked here.
+    if !crate::btf::is_raw_btf(&data) && !data.starts_with(b"\x7fELF") {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            label,
+            "not BTF: neither raw BTF nor an ELF file with .BTF",
+        ));
+    }
+    sys::fs::memfd_with("ebpfctl-btf", &data)
+        .map_err(|e| Error::from_io(&label, &e, "cannot hand the BTF to libbpf"))
 }
 
 fn libbpf_error(object: &str, what: &str, err: &libbpf_rs::Error) -> Error {
@@ -68,30 +105,20 @@ fn libbpf_error(object: &str, what: &str, err: &libbpf_rs::Error) -> Error {
 /// Opens, configures and loads the object. On failure nothing stays loaded (the object is closed on drop).
 pub fn load(spec: LoadSpec) -> Result<Object> {
     let object = spec.object.display().to_string();
-    check_object_file(&spec.object)?;
+    let data = read_object_file(&spec.object)?;
     let mut builder = ObjectBuilder::default();
-    if let Some(btf) = &spec.btf {
-        let label = btf.display().to_string();
-        // Only the magic is looked at (libbpf reads the whole file itself): libbpf's own complaint about a file
-        // that is not BTF names the object ("failed to perform CO-RE relocations"), not the file.
-        let mut magic = Vec::with_capacity(4);
-        crate::input::open_stream(btf, &label, "cannot read BTF")?
-            .take(4)
-            .read_to_end(&mut magic)
-            .map_err(|e| Error::from_io(&label, &e, "cannot read BTF"))?;
-        if !crate::btf::is_raw_btf(&magic) && !magic.starts_with(b"\x7fELF") {
-            return Err(Error::new(
-                ErrorKind::InvalidInput,
-                label,
-                "not BTF: neither raw BTF nor an ELF file with .BTF",
-            ));
-        }
+    builder
+        .name(libbpf_object_name(&spec.object))
+        .map_err(|e| libbpf_error(&object, "bad object name", &e))?;
+    // Kept open until the load is done: libbpf reads the custom BTF during load().
+    let btf = spec.btf.as_deref().map(custom_btf).transpose()?;
+    if let Some(file) = &btf {
         builder
-            .btf_custom_path(btf)
+            .btf_custom_path(format!("/proc/self/fd/{}", file.as_raw_fd()))
             .map_err(|e| libbpf_error(&object, "bad --btf path", &e))?;
     }
     sys::libbpf_log::take();
-    let mut open = builder.open_file(&spec.object).map_err(|e| {
+    let mut open = builder.open_memory(&data).map_err(|e| {
         let mut err = libbpf_error(&object, "libbpf cannot open it", &e);
         if let Some(last) = sys::libbpf_log::take().last() {
             err.reason = format!("{}: {}", err.reason, last.trim_start_matches("libbpf: "));

@@ -8,6 +8,7 @@ pub mod target;
 use std::fs::File;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::cli::{AttachArgs, AttachKind};
@@ -223,7 +224,11 @@ pub fn make(kind: AttachKind, target: &Target, prog: BorrowedFd<'_>, cookie: u64
             )))
         }
         Target::Netns { path } => {
-            let ns = File::open(path)
+            // O_NONBLOCK: a FIFO given as the namespace must not block the open.
+            let ns = std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+                .open(path)
                 .map_err(|e| Error::from_io(&object, &e, "cannot open network namespace"))?;
             link(
                 prog,
@@ -463,10 +468,18 @@ const CGROUP2_SUPER_MAGIC: i64 = 0x63677270;
 
 pub fn open_cgroup(path: &Path) -> Result<File> {
     let label = path.display().to_string();
-    let file = File::open(path).map_err(|e| match e.raw_os_error() {
-        Some(libc::ENOENT) => Error::new(ErrorKind::NotFound, &label, "no such cgroup"),
-        _ => Error::from_io(&label, &e, "cannot open cgroup"),
-    })?;
+    // O_DIRECTORY: anything but a directory (a FIFO that would block the open, a file) fails at once.
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_DIRECTORY)
+        .open(path)
+        .map_err(|e| match e.raw_os_error() {
+            Some(libc::ENOENT) => Error::new(ErrorKind::NotFound, &label, "no such cgroup"),
+            Some(libc::ENOTDIR) => {
+                Error::new(ErrorKind::InvalidInput, &label, "not a cgroup v2 directory")
+            }
+            _ => Error::from_io(&label, &e, "cannot open cgroup"),
+        })?;
     match crate::sys::fs::fs_magic(path) {
         Ok(CGROUP2_SUPER_MAGIC) => Ok(file),
         _ => Err(Error::new(

@@ -147,16 +147,19 @@ fn check_capacity(map: &OpenMap, keys: &[u8]) -> Result<()> {
 }
 
 pub fn update_from(ctx: &Context, map: &OpenMap, source: &str) -> CmdResult {
-    let input: Box<dyn Read> = if source == "-" {
-        Box::new(std::io::stdin())
+    let (keys, values, count) = if source == "-" {
+        // A pipe may stream for ever: bounded like any stream, and each line on its own (MAX_LINE).
+        let limit = crate::input::STREAM_LIMIT;
+        let mut stdin = std::io::stdin().lock().take(limit + 1);
+        let parsed = parse_lines(map, &mut stdin)?;
+        if stdin.limit() == 0 {
+            return Err(crate::input::stream_too_long(&map.label, "--from -"));
+        }
+        parsed
     } else {
-        Box::new(crate::input::open_stream(
-            std::path::Path::new(source),
-            source,
-            "cannot open",
-        )?)
+        let data = crate::input::read_whole(std::path::Path::new(source), source, "cannot read")?;
+        parse_lines(map, &data[..])?
     };
-    let (keys, values, count) = parse_lines(map, input)?;
     if !crate::cmd::map::open::is_array_like(map.info.map_type) {
         check_capacity(map, &keys)?;
     }

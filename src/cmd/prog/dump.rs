@@ -51,8 +51,7 @@ pub fn run(ctx: &Context, kind: DumpKind, prog: &ProgRef, words: &[String]) -> C
         ));
     }
     if let Extra::File(path) = &extra {
-        std::fs::write(path, &insns.xlated)
-            .map_err(|e| Error::from_io(path, &e, "cannot write"))?;
+        crate::input::write::write_whole(std::path::Path::new(path), path, &insns.xlated)?;
         if ctx.out.is_json() {
             show(ctx, &Dump(Vec::new(), true))?;
         }
