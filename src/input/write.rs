@@ -39,6 +39,8 @@ pub fn write_whole(path: &Path, label: &str, data: &[u8]) -> Result<()> {
         _ => {}
     }
     let temp = temp_beside(path);
+    // An interruption between the temporary file and the rename would leave the temporary file behind.
+    let _hold = crate::sys::signal::hold_termination();
     let written = write_new(&temp, data).and_then(|()| std::fs::rename(&temp, path));
     if let Err(e) = written {
         let _ = std::fs::remove_file(&temp);

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use libbpf_rs::{Object, ObjectBuilder, OpenObject, ProgramAttachType, ProgramType};
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Capability, Error, ErrorKind, Result};
 use crate::sys;
 
 /// Which map of the object a `map idx N|name NAME MAP` argument replaces.
@@ -133,8 +133,72 @@ pub fn load(spec: LoadSpec) -> Result<Object> {
     }
     reuse_maps(&mut open, &spec.reuse_maps, &object)?;
     set_globals(&mut open, &spec.globals, &object)?;
+    let need = capabilities_needed(&open);
     sys::libbpf_log::take();
-    open.load().map_err(|e| load_error(&object, &e))
+    open.load()
+        .map_err(|e| load_error(&object, &e).needing(&need))
+}
+
+/// What the kernel checks before it creates this object's maps and loads its programs (bpf_prog_load and
+/// map_create in kernel/bpf/syscall.c): CAP_BPF for all, CAP_PERFMON for tracing programs, CAP_NET_ADMIN for
+/// network programs and for maps that hold sockets or devices.
+fn capabilities_needed(open: &OpenObject) -> Vec<Capability> {
+    use libbpf_sys as b;
+    let mut need = vec![Capability::Bpf];
+    let progs: Vec<u32> = open
+        .progs()
+        .filter(|p| p.autoload())
+        .map(|p| p.prog_type() as u32)
+        .collect();
+    let perfmon = [
+        b::BPF_PROG_TYPE_KPROBE,
+        b::BPF_PROG_TYPE_TRACEPOINT,
+        b::BPF_PROG_TYPE_PERF_EVENT,
+        b::BPF_PROG_TYPE_RAW_TRACEPOINT,
+        b::BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE,
+        b::BPF_PROG_TYPE_TRACING,
+        b::BPF_PROG_TYPE_LSM,
+        b::BPF_PROG_TYPE_STRUCT_OPS,
+        b::BPF_PROG_TYPE_EXT,
+    ];
+    let net_progs = [
+        b::BPF_PROG_TYPE_SCHED_CLS,
+        b::BPF_PROG_TYPE_SCHED_ACT,
+        b::BPF_PROG_TYPE_XDP,
+        b::BPF_PROG_TYPE_LWT_IN,
+        b::BPF_PROG_TYPE_LWT_OUT,
+        b::BPF_PROG_TYPE_LWT_XMIT,
+        b::BPF_PROG_TYPE_LWT_SEG6LOCAL,
+        b::BPF_PROG_TYPE_SK_SKB,
+        b::BPF_PROG_TYPE_SK_MSG,
+        b::BPF_PROG_TYPE_FLOW_DISSECTOR,
+        b::BPF_PROG_TYPE_CGROUP_DEVICE,
+        b::BPF_PROG_TYPE_CGROUP_SOCK,
+        b::BPF_PROG_TYPE_CGROUP_SOCK_ADDR,
+        b::BPF_PROG_TYPE_CGROUP_SOCKOPT,
+        b::BPF_PROG_TYPE_CGROUP_SYSCTL,
+        b::BPF_PROG_TYPE_SOCK_OPS,
+        b::BPF_PROG_TYPE_EXT,
+        b::BPF_PROG_TYPE_NETFILTER,
+    ];
+    let net_maps = [
+        b::BPF_MAP_TYPE_SOCKMAP,
+        b::BPF_MAP_TYPE_SOCKHASH,
+        b::BPF_MAP_TYPE_DEVMAP,
+        b::BPF_MAP_TYPE_DEVMAP_HASH,
+        b::BPF_MAP_TYPE_XSKMAP,
+    ];
+    if progs.iter().any(|t| perfmon.contains(t)) {
+        need.push(Capability::Perfmon);
+    }
+    if progs.iter().any(|t| net_progs.contains(t))
+        || open
+            .maps()
+            .any(|m| net_maps.contains(&u32::from(m.map_type())))
+    {
+        need.push(Capability::NetAdmin);
+    }
+    need
 }
 
 fn reuse_maps(open: &mut OpenObject, reuse: &[(MapKey, OwnedFd)], object: &str) -> Result<()> {
@@ -227,6 +291,21 @@ fn load_error(object: &str, err: &libbpf_rs::Error) -> Error {
     let messages = sys::libbpf_log::take();
     let failure = verifier::explain(&messages);
     let base = libbpf_error(object, "load failed", err);
+    // libbpf's advice on EPERM ("make sure your kernel supports BPF", "try raising 'ulimit -l'") misleads on
+    // kernels that charge BPF memory to the cgroup (5.11+): it is a missing capability; `needing` names it.
+    if base.kind == ErrorKind::Permission && failure.log.is_empty() {
+        let map = messages.iter().rev().find_map(|m| {
+            let rest = m.split("map '").nth(1)?;
+            Some(rest.split('\'').next()?.to_string())
+        });
+        let reason = match map {
+            Some(name) => {
+                format!("load failed: cannot create map '{name}': operation not permitted")
+            }
+            None => "load failed: operation not permitted".to_string(),
+        };
+        return Error::new(ErrorKind::Permission, object, reason);
+    }
     let Some(program) = failure.program.clone() else {
         let last = messages
             .iter()

@@ -66,7 +66,12 @@ pub fn fs_magic(path: &Path) -> std::io::Result<i64> {
 }
 
 pub fn is_mounted(fs: PseudoFs, path: &Path) -> bool {
-    fs_magic(path).is_ok_and(|m| m == fs.magic())
+    on_fs(fs, path).unwrap_or(false)
+}
+
+/// Whether `path` is on `fs`; a path statfs cannot follow (a symlink loop, a name too long) is that error.
+pub fn on_fs(fs: PseudoFs, path: &Path) -> std::io::Result<bool> {
+    Ok(fs_magic(path)? == fs.magic())
 }
 
 /// Mounts `fs` at its usual path unless it is already there.

@@ -25,3 +25,65 @@ pub fn stop_on_interrupt() {
 pub fn stop_requested() -> bool {
     STOP.load(Ordering::SeqCst)
 }
+
+/// The signals that end a command from outside: Ctrl-C, `kill`, a closed terminal, Ctrl-\.
+const TERMINATION: [libc::c_int; 4] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT];
+
+/// Termination signals held back while a change is made (pins created one by one, a batch of map writes, an
+/// output file renamed into place), so an interruption cannot leave it half done. Dropping the hold restores the
+/// signal mask: a signal that arrived meanwhile then takes effect at once, its default action ending the process
+/// with the change complete or rolled back. SIGKILL cannot be held.
+#[derive(Debug)]
+pub struct TerminationHold {
+    old: Option<libc::sigset_t>,
+}
+
+pub fn hold_termination() -> TerminationHold {
+    let mut set = std::mem::MaybeUninit::<libc::sigset_t>::zeroed();
+    let mut old = std::mem::MaybeUninit::<libc::sigset_t>::zeroed();
+    // SAFETY: both sets are initialised (sigemptyset, or filled by pthread_sigmask) before they are read.
+    let held = unsafe {
+        libc::sigemptyset(set.as_mut_ptr());
+        for signal in TERMINATION {
+            libc::sigaddset(set.as_mut_ptr(), signal);
+        }
+        libc::pthread_sigmask(libc::SIG_BLOCK, set.as_ptr(), old.as_mut_ptr()) == 0
+    };
+    TerminationHold {
+        // SAFETY: pthread_sigmask succeeded, so it wrote the previous mask.
+        old: held.then(|| unsafe { old.assume_init() }),
+    }
+}
+
+impl Drop for TerminationHold {
+    fn drop(&mut self) {
+        if let Some(old) = &self.old {
+            // SAFETY: old is the mask pthread_sigmask returned.
+            unsafe {
+                libc::pthread_sigmask(libc::SIG_SETMASK, old, std::ptr::null_mut());
+            }
+        }
+    }
+}
+
+/// Waits up to `timeout_ms` for `fd` to accept a write without blocking; a signal ends the wait early (false).
+pub fn wait_writable(fd: std::os::fd::BorrowedFd<'_>, timeout_ms: i32) -> std::io::Result<bool> {
+    use std::os::fd::AsRawFd;
+    let mut pfd = libc::pollfd {
+        fd: fd.as_raw_fd(),
+        events: libc::POLLOUT,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd for the call's duration.
+    let n = unsafe { libc::poll(&mut pfd, 1, timeout_ms) };
+    if n < 0 {
+        let e = std::io::Error::last_os_error();
+        return if e.kind() == std::io::ErrorKind::Interrupted {
+            Ok(false)
+        } else {
+            Err(e)
+        };
+    }
+    // POLLERR/POLLHUP (the reader went away): the write reports EPIPE, which callers treat as the end.
+    Ok(n > 0)
+}

@@ -15,7 +15,7 @@ use crate::cli::{AttachArgs, AttachKind};
 use crate::cmd::attach::target::{kind_name, Target};
 use crate::cmd::select::resolve;
 use crate::cmd::{show, CmdResult, Context, Outcome};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Capability, Error, ErrorKind, Result};
 use crate::output::lifecycle::{AttachReport, AttachedLink};
 use crate::sys::bpf::{self, ProgBrief};
 use crate::sys::link::{self as syslink, LinkOpts, TcDirection};
@@ -28,6 +28,19 @@ pub enum Made {
     Links(Vec<(Option<String>, OwnedFd)>),
     /// An attachment that is not a link and stays until detached; the text says what it is.
     Persistent(String),
+}
+
+/// What the kernel checks before attaching `kind`: perf events and tracing links want CAP_PERFMON, network
+/// hooks (netlink, tc, cgroups, sockets) CAP_NET_ADMIN, on top of CAP_BPF.
+pub fn capabilities_for(kind: AttachKind) -> &'static [Capability] {
+    use AttachKind::*;
+    match kind {
+        Tracepoint | RawTracepoint | TpBtf | Kprobe | Kretprobe | KprobeMulti | KretprobeMulti
+        | Uprobe | Uretprobe | Usdt | Fentry | Fexit | FmodRet | Lsm | PerfEvent => {
+            &[Capability::Bpf, Capability::Perfmon]
+        }
+        _ => &[Capability::Bpf, Capability::NetAdmin],
+    }
 }
 
 /// Attach types whose attachment is not a BPF link.
@@ -65,7 +78,8 @@ pub fn run(ctx: &Context, args: &AttachArgs) -> CmdResult {
     if let Some(pin) = &args.pin {
         pins::check_new_pin_path(pin)?;
     }
-    let made = make(kind, &target, prog.fd.as_fd(), args.cookie.unwrap_or(0))?;
+    let made = make(kind, &target, prog.fd.as_fd(), args.cookie.unwrap_or(0))
+        .map_err(|e| e.needing(capabilities_for(kind)))?;
     let mut report = AttachReport {
         prog_id: brief.id,
         attach_type: name,
@@ -283,6 +297,14 @@ pub fn check_sock_map(map: &resolve::Resolved) -> Result<()> {
     ))
 }
 
+/// The tracefs file a tracepoint attachment reads its event id from: what to fix when it is refused.
+pub fn tracefs_event_id(category: &str, name: &str) -> String {
+    format!(
+        "{}/events/{category}/{name}/id",
+        crate::sys::fs::TRACEFS_PATH
+    )
+}
+
 /// Attachments to kernel or user code: tracepoints, probes and BTF-targeted tracing programs.
 fn tracing_link(
     kind: AttachKind,
@@ -299,6 +321,14 @@ fn tracing_link(
                     Some(libc::ENOENT) => {
                         Error::new(ErrorKind::NotFound, &object, "no such tracepoint")
                     }
+                    Some(libc::EACCES) => Error::new(
+                        ErrorKind::Permission,
+                        &object,
+                        format!(
+                            "{}: not readable for this user",
+                            tracefs_event_id(category, name)
+                        ),
+                    ),
                     _ => attach_error(&object, &e),
                 }
             })?;

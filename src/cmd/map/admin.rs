@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::cmd::map::open::OpenMap;
 use crate::cmd::map::words::Words;
 use crate::cmd::{show, CmdResult, Context, Outcome};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Capability, Error, ErrorKind, Result};
 use crate::output::map_data::Created;
 use crate::sys::map_ops::{self, NewMap};
 
@@ -80,8 +80,10 @@ pub fn create(ctx: &Context, words: &[String]) -> CmdResult {
         inner_map: inner.as_ref().map(|m| m.fd.as_fd()),
     };
     let label = format!("map create {}", path.display());
-    let fd = map_ops::create_map(&spec)
-        .map_err(|e| Error::from_io(&label, &e, "BPF_MAP_CREATE failed"))?;
+    let fd = map_ops::create_map(&spec).map_err(|e| {
+        Error::from_io(&label, &e, "BPF_MAP_CREATE failed")
+            .needing(map_create_capabilities(spec.map_type))
+    })?;
     pin_fd(fd.as_fd(), &path, &label)?;
     let id = crate::sys::map_info::map_info(fd.as_fd())
         .map(|i| i.id)
@@ -94,6 +96,19 @@ pub fn create(ctx: &Context, words: &[String]) -> CmdResult {
         },
     )?;
     Ok(Outcome::Success)
+}
+
+/// map_create in kernel/bpf/syscall.c: maps of sockets and devices are network administration.
+fn map_create_capabilities(map_type: u32) -> &'static [Capability] {
+    use libbpf_sys as b;
+    match map_type {
+        b::BPF_MAP_TYPE_SOCKMAP
+        | b::BPF_MAP_TYPE_SOCKHASH
+        | b::BPF_MAP_TYPE_DEVMAP
+        | b::BPF_MAP_TYPE_DEVMAP_HASH
+        | b::BPF_MAP_TYPE_XSKMAP => &[Capability::Bpf, Capability::NetAdmin],
+        _ => &[Capability::Bpf],
+    }
 }
 
 /// Pins after making sure bpffs is where the path points (mounting the default one, as bpftool does).
@@ -112,7 +127,10 @@ pub fn pin_fd(fd: std::os::fd::BorrowedFd<'_>, path: &Path, label: &str) -> Resu
             label,
             format!("{} already exists", path.display()),
         ),
-        _ => Error::from_io(label, &e, "pin failed"),
+        _ => {
+            let made = crate::sys::pins::make_error(path, &e, "pin failed");
+            Error::new(made.kind, label, made.reason)
+        }
     })
 }
 

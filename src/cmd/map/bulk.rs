@@ -164,6 +164,8 @@ pub fn update_from(ctx: &Context, map: &OpenMap, source: &str) -> CmdResult {
         check_capacity(map, &keys)?;
     }
     let (klen, vlen) = (map.layout.key_size, map.layout.value_len());
+    // Every line or none: Ctrl-C or SIGTERM during the writes takes effect once they are done.
+    let hold = crate::sys::signal::hold_termination();
     let (done, result) = map_ops::update_batch(map.fd.as_fd(), &keys, &values, count, 0);
     let batched = match result {
         Ok(()) => true,
@@ -191,6 +193,7 @@ pub fn update_from(ctx: &Context, map: &OpenMap, source: &str) -> CmdResult {
             ))
         }
     };
+    drop(hold);
     show(
         ctx,
         &BulkUpdate {

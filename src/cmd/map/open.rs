@@ -191,7 +191,7 @@ fn not_found_or(label: &str, e: std::io::Error, missing: &str) -> Error {
     if e.raw_os_error() == Some(libc::ENOENT) {
         Error::new(ErrorKind::NotFound, label, missing)
     } else {
-        Error::from_io(label, &e, "cannot open")
+        Error::from_io(label, &e, "cannot open").needing(&[crate::error::Capability::SysAdmin])
     }
 }
 
@@ -199,8 +199,7 @@ fn not_found_or(label: &str, e: std::io::Error, missing: &str) -> Error {
 /// The one map called `name` (the full BTF name where the kernel cut it to 15 characters, as `show` matches).
 fn find_by_name(name: &str, read_only: bool, label: &str) -> Result<OwnedFd> {
     let mut names = crate::cmd::select::names::NameResolver::default();
-    let ids =
-        bpf_obj::ids(ObjKind::Map).map_err(|e| Error::from_io(label, &e, "cannot list maps"))?;
+    let ids = crate::cmd::select::list_ids(ObjKind::Map, label)?;
     let mut found = Vec::new();
     for id in ids {
         // Maps may vanish between listing and opening: skip them.

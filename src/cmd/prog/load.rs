@@ -257,16 +257,25 @@ fn attach_all(
                 report.programs.push(loaded_prog!(prog, Some(&path)));
             }
             Err(e) => {
+                let section = prog.section().to_string_lossy().into_owned();
+                let errno = crate::sys::libbpf_errno(&e);
                 let mut err = Error::new(
-                    crate::sys::libbpf_errno(&e)
-                        .map_or(ErrorKind::Kernel, crate::error::kind_of_errno),
+                    errno.map_or(ErrorKind::Kernel, crate::error::kind_of_errno),
                     format!("program {name}"),
                     format!(
-                        "cannot attach ({}): {}",
-                        prog.section().to_string_lossy(),
+                        "cannot attach ({section}): {}",
                         crate::sys::libbpf_reason(&e)
                     ),
                 );
+                // libbpf reads the tracepoint's id from tracefs, which is root's unless mounted otherwise.
+                let tracepoint = section
+                    .strip_prefix("tracepoint/")
+                    .or_else(|| section.strip_prefix("tp/"))
+                    .and_then(|t| t.split_once('/'));
+                if let (Some(libc::EACCES), Some((category, event))) = (errno, tracepoint) {
+                    let file = crate::cmd::attach::tracefs_event_id(category, event);
+                    err.reason = format!("{}: {file} is not readable for this user", err.reason);
+                }
                 if let Some(last) = crate::sys::libbpf_log::take().last() {
                     err = err.with_detail(vec![last.clone()]);
                 }
@@ -293,7 +302,7 @@ fn pin_kernel_links(
 ) -> Result<()> {
     use crate::sys::bpf::ObjKind;
     let mut links = Vec::new();
-    for id in bpf::all_ids(ObjKind::Link).unwrap_or_default() {
+    for id in crate::cmd::select::list_ids(ObjKind::Link, name)? {
         let Ok(fd) = bpf::fd_by_id(ObjKind::Link, id) else {
             continue;
         };

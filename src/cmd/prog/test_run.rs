@@ -111,17 +111,23 @@ pub fn run(ctx: &Context, prog: &ProgRef, words: &[String]) -> CmdResult {
     Ok(Outcome::Success)
 }
 
-/// Streams the trace pipe until Ctrl-C or SIGTERM, then exits 0.
+/// Streams the trace pipe until Ctrl-C, SIGTERM or a closed pipe, then exits 0; a full stdout does not hold it.
 pub fn tracelog(ctx: &Context) -> CmdResult {
     let mut pipe = crate::sys::tracefs::TracePipe::open()?;
-    crate::sys::process::block_termination_signals()
-        .map_err(|e| Error::from_io("tracelog", &e, "cannot set up signals"))?;
-    while !crate::sys::process::pending_termination() {
+    crate::sys::signal::stop_on_interrupt();
+    let mut out = crate::output::stream::StoppableStdout::new();
+    while !crate::sys::signal::stop_requested() {
         let lines = pipe
             .read_lines(200)
             .map_err(|e| Error::from_io("trace_pipe", &e, "read failed"))?;
         for line in lines {
-            show(ctx, &TraceLine { line })?;
+            match ctx.out.emit_to(&mut out, &TraceLine { line }) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                    return Ok(Outcome::Success)
+                }
+                Err(e) => return Err(Error::from_io("stdout", &e, "write failed")),
+            }
         }
     }
     Ok(Outcome::Success)
