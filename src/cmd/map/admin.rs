@@ -80,6 +80,21 @@ pub fn create(ctx: &Context, words: &[String]) -> CmdResult {
         inner_map: inner.as_ref().map(|m| m.fd.as_fd()),
     };
     let label = format!("map create {}", path.display());
+    // The kernel's own check (bpf_obj_name_cpy) only says EINVAL.
+    if !spec
+        .name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+    {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            &label,
+            format!(
+                "map name '{}': only letters, digits, '_' and '.' (the kernel keeps 15 of them)",
+                spec.name
+            ),
+        ));
+    }
     let fd = map_ops::create_map(&spec).map_err(|e| {
         Error::from_io(&label, &e, "BPF_MAP_CREATE failed")
             .needing(map_create_capabilities(spec.map_type))

@@ -69,6 +69,14 @@ fn element_bytes(
     })
 }
 
+/// One `--from` line: the two fields that matter, each exactly once (a second "key" would silently win in a
+/// plain JSON object); other fields, such as the `formatted` part of a dump, are ignored.
+#[derive(serde::Deserialize)]
+struct Line {
+    key: Value,
+    value: Value,
+}
+
 /// The longest line `--from` takes: one key and one value, even of a large struct as formatted JSON, is far less.
 const MAX_LINE: u64 = 64 << 20;
 
@@ -99,13 +107,19 @@ fn parse_lines(map: &OpenMap, input: impl Read) -> Result<(Vec<u8>, Vec<u8>, usi
             return Err(bad(format!("longer than {} MiB", MAX_LINE >> 20)));
         }
         let line = std::str::from_utf8(&buf).map_err(|_| bad("not valid UTF-8".into()))?;
+        // A byte-order mark from an editor is not part of the JSON.
+        let line = if i == 1 {
+            line.trim_start_matches('\u{feff}')
+        } else {
+            line
+        };
         if line.trim().is_empty() {
             continue;
         }
-        let v: Value = serde_json::from_str(line).map_err(|e| bad(format!("not JSON: {e}")))?;
-        let key = element_bytes(map, &v["key"], klen, |t| t.key_type)
+        let v: Line = serde_json::from_str(line).map_err(|e| bad(format!("not JSON: {e}")))?;
+        let key = element_bytes(map, &v.key, klen, |t| t.key_type)
             .map_err(|e| bad(format!("key: {e}")))?;
-        let value = element_bytes(map, &v["value"], vlen, |t| t.value_type)
+        let value = element_bytes(map, &v.value, vlen, |t| t.value_type)
             .map_err(|e| bad(format!("value: {e}")))?;
         keys.extend_from_slice(&key);
         values.extend_from_slice(&value);
