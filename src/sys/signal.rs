@@ -87,3 +87,41 @@ pub fn wait_writable(fd: std::os::fd::BorrowedFd<'_>, timeout_ms: i32) -> std::i
     // POLLERR/POLLHUP (the reader went away): the write reports EPIPE, which callers treat as the end.
     Ok(n > 0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+
+    static DELIVERED: AtomicUsize = AtomicUsize::new(0);
+
+    extern "C" fn count(_signal: libc::c_int) {
+        DELIVERED.fetch_add(1, Ordering::SeqCst);
+    }
+
+    #[test]
+    fn a_held_signal_lands_when_the_hold_ends() {
+        // SIGHUP with a counting handler stands in for the default action (which would end the test process).
+        // SAFETY: a zeroed sigaction with a plain handler and an empty mask is valid; the handler only counts.
+        unsafe {
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = count as extern "C" fn(libc::c_int) as libc::sighandler_t;
+            libc::sigemptyset(&mut action.sa_mask);
+            libc::sigaction(libc::SIGHUP, &action, std::ptr::null_mut());
+        }
+        let hold = hold_termination();
+        // SAFETY: signals this thread only.
+        unsafe { libc::pthread_kill(libc::pthread_self(), libc::SIGHUP) };
+        assert_eq!(
+            DELIVERED.load(Ordering::SeqCst),
+            0,
+            "held while the change runs"
+        );
+        drop(hold);
+        assert_eq!(
+            DELIVERED.load(Ordering::SeqCst),
+            1,
+            "delivered once the hold ends"
+        );
+    }
+}
