@@ -272,12 +272,13 @@ fn attach_all(
                     .strip_prefix("tracepoint/")
                     .or_else(|| section.strip_prefix("tp/"))
                     .and_then(|t| t.split_once('/'));
+                let last = crate::sys::libbpf_log::take().pop();
                 if let (Some(libc::EACCES), Some((category, event))) = (errno, tracepoint) {
+                    // The file says it all; libbpf's "failed to create tracepoint … -EACCES" adds nothing.
                     let file = crate::cmd::attach::tracefs_event_id(category, event);
                     err.reason = format!("{}: {file} is not readable for this user", err.reason);
-                }
-                if let Some(last) = crate::sys::libbpf_log::take().last() {
-                    err = err.with_detail(vec![last.clone()]);
+                } else if let Some(last) = last {
+                    err = err.with_detail(vec![last]);
                 }
                 return Err(err);
             }
