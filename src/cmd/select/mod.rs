@@ -74,6 +74,12 @@ fn is_enoent(err: &std::io::Error) -> bool {
     err.raw_os_error() == Some(libc::ENOENT)
 }
 
+/// An object gone between the id walk and its open: ENOENT, or EAGAIN for a link the kernel is still setting up
+/// or already tearing down (bpf_link_by_id sees it with no id yet or any more).
+fn vanished(err: &std::io::Error) -> bool {
+    matches!(err.raw_os_error(), Some(libc::ENOENT | libc::EAGAIN))
+}
+
 /// Visits every object of a kind, in id order, keeping what `visit` returns. Each fd is closed before the next
 /// object is opened, so a box with more objects than our fd limit is still listed whole. An object that
 /// disappears between listing and reading is skipped: it no longer exists, which is not an error of ours.
@@ -84,7 +90,7 @@ fn all<I: Kind, T>(mut visit: impl FnMut(&Live<I>) -> Option<T>) -> Result<Vec<T
     for id in ids {
         match by_id_raw::<I>(id) {
             Ok(live) => items.extend(visit(&live)),
-            Err(e) if is_enoent(&e) => continue,
+            Err(e) if vanished(&e) => continue,
             Err(e) => return Err(id_error(kind, id, &e)),
         }
     }
