@@ -305,6 +305,21 @@ pub fn tracefs_event_id(category: &str, name: &str) -> String {
     )
 }
 
+fn tracepoint_error(object: &str, category: &str, name: &str, e: &io::Error) -> Error {
+    match e.raw_os_error() {
+        Some(libc::ENOENT) => Error::new(ErrorKind::NotFound, object, "no such tracepoint"),
+        Some(libc::EACCES) => Error::new(
+            ErrorKind::Permission,
+            object,
+            format!(
+                "{}: not readable for this user",
+                tracefs_event_id(category, name)
+            ),
+        ),
+        _ => attach_error(object, e),
+    }
+}
+
 /// Attachments to kernel or user code: tracepoints, probes and BTF-targeted tracing programs.
 fn tracing_link(
     kind: AttachKind,
@@ -316,22 +331,8 @@ fn tracing_link(
     let object = describe(target);
     match target {
         Target::Tracepoint { category, name } => {
-            let pfd = perf_event::open_tracepoint(category, name).map_err(|e| {
-                match e.raw_os_error() {
-                    Some(libc::ENOENT) => {
-                        Error::new(ErrorKind::NotFound, &object, "no such tracepoint")
-                    }
-                    Some(libc::EACCES) => Error::new(
-                        ErrorKind::Permission,
-                        &object,
-                        format!(
-                            "{}: not readable for this user",
-                            tracefs_event_id(category, name)
-                        ),
-                    ),
-                    _ => attach_error(&object, &e),
-                }
-            })?;
+            let pfd = perf_event::open_tracepoint(category, name)
+                .map_err(|e| tracepoint_error(&object, category, name, &e))?;
             Ok(Made::Links(vec![(
                 None,
                 perf_link(prog, pfd, cookie, &object)?,

@@ -80,21 +80,7 @@ pub fn create(ctx: &Context, words: &[String]) -> CmdResult {
         inner_map: inner.as_ref().map(|m| m.fd.as_fd()),
     };
     let label = format!("map create {}", path.display());
-    // The kernel's own check (bpf_obj_name_cpy) only says EINVAL.
-    if !spec
-        .name
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
-    {
-        return Err(Error::new(
-            ErrorKind::InvalidInput,
-            &label,
-            format!(
-                "map name '{}': only letters, digits, '_' and '.' (the kernel keeps 15 of them)",
-                spec.name
-            ),
-        ));
-    }
+    check_map_name(&label, spec.name)?;
     let fd = map_ops::create_map(&spec).map_err(|e| {
         Error::from_io(&label, &e, "BPF_MAP_CREATE failed")
             .needing(map_create_capabilities(spec.map_type))
@@ -111,6 +97,23 @@ pub fn create(ctx: &Context, words: &[String]) -> CmdResult {
         },
     )?;
     Ok(Outcome::Success)
+}
+
+/// The kernel's own check of a map name (bpf_obj_name_cpy) only says EINVAL.
+fn check_map_name(label: &str, name: &str) -> Result<()> {
+    if name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+    {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::InvalidInput,
+        label,
+        format!(
+            "map name '{name}': only letters, digits, '_' and '.' (the kernel keeps 15 of them)"
+        ),
+    ))
 }
 
 /// map_create in kernel/bpf/syscall.c: maps of sockets and devices are network administration.
