@@ -7,7 +7,7 @@ mod common;
 mod hostile_support;
 
 use common::{ebpfctl, fixture, PinDir, Run};
-use hostile_support::assert_error;
+use hostile_support::{assert_error, map_create};
 
 /// Who runs ebpfctl.
 #[derive(Debug, Clone, Copy)]
@@ -65,6 +65,10 @@ impl Caller {
     }
 }
 
+fn words(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
+}
+
 /// A bpffs directory everybody may create pins in (sticky, like /tmp), and one only root may write.
 fn dirs(pins: &PinDir) -> (String, String) {
     use std::os::unix::fs::PermissionsExt;
@@ -108,18 +112,9 @@ fn an_unprivileged_user_is_told_which_capability_each_command_needs() {
         who.refused(args, "needs CAP_SYS_ADMIN");
     }
     let map = format!("{open}/m");
+    who.refused(&words(&map_create(&map, "hash", 4, 4)), "needs CAP_BPF");
     who.refused(
-        &[
-            "map", "create", &map, "type", "hash", "key", "4", "value", "4", "entries", "4",
-            "name", "m",
-        ],
-        "needs CAP_BPF",
-    );
-    who.refused(
-        &[
-            "map", "create", &map, "type", "sockmap", "key", "4", "value", "4", "entries", "4",
-            "name", "m",
-        ],
+        &words(&map_create(&map, "sockmap", 4, 4)),
         "needs CAP_BPF and CAP_NET_ADMIN",
     );
     // A tracepoint, a socket filter and a uprobe: CAP_PERFMON on top of CAP_BPF.
@@ -152,40 +147,12 @@ fn cap_bpf_alone_loads_but_is_told_what_else_an_operation_needs() {
         &objs,
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let run = who.run(&[
-        "map",
-        "create",
-        &format!("{open}/m"),
-        "type",
-        "hash",
-        "key",
-        "4",
-        "value",
-        "4",
-        "entries",
-        "4",
-        "name",
-        "m",
-    ]);
+    let run = who.run(&words(&map_create(&format!("{open}/m"), "hash", 4, 4)));
     assert_eq!(run.code, 0, "{}", run.stderr);
     // What they are not.
     who.refused(&["prog", "show"], "needs CAP_SYS_ADMIN");
     who.refused(
-        &[
-            "map",
-            "create",
-            &format!("{open}/s"),
-            "type",
-            "sockmap",
-            "key",
-            "4",
-            "value",
-            "4",
-            "entries",
-            "4",
-            "name",
-            "s",
-        ],
+        &words(&map_create(&format!("{open}/s"), "sockmap", 4, 4)),
         "needs CAP_NET_ADMIN",
     );
     // libbpf's own advice here would be "try raising 'ulimit -l'".
@@ -236,21 +203,7 @@ fn an_unprivileged_user_with_cap_bpf_is_told_which_file_refuses() {
         &format!("{closed} is not writable for this user"),
     );
     who.refused(
-        &[
-            "map",
-            "create",
-            &format!("{closed}/m"),
-            "type",
-            "hash",
-            "key",
-            "4",
-            "value",
-            "4",
-            "entries",
-            "4",
-            "name",
-            "m",
-        ],
+        &words(&map_create(&format!("{closed}/m"), "hash", 4, 4)),
         &format!("{closed} is not writable for this user"),
     );
     // tracefs is root's: the event's id file is named.

@@ -66,19 +66,8 @@ fn queued(read_end: &OwnedFd) -> usize {
 /// A hash map with `n` entries, pinned in `pins`.
 fn filled_map(pins: &PinDir, n: u32) -> String {
     let map = pins.pin("filled");
-    let run = ebpfctl(&[
-        "map", "create", &map, "type", "hash", "key", "4", "value", "8", "entries", "65536",
-        "name", "filled",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let lines: String = (0..n)
-        .map(|i| {
-            format!(
-                "{{\"key\":{:?},\"value\":[1,2,3,4,5,6,7,8]}}\n",
-                i.to_le_bytes()
-            )
-        })
-        .collect();
+    hostile_support::new_hash_map(&map, 8, 65536);
+    let lines = hostile_support::json_lines(n);
     let run = common::ebpfctl_stdin(
         &["map", "update", "pinned", &map, "--from", "-"],
         lines.as_bytes(),
@@ -334,21 +323,10 @@ fn walk(dir: &std::path::Path) -> Vec<String> {
 fn an_interrupted_bulk_update_writes_every_line_or_none() {
     let pins = PinDir::new("hostile-bulk-sig");
     let map = pins.pin("bulk");
-    let run = ebpfctl(&[
-        "map", "create", &map, "type", "hash", "key", "4", "value", "8", "entries", "65536",
-        "name", "bulk",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    hostile_support::new_hash_map(&map, 8, 65536);
     let n = 40_000u32;
     let file = hostile_support::scratch("bulk-sig").join("lines.jsonl");
-    let lines: String = (0..n)
-        .map(|i| {
-            format!(
-                "{{\"key\":{:?},\"value\":[1,2,3,4,5,6,7,8]}}\n",
-                i.to_le_bytes()
-            )
-        })
-        .collect();
+    let lines = hostile_support::json_lines(n);
     std::fs::write(&file, lines).unwrap();
     let count = || -> usize {
         ebpfctl_json(&["map", "dump", "pinned", &map])

@@ -148,10 +148,8 @@ fn pinned_paths_that_cannot_be_pins() {
         (&through_loop, "symbolic link loop"),
         (&long, "too long"),
     ] {
-        let create = [
-            "map", "create", path, "type", "hash", "key", "4", "value", "4", "entries", "4",
-            "name", "m",
-        ];
+        let create = hostile_support::map_create(path, "hash", 4, 4);
+        let create: Vec<&str> = create.iter().map(String::as_str).collect();
         fails(&create, "invalid_input", reason);
     }
     assert!(!outside.exists());
@@ -161,11 +159,7 @@ fn pinned_paths_that_cannot_be_pins() {
 fn data_words_and_map_names() {
     let pins = PinDir::new("hostile-data");
     let map = pins.pin("m");
-    let run = ebpfctl(&[
-        "map", "create", &map, "type", "hash", "key", "4", "value", "8", "entries", "4", "name",
-        "m",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    hostile_support::new_hash_map(&map, 8, 4);
     let bad_key = |key: &[&str], reason: &str| {
         let mut args = vec!["map", "lookup", "pinned", map.as_str(), "key"];
         args.extend_from_slice(key);
@@ -218,11 +212,7 @@ fn data_words_and_map_names() {
 fn bad_json_lines_write_nothing() {
     let pins = PinDir::new("hostile-json");
     let map = pins.pin("m");
-    let run = ebpfctl(&[
-        "map", "create", &map, "type", "hash", "key", "4", "value", "8", "entries", "4", "name",
-        "m",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    hostile_support::new_hash_map(&map, 8, 4);
     let good = r#"{"key":[1,0,0,0],"value":[1,2,3,4,5,6,7,8]}"#;
     let nested = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     let wide = format!(

@@ -100,6 +100,36 @@ pub fn assert_error(run: &common::Run, kind: &str, reason: &str) -> String {
     lines[0].to_string()
 }
 
+/// The words of `map create PATH type TYPE key 4 value VALUE entries ENTRIES name m`.
+pub fn map_create(path: &str, map_type: &str, value: u32, entries: u32) -> Vec<String> {
+    let (value, entries) = (value.to_string(), entries.to_string());
+    let words = [
+        "map", "create", path, "type", map_type, "key", "4", "value", &value,
+    ];
+    let mut args: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+    args.extend(["entries", &entries, "name", "m"].map(String::from));
+    args
+}
+
+/// A hash map with 4-byte keys made by root at `path`.
+pub fn new_hash_map(path: &str, value: u32, entries: u32) {
+    let args = map_create(path, "hash", value, entries);
+    let run = common::ebpfctl(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+/// `n` JSON lines for `map update --from`: keys 0..n (4 bytes), each value 1..=8.
+pub fn json_lines(n: u32) -> String {
+    (0..n)
+        .map(|i| {
+            format!(
+                "{{\"key\":{:?},\"value\":[1,2,3,4,5,6,7,8]}}\n",
+                i.to_le_bytes()
+            )
+        })
+        .collect()
+}
+
 // ---- A FUSE file system that stops answering ----------------------------------------------------------------
 
 const FUSE_LOOKUP: u32 = 1;
