@@ -78,10 +78,6 @@ fn with_path(line: &[String], path: &str) -> Vec<String> {
     args
 }
 
-fn as_strs(args: &[String]) -> Vec<&str> {
-    args.iter().map(String::as_str).collect()
-}
-
 #[test]
 fn every_file_reader_refuses_what_is_not_a_regular_file_at_once() {
     let pins = PinDir::new("hostile-readers");
@@ -119,7 +115,7 @@ fn every_file_reader_refuses_what_is_not_a_regular_file_at_once() {
     ) {
         for (path, reason) in &cases {
             let args = with_path(&line, path.to_str().unwrap());
-            let b = run_bounded(&as_strs(&args), &[], PROMPT);
+            let b = run_bounded(&hostile_support::words(&args), &[], PROMPT);
             let text = assert_error(&b.run, "invalid_input", reason);
             assert!(
                 text.contains(path.to_str().unwrap()),

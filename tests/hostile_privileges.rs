@@ -7,7 +7,7 @@ mod common;
 mod hostile_support;
 
 use common::{ebpfctl, fixture, PinDir, Run};
-use hostile_support::{assert_error, map_create};
+use hostile_support::{assert_error, map_create, words};
 
 /// Who runs ebpfctl.
 #[derive(Debug, Clone, Copy)]
@@ -63,10 +63,6 @@ impl Caller {
         let line = assert_error(&run, "permission", names);
         eprintln!("{self:?} {args:?}: {line}");
     }
-}
-
-fn words(args: &[String]) -> Vec<&str> {
-    args.iter().map(String::as_str).collect()
 }
 
 /// A bpffs directory everybody may create pins in (sticky, like /tmp), and one only root may write.

@@ -149,8 +149,7 @@ fn pinned_paths_that_cannot_be_pins() {
         (&long, "too long"),
     ] {
         let create = hostile_support::map_create(path, "hash", 4, 4);
-        let create: Vec<&str> = create.iter().map(String::as_str).collect();
-        fails(&create, "invalid_input", reason);
+        fails(&hostile_support::words(&create), "invalid_input", reason);
     }
     assert!(!outside.exists());
 }

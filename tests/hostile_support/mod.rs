@@ -111,10 +111,14 @@ pub fn map_create(path: &str, map_type: &str, value: u32, entries: u32) -> Vec<S
     args
 }
 
+/// Owned words as the `&[&str]` the runners take.
+pub fn words(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
+}
+
 /// A hash map with 4-byte keys made by root at `path`.
 pub fn new_hash_map(path: &str, value: u32, entries: u32) {
-    let args = map_create(path, "hash", value, entries);
-    let run = common::ebpfctl(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let run = common::ebpfctl(&words(&map_create(path, "hash", value, entries)));
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
