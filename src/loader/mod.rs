@@ -294,15 +294,21 @@ fn load_error(object: &str, err: &libbpf_rs::Error) -> Error {
     // libbpf's advice on EPERM ("make sure your kernel supports BPF", "try raising 'ulimit -l'") misleads on
     // kernels that charge BPF memory to the cgroup (5.11+): it is a missing capability; `needing` names it.
     if base.kind == ErrorKind::Permission && failure.log.is_empty() {
-        let map = messages.iter().rev().find_map(|m| {
-            let rest = m.split("map '").nth(1)?;
-            Some(rest.split('\'').next()?.to_string())
-        });
-        let reason = match map {
-            Some(name) => {
+        // Which map or program the kernel refused, as libbpf's last message about one names it.
+        let named = |what: &str| {
+            messages.iter().rev().find_map(|m| {
+                let rest = m.split(what).nth(1)?;
+                Some(rest.split('\'').next()?.to_string())
+            })
+        };
+        let reason = match (named("map '"), named("prog '")) {
+            (Some(name), _) => {
                 format!("load failed: cannot create map '{name}': operation not permitted")
             }
-            None => "load failed: operation not permitted".to_string(),
+            (None, Some(name)) => {
+                format!("load failed: program '{name}': operation not permitted (EPERM)")
+            }
+            (None, None) => "load failed: operation not permitted (EPERM)".to_string(),
         };
         return Error::new(ErrorKind::Permission, object, reason);
     }
