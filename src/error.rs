@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+pub use crate::sys::caps::Capability;
+
 /// Exit statuses, in one place so the README, the tests and the code agree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitCode {
@@ -71,12 +73,63 @@ impl Error {
     pub fn from_io(object: impl Into<String>, err: &std::io::Error, what: &str) -> Self {
         Self::from_errno(object, err.raw_os_error().unwrap_or(libc::EIO), what)
     }
+
+    /// For a permission error of an operation the kernel guards with `need`: names the capabilities this process
+    /// lacks ("needs CAP_SYS_ADMIN"), or, holding them all, says that something else refused (an LSM, a sysctl,
+    /// a file's mode). Other kinds pass unchanged.
+    pub fn needing(mut self, need: &[Capability]) -> Self {
+        if self.kind != ErrorKind::Permission || need.is_empty() {
+            return self;
+        }
+        let held = || {
+            need.iter()
+                .map(|c| c.name())
+                .collect::<Vec<_>>()
+                .join(" and ")
+        };
+        self.reason = match crate::sys::caps::lacking(need) {
+            Some(missing) => format!("{}: needs {missing}", self.reason),
+            // The reason already names the file whose mode refused ("… is not readable for this user").
+            None if self.reason.contains("for this user") => self.reason,
+            None => format!(
+                "{} (with {} held: refused by policy, e.g. an LSM, a sysctl or a file's mode)",
+                self.reason,
+                held()
+            ),
+        };
+        self
+    }
 }
+
+/// The longest error line printed: a word the user gave may be megabytes long (a name, a path), and echoing it
+/// whole would bury the reason. Longer lines keep their start and end around a marker.
+const MAX_LINE: usize = 1024;
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.object, self.reason)
+        let line = format!("{}: {}", self.object, self.reason);
+        if line.len() <= MAX_LINE {
+            return f.write_str(&line);
+        }
+        let head = floor_char_boundary(&line, MAX_LINE / 2);
+        let tail = ceil_char_boundary(&line, line.len() - MAX_LINE / 2);
+        let cut = tail - head;
+        write!(f, "{}[… {cut} bytes …]{}", &line[..head], &line[tail..])
     }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 pub fn kind_of_errno(errno: i32) -> ErrorKind {
@@ -84,6 +137,8 @@ pub fn kind_of_errno(errno: i32) -> ErrorKind {
         libc::ENOENT | libc::ESRCH | libc::ENODEV => ErrorKind::NotFound,
         libc::EPERM | libc::EACCES => ErrorKind::Permission,
         libc::EINVAL | libc::E2BIG | libc::EBADF => ErrorKind::InvalidInput,
+        // A path the user gave that cannot name a file: a symlink loop, too long, a file used as a directory.
+        libc::ELOOP | libc::ENAMETOOLONG | libc::ENOTDIR | libc::EISDIR => ErrorKind::InvalidInput,
         libc::EOPNOTSUPP | libc::ENOSYS | ENOTSUPP => ErrorKind::Unsupported,
         _ => ErrorKind::Kernel,
     }
@@ -117,6 +172,15 @@ mod tests {
     fn errno_text_is_lowercase_without_os_error_suffix() {
         assert_eq!(errno_text(libc::ENOENT), "no such file or directory");
         assert!(errno_text(ENOTSUPP).contains("ENOTSUPP"));
+    }
+
+    #[test]
+    fn long_lines_keep_both_ends() {
+        let err = Error::invalid(format!("map name {}é", "n".repeat(100_000)), "no such map");
+        let text = err.to_string();
+        assert!(text.len() < MAX_LINE + 40, "{}", text.len());
+        assert!(text.starts_with("map name nnn") && text.ends_with("né: no such map"));
+        assert!(text.contains("bytes …]"));
     }
 
     #[test]

@@ -96,7 +96,9 @@ fn dispatch(ctx: &Context, cli: Cli) -> CmdResult {
 fn usage_error(e: clap::Error) -> ! {
     use clap::error::ErrorKind as Clap;
     let informational = matches!(e.kind(), Clap::DisplayHelp | Clap::DisplayVersion);
-    let (json, pretty) = json_flags(std::env::args().skip(1));
+    // args_os: std::env::args() panics on a word that is not UTF-8, which is one of the mistakes clap reports.
+    let words = std::env::args_os().skip(1);
+    let (json, pretty) = json_flags(words.map(|w| w.to_string_lossy().into_owned()));
     if !json {
         e.exit();
     }

@@ -46,7 +46,7 @@ fn missing_empty_and_foreign_files_are_one_line_errors() {
 }
 
 #[test]
-fn endless_devices_are_refused_and_pipes_read() {
+fn endless_devices_are_refused_and_redirected_stdin_read() {
     // /dev/zero and /dev/urandom never end: every command that reads a user's file refuses a device at once
     // (the test would otherwise hang or run out of memory).
     for dev in ["/dev/zero", "/dev/urandom"] {
@@ -62,7 +62,7 @@ fn endless_devices_are_refused_and_pipes_read() {
         assert_fails(&["prog", "load", dev, &pin], dev, reason);
         assert!(!std::path::Path::new(&pin).exists());
     }
-    // A pipe is input like a file.
+    // /dev/stdin redirected from a file is that file (a pipe there is refused like any FIFO: tests/hostile_files.rs).
     let object = fixture("inspect_core");
     let out = std::process::Command::new(common::bin())
         .args(["-j", "inspect", "/dev/stdin"])
@@ -74,7 +74,7 @@ fn endless_devices_are_refused_and_pipes_read() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let piped = common::ebpfctl(&["-j", "inspect", &object.display().to_string()]);
+    let direct = common::ebpfctl(&["-j", "inspect", &object.display().to_string()]);
     // The same object, except for what libbpf derives from the file name (map names such as stdin.bss).
     let same = |text: &[u8]| {
         let v: serde_json::Value = serde_json::from_slice(text).unwrap();
@@ -84,7 +84,7 @@ fn endless_devices_are_refused_and_pipes_read() {
             v["core_relos"].clone(),
         )
     };
-    assert_eq!(same(&out.stdout), same(piped.stdout.as_bytes()));
+    assert_eq!(same(&out.stdout), same(direct.stdout.as_bytes()));
 }
 
 #[test]

@@ -156,7 +156,7 @@ fn endless_from_sources_end_in_errors() {
     let run = ebpfctl(&["map", "update", "pinned", &pin, "--from", "/dev/zero"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
-        run.stderr.contains("/dev/zero: cannot open: a device"),
+        run.stderr.contains("/dev/zero: cannot read: a device"),
         "{}",
         run.stderr
     );

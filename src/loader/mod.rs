@@ -5,13 +5,12 @@
 pub mod globals;
 pub mod verifier;
 
-use std::io::Read;
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
 use libbpf_rs::{Object, ObjectBuilder, OpenObject, ProgramAttachType, ProgramType};
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Capability, Error, ErrorKind, Result};
 use crate::sys;
 
 /// Which map of the object a `map idx N|name NAME MAP` argument replaces.
@@ -46,8 +45,9 @@ pub struct Device {
     pub xdp_metadata_only: bool,
 }
 
-/// Refuses what libbpf would only explain vaguely: a missing file, a file that is not ELF, an ELF file for a CPU.
-pub fn check_object_file(path: &Path) -> Result<()> {
+/// The object's bytes, read through `input` (bounded, never blocked by a FIFO or a stalled filesystem), after
+/// refusing what libbpf would only explain vaguely: a file that is not ELF, an ELF file for a CPU.
+pub fn read_object_file(path: &Path) -> Result<Vec<u8>> {
     let object = path.display().to_string();
     let data = crate::input::read_whole(path, &object, "cannot read")?;
     let file = object::File::parse(&*data)
@@ -70,7 +70,44 @@ pub fn check_object_file(path: &Path) -> Result<()> {
             ),
         ));
     }
-    Ok(())
+    Ok(data)
+}
+
+/// The name libbpf gives an object opened from a file (`bpf_object__open_file`): the file name cut to 15 bytes,
+/// then at its first dot. Objects are opened from memory here, so the name is passed explicitly: it prefixes
+/// the internal maps (`lifecycl.rodata`) exactly as a load from the path would. Bytes libbpf would turn into
+/// `_` in map names are turned into `_` here already (the builder takes UTF-8).
+fn libbpf_object_name(path: &Path) -> String {
+    let base = path.file_name().map_or(&[][..], |n| n.as_encoded_bytes());
+    let cut = &base[..base.len().min(15)];
+    let cut = cut.split(|&b| b == b'.').next().unwrap_or_default();
+    cut.iter()
+        .map(|&b| {
+            if b.is_ascii() && b != 0 {
+                b as char
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// A custom BTF for CO-RE (`--btf FILE`): read and vetted through `input`, then handed to libbpf (which only takes
+/// a path) as an in-memory file, so libbpf reads exactly these bytes and never opens the user's path itself.
+fn custom_btf(path: &Path) -> Result<std::fs::File> {
+    let label = path.display().to_string();
+    let data = crate::input::read_whole(path, &label, "cannot read BTF")?;
+    // libbpf's own complaint about a file that is not BTF names the object ("failed to perform CO-RE
+    // relocations"), not the file: the magic is checked here.
+    if !crate::btf::is_raw_btf(&data) && !data.starts_with(b"\x7fELF") {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            label,
+            "not BTF: neither raw BTF nor an ELF file with .BTF",
+        ));
+    }
+    sys::fs::memfd_with("ebpfctl-btf", &data)
+        .map_err(|e| Error::from_io(&label, &e, "cannot hand the BTF to libbpf"))
 }
 
 fn libbpf_error(object: &str, what: &str, err: &libbpf_rs::Error) -> Error {
@@ -81,31 +118,21 @@ fn libbpf_error(object: &str, what: &str, err: &libbpf_rs::Error) -> Error {
 /// Opens, configures and loads the object. On failure nothing stays loaded (the object is closed on drop).
 pub fn load(spec: LoadSpec) -> Result<Object> {
     let object = spec.object.display().to_string();
-    check_object_file(&spec.object)?;
+    let data = read_object_file(&spec.object)?;
     let mut builder = ObjectBuilder::default();
     builder.relaxed_maps(spec.relaxed_maps);
-    if let Some(btf) = &spec.btf {
-        let label = btf.display().to_string();
-        // Only the magic is looked at (libbpf reads the whole file itself): libbpf's own complaint about a file
-        // that is not BTF names the object ("failed to perform CO-RE relocations"), not the file.
-        let mut magic = Vec::with_capacity(4);
-        crate::input::open_stream(btf, &label, "cannot read BTF")?
-            .take(4)
-            .read_to_end(&mut magic)
-            .map_err(|e| Error::from_io(&label, &e, "cannot read BTF"))?;
-        if !crate::btf::is_raw_btf(&magic) && !magic.starts_with(b"\x7fELF") {
-            return Err(Error::new(
-                ErrorKind::InvalidInput,
-                label,
-                "not BTF: neither raw BTF nor an ELF file with .BTF",
-            ));
-        }
+    builder
+        .name(libbpf_object_name(&spec.object))
+        .map_err(|e| libbpf_error(&object, "bad object name", &e))?;
+    // Kept open until the load is done: libbpf reads the custom BTF during load().
+    let btf = spec.btf.as_deref().map(custom_btf).transpose()?;
+    if let Some(file) = &btf {
         builder
-            .btf_custom_path(btf)
+            .btf_custom_path(format!("/proc/self/fd/{}", file.as_raw_fd()))
             .map_err(|e| libbpf_error(&object, "bad --btf path", &e))?;
     }
     sys::libbpf_log::take();
-    let mut open = builder.open_file(&spec.object).map_err(|e| {
+    let mut open = builder.open_memory(&data).map_err(|e| {
         let mut err = libbpf_error(&object, "libbpf cannot open it", &e);
         if let Some(last) = sys::libbpf_log::take().last() {
             err.reason = format!("{}: {}", err.reason, last.trim_start_matches("libbpf: "));
@@ -123,8 +150,72 @@ pub fn load(spec: LoadSpec) -> Result<Object> {
     }
     reuse_maps(&mut open, &spec.reuse_maps, &object)?;
     set_globals(&mut open, &spec.globals, &object)?;
+    let need = capabilities_needed(&open);
     sys::libbpf_log::take();
-    open.load().map_err(|e| load_error(&object, &e))
+    open.load()
+        .map_err(|e| load_error(&object, &e).needing(&need))
+}
+
+/// What the kernel checks before it creates this object's maps and loads its programs (bpf_prog_load and
+/// map_create in kernel/bpf/syscall.c): CAP_BPF for all, CAP_PERFMON for tracing programs, CAP_NET_ADMIN for
+/// network programs and for maps that hold sockets or devices.
+fn capabilities_needed(open: &OpenObject) -> Vec<Capability> {
+    use libbpf_sys as b;
+    let mut need = vec![Capability::Bpf];
+    let progs: Vec<u32> = open
+        .progs()
+        .filter(|p| p.autoload())
+        .map(|p| p.prog_type() as u32)
+        .collect();
+    let perfmon = [
+        b::BPF_PROG_TYPE_KPROBE,
+        b::BPF_PROG_TYPE_TRACEPOINT,
+        b::BPF_PROG_TYPE_PERF_EVENT,
+        b::BPF_PROG_TYPE_RAW_TRACEPOINT,
+        b::BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE,
+        b::BPF_PROG_TYPE_TRACING,
+        b::BPF_PROG_TYPE_LSM,
+        b::BPF_PROG_TYPE_STRUCT_OPS,
+        b::BPF_PROG_TYPE_EXT,
+    ];
+    let net_progs = [
+        b::BPF_PROG_TYPE_SCHED_CLS,
+        b::BPF_PROG_TYPE_SCHED_ACT,
+        b::BPF_PROG_TYPE_XDP,
+        b::BPF_PROG_TYPE_LWT_IN,
+        b::BPF_PROG_TYPE_LWT_OUT,
+        b::BPF_PROG_TYPE_LWT_XMIT,
+        b::BPF_PROG_TYPE_LWT_SEG6LOCAL,
+        b::BPF_PROG_TYPE_SK_SKB,
+        b::BPF_PROG_TYPE_SK_MSG,
+        b::BPF_PROG_TYPE_FLOW_DISSECTOR,
+        b::BPF_PROG_TYPE_CGROUP_DEVICE,
+        b::BPF_PROG_TYPE_CGROUP_SOCK,
+        b::BPF_PROG_TYPE_CGROUP_SOCK_ADDR,
+        b::BPF_PROG_TYPE_CGROUP_SOCKOPT,
+        b::BPF_PROG_TYPE_CGROUP_SYSCTL,
+        b::BPF_PROG_TYPE_SOCK_OPS,
+        b::BPF_PROG_TYPE_EXT,
+        b::BPF_PROG_TYPE_NETFILTER,
+    ];
+    let net_maps = [
+        b::BPF_MAP_TYPE_SOCKMAP,
+        b::BPF_MAP_TYPE_SOCKHASH,
+        b::BPF_MAP_TYPE_DEVMAP,
+        b::BPF_MAP_TYPE_DEVMAP_HASH,
+        b::BPF_MAP_TYPE_XSKMAP,
+    ];
+    if progs.iter().any(|t| perfmon.contains(t)) {
+        need.push(Capability::Perfmon);
+    }
+    if progs.iter().any(|t| net_progs.contains(t))
+        || open
+            .maps()
+            .any(|m| net_maps.contains(&u32::from(m.map_type())))
+    {
+        need.push(Capability::NetAdmin);
+    }
+    need
 }
 
 /// bpftool's binding: XDP programs with BPF_F_XDP_DEV_BOUND_ONLY for `xdpmeta_dev`; for `offload_dev` every
@@ -240,6 +331,27 @@ fn load_error(object: &str, err: &libbpf_rs::Error) -> Error {
     let messages = sys::libbpf_log::take();
     let failure = verifier::explain(&messages);
     let base = libbpf_error(object, "load failed", err);
+    // libbpf's advice on EPERM ("make sure your kernel supports BPF", "try raising 'ulimit -l'") misleads on
+    // kernels that charge BPF memory to the cgroup (5.11+): it is a missing capability; `needing` names it.
+    if base.kind == ErrorKind::Permission && failure.log.is_empty() {
+        // Which map or program the kernel refused, as libbpf's last message about one names it.
+        let named = |what: &str| {
+            messages.iter().rev().find_map(|m| {
+                let rest = m.split(what).nth(1)?;
+                Some(rest.split('\'').next()?.to_string())
+            })
+        };
+        let reason = match (named("map '"), named("prog '")) {
+            (Some(name), _) => {
+                format!("load failed: cannot create map '{name}': operation not permitted")
+            }
+            (None, Some(name)) => {
+                format!("load failed: program '{name}': operation not permitted (EPERM)")
+            }
+            (None, None) => "load failed: operation not permitted (EPERM)".to_string(),
+        };
+        return Error::new(ErrorKind::Permission, object, reason);
+    }
     let Some(program) = failure.program.clone() else {
         let last = messages
             .iter()

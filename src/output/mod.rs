@@ -180,9 +180,13 @@ impl Output {
 
     /// Prints one result. A closed pipe (`| head`) surfaces as `BrokenPipe` for the caller to treat as success.
     pub fn emit<T: Render>(&self, value: &T) -> io::Result<()> {
+        self.emit_to(&mut io::stdout().lock(), value)
+    }
+
+    /// Prints one result to `out` (a stream's stop-aware stdout, see `stream::StoppableStdout`).
+    pub fn emit_to<W: Write, T: Render>(&self, out: W, value: &T) -> io::Result<()> {
         mark_printed();
-        let stdout = io::stdout();
-        let mut out = io::BufWriter::new(stdout.lock());
+        let mut out = io::BufWriter::new(out);
         if self.json {
             self.write_json(&mut out, value)?;
         } else {
@@ -210,7 +214,7 @@ impl Output {
 
     /// A negative answer (a missing key): a line on stderr and, under --json, `null` on stdout as bpftool prints.
     pub fn negative(&self, object: &str, reason: &str) {
-        eprintln!("ebpfctl: {object}: {reason}");
+        stderr_line(&format!("ebpfctl: {object}: {reason}"));
         self.nothing();
     }
 
@@ -225,9 +229,9 @@ impl Output {
 
     /// The one error form: `ebpfctl: <object>: <reason>` on stderr, and under --json an object on stdout too.
     pub fn error(&self, err: &Error) {
-        eprintln!("ebpfctl: {err}");
+        stderr_line(&format!("ebpfctl: {err}"));
         for line in &err.detail {
-            eprintln!("  {line}");
+            stderr_line(&format!("  {line}"));
         }
         if self.json {
             mark_printed();
@@ -270,5 +274,13 @@ pub fn take_printed() -> bool {
 
 /// A --debug note on stderr, never on stdout, so JSON stays parseable.
 pub fn note(message: &str) {
-    eprintln!("ebpfctl: debug: {message}");
+    stderr_line(&format!("ebpfctl: debug: {message}"));
+}
+
+/// One line on stderr. eprintln! panics when stderr is a closed pipe (`2>&1 | head -c0`); a message nobody can
+/// read is dropped instead.
+pub fn stderr_line(line: &str) {
+    let mut err = io::stderr().lock();
+    let _ = err.write_all(line.as_bytes());
+    let _ = err.write_all(b"\n");
 }

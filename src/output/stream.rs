@@ -1,7 +1,11 @@
 //! Streaming output for commands that produce more than fits comfortably in memory (a map dump of a million
 //! entries, an event stream): JSON written piece by piece into one buffered writer, no per-entry allocation.
 
+use std::fs::File;
 use std::io::{self, Write};
+use std::os::fd::AsFd;
+
+use crate::sys::signal;
 
 /// `"0x2a"` for every byte value, computed once: formatting hex is the hot loop of a dump.
 static HEX_WORDS: [[u8; 6]; 256] = {
@@ -83,10 +87,71 @@ impl<W: Write> JsonArray<W> {
     }
 }
 
+/// A pipe write of at most PIPE_BUF bytes, once poll(2) says there is room, does not block.
+const PIPE_BUF: usize = 4096;
+
+/// How long one wait for room in stdout may last before the stop flag is looked at again.
+const WAIT_MS: i32 = 100;
+
+/// Standard output for streams that end on Ctrl-C or SIGTERM (`map watch`, `prog tracelog`). A plain write to a
+/// pipe nobody reads blocks for ever, and std retries it after the signal: the stream would never notice it was
+/// asked to stop. Here each write waits for room with poll() in short steps and writes at most PIPE_BUF bytes,
+/// so it never blocks; once a stop is requested it writes only what fits without waiting, then reports
+/// `BrokenPipe`, which streams treat as their normal end.
+pub struct StoppableStdout {
+    /// A duplicate of fd 1 (no std buffering between this writer and the kernel); None if it could not be made.
+    file: Option<File>,
+}
+
+impl StoppableStdout {
+    pub fn new() -> Self {
+        StoppableStdout {
+            file: io::stdout()
+                .as_fd()
+                .try_clone_to_owned()
+                .ok()
+                .map(File::from),
+        }
+    }
+}
+
+impl Default for StoppableStdout {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Write for StoppableStdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let Some(file) = &mut self.file else {
+            return io::stdout().write(buf);
+        };
+        loop {
+            let stopping = signal::stop_requested();
+            if signal::wait_writable(file.as_fd(), if stopping { 0 } else { WAIT_MS })? {
+                match file.write(&buf[..buf.len().min(PIPE_BUF)]) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    done => return done,
+                }
+            }
+            if stopping {
+                return Err(io::Error::new(
+                    io::ErrorKind::BrokenPipe,
+                    "stopped while stdout was full",
+                ));
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Events as lines: JSON objects under --json (`{"cpu":0,"type":9,"data":[..]}` as bpftool's event_pipe), hex text
 /// otherwise. Errors are kept until `flush`, because the callbacks that produce events cannot return them.
 pub struct EventWriter {
-    out: io::BufWriter<io::Stdout>,
+    out: io::BufWriter<StoppableStdout>,
     json: bool,
     error: Option<io::Error>,
 }
@@ -99,7 +164,7 @@ impl super::Output {
     pub fn event_writer(&self) -> EventWriter {
         super::mark_printed();
         EventWriter {
-            out: io::BufWriter::new(io::stdout()),
+            out: io::BufWriter::new(StoppableStdout::new()),
             json: self.json,
             error: None,
         }
@@ -109,7 +174,7 @@ impl super::Output {
 impl EventWriter {
     fn record(
         &mut self,
-        write: impl FnOnce(&mut io::BufWriter<io::Stdout>, bool) -> io::Result<()>,
+        write: impl FnOnce(&mut io::BufWriter<StoppableStdout>, bool) -> io::Result<()>,
     ) {
         if self.error.is_none() {
             if let Err(e) = write(&mut self.out, self.json) {

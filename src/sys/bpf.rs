@@ -30,9 +30,7 @@ pub(crate) fn c_path(path: &Path) -> io::Result<CString> {
 }
 
 // Object kinds, ids and fds by id or pin come from the one implementation in bpf_obj.
-pub use super::bpf_obj::{
-    fd_by_id, ids as all_ids, kind_of_fd as obj_kind_of_fd, obj_get, ObjKind,
-};
+pub use super::bpf_obj::{fd_by_id, kind_of_fd as obj_kind_of_fd, obj_get, ObjKind};
 
 pub fn obj_pin(fd: BorrowedFd<'_>, path: &Path) -> io::Result<()> {
     let c = c_path(path)?;

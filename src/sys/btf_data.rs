@@ -53,7 +53,8 @@ pub fn btf_by_id(id: u32) -> Result<KernelBtf> {
                 "no such BTF object",
             ));
         }
-        return Err(Error::from_errno(object, errno, "cannot open"));
+        return Err(Error::from_errno(object, errno, "cannot open")
+            .needing(&[crate::error::Capability::SysAdmin]));
     }
     // SAFETY: fd was just returned to us and is owned by nobody else.
     let fd = unsafe { OwnedFd::from_raw_fd(fd) };

@@ -40,6 +40,26 @@ impl CapSet {
     pub fn has(self, cap: Capability) -> bool {
         self.0 & (1u64 << cap as u32) != 0
     }
+
+    /// Whether the kernel would grant what `cap` guards: CAP_SYS_ADMIN also stands for CAP_BPF and CAP_PERFMON
+    /// (bpf_capable(), perfmon_capable()), not for CAP_NET_ADMIN.
+    pub fn grants(self, cap: Capability) -> bool {
+        self.has(cap)
+            || (matches!(cap, Capability::Bpf | Capability::Perfmon)
+                && self.has(Capability::SysAdmin))
+    }
+}
+
+/// The names of the capabilities of `need` this process lacks, joined by " and " ("CAP_BPF and CAP_PERFMON");
+/// None when it holds them all. Unknown (no /proc) counts as lacking them all.
+pub fn lacking(need: &[Capability]) -> Option<String> {
+    let have = CapSet::effective();
+    let missing: Vec<&str> = need
+        .iter()
+        .filter(|c| !have.is_some_and(|h| h.grants(**c)))
+        .map(|c| c.name())
+        .collect();
+    (!missing.is_empty()).then(|| missing.join(" and "))
 }
 
 /// Clears `caps` from the calling thread's effective set (threads it starts afterwards inherit that). The

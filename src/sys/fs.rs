@@ -67,7 +67,12 @@ pub fn fs_magic(path: &Path) -> std::io::Result<i64> {
 }
 
 pub fn is_mounted(fs: PseudoFs, path: &Path) -> bool {
-    fs_magic(path).is_ok_and(|m| m == fs.magic())
+    on_fs(fs, path).unwrap_or(false)
+}
+
+/// Whether `path` is on `fs`; a path statfs cannot follow (a symlink loop, a name too long) is that error.
+pub fn on_fs(fs: PseudoFs, path: &Path) -> std::io::Result<bool> {
+    Ok(fs_magic(path)? == fs.magic())
 }
 
 /// -n/--nomount: set once at start-up, read wherever a mount would happen.
@@ -111,4 +116,21 @@ pub fn ensure_mounted(fs: PseudoFs) -> Result<MountState> {
         return Err(Error::from_io(object, &err, "mount failed"));
     }
     Ok(MountState::MountedNow)
+}
+
+/// An anonymous in-memory file holding `data`, for a library that only takes a path (libbpf's `btf_custom_path`):
+/// handed over as /proc/self/fd/N it is exactly the bytes ebpfctl vetted, and reading it can never block.
+pub fn memfd_with(name: &str, data: &[u8]) -> std::io::Result<std::fs::File> {
+    use std::io::Write;
+    use std::os::fd::FromRawFd;
+    let c_name = CString::new(name).map_err(|_| std::io::Error::from_raw_os_error(libc::EINVAL))?;
+    // SAFETY: c_name is NUL-terminated; the call returns a new fd or -1.
+    let fd = unsafe { libc::memfd_create(c_name.as_ptr(), libc::MFD_CLOEXEC) };
+    if fd < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: fd was just created and nothing else owns it.
+    let mut file = unsafe { std::fs::File::from_raw_fd(fd) };
+    file.write_all(data)?;
+    Ok(file)
 }

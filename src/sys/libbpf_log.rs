@@ -10,7 +10,9 @@ static ECHO: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(
 
 fn collect(level: PrintLevel, msg: String) {
     if ECHO.load(std::sync::atomic::Ordering::Relaxed) {
-        eprint!("libbpf: {msg}");
+        // Not eprint!: it panics when stderr is a closed pipe.
+        use std::io::Write;
+        let _ = write!(std::io::stderr().lock(), "libbpf: {msg}");
     }
     if level != PrintLevel::Debug {
         if let Ok(mut messages) = MESSAGES.lock() {

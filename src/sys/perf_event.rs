@@ -81,22 +81,28 @@ fn attr(type_: u32, config: u64) -> PerfEventAttr {
     }
 }
 
-/// The numeric id of tracefs event `category/name`; ENOENT when the kernel has no such tracepoint.
+/// The numeric id of tracefs event `category/name`; ENOENT when the kernel has no such tracepoint, EACCES when
+/// tracefs does not let this user read it (it is root's unless mounted with gid=/mode=).
 pub fn tracepoint_id(category: &str, name: &str) -> io::Result<u64> {
+    let mut refused = None;
     for root in [TRACEFS_PATH, "/sys/kernel/debug/tracing"] {
         let path = Path::new(root)
             .join("events")
             .join(category)
             .join(name)
             .join("id");
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            return text
-                .trim()
-                .parse()
-                .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL));
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                return text
+                    .trim()
+                    .parse()
+                    .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))
+            }
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => refused = refused.or(Some(e)),
+            Err(_) => {}
         }
     }
-    Err(io::Error::from_raw_os_error(libc::ENOENT))
+    Err(refused.unwrap_or_else(|| io::Error::from_raw_os_error(libc::ENOENT)))
 }
 
 /// A tracepoint event on all processes, CPU 0 (tracepoint events fire on every CPU once a BPF program is on them).

@@ -58,12 +58,45 @@ pub fn check_on_bpffs(path: &Path) -> Result<()> {
     }
 }
 
-/// Pins and directories made so far; rolled back on drop unless committed.
-#[derive(Debug, Default)]
+/// The error for a pin or directory that could not be made at `path`; a refusal names the directory that is not
+/// writable, which is what the user has to fix (bpffs permissions are plain file modes).
+pub fn make_error(path: &Path, e: &std::io::Error, what: &str) -> Error {
+    let err = Error::from_io(path.display().to_string(), e, what);
+    match (e.raw_os_error(), path.parent()) {
+        (Some(libc::EACCES), Some(dir)) => Error::new(
+            err.kind,
+            err.object,
+            format!(
+                "{}: {} is not writable for this user",
+                err.reason,
+                dir.display()
+            ),
+        ),
+        _ => err,
+    }
+}
+
+/// Pins and directories made so far; rolled back on drop unless committed. Termination signals are held while
+/// the set lives, so Ctrl-C or SIGTERM cannot stop it between two pins: they take effect once it is committed or
+/// rolled back.
+#[derive(Debug)]
 pub struct PinSet {
     created_dirs: Vec<PathBuf>,
     pinned: Vec<PathBuf>,
     committed: bool,
+    /// Dropped after `Drop::drop` has rolled back, so a held signal lands on a finished state.
+    _hold: super::signal::TerminationHold,
+}
+
+impl Default for PinSet {
+    fn default() -> Self {
+        PinSet {
+            created_dirs: Vec::new(),
+            pinned: Vec::new(),
+            committed: false,
+            _hold: super::signal::hold_termination(),
+        }
+    }
 }
 
 impl PinSet {
@@ -78,9 +111,7 @@ impl PinSet {
             check_on_bpffs(dir)?;
         }
         for d in missing.into_iter().rev() {
-            std::fs::create_dir(d).map_err(|e| {
-                Error::from_io(d.display().to_string(), &e, "cannot create directory")
-            })?;
+            std::fs::create_dir(d).map_err(|e| make_error(d, &e, "cannot create directory"))?;
             self.created_dirs.push(d.to_path_buf());
         }
         Ok(())
@@ -103,7 +134,7 @@ impl PinSet {
                      so it cannot be pinned; hold it with --wait instead",
                 );
             }
-            Error::from_io(object, &e, "cannot pin")
+            make_error(path, &e, "cannot pin")
         })?;
         self.pinned.push(path.to_path_buf());
         Ok(())

@@ -75,24 +75,6 @@ pub fn wait_for_termination() -> std::io::Result<i32> {
     Ok(sig)
 }
 
-/// Makes SIGINT/SIGTERM queue instead of killing the process, so a loop can poll `pending_termination`.
-pub fn block_termination_signals() -> std::io::Result<()> {
-    block_sigint_sigterm().map(|_| ())
-}
-
-/// Whether SIGINT or SIGTERM is pending (after `block_termination_signals`).
-pub fn pending_termination() -> bool {
-    let mut set = std::mem::MaybeUninit::<libc::sigset_t>::zeroed();
-    // SAFETY: sigpending fills set; sigismember reads it.
-    unsafe {
-        if libc::sigpending(set.as_mut_ptr()) != 0 {
-            return false;
-        }
-        libc::sigismember(set.as_ptr(), libc::SIGINT) == 1
-            || libc::sigismember(set.as_ptr(), libc::SIGTERM) == 1
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

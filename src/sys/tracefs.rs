@@ -45,7 +45,12 @@ impl TracePipe {
             return Ok(Vec::new());
         }
         let mut buf = [0u8; 8192];
-        let got = self.file.read(&mut buf)?;
+        let got = match self.file.read(&mut buf) {
+            Ok(n) => n,
+            // A signal (Ctrl-C) during the read: the caller looks at its stop flag.
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
         self.pending.extend_from_slice(&buf[..got]);
         let mut lines = Vec::new();
         while let Some(pos) = self.pending.iter().position(|&b| b == b'\n') {

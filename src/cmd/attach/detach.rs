@@ -38,7 +38,7 @@ pub fn run(ctx: &Context, prog: &ProgRef, kind: AttachKind, words: &[String]) ->
     };
     if !is_persistent(kind) {
         let matcher = LinkMatcher::new(kind, &target)?;
-        let links: Vec<LinkInfo> = links_of_prog(brief.id)
+        let links: Vec<LinkInfo> = links_of_prog(brief.id)?
             .into_iter()
             .filter(|l| matcher.matches(l))
             .collect();
@@ -90,16 +90,15 @@ pub fn run_link(ctx: &Context, link: &crate::cli::LinkSelector) -> CmdResult {
     Ok(Outcome::Success)
 }
 
-fn links_of_prog(prog_id: u32) -> Vec<LinkInfo> {
-    bpf::all_ids(ObjKind::Link)
-        .unwrap_or_default()
+fn links_of_prog(prog_id: u32) -> Result<Vec<LinkInfo>> {
+    Ok(crate::cmd::select::list_ids(ObjKind::Link, "link")?
         .into_iter()
         .filter_map(|id| {
             let fd = bpf::fd_by_id(ObjKind::Link, id).ok()?;
             link_info::link_info(fd.as_fd()).ok()
         })
         .filter(|l| l.prog_id == prog_id)
-        .collect()
+        .collect())
 }
 
 /// Which pins of a detached link go.

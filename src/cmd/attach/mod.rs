@@ -8,13 +8,14 @@ pub mod target;
 use std::fs::File;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::cli::{AttachArgs, AttachKind};
 use crate::cmd::attach::target::{kind_name, Target};
 use crate::cmd::select::resolve;
 use crate::cmd::{show, CmdResult, Context, Outcome};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Capability, Error, ErrorKind, Result};
 use crate::output::lifecycle::{AttachReport, AttachedLink};
 use crate::sys::bpf::{self, ProgBrief};
 use crate::sys::link::{self as syslink, LinkOpts, TcDirection};
@@ -27,6 +28,19 @@ pub enum Made {
     Links(Vec<(Option<String>, OwnedFd)>),
     /// An attachment that is not a link and stays until detached; the text says what it is.
     Persistent(String),
+}
+
+/// What the kernel checks before attaching `kind`: perf events and tracing links want CAP_PERFMON, network
+/// hooks (netlink, tc, cgroups, sockets) CAP_NET_ADMIN, on top of CAP_BPF.
+pub fn capabilities_for(kind: AttachKind) -> &'static [Capability] {
+    use AttachKind::*;
+    match kind {
+        Tracepoint | RawTracepoint | TpBtf | Kprobe | Kretprobe | KprobeMulti | KretprobeMulti
+        | Uprobe | Uretprobe | Usdt | Fentry | Fexit | FmodRet | Lsm | PerfEvent => {
+            &[Capability::Bpf, Capability::Perfmon]
+        }
+        _ => &[Capability::Bpf, Capability::NetAdmin],
+    }
 }
 
 /// Attach types whose attachment is not a BPF link.
@@ -64,7 +78,8 @@ pub fn run(ctx: &Context, args: &AttachArgs) -> CmdResult {
     if let Some(pin) = &args.pin {
         pins::check_new_pin_path(pin)?;
     }
-    let made = make(kind, &target, prog.fd.as_fd(), args.cookie.unwrap_or(0))?;
+    let made = make(kind, &target, prog.fd.as_fd(), args.cookie.unwrap_or(0))
+        .map_err(|e| e.needing(capabilities_for(kind)))?;
     let mut report = AttachReport {
         prog_id: brief.id,
         attach_type: name,
@@ -223,7 +238,11 @@ pub fn make(kind: AttachKind, target: &Target, prog: BorrowedFd<'_>, cookie: u64
             )))
         }
         Target::Netns { path } => {
-            let ns = File::open(path)
+            // O_NONBLOCK: a FIFO given as the namespace must not block the open.
+            let ns = std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+                .open(path)
                 .map_err(|e| Error::from_io(&object, &e, "cannot open network namespace"))?;
             link(
                 prog,
@@ -278,6 +297,29 @@ pub fn check_sock_map(map: &resolve::Resolved) -> Result<()> {
     ))
 }
 
+/// The tracefs file a tracepoint attachment reads its event id from: what to fix when it is refused.
+pub fn tracefs_event_id(category: &str, name: &str) -> String {
+    format!(
+        "{}/events/{category}/{name}/id",
+        crate::sys::fs::TRACEFS_PATH
+    )
+}
+
+fn tracepoint_error(object: &str, category: &str, name: &str, e: &io::Error) -> Error {
+    match e.raw_os_error() {
+        Some(libc::ENOENT) => Error::new(ErrorKind::NotFound, object, "no such tracepoint"),
+        Some(libc::EACCES) => Error::new(
+            ErrorKind::Permission,
+            object,
+            format!(
+                "{}: not readable for this user",
+                tracefs_event_id(category, name)
+            ),
+        ),
+        _ => attach_error(object, e),
+    }
+}
+
 /// Attachments to kernel or user code: tracepoints, probes and BTF-targeted tracing programs.
 fn tracing_link(
     kind: AttachKind,
@@ -289,14 +331,8 @@ fn tracing_link(
     let object = describe(target);
     match target {
         Target::Tracepoint { category, name } => {
-            let pfd = perf_event::open_tracepoint(category, name).map_err(|e| {
-                match e.raw_os_error() {
-                    Some(libc::ENOENT) => {
-                        Error::new(ErrorKind::NotFound, &object, "no such tracepoint")
-                    }
-                    _ => attach_error(&object, &e),
-                }
-            })?;
+            let pfd = perf_event::open_tracepoint(category, name)
+                .map_err(|e| tracepoint_error(&object, category, name, &e))?;
             Ok(Made::Links(vec![(
                 None,
                 perf_link(prog, pfd, cookie, &object)?,
@@ -463,10 +499,18 @@ const CGROUP2_SUPER_MAGIC: i64 = 0x63677270;
 
 pub fn open_cgroup(path: &Path) -> Result<File> {
     let label = path.display().to_string();
-    let file = File::open(path).map_err(|e| match e.raw_os_error() {
-        Some(libc::ENOENT) => Error::new(ErrorKind::NotFound, &label, "no such cgroup"),
-        _ => Error::from_io(&label, &e, "cannot open cgroup"),
-    })?;
+    // O_DIRECTORY: anything but a directory (a FIFO that would block the open, a file) fails at once.
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_DIRECTORY)
+        .open(path)
+        .map_err(|e| match e.raw_os_error() {
+            Some(libc::ENOENT) => Error::new(ErrorKind::NotFound, &label, "no such cgroup"),
+            Some(libc::ENOTDIR) => {
+                Error::new(ErrorKind::InvalidInput, &label, "not a cgroup v2 directory")
+            }
+            _ => Error::from_io(&label, &e, "cannot open cgroup"),
+        })?;
     match crate::sys::fs::fs_magic(path) {
         Ok(CGROUP2_SUPER_MAGIC) => Ok(file),
         _ => Err(Error::new(

@@ -8,7 +8,7 @@ use clap::ValueEnum;
 
 use crate::cli::AttachKind;
 use crate::cmd::select::words::{dev_name, usage, Words};
-use crate::error::Result;
+use crate::error::{Error, ErrorKind, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -122,6 +122,16 @@ pub fn parse(kind: AttachKind, words: &[String], required: bool) -> Result<Targe
                     w.value("tracepoint CATEGORY")?.to_string(),
                 ),
             };
+            // Each part becomes a directory name under tracefs' events/: no way out of it.
+            for part in [&category, &name] {
+                if part.is_empty() || part == "." || part == ".." || part.contains('/') {
+                    return Err(Error::new(
+                        ErrorKind::InvalidInput,
+                        format!("tracepoint {category}/{name}"),
+                        "expected CATEGORY/NAME as in /sys/kernel/tracing/events",
+                    ));
+                }
+            }
             Target::Tracepoint { category, name }
         }
         RawTracepoint => Target::RawTracepoint {

@@ -35,7 +35,7 @@ pub fn run(
         // it forever.
         Box::new(std::io::BufReader::new(std::io::stdin()))
     } else {
-        let file = crate::input::open_stream(path, &label, "cannot open")?;
+        let file = crate::input::open_regular(path, &label, "cannot open")?;
         Box::new(std::io::BufReader::new(file))
     };
     let mut script = Script::new(reader, label.clone());

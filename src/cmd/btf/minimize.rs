@@ -32,8 +32,7 @@ pub fn run(ctx: &Context, args: &BtfMinimizeArgs) -> CmdResult {
     let out_name = args.output.display().to_string();
     let result = minimize::minimize(&src, &core_src, &objects)
         .map_err(|e| Error::invalid("btf minimize", e))?;
-    std::fs::write(&args.output, &result.data)
-        .map_err(|e| Error::from_io(&out_name, &e, "cannot write"))?;
+    crate::input::write::write_whole(&args.output, &out_name, &result.data)?;
     show(
         ctx,
         &MinimizeReport {

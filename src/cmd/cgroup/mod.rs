@@ -10,7 +10,7 @@ use crate::cmd::attach::{attach_error, open_cgroup};
 use crate::cmd::select::resolve;
 use crate::cmd::select::words::{usage, Words};
 use crate::cmd::{show, CmdResult, Context, Outcome};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Capability, Error, ErrorKind, Result};
 use crate::output::cgroup::{CgroupProg, CgroupPrograms, CgroupTree};
 use crate::sys::bpf::{self, ObjKind};
 use crate::sys::link as syslink;
@@ -67,6 +67,9 @@ fn parse_attach_type(name: &str) -> Result<u32> {
         .ok_or_else(|| Error::new(ErrorKind::InvalidInput, name, "not a cgroup attach type"))
 }
 
+/// Attaching to and detaching from cgroups (BPF_PROG_ATTACH/DETACH) is network administration to the kernel.
+const CGROUP_CAPS: &[Capability] = &[Capability::Bpf, Capability::NetAdmin];
+
 pub fn run(ctx: &Context, command: CgroupCommand) -> CmdResult {
     match command {
         CgroupCommand::Show { cgroup, words } => {
@@ -83,7 +86,7 @@ pub fn run(ctx: &Context, command: CgroupCommand) -> CmdResult {
             attach_type,
             words,
         } => {
-            attach(&cgroup, &attach_type, &words)?;
+            attach(&cgroup, &attach_type, &words).map_err(|e| e.needing(CGROUP_CAPS))?;
             show(ctx, &CgroupPrograms(cgroup_programs(&cgroup, false)?))?;
         }
         CgroupCommand::Detach {
@@ -99,7 +102,7 @@ pub fn run(ctx: &Context, command: CgroupCommand) -> CmdResult {
                     Some(libc::ENOENT) => {
                         Error::new(ErrorKind::NotFound, &prog.label, "not attached there")
                     }
-                    _ => attach_error(&cgroup.display().to_string(), &e),
+                    _ => attach_error(&cgroup.display().to_string(), &e).needing(CGROUP_CAPS),
                 },
             )?;
             show(ctx, &CgroupPrograms(cgroup_programs(&cgroup, false)?))?;
@@ -185,14 +188,27 @@ pub fn cgroup_programs(cgroup: &Path, effective: bool) -> Result<Vec<CgroupProg>
     };
     let mut progs = Vec::new();
     for attach_type in cgroup_attach_types() {
-        // Types this kernel does not know answer EINVAL; skip them as bpftool does.
-        let Ok(q) = syslink::prog_query(cg.as_raw_fd(), attach_type, query_flags) else {
-            continue;
+        // Types this kernel does not know answer EINVAL; skip them as bpftool does. A refusal is not "no
+        // programs": it fails the listing.
+        let q = match syslink::prog_query(cg.as_raw_fd(), attach_type, query_flags) {
+            Ok(q) => q,
+            Err(e) if is_refusal(&e) => {
+                return Err(
+                    Error::from_io(cgroup.display().to_string(), &e, "cannot query")
+                        .needing(&[Capability::NetAdmin]),
+                )
+            }
+            Err(_) => continue,
         };
         for (i, &id) in q.prog_ids.iter().enumerate() {
-            let brief = bpf::fd_by_id(ObjKind::Prog, id)
-                .ok()
-                .and_then(|fd| bpf::prog_brief(fd.as_fd()).ok());
+            // A program detached since the query has no name left to show.
+            let brief = match bpf::fd_by_id(ObjKind::Prog, id) {
+                Ok(fd) => bpf::prog_brief(fd.as_fd()).ok(),
+                Err(e) if is_refusal(&e) => {
+                    return Err(crate::cmd::select::id_error(ObjKind::Prog, id, &e))
+                }
+                Err(_) => None,
+            };
             // Since 6.3 the kernel reports flags per program; older kernels only the hook's.
             let flags = q
                 .prog_attach_flags
@@ -218,19 +234,24 @@ pub fn cgroup_programs(cgroup: &Path, effective: bool) -> Result<Vec<CgroupProg>
     Ok(progs)
 }
 
+fn is_refusal(e: &std::io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::EPERM | libc::EACCES))
+}
+
 /// Every cgroup under `root` (itself included) that has programs, parents before children.
 fn tree(root: &Path, effective: bool) -> Result<CgroupTree> {
     open_cgroup(root)?;
     let mut out = CgroupTree::default();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        if let Ok(progs) = cgroup_programs(&dir, effective) {
-            if !progs.is_empty() {
-                out.0.push(crate::output::cgroup::CgroupEntry {
-                    cgroup: dir.display().to_string(),
-                    programs: progs,
-                });
-            }
+        // A cgroup removed during the walk is skipped; a refusal ends it.
+        match cgroup_programs(&dir, effective) {
+            Ok(progs) if !progs.is_empty() => out.0.push(crate::output::cgroup::CgroupEntry {
+                cgroup: dir.display().to_string(),
+                programs: progs,
+            }),
+            Err(e) if e.kind == ErrorKind::Permission => return Err(e),
+            _ => {}
         }
         let mut children: Vec<PathBuf> = std::fs::read_dir(&dir)
             .map(|rd| {

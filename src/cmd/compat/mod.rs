@@ -80,15 +80,29 @@ fn check(ctx: &Context, args: &CompatCheckArgs) -> CmdResult {
     })
 }
 
+/// The largest kernel config `--kconfig` unpacks (a real one is well under 1 MiB).
+const MAX_KCONFIG: u64 = 64 << 20;
+
 /// The CONFIG_* names a .config sets (`=y`, `=m`, strings, numbers), from text or gzip (/proc/config.gz).
 fn read_kconfig(path: &Path) -> Result<HashSet<String>> {
     let name = path.display().to_string();
     let raw = read_file(path)?;
     let text = if raw.starts_with(&[0x1f, 0x8b]) {
         let mut s = String::new();
-        flate2::read::GzDecoder::new(raw.as_slice())
+        // A kernel config is a few hundred KiB; a gzip bomb must not expand into all of memory.
+        let mut unpacked = flate2::read::GzDecoder::new(raw.as_slice()).take(MAX_KCONFIG + 1);
+        unpacked
             .read_to_string(&mut s)
             .map_err(|e| Error::invalid(&name, format!("bad gzip kernel config: {e}")))?;
+        if s.len() as u64 > MAX_KCONFIG {
+            return Err(Error::invalid(
+                &name,
+                format!(
+                    "kernel config larger than {} MiB unpacked",
+                    MAX_KCONFIG >> 20
+                ),
+            ));
+        }
         s
     } else {
         String::from_utf8(raw)

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::cmd::map::open::OpenMap;
 use crate::cmd::map::words::Words;
 use crate::cmd::{show, CmdResult, Context, Outcome};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Capability, Error, ErrorKind, Result};
 use crate::output::map_data::Created;
 use crate::sys::map_ops::{self, NewMap};
 
@@ -87,9 +87,11 @@ pub fn create(ctx: &Context, words: &[String]) -> CmdResult {
         ifindex: offload_dev.map_or(0, |(_, ifindex)| ifindex),
     };
     let label = format!("map create {}", path.display());
+    check_map_name(&label, spec.name)?;
     let fd = map_ops::create_map(&spec).map_err(|e| match offload_dev {
         Some((dev, _)) => offload_refused(&label, dev, &e),
-        None => Error::from_io(&label, &e, "BPF_MAP_CREATE failed"),
+        None => Error::from_io(&label, &e, "BPF_MAP_CREATE failed")
+            .needing(map_create_capabilities(spec.map_type)),
     })?;
     pin_fd(fd.as_fd(), &path, &label)?;
     let id = crate::sys::map_info::map_info(fd.as_fd())
@@ -123,6 +125,36 @@ pub fn offload_refused(label: &str, dev: &str, e: &std::io::Error) -> Error {
     }
 }
 
+/// The kernel's own check of a map name (bpf_obj_name_cpy) only says EINVAL.
+fn check_map_name(label: &str, name: &str) -> Result<()> {
+    if name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+    {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::InvalidInput,
+        label,
+        format!(
+            "map name '{name}': only letters, digits, '_' and '.' (the kernel keeps 15 of them)"
+        ),
+    ))
+}
+
+/// map_create in kernel/bpf/syscall.c: maps of sockets and devices are network administration.
+fn map_create_capabilities(map_type: u32) -> &'static [Capability] {
+    use libbpf_sys as b;
+    match map_type {
+        b::BPF_MAP_TYPE_SOCKMAP
+        | b::BPF_MAP_TYPE_SOCKHASH
+        | b::BPF_MAP_TYPE_DEVMAP
+        | b::BPF_MAP_TYPE_DEVMAP_HASH
+        | b::BPF_MAP_TYPE_XSKMAP => &[Capability::Bpf, Capability::NetAdmin],
+        _ => &[Capability::Bpf],
+    }
+}
+
 /// Pins after making sure bpffs is where the path points (mounting the default one, as bpftool does).
 pub fn pin_fd(fd: std::os::fd::BorrowedFd<'_>, path: &Path, label: &str) -> Result<()> {
     if path.starts_with(crate::sys::fs::BPFFS_PATH) {
@@ -139,7 +171,10 @@ pub fn pin_fd(fd: std::os::fd::BorrowedFd<'_>, path: &Path, label: &str) -> Resu
             label,
             format!("{} already exists", path.display()),
         ),
-        _ => Error::from_io(label, &e, "pin failed"),
+        _ => {
+            let made = crate::sys::pins::make_error(path, &e, "pin failed");
+            Error::new(made.kind, label, made.reason)
+        }
     })
 }
 

@@ -69,6 +69,14 @@ fn element_bytes(
     })
 }
 
+/// One `--from` line: the two fields that matter, each exactly once (a second "key" would silently win in a
+/// plain JSON object); other fields, such as the `formatted` part of a dump, are ignored.
+#[derive(serde::Deserialize)]
+struct Line {
+    key: Value,
+    value: Value,
+}
+
 /// The longest line `--from` takes: one key and one value, even of a large struct as formatted JSON, is far less.
 const MAX_LINE: u64 = 64 << 20;
 
@@ -99,13 +107,19 @@ fn parse_lines(map: &OpenMap, input: impl Read) -> Result<(Vec<u8>, Vec<u8>, usi
             return Err(bad(format!("longer than {} MiB", MAX_LINE >> 20)));
         }
         let line = std::str::from_utf8(&buf).map_err(|_| bad("not valid UTF-8".into()))?;
+        // A byte-order mark from an editor is not part of the JSON.
+        let line = if i == 1 {
+            line.trim_start_matches('\u{feff}')
+        } else {
+            line
+        };
         if line.trim().is_empty() {
             continue;
         }
-        let v: Value = serde_json::from_str(line).map_err(|e| bad(format!("not JSON: {e}")))?;
-        let key = element_bytes(map, &v["key"], klen, |t| t.key_type)
+        let v: Line = serde_json::from_str(line).map_err(|e| bad(format!("not JSON: {e}")))?;
+        let key = element_bytes(map, &v.key, klen, |t| t.key_type)
             .map_err(|e| bad(format!("key: {e}")))?;
-        let value = element_bytes(map, &v["value"], vlen, |t| t.value_type)
+        let value = element_bytes(map, &v.value, vlen, |t| t.value_type)
             .map_err(|e| bad(format!("value: {e}")))?;
         keys.extend_from_slice(&key);
         values.extend_from_slice(&value);
@@ -147,20 +161,25 @@ fn check_capacity(map: &OpenMap, keys: &[u8]) -> Result<()> {
 }
 
 pub fn update_from(ctx: &Context, map: &OpenMap, source: &str) -> CmdResult {
-    let input: Box<dyn Read> = if source == "-" {
-        Box::new(std::io::stdin())
+    let (keys, values, count) = if source == "-" {
+        // A pipe may stream for ever: bounded like any stream, and each line on its own (MAX_LINE).
+        let limit = crate::input::STREAM_LIMIT;
+        let mut stdin = std::io::stdin().lock().take(limit + 1);
+        let parsed = parse_lines(map, &mut stdin)?;
+        if stdin.limit() == 0 {
+            return Err(crate::input::stream_too_long(&map.label, "--from -"));
+        }
+        parsed
     } else {
-        Box::new(crate::input::open_stream(
-            std::path::Path::new(source),
-            source,
-            "cannot open",
-        )?)
+        let data = crate::input::read_whole(std::path::Path::new(source), source, "cannot read")?;
+        parse_lines(map, &data[..])?
     };
-    let (keys, values, count) = parse_lines(map, input)?;
     if !crate::cmd::map::open::is_array_like(map.info.map_type) {
         check_capacity(map, &keys)?;
     }
     let (klen, vlen) = (map.layout.key_size, map.layout.value_len());
+    // Every line or none: Ctrl-C or SIGTERM during the writes takes effect once they are done.
+    let hold = crate::sys::signal::hold_termination();
     let (done, result) = map_ops::update_batch(map.fd.as_fd(), &keys, &values, count, 0);
     let batched = match result {
         Ok(()) => true,
@@ -188,6 +207,7 @@ pub fn update_from(ctx: &Context, map: &OpenMap, source: &str) -> CmdResult {
             ))
         }
     };
+    drop(hold);
     show(
         ctx,
         &BulkUpdate {

@@ -132,11 +132,14 @@ fn delete_all(ctx: &Context, map: &OpenMap) -> CmdResult {
     })
     .map_err(|e| map.error(&e, "cannot list keys"))?;
     let mut deleted = 0;
+    // Ctrl-C cannot stop it half way: the signal takes effect when every key is gone.
+    let hold = crate::sys::signal::hold_termination();
     for key in keys.chunks(map.layout.key_size.max(1)) {
         if map_ops::delete(map.fd.as_fd(), key).map_err(|e| map.error(&e, "delete failed"))? {
             deleted += 1;
         }
     }
+    drop(hold);
     show(ctx, &DeleteAll { deleted })?;
     Ok(Outcome::Success)
 }
@@ -219,10 +222,10 @@ pub fn dump(ctx: &Context, words: &[String]) -> CmdResult {
         crate::mapdata::walk::walk_entries(map.fd.as_fd(), map.layout, |k, v| printer.entry(k, v));
     let finished = walked.and_then(|stats| {
         if ctx.debug {
-            eprintln!(
+            crate::output::stderr_line(&format!(
                 "ebpfctl: {}: {} entries, {} syscalls, batched: {}",
                 map.label, stats.entries, stats.syscalls, stats.batched
-            );
+            ));
         }
         printer.finish()
     });

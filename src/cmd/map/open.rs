@@ -208,7 +208,7 @@ fn not_found_or(label: &str, e: std::io::Error, missing: &str) -> Error {
     if e.raw_os_error() == Some(libc::ENOENT) {
         Error::new(ErrorKind::NotFound, label, missing)
     } else {
-        Error::from_io(label, &e, "cannot open")
+        Error::from_io(label, &e, "cannot open").needing(&[crate::error::Capability::SysAdmin])
     }
 }
 

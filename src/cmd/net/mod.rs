@@ -17,6 +17,11 @@ use crate::sys::link::{self as syslink, ProgQuery};
 use crate::sys::link_info::{self, LinkDetail};
 use crate::sys::netlink::{self, NetDevice};
 
+const NET_CAPS: &[crate::error::Capability] = &[
+    crate::error::Capability::Bpf,
+    crate::error::Capability::NetAdmin,
+];
+
 pub fn run(ctx: &Context, command: NetCommand) -> CmdResult {
     match command {
         NetCommand::Show { words } => {
@@ -31,7 +36,10 @@ pub fn run(ctx: &Context, command: NetCommand) -> CmdResult {
             show(ctx, &vec![view])?;
             Ok(Outcome::Success)
         }
-        NetCommand::Attach { attach_type, words } => attach(ctx, attach_type, &words),
+        // Both talk netlink or tc on a device: CAP_NET_ADMIN.
+        NetCommand::Attach { attach_type, words } => {
+            attach(ctx, attach_type, &words).map_err(|e| e.needing(NET_CAPS))
+        }
         NetCommand::Detach { attach_type, words } => {
             let mut w = Words::new(&words);
             let prog = match w.peek() {
@@ -40,7 +48,7 @@ pub fn run(ctx: &Context, command: NetCommand) -> CmdResult {
             };
             let dev = dev_name(&mut w)?;
             w.finish()?;
-            detach(ctx, attach_type, prog.as_ref(), &dev)
+            detach(ctx, attach_type, prog.as_ref(), &dev).map_err(|e| e.needing(NET_CAPS))
         }
     }
 }
@@ -67,7 +75,7 @@ fn net_show(dev: Option<&str>) -> Result<NetShow> {
         view.tc.extend(clsact_entries(d)?);
     }
     view.flow_dissector = flow_dissector_entries();
-    view.netfilter = netfilter_entries();
+    view.netfilter = netfilter_entries()?;
     Ok(view)
 }
 
@@ -154,9 +162,10 @@ fn flow_dissector_entries() -> Vec<FlowDissectorEntry> {
 }
 
 /// Netfilter programs are only reachable as links (there is no per-hook query).
-fn netfilter_entries() -> Vec<NetfilterEntry> {
-    let ids = bpf::all_ids(ObjKind::Link).unwrap_or_default();
-    ids.into_iter()
+fn netfilter_entries() -> Result<Vec<NetfilterEntry>> {
+    let ids = crate::cmd::select::list_ids(ObjKind::Link, "net")?;
+    Ok(ids
+        .into_iter()
         .filter_map(|id| {
             let fd = bpf::fd_by_id(ObjKind::Link, id).ok()?;
             let l = link_info::link_info(fd.as_fd()).ok()?;
@@ -177,7 +186,7 @@ fn netfilter_entries() -> Vec<NetfilterEntry> {
                 _ => None,
             }
         })
-        .collect()
+        .collect())
 }
 
 fn xdp_flags(kind: NetAttachKind) -> u32 {

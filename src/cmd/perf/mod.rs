@@ -7,6 +7,7 @@ use std::os::fd::AsFd;
 
 use crate::cli::PerfCommand;
 use crate::cmd::{show, CmdResult, Context, Outcome};
+use crate::error::Result;
 use crate::output::perf::{PerfEntry, PerfShow};
 use crate::sys::bpf::{self, ObjKind};
 use crate::sys::link_info::{self, LinkDetail, PerfEventDetail};
@@ -26,7 +27,7 @@ pub fn run(ctx: &Context, command: PerfCommand) -> CmdResult {
     match command {
         PerfCommand::Show => {
             let (mut entries, held_links) = fd_entries();
-            entries.extend(link_entries(&held_links));
+            entries.extend(link_entries(&held_links)?);
             show(ctx, &PerfShow(entries))?;
             Ok(Outcome::Success)
         }
@@ -104,9 +105,9 @@ fn fd_entries() -> (Vec<PerfEntry>, HeldLinks) {
 }
 
 /// Links on perf events and raw tracepoints that no process fd already listed (pinned ones, typically).
-fn link_entries(held: &HeldLinks) -> Vec<PerfEntry> {
+fn link_entries(held: &HeldLinks) -> Result<Vec<PerfEntry>> {
     let mut out = Vec::new();
-    for id in bpf::all_ids(ObjKind::Link).unwrap_or_default() {
+    for id in crate::cmd::select::list_ids(ObjKind::Link, "perf")? {
         let Ok(fd) = bpf::fd_by_id(ObjKind::Link, id) else {
             continue;
         };
@@ -166,5 +167,5 @@ fn link_entries(held: &HeldLinks) -> Vec<PerfEntry> {
         });
         out.push(e);
     }
-    out
+    Ok(out)
 }

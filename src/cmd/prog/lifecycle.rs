@@ -26,7 +26,8 @@ pub fn run(ctx: &Context, command: ProgCommand) -> CmdResult {
             prog,
             attach_type,
             target,
-        } => crate::cmd::attach::detach::run(ctx, &prog, attach_type, &target),
+        } => crate::cmd::attach::detach::run(ctx, &prog, attach_type, &target)
+            .map_err(|e| e.needing(crate::cmd::attach::capabilities_for(attach_type))),
         ProgCommand::Run { prog, options } => crate::cmd::prog::test_run::run(ctx, &prog, &options),
         ProgCommand::Tracelog => crate::cmd::prog::test_run::tracelog(ctx),
         ProgCommand::Dump {

@@ -52,7 +52,7 @@ pub(super) fn read_insns(prog: &Resolved, image: Image) -> Result<ProgInsns> {
 
 /// `file FILE`: the raw image, and under --json the `null` bpftool prints.
 pub(super) fn write_file(ctx: &Context, path: &str, bytes: &[u8]) -> CmdResult {
-    std::fs::write(path, bytes).map_err(|e| Error::from_io(path, &e, "cannot write"))?;
+    crate::input::write::write_whole(std::path::Path::new(path), path, bytes)?;
     if ctx.out.is_json() {
         show(ctx, &FileWritten)?;
     }

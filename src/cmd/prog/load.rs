@@ -330,17 +330,28 @@ fn attach_one(
 }
 
 fn attach_failure(prog: &libbpf_rs::ProgramMut<'_>, name: &str, e: &libbpf_rs::Error) -> Error {
+    let section = prog.section().to_string_lossy().into_owned();
+    let errno = crate::sys::libbpf_errno(e);
     let mut err = Error::new(
-        crate::sys::libbpf_errno(e).map_or(ErrorKind::Kernel, crate::error::kind_of_errno),
+        errno.map_or(ErrorKind::Kernel, crate::error::kind_of_errno),
         format!("program {name}"),
         format!(
-            "cannot attach ({}): {}",
-            prog.section().to_string_lossy(),
+            "cannot attach ({section}): {}",
             crate::sys::libbpf_reason(e)
         ),
     );
-    if let Some(last) = crate::sys::libbpf_log::take().last() {
-        err = err.with_detail(vec![last.clone()]);
+    // libbpf reads the tracepoint's id from tracefs, which is root's unless mounted otherwise.
+    let tracepoint = section
+        .strip_prefix("tracepoint/")
+        .or_else(|| section.strip_prefix("tp/"))
+        .and_then(|t| t.split_once('/'));
+    let last = crate::sys::libbpf_log::take().pop();
+    if let (Some(libc::EACCES), Some((category, event))) = (errno, tracepoint) {
+        // The file says it all; libbpf's "failed to create tracepoint … -EACCES" adds nothing.
+        let file = crate::cmd::attach::tracefs_event_id(category, event);
+        err.reason = format!("{}: {file} is not readable for this user", err.reason);
+    } else if let Some(last) = last {
+        err = err.with_detail(vec![last]);
     }
     err
 }
@@ -361,7 +372,7 @@ fn pin_kernel_links(
 ) -> Result<()> {
     use crate::sys::bpf::ObjKind;
     let mut links = Vec::new();
-    for id in bpf::all_ids(ObjKind::Link).unwrap_or_default() {
+    for id in crate::cmd::select::list_ids(ObjKind::Link, name)? {
         let Ok(fd) = bpf::fd_by_id(ObjKind::Link, id) else {
             continue;
         };

@@ -20,7 +20,7 @@ use crate::sys::pins::PinSet;
 pub fn run(ctx: &Context, args: &LoadArgs, all: bool, btf: Option<&Path>) -> CmdResult {
     let signer = args.sign.then(|| signer(args)).transpose()?;
     let label = args.object.display().to_string();
-    crate::loader::check_object_file(&args.object)?;
+    crate::loader::read_object_file(&args.object)?;
     let image = generate(&label, &args.object, btf, signer.is_some())?;
     let cms = match &signer {
         Some(s) => Some(sign_and_register(s, &image, &label, args)?),

@@ -1,7 +1,6 @@
 //! `prog run PROG data_in FILE [data_out FILE] [data_size_out N] [ctx_in FILE] [ctx_out FILE] [ctx_size_out N]
 //! [repeat N]` (BPF_PROG_TEST_RUN, bpftool's words; FILE `-` is stdin/stdout) and `prog tracelog`.
 
-use std::io::{Read, Write};
 use std::os::fd::AsFd;
 
 use crate::cli::ProgRef;
@@ -33,10 +32,10 @@ fn parse(words: &[String]) -> Result<RunOptions> {
         match word {
             "data_in" => o.data_in = Some(w.value(word)?.to_string()),
             "data_out" => o.data_out = Some(w.value(word)?.to_string()),
-            "data_size_out" => o.data_size_out = Some(w.number(word)?),
+            "data_size_out" => o.data_size_out = Some(w.number::<u32>(word)? as usize),
             "ctx_in" => o.ctx_in = Some(w.value(word)?.to_string()),
             "ctx_out" => o.ctx_out = Some(w.value(word)?.to_string()),
-            "ctx_size_out" => o.ctx_size_out = Some(w.number(word)?),
+            "ctx_size_out" => o.ctx_size_out = Some(w.number::<u32>(word)? as usize),
             "repeat" => o.repeat = w.number(word)?,
             other => return Err(usage(format!("unknown run option {other:?}"))),
         }
@@ -48,15 +47,11 @@ fn parse(words: &[String]) -> Result<RunOptions> {
 }
 
 fn read_input(name: &str) -> Result<Vec<u8>> {
-    let mut data = Vec::new();
     if name == "-" {
-        std::io::stdin()
-            .read_to_end(&mut data)
-            .map_err(|e| Error::from_io("stdin", &e, "cannot read"))?;
+        crate::input::read_stdin("stdin", "cannot read")
     } else {
-        data = crate::input::read_whole(std::path::Path::new(name), name, "cannot read")?;
+        crate::input::read_whole(std::path::Path::new(name), name, "cannot read")
     }
-    Ok(data)
 }
 
 /// Writes an output buffer to FILE; `-` keeps it for the report instead (printed as bytes, like bpftool).
@@ -64,10 +59,7 @@ fn write_output(name: &str, data: &[u8]) -> Result<Option<Vec<u8>>> {
     if name == "-" {
         return Ok(Some(data.to_vec()));
     }
-    let mut f =
-        std::fs::File::create(name).map_err(|e| Error::from_io(name, &e, "cannot create"))?;
-    f.write_all(data)
-        .map_err(|e| Error::from_io(name, &e, "cannot write"))?;
+    crate::input::write::write_whole(std::path::Path::new(name), name, data)?;
     Ok(None)
 }
 
@@ -119,17 +111,23 @@ pub fn run(ctx: &Context, prog: &ProgRef, words: &[String]) -> CmdResult {
     Ok(Outcome::Success)
 }
 
-/// Streams the trace pipe until Ctrl-C or SIGTERM, then exits 0.
+/// Streams the trace pipe until Ctrl-C, SIGTERM or a closed pipe, then exits 0; a full stdout does not hold it.
 pub fn tracelog(ctx: &Context) -> CmdResult {
     let mut pipe = crate::sys::tracefs::TracePipe::open()?;
-    crate::sys::process::block_termination_signals()
-        .map_err(|e| Error::from_io("tracelog", &e, "cannot set up signals"))?;
-    while !crate::sys::process::pending_termination() {
+    crate::sys::signal::stop_on_interrupt();
+    let mut out = crate::output::stream::StoppableStdout::new();
+    while !crate::sys::signal::stop_requested() {
         let lines = pipe
             .read_lines(200)
             .map_err(|e| Error::from_io("trace_pipe", &e, "read failed"))?;
         for line in lines {
-            show(ctx, &TraceLine { line })?;
+            match ctx.out.emit_to(&mut out, &TraceLine { line }) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                    return Ok(Outcome::Success)
+                }
+                Err(e) => return Err(Error::from_io("stdout", &e, "write failed")),
+            }
         }
     }
     Ok(Outcome::Success)

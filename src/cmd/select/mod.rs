@@ -11,10 +11,10 @@ use std::os::fd::{AsFd, OwnedFd};
 use std::path::Path;
 
 use crate::cli::{BtfSelector, LinkSelector, MapSelector, ProgSelector};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Capability, Error, ErrorKind, Result};
 use crate::sys::bpf_obj::{self, ObjKind};
 use crate::sys::btf_info::{btf_info, BtfInfo};
-use crate::sys::fs::{is_mounted, PseudoFs};
+use crate::sys::fs::{on_fs, PseudoFs};
 use crate::sys::link_info::{link_info, LinkInfo};
 use crate::sys::map_info::{map_info, MapInfo};
 use crate::sys::prog_info::{prog_info, ProgInfo};
@@ -74,21 +74,33 @@ fn is_enoent(err: &std::io::Error) -> bool {
     err.raw_os_error() == Some(libc::ENOENT)
 }
 
+/// An object gone between the id walk and its open: ENOENT, or EAGAIN for a link the kernel is still setting up
+/// or already tearing down (bpf_link_by_id sees it with no id yet or any more).
+fn vanished(err: &std::io::Error) -> bool {
+    matches!(err.raw_os_error(), Some(libc::ENOENT | libc::EAGAIN))
+}
+
 /// Visits every object of a kind, in id order, keeping what `visit` returns. Each fd is closed before the next
 /// object is opened, so a box with more objects than our fd limit is still listed whole. An object that
 /// disappears between listing and reading is skipped: it no longer exists, which is not an error of ours.
 fn all<I: Kind, T>(mut visit: impl FnMut(&Live<I>) -> Option<T>) -> Result<Vec<T>> {
     let kind = I::KIND;
-    let ids = bpf_obj::ids(kind).map_err(|e| Error::from_io(kind.short(), &e, "listing ids"))?;
+    let ids = list_ids(kind, kind.short())?;
     let mut items = Vec::with_capacity(ids.len());
     for id in ids {
         match by_id_raw::<I>(id) {
             Ok(live) => items.extend(visit(&live)),
-            Err(e) if is_enoent(&e) => continue,
+            Err(e) if vanished(&e) => continue,
             Err(e) => return Err(id_error(kind, id, &e)),
         }
     }
     Ok(items)
+}
+
+/// Every id of `kind`, for an error about `label`. Walking ids (and opening by id) is for CAP_SYS_ADMIN only.
+pub fn list_ids(kind: ObjKind, label: &str) -> Result<Vec<u32>> {
+    bpf_obj::ids(kind)
+        .map_err(|e| Error::from_io(label, &e, "listing ids").needing(&[Capability::SysAdmin]))
 }
 
 fn by_id_raw<I: Kind>(id: u32) -> std::io::Result<Live<I>> {
@@ -107,7 +119,7 @@ pub fn id_error(kind: ObjKind, id: u32, err: &std::io::Error) -> Error {
             format!("no such {}", kind.noun()),
         );
     }
-    Error::from_io(object, err, "")
+    Error::from_io(object, err, "").needing(&[Capability::SysAdmin])
 }
 
 /// An fd for the `kind` object with id `text` (bpftool's id words), with `show`'s errors; the id is returned too.
@@ -150,7 +162,8 @@ pub fn open_pinned(
 ) -> Result<OwnedFd> {
     let object = path.display().to_string();
     let meta = std::fs::symlink_metadata(path).map_err(|e| Error::from_io(&object, &e, ""))?;
-    if !is_mounted(PseudoFs::Bpf, path) {
+    // statfs follows the path: a symlink loop or a too-long name is that error, not "elsewhere".
+    if !on_fs(PseudoFs::Bpf, path).map_err(|e| Error::from_io(&object, &e, ""))? {
         return Err(Error::new(
             ErrorKind::InvalidInput,
             object,
@@ -165,7 +178,23 @@ pub fn open_pinned(
             "a directory, not a pinned object",
         ));
     }
-    let fd = open(path).map_err(|e| Error::from_io(&object, &e, "cannot open pin"))?;
+    let fd = open(path).map_err(|e| {
+        let err = Error::from_io(&object, &e, "cannot open pin");
+        if e.raw_os_error() != Some(libc::EACCES) {
+            return err;
+        }
+        // A pin is a file like any other: its mode and owner are what refuse it.
+        use std::os::unix::fs::MetadataExt;
+        let (mode, uid, gid) = (meta.mode() & 0o7777, meta.uid(), meta.gid());
+        Error::new(
+            err.kind,
+            err.object,
+            format!(
+                "{}: the pin is mode {mode:04o}, owner uid {uid} gid {gid}",
+                err.reason
+            ),
+        )
+    })?;
     match bpf_obj::kind_of_fd(fd.as_fd()) {
         Some(found) if found == kind => Ok(fd),
         Some(found) => Err(Error::new(

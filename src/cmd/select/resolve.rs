@@ -79,8 +79,7 @@ pub fn prog_ref(prog: &ProgRef) -> Result<Resolved> {
 
 /// The one program matching `pred`; several matches are ambiguous for commands that act on one program.
 fn prog_by(label: &str, pred: impl Fn(&bpf::ProgBrief) -> bool) -> Result<Resolved> {
-    let ids = bpf::all_ids(ObjKind::Prog)
-        .map_err(|e| Error::from_io(label, &e, "cannot list programs"))?;
+    let ids = select::list_ids(ObjKind::Prog, label)?;
     let mut hits = Vec::new();
     for id in ids {
         let Ok(fd) = bpf::fd_by_id(ObjKind::Prog, id) else {

@@ -118,7 +118,7 @@ fn unregister(ctx: &Context, selector: &StructOpsSelector) -> CmdResult {
         StructOpsSelector::Name { name } => struct_ops_map_by_name(name)?,
     };
     // A link-registered map is unregistered through its link.
-    for id in bpf::all_ids(ObjKind::Link).unwrap_or_default() {
+    for id in crate::cmd::select::list_ids(ObjKind::Link, "struct_ops")? {
         let Ok(fd) = bpf::fd_by_id(ObjKind::Link, id) else {
             continue;
         };
@@ -148,9 +148,9 @@ fn unregister(ctx: &Context, selector: &StructOpsSelector) -> CmdResult {
 }
 
 /// Ids of every struct_ops map, or of those named `name`.
-fn struct_ops_map_ids(name: Option<&str>) -> Vec<u32> {
+fn struct_ops_map_ids(name: Option<&str>) -> Result<Vec<u32>> {
     let mut ids = Vec::new();
-    for id in bpf::all_ids(ObjKind::Map).unwrap_or_default() {
+    for id in crate::cmd::select::list_ids(ObjKind::Map, "struct_ops")? {
         let Ok(fd) = bpf::fd_by_id(ObjKind::Map, id) else {
             continue;
         };
@@ -163,11 +163,11 @@ fn struct_ops_map_ids(name: Option<&str>) -> Vec<u32> {
             ids.push(id);
         }
     }
-    ids
+    Ok(ids)
 }
 
 fn struct_ops_map_by_name(name: &str) -> Result<u32> {
-    struct_ops_map_ids(Some(name))
+    struct_ops_map_ids(Some(name))?
         .first()
         .copied()
         .ok_or_else(|| no_such_map(name))
@@ -190,9 +190,9 @@ fn parse_map_id(id: &str) -> Result<u32> {
 /// registered.
 fn selected_ids(selector: Option<&StructOpsSelector>) -> Result<Vec<u32>> {
     Ok(match selector {
-        None => struct_ops_map_ids(None),
+        None => struct_ops_map_ids(None)?,
         Some(StructOpsSelector::Id { id }) => vec![parse_map_id(id)?],
-        Some(StructOpsSelector::Name { name }) => match struct_ops_map_ids(Some(name)) {
+        Some(StructOpsSelector::Name { name }) => match struct_ops_map_ids(Some(name))? {
             ids if ids.is_empty() => return Err(no_such_map(name)),
             ids => ids,
         },
@@ -243,7 +243,9 @@ fn struct_ops_map(id: u32, vmlinux: Option<&crate::btf::Btf>) -> Result<StructOp
     let label = format!("map id {id}");
     let fd = bpf::fd_by_id(ObjKind::Map, id).map_err(|e| match e.raw_os_error() {
         Some(libc::ENOENT) => Error::new(ErrorKind::NotFound, &label, "no such map"),
-        _ => Error::from_io(&label, &e, "cannot open"),
+        _ => {
+            Error::from_io(&label, &e, "cannot open").needing(&[crate::error::Capability::SysAdmin])
+        }
     })?;
     let info = crate::sys::map_info::map_info(fd.as_fd())
         .map_err(|e| Error::from_io(&label, &e, "cannot read map info"))?;
