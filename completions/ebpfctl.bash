@@ -16,6 +16,9 @@ _ebpfctl() {
             ",$1")
                 cmd="ebpfctl"
                 ;;
+            ebpfctl,batch)
+                cmd="ebpfctl__subcmd__batch"
+                ;;
             ebpfctl,btf)
                 cmd="ebpfctl__subcmd__btf"
                 ;;
@@ -63,6 +66,9 @@ _ebpfctl() {
                 ;;
             ebpfctl,version)
                 cmd="ebpfctl__subcmd__version"
+                ;;
+            ebpfctl__subcmd__batch,file)
+                cmd="ebpfctl__subcmd__batch__subcmd__file"
                 ;;
             ebpfctl__subcmd__btf,dump)
                 cmd="ebpfctl__subcmd__btf__subcmd__dump"
@@ -247,11 +253,17 @@ _ebpfctl() {
             ebpfctl__subcmd__prog,pin)
                 cmd="ebpfctl__subcmd__prog__subcmd__pin"
                 ;;
+            ebpfctl__subcmd__prog,profile)
+                cmd="ebpfctl__subcmd__prog__subcmd__profile"
+                ;;
             ebpfctl__subcmd__prog,run)
                 cmd="ebpfctl__subcmd__prog__subcmd__run"
                 ;;
             ebpfctl__subcmd__prog,show)
                 cmd="ebpfctl__subcmd__prog__subcmd__show"
+                ;;
+            ebpfctl__subcmd__prog,top)
+                cmd="ebpfctl__subcmd__prog__subcmd__top"
                 ;;
             ebpfctl__subcmd__prog,tracelog)
                 cmd="ebpfctl__subcmd__prog__subcmd__tracelog"
@@ -268,6 +280,9 @@ _ebpfctl() {
             ebpfctl__subcmd__prog__subcmd__show,tag)
                 cmd="ebpfctl__subcmd__prog__subcmd__show__subcmd__tag"
                 ;;
+            ebpfctl__subcmd__struct_ops,dump)
+                cmd="ebpfctl__subcmd__struct_ops__subcmd__dump"
+                ;;
             ebpfctl__subcmd__struct_ops,list)
                 cmd="ebpfctl__subcmd__struct_ops__subcmd__show"
                 ;;
@@ -279,6 +294,15 @@ _ebpfctl() {
                 ;;
             ebpfctl__subcmd__struct_ops,unregister)
                 cmd="ebpfctl__subcmd__struct_ops__subcmd__unregister"
+                ;;
+            ebpfctl__subcmd__struct_ops__subcmd__dump,id)
+                cmd="ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__id"
+                ;;
+            ebpfctl__subcmd__struct_ops__subcmd__dump,name)
+                cmd="ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__name"
+                ;;
+            ebpfctl__subcmd__struct_ops__subcmd__dump,pinned)
+                cmd="ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__pinned"
                 ;;
             ebpfctl__subcmd__struct_ops__subcmd__show,id)
                 cmd="ebpfctl__subcmd__struct_ops__subcmd__show__subcmd__id"
@@ -305,7 +329,7 @@ _ebpfctl() {
 
     case "${cmd}" in
         ebpfctl)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version check version completions manpage prog map link btf feature net cgroup perf struct_ops iter inspect compat"
+            opts="-j -p -d -f -V -n -m -L -h --json --pretty --debug --bpffs --version --nomount --mapcompat --use-loader --help batch prog map link cgroup perf net feature btf struct_ops iter version check inspect compat completions manpage"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -318,8 +342,36 @@ _ebpfctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ebpfctl__subcmd__batch)
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help file"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__batch__subcmd__file)
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ebpfctl__subcmd__btf)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list dump minimize"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list dump minimize"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -333,7 +385,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__dump)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version file id prog map"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help file id prog map"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -347,7 +399,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__dump__subcmd__file)
-            opts="-B -j -p -d -f -h -V --base-btf --json --pretty --debug --bpffs --help --version"
+            opts="-B -j -p -d -f -h --base-btf --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -369,7 +421,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__dump__subcmd__id)
-            opts="-B -j -p -d -f -h -V --base-btf --json --pretty --debug --bpffs --help --version"
+            opts="-B -j -p -d -f -h --base-btf --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -391,7 +443,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__dump__subcmd__map)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -405,7 +457,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__dump__subcmd__prog)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -419,7 +471,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__minimize)
-            opts="-o -j -p -d -f -h -V --btf --output --json --pretty --debug --bpffs --help --version"
+            opts="-o -j -p -d -f -h --btf --output --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -445,7 +497,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__show)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version id"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help id"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -459,7 +511,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__btf__subcmd__show__subcmd__id)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -473,7 +525,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__cgroup)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list tree attach detach"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list tree attach detach"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -487,7 +539,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__cgroup__subcmd__attach)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -501,7 +553,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__cgroup__subcmd__detach)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -515,7 +567,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__cgroup__subcmd__show)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -529,7 +581,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__cgroup__subcmd__tree)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -543,7 +595,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__check)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -557,7 +609,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__compat)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version check"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help check"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -571,7 +623,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__compat__subcmd__check)
-            opts="-B -j -p -d -f -h -V --btf --base-btf --live --kconfig --json --pretty --debug --bpffs --help --version"
+            opts="-B -j -p -d -f -h --btf --base-btf --live --kconfig --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -601,7 +653,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__completions)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version bash zsh fish"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -615,7 +667,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__feature)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version probe list_builtins"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help probe list_builtins"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -629,7 +681,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__feature__subcmd__list_builtins)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version prog_types map_types attach_types link_types helpers"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help prog_types map_types attach_types link_types helpers"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -643,7 +695,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__feature__subcmd__probe)
-            opts="-j -p -d -f -h -V --extended --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --extended --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -657,7 +709,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__inspect)
-            opts="-B -j -p -d -f -h -V --base-btf --json --pretty --debug --bpffs --help --version"
+            opts="-B -j -p -d -f -h --base-btf --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -679,7 +731,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__iter)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version pin"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help pin"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -693,7 +745,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__iter__subcmd__pin)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -707,7 +759,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list pin detach"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list pin detach"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -721,7 +773,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__detach)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -735,7 +787,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__detach__subcmd__id)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -749,7 +801,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__detach__subcmd__pinned)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -763,7 +815,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__pin)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -777,7 +829,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__pin__subcmd__id)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -791,7 +843,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__pin__subcmd__pinned)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -805,7 +857,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__show)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version id pinned"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help id pinned"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -819,7 +871,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__show__subcmd__id)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -833,7 +885,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__link__subcmd__show__subcmd__pinned)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -847,7 +899,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__manpage)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -861,7 +913,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list dump lookup getnext update delete freeze peek pop dequeue push enqueue watch event_pipe create pin"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list dump update lookup getnext delete pin watch event_pipe create peek push enqueue pop dequeue freeze"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -875,7 +927,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__create)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -889,7 +941,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__delete)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -903,7 +955,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__dump)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -917,7 +969,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__freeze)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -931,7 +983,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__getnext)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -945,7 +997,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__lookup)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -959,7 +1011,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__peek)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -973,7 +1025,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__pin)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -987,7 +1039,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__pop)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1001,7 +1053,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__push)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1015,7 +1067,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__show)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version id pinned name"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help id pinned name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1029,7 +1081,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__show__subcmd__id)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1043,7 +1095,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__show__subcmd__name)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1057,7 +1109,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__show__subcmd__pinned)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1071,7 +1123,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__update)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1085,7 +1137,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__map__subcmd__watch)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1099,7 +1151,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__net)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list attach detach"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list attach detach"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1113,7 +1165,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__net__subcmd__attach)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1127,7 +1179,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__net__subcmd__detach)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1141,7 +1193,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__net__subcmd__show)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1155,7 +1207,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__perf)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1169,7 +1221,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__perf__subcmd__show)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1183,7 +1235,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list load loadall pin attach detach run tracelog dump"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list top dump pin load loadall attach detach tracelog run profile"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1197,7 +1249,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__attach)
-            opts="-j -p -d -f -h -V --pin --wait --cookie --json --pretty --debug --bpffs --help --version id pinned tag name tracepoint raw_tracepoint tp_btf kprobe kretprobe kprobe_multi kretprobe_multi uprobe uretprobe usdt fentry fexit fmod_ret lsm perf_event xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress tc_ingress tc_egress netkit_primary netkit_peer sk_msg_verdict sk_skb_stream_parser sk_skb_stream_verdict sk_skb_verdict flow_dissector sk_lookup netfilter cgroup_inet_ingress cgroup_inet_egress cgroup_inet_sock_create cgroup_inet_sock_release cgroup_sock_ops cgroup_device cgroup_inet4_bind cgroup_inet6_bind cgroup_inet4_connect cgroup_inet6_connect cgroup_inet4_post_bind cgroup_inet6_post_bind cgroup_udp4_sendmsg cgroup_udp6_sendmsg cgroup_udp4_recvmsg cgroup_udp6_recvmsg cgroup_sysctl cgroup_getsockopt cgroup_setsockopt cgroup_inet4_getpeername cgroup_inet6_getpeername cgroup_inet4_getsockname cgroup_inet6_getsockname"
+            opts="-j -p -d -f -h --pin --wait --cookie --json --pretty --debug --bpffs --help id pinned tag name tracepoint raw_tracepoint tp_btf kprobe kretprobe kprobe_multi kretprobe_multi uprobe uretprobe usdt fentry fexit fmod_ret lsm perf_event xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress tc_ingress tc_egress netkit_primary netkit_peer sk_msg_verdict sk_skb_stream_parser sk_skb_stream_verdict sk_skb_verdict flow_dissector sk_lookup netfilter cgroup_inet_ingress cgroup_inet_egress cgroup_inet_sock_create cgroup_inet_sock_release cgroup_sock_ops cgroup_device cgroup_inet4_bind cgroup_inet6_bind cgroup_inet4_connect cgroup_inet6_connect cgroup_inet4_post_bind cgroup_inet6_post_bind cgroup_udp4_sendmsg cgroup_udp6_sendmsg cgroup_udp4_recvmsg cgroup_udp6_recvmsg cgroup_sysctl cgroup_getsockopt cgroup_setsockopt cgroup_inet4_getpeername cgroup_inet6_getpeername cgroup_inet4_getsockname cgroup_inet6_getsockname"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1219,7 +1271,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__detach)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name tracepoint raw_tracepoint tp_btf kprobe kretprobe kprobe_multi kretprobe_multi uprobe uretprobe usdt fentry fexit fmod_ret lsm perf_event xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress tc_ingress tc_egress netkit_primary netkit_peer sk_msg_verdict sk_skb_stream_parser sk_skb_stream_verdict sk_skb_verdict flow_dissector sk_lookup netfilter cgroup_inet_ingress cgroup_inet_egress cgroup_inet_sock_create cgroup_inet_sock_release cgroup_sock_ops cgroup_device cgroup_inet4_bind cgroup_inet6_bind cgroup_inet4_connect cgroup_inet6_connect cgroup_inet4_post_bind cgroup_inet6_post_bind cgroup_udp4_sendmsg cgroup_udp6_sendmsg cgroup_udp4_recvmsg cgroup_udp6_recvmsg cgroup_sysctl cgroup_getsockopt cgroup_setsockopt cgroup_inet4_getpeername cgroup_inet6_getpeername cgroup_inet4_getsockname cgroup_inet6_getsockname"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned tag name tracepoint raw_tracepoint tp_btf kprobe kretprobe kprobe_multi kretprobe_multi uprobe uretprobe usdt fentry fexit fmod_ret lsm perf_event xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress tc_ingress tc_egress netkit_primary netkit_peer sk_msg_verdict sk_skb_stream_parser sk_skb_stream_verdict sk_skb_verdict flow_dissector sk_lookup netfilter cgroup_inet_ingress cgroup_inet_egress cgroup_inet_sock_create cgroup_inet_sock_release cgroup_sock_ops cgroup_device cgroup_inet4_bind cgroup_inet6_bind cgroup_inet4_connect cgroup_inet6_connect cgroup_inet4_post_bind cgroup_inet6_post_bind cgroup_udp4_sendmsg cgroup_udp6_sendmsg cgroup_udp4_recvmsg cgroup_udp6_recvmsg cgroup_sysctl cgroup_getsockopt cgroup_setsockopt cgroup_inet4_getpeername cgroup_inet6_getpeername cgroup_inet4_getsockname cgroup_inet6_getsockname"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1233,7 +1285,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__dump)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version xlated id pinned tag name"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help xlated jited id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1247,7 +1299,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__load)
-            opts="-S -L -k -i -j -p -d -f -h -V --btf --set --sign --use-loader --json --pretty --debug --bpffs --help --version"
+            opts="-S -L -k -i -j -p -d -f -h --btf --set --sign --use-loader --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1277,7 +1329,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__loadall)
-            opts="-S -L -k -i -j -p -d -f -h -V --btf --set --sign --use-loader --json --pretty --debug --bpffs --help --version"
+            opts="-S -L -k -i -j -p -d -f -h --btf --set --sign --use-loader --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1307,7 +1359,21 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__pin)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned tag name"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__prog__subcmd__profile)
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1321,7 +1387,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__run)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id pinned tag name"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1335,7 +1401,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__show)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version id pinned tag name"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1349,7 +1415,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__show__subcmd__id)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1363,7 +1429,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__show__subcmd__name)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1377,7 +1443,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__show__subcmd__pinned)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1391,7 +1457,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__show__subcmd__tag)
-            opts="-w -j -p -d -f -h -V --wide --json --pretty --debug --bpffs --help --version"
+            opts="-w -j -p -d -f -h --wide --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1404,8 +1470,34 @@ _ebpfctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ebpfctl__subcmd__prog__subcmd__top)
+            opts="-j -p -d -f -h --interval --count --sort --json --pretty --debug --bpffs --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort)
+                    COMPREPLY=($(compgen -W "cpu runtime events name" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ebpfctl__subcmd__prog__subcmd__tracelog)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1419,7 +1511,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version show list register unregister"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list register unregister dump"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1432,8 +1524,64 @@ _ebpfctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ebpfctl__subcmd__struct_ops__subcmd__dump)
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id name pinned"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__id)
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__name)
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__struct_ops__subcmd__dump__subcmd__pinned)
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ebpfctl__subcmd__struct_ops__subcmd__register)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1447,7 +1595,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__show)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id name pinned"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id name pinned"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1461,7 +1609,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__show__subcmd__id)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1475,7 +1623,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__show__subcmd__name)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1489,7 +1637,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__show__subcmd__pinned)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1503,7 +1651,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__unregister)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version id name pinned"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help id name pinned"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1517,7 +1665,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__unregister__subcmd__id)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1531,7 +1679,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__unregister__subcmd__name)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1545,7 +1693,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__struct_ops__subcmd__unregister__subcmd__pinned)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1559,7 +1707,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__version)
-            opts="-j -p -d -f -h -V --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
