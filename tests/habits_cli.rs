@@ -145,28 +145,33 @@ fn mapcompat_opens_maps_with_unknown_attributes_as_bpftool_does() {
     assert_eq!(seen["name"], "hb_compat_sock");
 }
 
+/// bpftool's -L goes before the object: the same loader path as `prog load … -L` (tests/prog_sign.rs proves that
+/// path pins what a plain load pins).
 #[test]
-fn use_loader_is_refused_in_one_line_saying_why() {
+fn use_loader_before_the_object_loads_through_the_loader() {
     let dir = PinDir::new("loader");
     let obj = fixture("habits_select");
-    for flag in ["-L", "--use-loader"] {
-        let run = ebpfctl(&[
-            flag,
-            "-j",
-            "prog",
-            "load",
-            obj.to_str().unwrap(),
-            &dir.pin("p"),
-        ]);
-        assert_eq!(run.code, 2);
-        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
-        assert!(run.stderr.contains("gen_loader"), "{}", run.stderr);
-        assert_eq!(run.json()["kind"], "invalid_input");
-        assert!(
-            !std::path::Path::new(&dir.pin("p")).exists(),
-            "nothing loaded"
-        );
+    for (flag, pin) in [("-L", "a"), ("--use-loader", "b")] {
+        let ours = ebpfctl_json(&[flag, "prog", "load", obj.to_str().unwrap(), &dir.pin(pin)]);
+        let id = ours["programs"][0]["id"]
+            .as_u64()
+            .expect("a loaded program");
+        let seen = bpftool_json(&["prog", "show", "pinned", &dir.pin(pin)]);
+        assert_eq!(seen["id"].as_u64(), Some(id));
     }
+    // -L with words that a loader cannot honour is a usage error, and nothing is pinned.
+    let run = ebpfctl(&[
+        "-L",
+        "-j",
+        "prog",
+        "load",
+        obj.to_str().unwrap(),
+        &dir.pin("c"),
+        "autoattach",
+    ]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(!std::path::Path::new(&dir.pin("c")).exists());
     // Elsewhere -L changes nothing, as in bpftool.
     assert!(ebpfctl_json(&["-L", "map", "show"]).is_array());
 }

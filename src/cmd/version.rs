@@ -18,6 +18,7 @@ pub fn run(ctx: &Context) -> CmdResult {
             crypto: CRYPTO,
             skeletons: !crate::sys::skel::EMBEDDED_OBJECTS.is_empty(),
             bootstrap: false,
+            libbpf_strict: true,
         },
     };
     show(ctx, &info)?;

@@ -26,8 +26,9 @@ pub struct VersionInfo {
 }
 
 /// bpftool's optional build features under the names its HEAD prints (`version -j` → "features"), with what is
-/// true of ebpfctl: no libbfd or LLVM (no JIT disassembler), signing built in (pure-Rust crypto), BPF skeletons
-/// embedded, and never a bootstrap build.
+/// true of ebpfctl: no libbfd or LLVM (its JIT disassemblers are Rust crates), signing built in (pure-Rust crypto),
+/// BPF skeletons embedded, never a bootstrap build; and bpftool 7.1's `libbpf_strict` (dropped by later bpftools,
+/// printed for scripts written against 7.1: libbpf 1.x is always strict).
 #[derive(Debug, Serialize)]
 pub struct Features {
     pub libbfd: bool,
@@ -35,6 +36,7 @@ pub struct Features {
     pub crypto: bool,
     pub skeletons: bool,
     pub bootstrap: bool,
+    pub libbpf_strict: bool,
 }
 
 impl Features {
@@ -45,6 +47,7 @@ impl Features {
             ("crypto", self.crypto),
             ("skeletons", self.skeletons),
             ("bootstrap", self.bootstrap),
+            ("libbpf_strict", self.libbpf_strict),
         ]
         .into_iter()
         .filter_map(|(name, on)| on.then_some(name))

@@ -141,8 +141,9 @@ pub fn map_words(words: &[String]) -> Result<Resolved> {
 /// The one map called `name` (the full BTF name where the kernel cut it to 15 characters, as `show` matches).
 pub fn map_by_name(name: &str, read_only: bool, label: &str) -> Result<OwnedFd> {
     let mut names = crate::cmd::select::names::NameResolver::default();
-    let ids = crate::sys::bpf_obj::ids(ObjKind::Map)
-        .map_err(|e| Error::from_io(label, &e, "cannot list maps"))?;
+    let ids = crate::sys::bpf_obj::ids(ObjKind::Map).map_err(|e| {
+        Error::from_io(label, &e, "cannot list maps").needing(&[crate::error::Capability::SysAdmin])
+    })?;
     let mut found = Vec::new();
     for id in ids {
         // Maps may vanish between listing and opening: skip them.
