@@ -46,6 +46,7 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
-    let _ = btf::dump_c(&btf, &[]);
+    let _ = btf::dump_c(&btf, &[], true);
+    let _ = btf::dump_c(&btf, &[], false);
     let _ = btf.kind_counts();
 });
