@@ -6,13 +6,16 @@
 #   (scripts/bench-map-walk.c): the floor no user-space formatting can go under.
 # CALLGRIND=1 also counts user-space instructions at 100k entries (valgrind --tool=callgrind; repeatable on a
 # loaded machine, unlike times).
-# Usage: [RUNS=5] [CALLGRIND=1] scripts/bench-map-dump.sh [BINARY]   (default: the static release build; run as root)
+# BASELINE=OTHER_BINARY adds an earlier ebpfctl build to the same hyperfine run (before/after figures of a change).
+# Usage: [RUNS=5] [CALLGRIND=1] [BASELINE=BIN] scripts/bench-map-dump.sh [BINARY]   (default: the static release
+# build; run as root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/arch.sh
 BIN=${1:-target/$NATIVE_TARGET/release/ebpfctl}
 [ -x "$BIN" ] || { echo "bench: $BIN missing; run make static" >&2; exit 2; }
-include=$(ls -d target/*/build/ebpfctl-*/out/include target/*/*/build/ebpfctl-*/out/include 2>/dev/null | head -1)
+# ls fails when one of the two globs matches nothing; that is fine as long as the other one does.
+include=$(ls -d target/*/build/ebpfctl-*/out/include target/*/*/build/ebpfctl-*/out/include 2>/dev/null | head -1 || true)
 [ -n "$include" ] || { echo "bench: libbpf headers not found; build first" >&2; exit 2; }
 
 work=$(mktemp -d)
@@ -39,12 +42,15 @@ for n in 100000 1000000; do
   hyperfine -N --style basic --warmup 1 --runs "${RUNS:-5}" --output=null --export-json "$work/h.json" \
     -n ebpfctl "$BIN -j map dump pinned $map" \
     -n bpftool "bpftool -j map dump pinned $map" \
-    -n kernel "$work/walk $map" >/dev/null
+    -n kernel "$work/walk $map" \
+    ${BASELINE:+-n baseline "$BASELINE -j map dump pinned $map"} >/dev/null
   jq -r '.results | map({(.command): {wall: .mean, cpu: (.user + .system)}}) | add
     | def ms(x): x * 1000 | floor; def r(x; y): (x / y * 1000 | floor) / 1000;
       "   wall: ebpfctl \(ms(.ebpfctl.wall)) ms, bpftool \(ms(.bpftool.wall)) ms, ratio \(r(.ebpfctl.wall; .bpftool.wall))\n" +
       "   cpu:  ebpfctl \(ms(.ebpfctl.cpu)) ms, bpftool \(ms(.bpftool.cpu)) ms, ratio \(r(.ebpfctl.cpu; .bpftool.cpu))" +
-      " (kernel batch lookup alone: \(ms(.kernel.cpu)) ms cpu, \(r(.kernel.cpu; .bpftool.cpu)) of bpftool)"' "$work/h.json"
+      " (kernel batch lookup alone: \(ms(.kernel.cpu)) ms cpu, \(r(.kernel.cpu; .bpftool.cpu)) of bpftool)" +
+      (if .baseline then "\n   baseline (earlier build): wall \(ms(.baseline.wall)) ms (\(r(.baseline.wall; .bpftool.wall)) of bpftool)," +
+        " cpu \(ms(.baseline.cpu)) ms (\(r(.baseline.cpu; .bpftool.cpu)))" else "" end)' "$work/h.json"
   for tool in ebpfctl bpftool; do
     if [ "$tool" = ebpfctl ]; then cmd=("$BIN" -j map dump pinned "$map"); else cmd=(bpftool -j map dump pinned "$map"); fi
     calls=$(strace -f -c -e trace=bpf,write -o "$work/strace.txt" "${cmd[@]}" >/dev/null; awk '$NF=="bpf"{b=$4} $NF=="write"{w=$4} END{printf "bpf %d, write %d", b, w}' "$work/strace.txt")

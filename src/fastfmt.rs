@@ -77,6 +77,13 @@ pub fn push_i64(out: &mut Vec<u8>, v: i64) {
 
 /// `"0x2a"`: lower-case hex without leading zeros, as `format!("\"0x{v:x}\"")`.
 pub fn push_hex(out: &mut Vec<u8>, v: u128) {
+    out.push(b'"');
+    push_bare_hex(out, v);
+    out.push(b'"');
+}
+
+/// `0x2a`: the same without quotes (bpftool's plain-text spelling of raw bits).
+pub fn push_bare_hex(out: &mut Vec<u8>, v: u128) {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut buf = [0u8; 32];
     let mut i = buf.len();
@@ -89,9 +96,8 @@ pub fn push_hex(out: &mut Vec<u8>, v: u128) {
             break;
         }
     }
-    out.extend_from_slice(b"\"0x");
+    out.extend_from_slice(b"0x");
     out.extend_from_slice(&buf[i..]);
-    out.push(b'"');
 }
 
 /// An array item: its text with a leading comma, padded to 8 bytes, the length in the last byte.

@@ -33,13 +33,20 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(size) = btf.resolve_size(id) {
             if size as usize <= VALUE_BYTES.len() {
                 let _ = btf.format_value(id, &VALUE_BYTES);
-                // map dump's planned JSON writer, over the same bytes.
+                // map dump's planned writer and the streaming writer, in both flavors, over the same bytes: they
+                // must agree byte for byte.
                 let plan = btf.json_plan(id, size as usize);
-                let mut out = Vec::new();
-                let _ = btf.write_planned(&plan, &VALUE_BYTES[..size as usize], &mut out);
+                for flavor in [btf::Flavor::Json, btf::Flavor::Plain] {
+                    let (mut planned, mut written) = (Vec::new(), Vec::new());
+                    let p = btf.write_planned(&plan, &VALUE_BYTES[..size as usize], flavor, &mut planned);
+                    let w = btf.write_value(id, &VALUE_BYTES[..size as usize], flavor, &mut written);
+                    assert_eq!(p.is_ok(), w.is_ok(), "type {id}: planned and streamed writers disagree");
+                    assert_eq!(planned, written, "type {id}: planned and streamed output differ");
+                }
             }
         }
     }
-    let _ = btf::dump_c(&btf, &[]);
+    let _ = btf::dump_c(&btf, &[], true);
+    let _ = btf::dump_c(&btf, &[], false);
     let _ = btf.kind_counts();
 });

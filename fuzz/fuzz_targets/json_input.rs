@@ -31,10 +31,13 @@ fuzz_target!(|data: &[u8]| {
         let formatted = btf
             .format_value(id, &bytes)
             .unwrap_or_else(|e| panic!("type {id}: encoded {bytes:?} does not format: {}", e.0));
-        // map dump's planned writer must print the same JSON as lookup's.
+        // map dump's planned writer must print the same JSON as lookup's, and its text flavor must not fail.
+        let plan = btf.json_plan(id, bytes.len());
         let mut planned = Vec::new();
-        btf.write_planned(&btf.json_plan(id, bytes.len()), &bytes, &mut planned)
+        btf.write_planned(&plan, &bytes, btf::Flavor::Json, &mut planned)
             .unwrap_or_else(|e| panic!("type {id}: planned writer failed on {bytes:?}: {}", e.0));
+        btf.write_planned(&plan, &bytes, btf::Flavor::Plain, &mut Vec::new())
+            .unwrap_or_else(|e| panic!("type {id}: plain-text writer failed on {bytes:?}: {}", e.0));
         let planned: serde_json::Value = serde_json::from_slice(&planned)
             .unwrap_or_else(|e| panic!("type {id}: planned writer printed invalid JSON: {e}"));
         assert_eq!(planned, formatted, "type {id}: the two writers disagree on {bytes:?}");

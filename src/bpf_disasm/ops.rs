@@ -66,15 +66,15 @@ fn alu(i: &Insn) -> String {
             format!("r{d} = {kind}{} r{d}", i.imm)
         }
         0x8 => format!("{r}{d} = -{r}{d}"),
-        // MOV's `off` marks the sign-extending moves (8, 16, 32) and, on ALU64 since 6.7/6.9, the per-CPU address
-        // (-1) and arena address-space casts (1), printed as the kernel's verifier prints them.
+        // MOV's offset names variants: sign extension (8/16/32, ISA v4), and two the kernel uses in xlated code,
+        // spelled as its verifier log spells them: BPF_MOV64_PERCPU_REG (-1, 6.9) and addr_space_cast (1, arenas).
+        0xb if from_reg && matches!(i.off, 8 | 16 | 32) => format!("{r}{d} = (s{}){r}{s}", i.off),
         0xb if from_reg && wide && i.off == -1 => format!("r{d} = &(void __percpu *)(r{s})"),
         0xb if from_reg && wide && i.off == 1 => format!(
             "r{d} = addr_space_cast(r{s}, {}, {})",
             (i.imm as u32) >> 16,
             i.imm as u16
         ),
-        0xb if from_reg && i.off != 0 => format!("{r}{d} = (s{}){r}{s}", i.off),
         _ => {
             let name = match (op, i.off) {
                 (0x3, 1) => "s/=",
@@ -231,6 +231,15 @@ mod tests {
             "(db) lock *(u64 *)(r1 +0) += r6"
         );
         assert_eq!(show([0xbc, 0x10, 0, 0, 0, 0, 0, 0]), "(bc) w0 = w1");
+        assert_eq!(show([0xbf, 0x10, 16, 0, 0, 0, 0, 0]), "(bf) r0 = (s16)r1");
+        assert_eq!(
+            show([0xbf, 0x00, 0xff, 0xff, 0, 0, 0, 0]),
+            "(bf) r0 = &(void __percpu *)(r0)"
+        );
+        assert_eq!(
+            show([0xbf, 0x21, 1, 0, 1, 0, 0, 0]),
+            "(bf) r1 = addr_space_cast(r2, 0, 1)"
+        );
         assert_eq!(show([0x95, 0, 0, 0, 0, 0, 0, 0]), "(95) exit");
     }
 

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::types::{Kind, INT_SIGNED};
+use super::types::{Kind, INT_CHAR, INT_SIGNED};
 use super::{err, Btf, Result, Type, MAX_DEPTH};
 
 impl Btf {
@@ -37,9 +37,18 @@ impl Encoder<'_> {
         }
         let t = self.btf.get(id)?;
         match t.kind() {
-            Kind::Typedef | Kind::Var | Kind::DeclTag => {
-                self.encode(t.type_id(), v, out, depth + 1, path)
+            Kind::Typedef | Kind::DeclTag => self.encode(t.type_id(), v, out, depth + 1, path),
+            Kind::Var => {
+                let inner = self.var_value(&t, v, path)?;
+                self.encode(
+                    t.type_id(),
+                    inner,
+                    out,
+                    depth + 1,
+                    &format!("{path}.{}", t.name()),
+                )
             }
+            Kind::Datasec => self.section(&t, v, out, depth, path),
             k if k.is_modifier() => self.encode(t.type_id(), v, out, depth + 1, path),
             Kind::Int => self.int(&t, v, out, path),
             Kind::Ptr => self.write_uint(integer(v, false, 64, path)?, out, path),
@@ -72,6 +81,20 @@ impl Encoder<'_> {
         false
     }
 
+    /// The width of an integer member of a BTF without kflag that starts inside a byte (an old-style bitfield,
+    /// formatted as raw bits); 0 when the member is not an integer.
+    fn int_bits(&self, id: u32) -> u32 {
+        match self
+            .btf
+            .skip_modifiers(id, true)
+            .ok()
+            .and_then(|id| self.btf.type_by_id(id))
+        {
+            Some(t) if t.kind() == Kind::Int => t.int_info().bits,
+            _ => 0,
+        }
+    }
+
     fn write_uint(&self, raw: u128, out: &mut [u8], path: &str) -> Result<()> {
         let n = out.len();
         if n < 16 && raw >> (n * 8) != 0 && (raw as i128) >= 0 {
@@ -88,11 +111,76 @@ impl Encoder<'_> {
         Ok(())
     }
 
+    /// A variable's value from the formatted shape `{"name": value}`.
+    fn var_value<'v>(&self, t: &Type, v: &'v Value, path: &str) -> Result<&'v Value> {
+        match v {
+            Value::Object(o) if o.len() == 1 && o.contains_key(t.name()) => Ok(&o[t.name()]),
+            _ => err(format!(
+                "{}expected {{\"{}\": value}} for variable {}",
+                at(path),
+                t.name(),
+                t.name()
+            )),
+        }
+    }
+
+    /// A global data section from the formatted shape `{".data": [{"var": value}, ...]}`: variables by name, in
+    /// any order; those not given are zero, as missing struct members are.
+    fn section(&self, t: &Type, v: &Value, out: &mut [u8], depth: usize, path: &str) -> Result<()> {
+        let vars = match v {
+            Value::Object(o) if o.len() == 1 => o.get(t.name()).and_then(Value::as_array),
+            _ => None,
+        };
+        let Some(vars) = vars else {
+            return err(format!(
+                "{}expected {{\"{}\": [{{\"variable\": value}}, ...]}}",
+                at(path),
+                t.name()
+            ));
+        };
+        let path = format!("{path}{}", t.name());
+        for item in vars {
+            let name = match item {
+                Value::Object(o) if o.len() == 1 => o.keys().next().map(String::as_str),
+                _ => None,
+            };
+            let found = name.and_then(|name| {
+                t.datasec_vars().find(|s| {
+                    self.btf
+                        .type_by_id(s.type_id)
+                        .is_some_and(|v| v.name() == name)
+                })
+            });
+            let Some(sec_var) = found else {
+                return err(format!(
+                    "{}{item} is not {{\"variable\": value}} of a variable in {}",
+                    at(&path),
+                    t.name()
+                ));
+            };
+            let start = sec_var.offset as usize;
+            let slot = out
+                .get_mut(start..start.saturating_add(sec_var.size as usize))
+                .ok_or_else(|| {
+                    super::Error(format!("{path}: variable lies outside the section"))
+                })?;
+            self.encode(sec_var.type_id, item, slot, depth + 1, &path)?;
+        }
+        Ok(())
+    }
+
     fn int(&self, t: &Type, v: &Value, out: &mut [u8], path: &str) -> Result<()> {
         let info = t.int_info();
         let signed = info.encoding & INT_SIGNED != 0;
         let raw = match v {
             Value::Bool(b) => u128::from(*b),
+            // A CHAR-encoded byte is formatted as a one-character string.
+            Value::String(s) if info.encoding & INT_CHAR != 0 => {
+                match s.chars().collect::<Vec<_>>()[..] {
+                    [c] if u32::from(c) <= 0xff => u128::from(u32::from(c)),
+                    _ => return err(format!("{}expected one character, got \"{s}\"", at(path))),
+                }
+            }
             _ => integer(v, signed, info.bits, path)?,
         };
         let size = (t.size() as usize).min(out.len());
@@ -221,16 +309,14 @@ impl Encoder<'_> {
             };
             let sub = format!("{path}.{}", m.name);
             let start = (m.bit_offset / 8) as usize;
-            if m.bitfield_size != 0 {
+            let bits = match m.bitfield_size {
+                0 if m.bit_offset % 8 != 0 => self.int_bits(m.type_id),
+                n => n,
+            };
+            if bits != 0 {
                 let signed = self.signed(m.type_id);
-                let raw = integer(field, signed, m.bitfield_size, &sub)?;
-                set_bits(
-                    out,
-                    m.bit_offset,
-                    m.bitfield_size,
-                    raw,
-                    self.btf.big_endian(),
-                );
+                let raw = integer(field, signed, bits, &sub)?;
+                set_bits(out, m.bit_offset, bits, raw, self.btf.big_endian());
                 continue;
             }
             let size = self.btf.resolve_size(m.type_id)? as usize;

@@ -1,17 +1,43 @@
-//! `format_value`'s JSON written straight into a byte buffer, for the hot loop of a map dump: no `Value` tree, no
-//! allocation per element once the buffer has grown. The output is byte for byte what serializing
-//! `format_value` gives (tested below); the rare shapes where the tree's semantics matter (repeated member names,
-//! DATASEC values) are delegated to `format_value` itself.
+//! `formatted` JSON written straight into a byte buffer, for the hot loop of a map dump: no `Value` tree, no
+//! allocation per element once the buffer has grown. It prints what bpftool's btf_dumper prints, in two flavors:
+//! JSON (`-j`), and the plain-text form of `map dump`/`lookup` without `-j`, where bitfields and 128-bit integers
+//! are bare hex (`0x5`), pointers `0x..`/`(nil)` and unprintable chars `0x1` (bpftool's `is_plain_text`). Members
+//! that repeat a name (anonymous structs and unions) are all printed, as bpftool does; apart from that the JSON
+//! parses to exactly `format_value`'s tree (tested below). The shape decisions live in value.rs.
 
 use std::io::Write;
 
-use super::types::{Kind, INT_BOOL, INT_CHAR, INT_SIGNED};
-use super::value::{enum_signed, read_uint, sign_extend};
+use super::types::Kind;
+use super::value::{
+    bitfield_bits, bitfield_span, c_string, enum_key, float_value, int_shape, read_uint,
+    section_var_bytes, sign_extend, IntShape, NODES_PER_BYTE,
+};
 use super::{err, Btf, Result, Type, MAX_DEPTH};
+use crate::fastfmt::{push_bare_hex, push_hex, push_i64, push_u64};
+
+/// Which of bpftool's two spellings of a formatted value to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    /// `-j`: JSON.
+    Json,
+    /// Text output: JSON-like, with raw hex, pointers and unprintable chars as bare words.
+    Plain,
+}
 
 impl Btf {
     /// Appends the JSON of `data` as type `type_id` to `out`; on error `out` is left as it was.
     pub fn write_value_json(&self, type_id: u32, data: &[u8], out: &mut Vec<u8>) -> Result<()> {
+        self.write_value(type_id, data, Flavor::Json, out)
+    }
+
+    /// Appends `data` as type `type_id` in `flavor` to `out`; on error `out` is left as it was.
+    pub fn write_value(
+        &self,
+        type_id: u32,
+        data: &[u8],
+        flavor: Flavor,
+        out: &mut Vec<u8>,
+    ) -> Result<()> {
         let size = self.resolve_size(type_id)? as usize;
         if data.len() < size {
             return err(format!(
@@ -21,14 +47,15 @@ impl Btf {
         }
         let start = out.len();
         // The same bound as format_value: hostile BTF (overlapping members, deep nesting) must not explode.
-        let max_nodes = 1024 + size.saturating_mul(16);
+        let max_nodes = 1024 + size.saturating_mul(NODES_PER_BYTE);
         let result = Writer {
             btf: self,
             out,
+            flavor,
             nodes: 0,
             max_nodes,
         }
-        .value(type_id, data, 0);
+        .value(type_id, data, 0, 0);
         if result.is_err() {
             out.truncate(start);
         }
@@ -39,8 +66,95 @@ impl Btf {
 struct Writer<'a> {
     btf: &'a Btf,
     out: &'a mut Vec<u8>,
+    flavor: Flavor,
     nodes: usize,
     max_nodes: usize,
+}
+
+/// Raw bits: `"0x5"` in JSON, `0x5` in plain text.
+pub(super) fn push_raw_hex(out: &mut Vec<u8>, v: u128, flavor: Flavor) {
+    match flavor {
+        Flavor::Json => push_hex(out, v),
+        Flavor::Plain => push_bare_hex(out, v),
+    }
+}
+
+/// A pointer: a number in JSON (bpftool's `%lu`), `0x..` or `(nil)` in plain text (its `%p`).
+pub(super) fn push_pointer(out: &mut Vec<u8>, v: Option<u128>, flavor: Flavor) {
+    match (v, flavor) {
+        (None, _) => out.extend_from_slice(b"null"),
+        (Some(0), Flavor::Plain) => out.extend_from_slice(b"(nil)"),
+        (Some(v), Flavor::Plain) => push_raw_hex(out, v, flavor),
+        (Some(v), Flavor::Json) if v <= u128::from(u64::MAX) => push_u64(out, v as u64),
+        (Some(v), Flavor::Json) => push_hex(out, v),
+    }
+}
+
+/// A CHAR-encoded byte: `"a"` when printable; otherwise `"\u0001"` in JSON and `0x1` in plain text (bpftool's
+/// spellings; quotes and backslashes are escaped, which bpftool forgets).
+pub(super) fn push_char(out: &mut Vec<u8>, b: u8, flavor: Flavor) {
+    match b {
+        b'"' | b'\\' => out.extend_from_slice(&[b'"', b'\\', b, b'"']),
+        0x20..=0x7e => out.extend_from_slice(&[b'"', b, b'"']),
+        _ if flavor == Flavor::Plain => push_raw_hex(out, u128::from(b), flavor),
+        _ => {
+            const DIGITS: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\"\\u00");
+            out.extend_from_slice(&[DIGITS[(b >> 4) as usize], DIGITS[(b & 15) as usize], b'"']);
+        }
+    }
+}
+
+/// An integer of `shape` read as `raw`.
+pub(super) fn push_int(out: &mut Vec<u8>, shape: IntShape, raw: u128, flavor: Flavor) {
+    match shape {
+        IntShape::Hex { shift, bits, .. } => {
+            push_raw_hex(out, bitfield_bits(raw, shift, bits), flavor)
+        }
+        IntShape::Bool => out.extend_from_slice(if raw != 0 { b"true" } else { b"false" }),
+        IntShape::Char => push_char(out, raw as u8, flavor),
+        IntShape::Signed { bits, .. } => push_i64(out, sign_extend(raw, bits) as i64),
+        IntShape::Unsigned { .. } => push_u64(out, raw as u64),
+    }
+}
+
+/// A float as serde_json spells it; inf and NaN as their raw bits in hex (JSON has no spelling for them).
+pub(super) fn push_float(out: &mut Vec<u8>, size: u32, raw: u128, flavor: Flavor) {
+    match float_value(size, raw) {
+        // Writing into a Vec cannot fail.
+        Some(n) => {
+            let _ = serde_json::to_writer(&mut *out, &n);
+        }
+        None => push_raw_hex(out, raw, flavor),
+    }
+}
+
+/// A string already known to be printable ASCII (a char array or a name): only `"` and `\` need escaping.
+pub(super) fn push_ascii_string(out: &mut Vec<u8>, text: &[u8]) {
+    out.push(b'"');
+    for chunk in text.split_inclusive(|b| *b == b'"' || *b == b'\\') {
+        match chunk.split_last() {
+            Some((last, head)) if *last == b'"' || *last == b'\\' => {
+                out.extend_from_slice(head);
+                out.extend_from_slice(&[b'\\', *last]);
+            }
+            _ => out.extend_from_slice(chunk),
+        }
+    }
+    out.push(b'"');
+}
+
+/// An enum value: the first enumerator whose value matches, else the number.
+pub(super) fn push_enum(out: &mut Vec<u8>, t: &Type, raw: u64) {
+    let (want, signed) = enum_key(t, raw);
+    match t.enum_values().find(|v| enum_key(t, v.value).0 == want) {
+        Some(v) => {
+            // Writing into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut *out, v.name);
+        }
+        None if signed => push_i64(out, want as i64),
+        None => push_u64(out, want),
+    }
 }
 
 impl Writer<'_> {
@@ -48,20 +162,13 @@ impl Writer<'_> {
         self.out.extend_from_slice(bytes);
     }
 
-    fn hex(&mut self, v: u128) {
+    fn name(&mut self, name: &str) {
         // Writing into a Vec cannot fail.
-        let _ = write!(self.out, "\"0x{v:x}\"");
+        let _ = serde_json::to_writer(&mut *self.out, name);
+        self.out.push(b':');
     }
 
-    fn number<T: std::fmt::Display>(&mut self, n: T) {
-        let _ = write!(self.out, "{n}");
-    }
-
-    fn string(&mut self, s: &str) {
-        let _ = serde_json::to_writer(&mut *self.out, s);
-    }
-
-    fn value(&mut self, id: u32, data: &[u8], depth: usize) -> Result<()> {
+    fn value(&mut self, id: u32, data: &[u8], depth: usize, shift: u32) -> Result<()> {
         self.nodes += 1;
         if depth > MAX_DEPTH || self.nodes > self.max_nodes {
             return err(format!("type {id} is too deeply nested or loops"));
@@ -70,100 +177,66 @@ impl Writer<'_> {
             self.put(b"null");
             return Ok(());
         };
+        let big_endian = self.btf.big_endian();
         match t.kind() {
-            Kind::Int => self.int(&t, data),
-            Kind::Float => self.delegate(id, data),
+            Kind::Int => {
+                let shape = int_shape(&t, shift);
+                let Some(raw) = read_uint(data, shape.size(), big_endian) else {
+                    return err("value truncated");
+                };
+                push_int(self.out, shape, raw, self.flavor);
+            }
+            Kind::Float => {
+                let raw = read_uint(data, t.size() as usize, big_endian).unwrap_or(0);
+                push_float(self.out, t.size(), raw, self.flavor);
+            }
             Kind::Ptr => {
-                match read_uint(data, self.btf.ptr_size() as usize, self.btf.big_endian()) {
-                    Some(v) if v <= u128::from(u64::MAX) => self.number(v as u64),
-                    Some(v) => self.hex(v),
-                    None => self.put(b"null"),
-                }
-                Ok(())
+                let v = read_uint(data, self.btf.ptr_size() as usize, big_endian);
+                push_pointer(self.out, v, self.flavor);
             }
             Kind::Enum | Kind::Enum64 => {
-                self.enumeration(&t, data);
-                Ok(())
+                let raw = read_uint(data, t.size() as usize, big_endian).unwrap_or(0) as u64;
+                push_enum(self.out, &t, raw);
             }
-            Kind::Array => self.array(&t, data, depth),
-            Kind::Struct | Kind::Union => self.composite(&t, data, depth),
-            Kind::Typedef | Kind::Var | Kind::DeclTag => self.value(t.type_id(), data, depth + 1),
-            k if k.is_modifier() => self.value(t.type_id(), data, depth + 1),
-            Kind::Datasec => self.delegate(id, data),
-            _ => {
-                self.put(b"null");
-                Ok(())
+            Kind::Array => return self.array(&t, data, depth),
+            Kind::Struct | Kind::Union => return self.composite(&t, data, depth),
+            Kind::Typedef | Kind::DeclTag => {
+                return self.value(t.type_id(), data, depth + 1, shift)
             }
-        }
-    }
-
-    /// Shapes that are rare in map values go through the tree formatter, which defines the output.
-    fn delegate(&mut self, id: u32, data: &[u8]) -> Result<()> {
-        let v = self.btf.format_value(id, data)?;
-        let _ = serde_json::to_writer(&mut *self.out, &v);
-        Ok(())
-    }
-
-    fn int(&mut self, t: &Type, data: &[u8]) -> Result<()> {
-        let info = t.int_info();
-        let size = t.size() as usize;
-        let Some(raw) = read_uint(data, size, self.btf.big_endian()) else {
-            return err("value truncated");
-        };
-        if info.offset != 0 || info.bits != t.size() * 8 {
-            self.bitfield(raw, info.offset, info.bits);
-        } else if info.encoding & INT_BOOL != 0 {
-            self.put(if raw != 0 { b"true" } else { b"false" });
-        } else if size == 16 {
-            self.hex(raw);
-        } else if info.encoding & INT_SIGNED != 0 {
-            self.number(sign_extend(raw, info.bits) as i64);
-        } else {
-            self.number(raw as u64);
+            k if k.is_modifier() => return self.value(t.type_id(), data, depth + 1, shift),
+            Kind::Var => {
+                self.put(b"{");
+                self.name(t.name());
+                self.value(t.type_id(), data, depth + 1, shift)?;
+                self.put(b"}");
+            }
+            Kind::Datasec => return self.section(&t, data, depth),
+            _ => self.put(b"null"),
         }
         Ok(())
     }
 
-    fn enumeration(&mut self, t: &Type, data: &[u8]) {
-        let raw = read_uint(data, t.size() as usize, self.btf.big_endian()).unwrap_or(0) as u64;
-        let bits = t.size().saturating_mul(8).min(64);
-        let signed = enum_signed(t);
-        let norm = |v: u64| -> u64 {
-            if bits == 64 {
-                v
-            } else if signed {
-                sign_extend(u128::from(v) & ((1u128 << bits) - 1), bits) as u64
-            } else {
-                v & ((1u64 << bits) - 1)
+    fn section(&mut self, t: &Type, data: &[u8], depth: usize) -> Result<()> {
+        self.put(b"{");
+        self.name(t.name());
+        self.put(b"[");
+        for (i, v) in t.datasec_vars().enumerate() {
+            if i > 0 {
+                self.put(b",");
             }
-        };
-        let want = norm(raw);
-        match t.enum_values().find(|v| norm(v.value) == want) {
-            Some(v) => self.string(v.name),
-            None if signed => self.number(want as i64),
-            None => self.number(want),
+            self.value(v.type_id, section_var_bytes(data, &v)?, depth + 1, 0)?;
         }
-    }
-
-    fn bitfield(&mut self, raw: u128, bit_offset: u32, bits: u32) {
-        let shifted = if bit_offset >= 128 {
-            0
-        } else {
-            raw >> bit_offset
-        };
-        let mask = if bits >= 128 {
-            u128::MAX
-        } else {
-            (1u128 << bits) - 1
-        };
-        self.hex(shifted & mask);
+        self.put(b"]}");
+        Ok(())
     }
 
     fn array(&mut self, t: &Type, data: &[u8], depth: usize) -> Result<()> {
         let a = t.array();
-        if let Some(text) = self.char_array_str(a.elem_type, a.nelems, data) {
-            self.string(text);
-            return Ok(());
+        if self.btf.is_char_elem(a.elem_type) {
+            if let Some(text) = c_string(data, a.nelems as usize) {
+                push_ascii_string(self.out, text);
+                return Ok(());
+            }
         }
         let elem_size = self.btf.resolve_size(a.elem_type)? as usize;
         self.put(b"[");
@@ -174,44 +247,13 @@ impl Writer<'_> {
             if i > 0 {
                 self.put(b",");
             }
-            self.value(a.elem_type, bytes, depth + 1)?;
+            self.value(a.elem_type, bytes, depth + 1, 0)?;
         }
         self.put(b"]");
         Ok(())
     }
 
-    /// bpftool's rule, as in `format_value`: a char array printable up to a NUL is a string.
-    fn char_array_str<'d>(&self, elem: u32, nelems: u32, data: &'d [u8]) -> Option<&'d str> {
-        if nelems == 0 {
-            return None;
-        }
-        let t = self
-            .btf
-            .type_by_id(self.btf.skip_modifiers(elem, false).ok()?)?;
-        if t.kind() != Kind::Int
-            || t.size() != 1
-            || (t.int_info().encoding & INT_CHAR == 0 && t.name() != "char")
-        {
-            return None;
-        }
-        let bytes = data.get(..nelems as usize)?;
-        let end = bytes.iter().position(|b| *b == 0)?;
-        if bytes[..end].iter().any(|b| *b <= 0x1f || *b >= 0x7f) {
-            return None;
-        }
-        // Printable ASCII only (checked above), so always valid UTF-8.
-        std::str::from_utf8(&bytes[..end]).ok()
-    }
-
     fn composite(&mut self, t: &Type, data: &[u8], depth: usize) -> Result<()> {
-        // A JSON object keeps one value per name; with repeated names (anonymous members) the tree decides.
-        let names_repeat = t
-            .members()
-            .enumerate()
-            .any(|(i, m)| t.members().take(i).any(|p| p.name == m.name));
-        if names_repeat {
-            return self.delegate(t.id(), data);
-        }
         self.put(b"{");
         for (i, m) in t.members().enumerate() {
             let Some(bytes) = data.get((m.bit_offset / 8) as usize..) else {
@@ -220,14 +262,17 @@ impl Writer<'_> {
             if i > 0 {
                 self.put(b",");
             }
-            self.string(m.name);
-            self.put(b":");
+            self.name(m.name);
             if m.bitfield_size != 0 {
-                let nbytes = ((m.bit_offset % 8 + m.bitfield_size) as usize).div_ceil(8);
-                let raw = read_uint(bytes, nbytes.min(16), self.btf.big_endian()).unwrap_or(0);
-                self.bitfield(raw, m.bit_offset % 8, m.bitfield_size);
+                let (size, shift) = bitfield_span(m.bit_offset, m.bitfield_size);
+                let raw = read_uint(bytes, size, self.btf.big_endian()).unwrap_or(0);
+                push_raw_hex(
+                    self.out,
+                    bitfield_bits(raw, shift, m.bitfield_size),
+                    self.flavor,
+                );
             } else {
-                self.value(m.type_id, bytes, depth + 1)?;
+                self.value(m.type_id, bytes, depth + 1, m.bit_offset % 8)?;
             }
         }
         self.put(b"}");
@@ -258,7 +303,8 @@ mod tests {
             .collect()
     }
 
-    /// The streamed JSON equals serializing format_value's tree, for many real kernel types and random bytes.
+    /// The streamed JSON parses to format_value's tree, for many real kernel types and random bytes (parsed, so
+    /// repeated member names resolve alike: the last one wins in both).
     #[test]
     fn streamed_json_equals_the_tree_formatter_on_kernel_types() {
         let Ok(raw) = std::fs::read("/sys/kernel/btf/vmlinux") else {
@@ -275,13 +321,12 @@ mod tests {
             }
             for seed in 0..3 {
                 let data = bytes(u64::from(id) * 31 + seed, size as usize);
-                let tree = btf
-                    .format_value(id, &data)
-                    .map(|v| serde_json::to_string(&v).unwrap());
+                let tree = btf.format_value(id, &data);
                 let mut out = Vec::new();
-                let streamed = btf
-                    .write_value_json(id, &data, &mut out)
-                    .map(|_| String::from_utf8(out).unwrap());
+                let streamed = btf.write_value_json(id, &data, &mut out).map(|_| {
+                    serde_json::from_slice::<serde_json::Value>(&out)
+                        .unwrap_or_else(|e| panic!("type {id}: invalid JSON ({e})"))
+                });
                 match (tree, streamed) {
                     (Ok(a), Ok(b)) => assert_eq!(a, b, "type {id} seed {seed}"),
                     (Err(_), Err(_)) => {}
@@ -291,5 +336,28 @@ mod tests {
             }
         }
         assert!(checked > 1000, "only {checked} values compared");
+    }
+
+    #[test]
+    fn plain_text_spells_raw_bits_pointers_and_chars_as_bare_words() {
+        let mut out = Vec::new();
+        push_raw_hex(&mut out, 0x2a, Flavor::Plain);
+        out.push(b' ');
+        push_raw_hex(&mut out, 0x2a, Flavor::Json);
+        out.push(b' ');
+        push_pointer(&mut out, Some(0), Flavor::Plain);
+        out.push(b' ');
+        push_pointer(&mut out, Some(16), Flavor::Plain);
+        out.push(b' ');
+        push_pointer(&mut out, Some(16), Flavor::Json);
+        out.push(b' ');
+        for b in [b'a', 0x01, 0xc8, b'"'] {
+            push_char(&mut out, b, Flavor::Json);
+            push_char(&mut out, b, Flavor::Plain);
+        }
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"0x2a "0x2a" (nil) 0x10 16 "a""a""\u0001"0x1"\u00c8"0xc8"\"""\"""#
+        );
     }
 }

@@ -1,14 +1,20 @@
 //! A type's formatted JSON compiled once into a plan, for the hot loop of a map dump: a dump formats the same key
 //! and value types millions of times, so the BTF walk (type lookups, string-table reads, name escaping, char-array
-//! and repeated-name checks) is done once per map instead of once per entry. Running a plan only reads bytes and
-//! appends pre-escaped names and numbers. The output is byte for byte `write_value_json`'s (tested below); shapes
-//! the plan does not model are delegated to the tree formatter exactly as `write_value_json` delegates them, and
-//! types whose walk could hit the depth or node bounds are not planned at all (the writer runs instead).
+//! checks, enum normalization) is done once per map instead of once per entry. Running a plan only reads bytes and
+//! appends pre-escaped names and numbers. Every shape is planned, global data sections included (the most common
+//! maps of a CO-RE program); the output is byte for byte `write_value`'s in both flavors (tested below). Types whose
+//! walk could hit the depth or node bounds are not planned at all (the writer runs instead).
 
-use super::types::{Kind, Type, INT_BOOL, INT_CHAR, INT_SIGNED};
-use super::value::{enum_signed, read_uint, sign_extend, NODES_PER_BYTE};
+use super::json_out::{
+    push_ascii_string, push_float, push_int, push_pointer, push_raw_hex, Flavor,
+};
+use super::types::{Kind, Type};
+use super::value::{
+    bitfield_bits, bitfield_span, c_string, enum_width, int_shape, normalize_enum, read_uint,
+    IntShape, NODES_PER_BYTE,
+};
 use super::{err, Btf, Result, MAX_DEPTH};
-use crate::fastfmt::{push_byte_numbers, push_hex, push_i64, push_u64};
+use crate::fastfmt::{push_byte_numbers, push_i64, push_u64};
 
 /// The formatted JSON of one type for data of one length (a map's key or value size).
 pub struct JsonPlan {
@@ -18,9 +24,9 @@ pub struct JsonPlan {
 }
 
 enum Body {
-    /// The walk fails whatever the bytes (unknown size, data too short): `write_value_json` would fail too.
+    /// The walk fails whatever the bytes (unknown size, data too short): `write_value` would fail too.
     Fails,
-    /// Too deep or too big to plan: run `write_value_json`, which enforces the bounds.
+    /// Too deep or too big to plan: run `write_value`, which enforces the bounds.
     Writer,
     Plan(Node),
 }
@@ -28,23 +34,9 @@ enum Body {
 /// One JSON value, read from the data at the node's position (the data slice starts there).
 enum Node {
     Null,
-    /// An unsigned integer of `size` bytes as a number.
-    Unsigned {
-        size: usize,
-    },
-    /// A signed integer of `size` bytes, `bits` significant, as a number.
-    Signed {
-        size: usize,
-        bits: u32,
-    },
-    Bool {
-        size: usize,
-    },
-    /// 128-bit integers and bitfields as `"0x.."`: `size` bytes read, then shifted and masked.
-    Hex {
-        size: usize,
-        shift: u32,
-        bits: u32,
+    Int(IntShape),
+    Float {
+        size: u32,
     },
     /// A pointer: a number, `null` when the data is too short.
     Ptr {
@@ -64,8 +56,16 @@ enum Node {
         signed: bool,
     },
     Object(Vec<Field>),
-    /// Formatted by the tree formatter (floats, DATASECs, structs with repeated member names).
-    Tree(u32),
+    /// A variable: `{"name":value}`.
+    Var {
+        key: ShortBytes,
+        node: Box<Node>,
+    },
+    /// A global data section: `{".data":[` then each variable, read at its offset.
+    Section {
+        head: Box<[u8]>,
+        vars: Vec<SectionVar>,
+    },
 }
 
 struct Elems {
@@ -86,8 +86,14 @@ struct Field {
     /// `"name":`, with a leading comma after the first member.
     key: ShortBytes,
     offset: usize,
-    /// Some((bit offset within the byte, bits)) for bitfield members.
-    bitfield: Option<(u32, u32)>,
+    /// Some((bytes to read, shift, bits)) for bitfield members.
+    bitfield: Option<(usize, u32, u32)>,
+    node: Node,
+}
+
+struct SectionVar {
+    offset: usize,
+    size: usize,
     node: Node,
 }
 
@@ -102,7 +108,7 @@ impl Btf {
                     nodes: 0,
                     max_nodes,
                 };
-                match planner.node(type_id, 0) {
+                match planner.node(type_id, 0, 0) {
                     Some(node) => Body::Plan(node),
                     None => Body::Writer,
                 }
@@ -112,15 +118,26 @@ impl Btf {
         JsonPlan { type_id, len, body }
     }
 
-    /// Appends the JSON of `data` through `plan` (made by this BTF); on error `out` is left as it was.
-    pub fn write_planned(&self, plan: &JsonPlan, data: &[u8], out: &mut Vec<u8>) -> Result<()> {
+    /// Appends `data` in `flavor` through `plan` (made by this BTF); on error `out` is left as it was.
+    pub fn write_planned(
+        &self,
+        plan: &JsonPlan,
+        data: &[u8],
+        flavor: Flavor,
+        out: &mut Vec<u8>,
+    ) -> Result<()> {
         let node = match &plan.body {
             Body::Plan(node) if data.len() == plan.len => node,
             Body::Fails if data.len() == plan.len => return err("value does not fit its type"),
-            _ => return self.write_value_json(plan.type_id, data, out),
+            _ => return self.write_value(plan.type_id, data, flavor, out),
         };
         let start = out.len();
-        let result = Runner { btf: self, out }.node(node, data);
+        let result = Runner {
+            btf: self,
+            out,
+            flavor,
+        }
+        .node(node, data);
         if result.is_err() {
             out.truncate(start);
         }
@@ -130,43 +147,15 @@ impl Btf {
 
 struct Planner<'a> {
     btf: &'a Btf,
-    /// The most nodes `write_value_json` can visit (char arrays counted as arrays).
+    /// The most nodes `write_value` can visit (char arrays counted as arrays).
     nodes: usize,
     max_nodes: usize,
 }
 
-/// An integer: bitfield-like or 128-bit values print as raw hex bits (bpftool prints them so), bools as
-/// true/false, the rest as numbers.
-fn int_node(t: &Type) -> Node {
-    let info = t.int_info();
-    let size = t.size() as usize;
-    if info.offset != 0 || info.bits != t.size() * 8 {
-        Node::Hex {
-            size,
-            shift: info.offset,
-            bits: info.bits,
-        }
-    } else if info.encoding & INT_BOOL != 0 {
-        Node::Bool { size }
-    } else if size == 16 {
-        Node::Hex {
-            size,
-            shift: 0,
-            bits: 128,
-        }
-    } else if info.encoding & INT_SIGNED != 0 {
-        Node::Signed {
-            size,
-            bits: info.bits,
-        }
-    } else {
-        Node::Unsigned { size }
-    }
-}
-
 impl Planner<'_> {
-    /// None when the writer could reach its depth or node bound: such types are not planned.
-    fn node(&mut self, id: u32, depth: usize) -> Option<Node> {
+    /// None when the writer could reach its depth or node bound: such types are not planned. `shift` as in the
+    /// writer: bits into the data where an integer starts.
+    fn node(&mut self, id: u32, depth: usize, shift: u32) -> Option<Node> {
         self.count(1)?;
         if depth > MAX_DEPTH {
             return None;
@@ -175,53 +164,52 @@ impl Planner<'_> {
             return Some(Node::Null);
         };
         Some(match t.kind() {
-            Kind::Int => int_node(&t),
+            Kind::Int => Node::Int(int_shape(&t, shift)),
+            Kind::Float => Node::Float { size: t.size() },
             Kind::Ptr => Node::Ptr {
                 size: self.btf.ptr_size() as usize,
             },
-            Kind::Enum | Kind::Enum64 => {
-                let size = t.size() as usize;
-                let bits = t.size().saturating_mul(8).min(64);
-                let signed = enum_signed(&t);
-                let names = t
-                    .enum_values()
-                    .map(|v| (normalize(v.value, bits, signed), json_string(v.name)))
-                    .collect();
-                Node::Enum(Box::new(EnumPlan {
-                    size,
-                    bits,
-                    signed,
-                    names,
-                }))
-            }
+            Kind::Enum | Kind::Enum64 => Node::Enum(Box::new(enum_plan(&t))),
             Kind::Array => return self.array(id, depth),
-            Kind::Struct | Kind::Union => return self.composite(id, &t, depth),
-            Kind::Float | Kind::Datasec => Node::Tree(id),
-            Kind::Typedef | Kind::Var | Kind::DeclTag => return self.node(t.type_id(), depth + 1),
-            k if k.is_modifier() => return self.node(t.type_id(), depth + 1),
+            Kind::Struct | Kind::Union => return self.composite(&t, depth),
+            Kind::Typedef | Kind::DeclTag => return self.node(t.type_id(), depth + 1, shift),
+            k if k.is_modifier() => return self.node(t.type_id(), depth + 1, shift),
+            Kind::Var => Node::Var {
+                key: ShortBytes::new(name_key(b"{", t.name())),
+                node: Box::new(self.node(t.type_id(), depth + 1, shift)?),
+            },
+            Kind::Datasec => return self.section(&t, depth),
             _ => Node::Null,
         })
     }
 
-    /// A struct or union as an object of its members; one that repeats a member name (anonymous members) is
-    /// left to the tree writer, which names them as bpftool does.
-    fn composite(&mut self, id: u32, t: &Type, depth: usize) -> Option<Node> {
-        let repeated = t
-            .members()
-            .enumerate()
-            .any(|(i, m)| t.members().take(i).any(|p| p.name == m.name));
-        if repeated {
-            return Some(Node::Tree(id));
+    fn section(&mut self, t: &Type, depth: usize) -> Option<Node> {
+        let mut vars = Vec::with_capacity(t.vlen() as usize);
+        for v in t.datasec_vars() {
+            vars.push(SectionVar {
+                offset: v.offset as usize,
+                size: v.size as usize,
+                node: self.node(v.type_id, depth + 1, 0)?,
+            });
         }
+        let mut head = name_key(b"{", t.name());
+        head.push(b'[');
+        Some(Node::Section {
+            head: head.into(),
+            vars,
+        })
+    }
+
+    /// A struct or union as an object of its members, every member printed even where names repeat.
+    fn composite(&mut self, t: &Type, depth: usize) -> Option<Node> {
         let mut fields = Vec::with_capacity(t.vlen() as usize);
         for (i, m) in t.members().enumerate() {
-            let mut key = if i > 0 { b",".to_vec() } else { Vec::new() };
-            key.extend_from_slice(&json_string(m.name));
-            key.push(b':');
+            let key = name_key(if i > 0 { b"," } else { b"" }, m.name);
             let (bitfield, node) = if m.bitfield_size != 0 {
-                (Some((m.bit_offset % 8, m.bitfield_size)), Node::Null)
+                let (size, shift) = bitfield_span(m.bit_offset, m.bitfield_size);
+                (Some((size, shift, m.bitfield_size)), Node::Null)
             } else {
-                (None, self.node(m.type_id, depth + 1)?)
+                (None, self.node(m.type_id, depth + 1, m.bit_offset % 8)?)
             };
             fields.push(Field {
                 key: ShortBytes::new(key),
@@ -240,16 +228,16 @@ impl Planner<'_> {
         let elem_size = self.btf.resolve_size(a.elem_type).ok()? as usize;
         // The elements are planned once and repeated: count the nodes the writer would visit for all of them.
         let before = self.nodes;
-        let elem = self.node(a.elem_type, depth + 1)?;
+        let elem = self.node(a.elem_type, depth + 1, 0)?;
         let per_elem = self.nodes - before;
         self.nodes = before;
         self.count(per_elem.saturating_mul(nelems))?;
         let array = match elem {
-            Node::Unsigned { size: 1 } if elem_size == 1 => Node::Bytes {
+            Node::Int(IntShape::Unsigned { size: 1 }) if elem_size == 1 => Node::Bytes {
                 n: nelems,
                 signed: false,
             },
-            Node::Signed { size: 1, bits: 8 } if elem_size == 1 => Node::Bytes {
+            Node::Int(IntShape::Signed { size: 1, bits: 8 }) if elem_size == 1 => Node::Bytes {
                 n: nelems,
                 signed: true,
             },
@@ -259,7 +247,7 @@ impl Planner<'_> {
                 nelems,
             })),
         };
-        Some(if self.is_char(a.elem_type) && nelems > 0 {
+        Some(if self.btf.is_char_elem(a.elem_type) && nelems > 0 {
             Node::Chars {
                 nelems,
                 elems: Box::new(array),
@@ -269,35 +257,32 @@ impl Planner<'_> {
         })
     }
 
-    /// The writer's test for a string: one-byte ints marked char or named `char`, behind modifiers.
-    fn is_char(&self, elem: u32) -> bool {
-        let Some(t) = self
-            .btf
-            .skip_modifiers(elem, false)
-            .ok()
-            .and_then(|id| self.btf.type_by_id(id))
-        else {
-            return false;
-        };
-        t.kind() == Kind::Int
-            && t.size() == 1
-            && (t.int_info().encoding & INT_CHAR != 0 || t.name() == "char")
-    }
-
     fn count(&mut self, n: usize) -> Option<()> {
         self.nodes = self.nodes.saturating_add(n);
         (self.nodes <= self.max_nodes).then_some(())
     }
 }
 
-fn normalize(v: u64, bits: u32, signed: bool) -> u64 {
-    if bits == 64 {
-        v
-    } else if signed {
-        sign_extend(u128::from(v) & ((1u128 << bits) - 1), bits) as u64
-    } else {
-        v & ((1u64 << bits) - 1)
+fn enum_plan(t: &Type) -> EnumPlan {
+    let (bits, signed) = enum_width(t);
+    let names = t
+        .enum_values()
+        .map(|v| (normalize_enum(v.value, bits, signed), json_string(v.name)))
+        .collect();
+    EnumPlan {
+        size: t.size() as usize,
+        bits,
+        signed,
+        names,
     }
+}
+
+/// `prefix` then `"name":`, the name escaped once.
+fn name_key(prefix: &[u8], name: &str) -> Vec<u8> {
+    let mut key = prefix.to_vec();
+    key.extend_from_slice(&json_string(name));
+    key.push(b':');
+    key
 }
 
 fn json_string(s: &str) -> Box<[u8]> {
@@ -308,6 +293,7 @@ fn json_string(s: &str) -> Box<[u8]> {
 struct Runner<'a> {
     btf: &'a Btf,
     out: &'a mut Vec<u8>,
+    flavor: Flavor,
 }
 
 impl Runner<'_> {
@@ -337,25 +323,19 @@ impl Runner<'_> {
     /// Integers, the common members, written without a call: Ok(false) for other nodes.
     #[inline(always)]
     fn int(&mut self, node: &Node, data: &[u8]) -> Result<bool> {
-        let (size, v) = match node {
-            Node::Unsigned { size }
-            | Node::Signed { size, .. }
-            | Node::Bool { size }
-            | Node::Hex { size, .. } => (*size, self.uint(data, *size)),
-            _ => return Ok(false),
+        let Node::Int(shape) = node else {
+            return Ok(false);
         };
-        let Some(v) = v else {
+        let size = shape.size();
+        let Some(v) = self.uint(data, size) else {
             return err(format!("value truncated ({size} bytes needed)"));
         };
-        match node {
-            Node::Unsigned { .. } => push_u64(self.out, v as u64),
-            Node::Signed { bits, .. } => push_i64(self.out, sign_extend(v, *bits) as i64),
-            Node::Bool { .. } => {
-                self.out
-                    .extend_from_slice(if v != 0 { b"true" } else { b"false" })
+        match shape {
+            IntShape::Unsigned { .. } => push_u64(self.out, v as u64),
+            IntShape::Signed { bits, .. } => {
+                push_i64(self.out, super::value::sign_extend(v, *bits) as i64)
             }
-            Node::Hex { shift, bits, .. } => push_hex(self.out, bitfield(v, *shift, *bits)),
-            _ => {}
+            shape => push_int(self.out, *shape, v, self.flavor),
         }
         Ok(true)
     }
@@ -366,26 +346,28 @@ impl Runner<'_> {
         }
         match node {
             Node::Null => self.out.extend_from_slice(b"null"),
-            Node::Unsigned { .. } | Node::Signed { .. } | Node::Bool { .. } | Node::Hex { .. } => {}
-            Node::Ptr { size } => match read_uint(data, *size, self.btf.big_endian()) {
-                Some(v) if v <= u128::from(u64::MAX) => push_u64(self.out, v as u64),
-                Some(v) => push_hex(self.out, v),
-                None => self.out.extend_from_slice(b"null"),
-            },
+            Node::Int(_) => {}
+            Node::Float { size } => {
+                let raw = read_uint(data, *size as usize, self.btf.big_endian()).unwrap_or(0);
+                push_float(self.out, *size, raw, self.flavor);
+            }
+            Node::Ptr { size } => {
+                let v = read_uint(data, *size, self.btf.big_endian());
+                push_pointer(self.out, v, self.flavor);
+            }
             Node::Enum(e) => {
                 let raw = read_uint(data, e.size, self.btf.big_endian()).unwrap_or(0) as u64;
-                let want = normalize(raw, e.bits, e.signed);
+                let want = normalize_enum(raw, e.bits, e.signed);
                 match e.names.iter().find(|(v, _)| *v == want) {
                     Some((_, name)) => self.out.extend_from_slice(name),
                     None if e.signed => push_i64(self.out, want as i64),
                     None => push_u64(self.out, want),
                 }
             }
-            Node::Chars { nelems, elems } => {
-                if !push_c_string(self.out, data, *nelems) {
-                    self.node(elems, data)?;
-                }
-            }
+            Node::Chars { nelems, elems } => match c_string(data, *nelems) {
+                Some(text) => push_ascii_string(self.out, text),
+                None => self.node(elems, data)?,
+            },
             Node::Array(a) => {
                 self.out.push(b'[');
                 for i in 0..a.nelems {
@@ -406,72 +388,54 @@ impl Runner<'_> {
                 };
                 push_byte_numbers(self.out, bytes, *signed);
             }
-            Node::Object(fields) => {
-                self.out.push(b'{');
-                for f in fields {
-                    let Some(bytes) = data.get(f.offset..) else {
-                        return err("member is outside the value");
-                    };
-                    f.key.push_to(self.out);
-                    match f.bitfield {
-                        Some((shift, bits)) => {
-                            let nbytes = ((shift + bits) as usize).div_ceil(8).min(16);
-                            let raw = read_uint(bytes, nbytes, self.btf.big_endian()).unwrap_or(0);
-                            push_hex(self.out, bitfield(raw, shift, bits));
-                        }
-                        None => {
-                            if !self.int(&f.node, bytes)? {
-                                self.node(&f.node, bytes)?;
-                            }
-                        }
-                    }
-                }
+            Node::Object(fields) => self.object(fields, data)?,
+            Node::Var { key, node } => {
+                key.push_to(self.out);
+                self.node(node, data)?;
                 self.out.push(b'}');
             }
-            Node::Tree(id) => {
-                let v = self.btf.format_value(*id, data)?;
-                let _ = serde_json::to_writer(&mut *self.out, &v);
+            Node::Section { head, vars } => {
+                self.out.extend_from_slice(head);
+                for (i, v) in vars.iter().enumerate() {
+                    let Some(bytes) = data.get(v.offset..v.offset.saturating_add(v.size)) else {
+                        return err(format!(
+                            "variable at offset {} is outside the section",
+                            v.offset
+                        ));
+                    };
+                    if i > 0 {
+                        self.out.push(b',');
+                    }
+                    self.node(&v.node, bytes)?;
+                }
+                self.out.extend_from_slice(b"]}");
             }
         }
         Ok(())
     }
-}
 
-fn bitfield(raw: u128, shift: u32, bits: u32) -> u128 {
-    let shifted = if shift >= 128 { 0 } else { raw >> shift };
-    let mask = if bits >= 128 {
-        u128::MAX
-    } else {
-        (1u128 << bits) - 1
-    };
-    shifted & mask
-}
-
-/// bpftool's rule: a char array printable up to a NUL is a string. Appends it and says whether it was one.
-fn push_c_string(out: &mut Vec<u8>, data: &[u8], nelems: usize) -> bool {
-    let Some(bytes) = data.get(..nelems) else {
-        return false;
-    };
-    let Some(end) = bytes.iter().position(|b| *b == 0) else {
-        return false;
-    };
-    let text = &bytes[..end];
-    if text.iter().any(|b| *b <= 0x1f || *b >= 0x7f) {
-        return false;
-    }
-    out.push(b'"');
-    // Printable ASCII: only the quote and the backslash are escaped (as serde_json does).
-    for chunk in text.split_inclusive(|b| *b == b'"' || *b == b'\\') {
-        match chunk.split_last() {
-            Some((last, head)) if *last == b'"' || *last == b'\\' => {
-                out.extend_from_slice(head);
-                out.extend_from_slice(&[b'\\', *last]);
+    fn object(&mut self, fields: &[Field], data: &[u8]) -> Result<()> {
+        self.out.push(b'{');
+        for f in fields {
+            let Some(bytes) = data.get(f.offset..) else {
+                return err("member is outside the value");
+            };
+            f.key.push_to(self.out);
+            match f.bitfield {
+                Some((size, shift, bits)) => {
+                    let raw = read_uint(bytes, size, self.btf.big_endian()).unwrap_or(0);
+                    push_raw_hex(self.out, bitfield_bits(raw, shift, bits), self.flavor);
+                }
+                None => {
+                    if !self.int(&f.node, bytes)? {
+                        self.node(&f.node, bytes)?;
+                    }
+                }
             }
-            _ => out.extend_from_slice(chunk),
         }
+        self.out.push(b'}');
+        Ok(())
     }
-    out.push(b'"');
-    true
 }
 
 /// Short byte strings (member names with their quotes) kept padded, appended with a constant-length copy.
@@ -542,8 +506,8 @@ mod tests {
             .collect()
     }
 
-    /// The planned JSON equals the writer's (itself tested equal to the tree formatter) for many kernel types,
-    /// random bytes, and data lengths equal to and above the type's size.
+    /// The planned output equals the writer's (itself tested against the tree formatter), in both flavors, for
+    /// many kernel types, random bytes, and data lengths equal to and above the type's size.
     #[test]
     fn planned_json_equals_the_writer_on_kernel_types() {
         let Ok(raw) = std::fs::read("/sys/kernel/btf/vmlinux") else {
@@ -563,19 +527,28 @@ mod tests {
                 let data = bytes(u64::from(id) * 31 + seed, len);
                 let plan = btf.json_plan(id, len);
                 planned += usize::from(matches!(plan.body, Body::Plan(_)));
-                let mut want = b"prefix".to_vec();
-                let w = btf.write_value_json(id, &data, &mut want);
-                let mut got = b"prefix".to_vec();
-                let g = btf.write_planned(&plan, &data, &mut got);
-                assert_eq!(w.is_ok(), g.is_ok(), "type {id} seed {seed}");
-                assert_eq!(
-                    String::from_utf8_lossy(&want),
-                    String::from_utf8_lossy(&got),
-                    "type {id} seed {seed}"
-                );
+                let flavor = if seed % 2 == 0 {
+                    Flavor::Json
+                } else {
+                    Flavor::Plain
+                };
+                assert_same(&btf, id, &plan, &data, flavor);
             }
         }
         assert!(planned > 3000, "only {planned} values planned");
+    }
+
+    fn assert_same(btf: &Btf, id: u32, plan: &JsonPlan, data: &[u8], flavor: Flavor) {
+        let mut want = b"prefix".to_vec();
+        let w = btf.write_value(id, data, flavor, &mut want);
+        let mut got = b"prefix".to_vec();
+        let g = btf.write_planned(plan, data, flavor, &mut got);
+        assert_eq!(w.is_ok(), g.is_ok(), "type {id} {flavor:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&want),
+            String::from_utf8_lossy(&got),
+            "type {id} {flavor:?}"
+        );
     }
 
     #[test]
@@ -588,11 +561,22 @@ mod tests {
         let size = btf.resolve_size(id).unwrap() as usize;
         let plan = btf.json_plan(id, size);
         for len in [0, size / 2, size + 8] {
-            let data = bytes(7, len);
-            let (mut want, mut got) = (Vec::new(), Vec::new());
-            let w = btf.write_value_json(id, &data, &mut want);
-            let g = btf.write_planned(&plan, &data, &mut got);
-            assert_eq!((w.is_ok(), want), (g.is_ok(), got), "len {len}");
+            assert_same(&btf, id, &plan, &bytes(7, len), Flavor::Json);
+        }
+    }
+
+    /// Sections, variables, anonymous members, CHAR ints, floats and members without kflag inside a byte are
+    /// planned (not left to the writer) and print as the writer prints them.
+    #[test]
+    fn every_shape_is_planned() {
+        let (btf, sec) = super::super::value::tests::sample_section();
+        let size = btf.resolve_size(sec).unwrap() as usize;
+        let plan = btf.json_plan(sec, size);
+        assert!(matches!(plan.body, Body::Plan(_)));
+        for seed in 0..8 {
+            for flavor in [Flavor::Json, Flavor::Plain] {
+                assert_same(&btf, sec, &plan, &bytes(seed, size), flavor);
+            }
         }
     }
 }

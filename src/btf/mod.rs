@@ -17,10 +17,13 @@ mod raw;
 mod resolve;
 mod signature;
 mod subset;
+#[cfg(test)]
+mod test_blob;
 mod types;
 mod value;
 
 pub use c::{dump_c, dump_c_header};
+pub use json_out::Flavor;
 pub use json_plan::JsonPlan;
 pub use subset::Subset;
 pub use types::{Array, EnumValue, IntInfo, Kind, Member, Param, Type, VarSecInfo};

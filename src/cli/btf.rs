@@ -16,7 +16,7 @@ pub enum BtfVerb {
         #[command(flatten)]
         view: ShowView,
     },
-    /// Dump BTF types: `btf dump file PATH [format raw|c] [root_id ID]...` or `btf dump id ID ...`
+    /// Dump BTF types: `btf dump file PATH [format raw|c] [unsorted] [root_id ID]...` or `btf dump id ID ...`
     Dump(BtfDumpArgs),
     /// Cut a kernel BTF down to what some objects' CO-RE relocations use (bpftool's `gen min_core_btf`)
     Minimize(BtfMinimizeArgs),
@@ -69,7 +69,8 @@ pub enum BtfDumpSource {
         words: Vec<String>,
     },
     /// A map's key and value types: `btf dump map MAP [key|value|kv|all] [format raw|c]`
-    /// (MAP := id N | pinned PATH | name NAME; default kv, `all` dumps the map's whole BTF)
+    /// (MAP := id N | pinned PATH | name NAME; default kv, `all` dumps the map's whole BTF, the only one
+    /// `root_id` combines with)
     Map {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 2.., value_name = "WORDS")]
         words: Vec<String>,
@@ -78,9 +79,9 @@ pub enum BtfDumpSource {
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct BtfDumpOptions {
-    /// bpftool's keywords: `format raw` (default) or `format c`, and `root_id ID` (repeatable) to dump only
-    /// those types and what they need
-    #[arg(value_name = "format raw|c | root_id ID")]
+    /// bpftool's keywords: `format raw` (default) or `format c`, `unsorted` (C in id order; sorted by default, as
+    /// bpftool 7.6+ sorts), and `root_id ID` (repeatable) to dump only those types and what they need
+    #[arg(value_name = "format raw|c | unsorted | root_id ID")]
     pub words: Vec<String>,
 
     /// Base BTF for split BTF such as a kernel module's (default for /sys/kernel/btf/MODULE: vmlinux)
@@ -94,32 +95,56 @@ pub enum BtfDumpFormat {
     C,
 }
 
+/// What the trailing keywords of `btf dump` ask for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BtfDumpWords {
+    pub format: BtfDumpFormat,
+    pub roots: Vec<u32>,
+    /// `format c` in bpftool's sorted order (the default) rather than by id (`unsorted`).
+    pub sorted: bool,
+}
+
 impl BtfDumpOptions {
     /// Reads bpftool's trailing keywords; the error is a usage message.
-    pub fn format_and_roots(&self) -> Result<(BtfDumpFormat, Vec<u32>), String> {
-        let mut format = BtfDumpFormat::Raw;
-        let mut roots = Vec::new();
+    pub fn parse_words(&self) -> Result<BtfDumpWords, String> {
+        let mut parsed = BtfDumpWords {
+            format: BtfDumpFormat::Raw,
+            roots: Vec::new(),
+            sorted: true,
+        };
         let mut words = self.words.iter();
         while let Some(word) = words.next() {
+            if word == "unsorted" {
+                parsed.sorted = false;
+                continue;
+            }
             let value = words
                 .next()
                 .ok_or_else(|| format!("'{word}' needs a value"))?;
             match word.as_str() {
                 "format" => {
-                    format = match value.as_str() {
+                    parsed.format = match value.as_str() {
                         "raw" => BtfDumpFormat::Raw,
                         "c" => BtfDumpFormat::C,
                         other => return Err(format!("unknown format '{other}' (raw or c)")),
                     }
                 }
-                "root_id" => roots.push(
-                    value
+                "root_id" => {
+                    let id = value
                         .parse()
-                        .map_err(|_| format!("root_id '{value}' is not a type id"))?,
-                ),
-                other => return Err(format!("unexpected '{other}' (expected format or root_id)")),
+                        .map_err(|_| format!("root_id '{value}' is not a type id"))?;
+                    if parsed.roots.contains(&id) {
+                        return Err(format!("root_id {id} given twice"));
+                    }
+                    parsed.roots.push(id);
+                }
+                other => {
+                    return Err(format!(
+                        "unexpected '{other}' (expected format, unsorted or root_id)"
+                    ))
+                }
             }
         }
-        Ok((format, roots))
+        Ok(parsed)
     }
 }

@@ -1,10 +1,10 @@
 //! A map's key and value seen through its BTF: bpftool's `formatted` JSON on the way out, typed JSON
 //! (`key '{"pid": 42}'`, `value 7`) on the way in.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::Layout;
-use crate::btf::{Btf, JsonPlan};
+use crate::btf::{Btf, Flavor, JsonPlan};
 
 /// The BTF of a map and the type ids of its key and value (0: not described).
 pub struct TypedView {
@@ -29,40 +29,31 @@ impl TypedView {
         }
     }
 
-    fn format(&self, type_id: u32, bytes: &[u8]) -> Value {
-        if type_id == 0 {
-            return Value::Null;
-        }
+    fn write_part(
+        &self,
+        out: &mut Vec<u8>,
+        type_id: u32,
+        plan: &JsonPlan,
+        bytes: &[u8],
+        flavor: Flavor,
+    ) {
         // A value BTF cannot describe (hostile or mismatched BTF) prints as null rather than failing the dump.
-        self.btf.format_value(type_id, bytes).unwrap_or(Value::Null)
-    }
-
-    /// bpftool's `formatted` object: `{"key":..,"value":..}`, per-CPU `{"key":..,"values":[{"cpu":N,"value":..}]}`.
-    pub fn formatted(&self, layout: Layout, key: Option<&[u8]>, value: &[u8]) -> Value {
-        let mut out = Map::new();
-        if let Some(key) = key.filter(|_| self.key_type != 0) {
-            out.insert("key".into(), self.format(self.key_type, key));
-        }
-        if layout.cpus.is_some() {
-            let values = layout
-                .per_cpu_values(value)
-                .map(|(cpu, v)| serde_json::json!({"cpu": cpu, "value": self.format(self.value_type, v)}))
-                .collect();
-            out.insert("values".into(), Value::Array(values));
-        } else if self.value_type != 0 {
-            out.insert("value".into(), self.format(self.value_type, value));
-        }
-        Value::Object(out)
-    }
-
-    fn write_part(&self, out: &mut Vec<u8>, type_id: u32, plan: &JsonPlan, bytes: &[u8]) {
-        if type_id == 0 || self.btf.write_planned(plan, bytes, out).is_err() {
+        if type_id == 0 || self.btf.write_planned(plan, bytes, flavor, out).is_err() {
             out.extend_from_slice(b"null");
         }
     }
 
-    /// The same JSON as `formatted`, appended to `out` without building a tree: the dump's hot path.
-    pub fn write_formatted(&self, layout: Layout, key: &[u8], value: &[u8], out: &mut Vec<u8>) {
+    /// bpftool's `formatted` object, appended to `out` without building a tree (the dump's hot path):
+    /// `{"key":..,"value":..}`, per-CPU `{"key":..,"values":[{"cpu":N,"value":..}]}`; no key when the map has no
+    /// key type (global data, queues). `Flavor::Plain` is the text form of `map dump` and `map lookup`.
+    pub fn write_formatted(
+        &self,
+        layout: Layout,
+        key: Option<&[u8]>,
+        value: &[u8],
+        flavor: Flavor,
+        out: &mut Vec<u8>,
+    ) {
         out.push(b'{');
         let mut first = true;
         let mut field = |out: &mut Vec<u8>, name: &[u8]| {
@@ -72,9 +63,9 @@ impl TypedView {
             first = false;
             out.extend_from_slice(name);
         };
-        if self.key_type != 0 {
+        if let Some(key) = key.filter(|_| self.key_type != 0) {
             field(out, b"\"key\":");
-            self.write_part(out, self.key_type, &self.key_plan, key);
+            self.write_part(out, self.key_type, &self.key_plan, key, flavor);
         }
         if layout.cpus.is_some() {
             field(out, b"\"values\":[");
@@ -85,15 +76,29 @@ impl TypedView {
                 out.extend_from_slice(b"{\"cpu\":");
                 crate::fastfmt::push_u64(out, cpu as u64);
                 out.extend_from_slice(b",\"value\":");
-                self.write_part(out, self.value_type, &self.value_plan, v);
+                self.write_part(out, self.value_type, &self.value_plan, v, flavor);
                 out.push(b'}');
             }
             out.push(b']');
         } else if self.value_type != 0 {
             field(out, b"\"value\":");
-            self.write_part(out, self.value_type, &self.value_plan, value);
+            self.write_part(out, self.value_type, &self.value_plan, value, flavor);
         }
         out.push(b'}');
+    }
+
+    /// The formatted element as JSON text, for a single element (lookup, peek, pop).
+    pub fn formatted(
+        &self,
+        layout: Layout,
+        key: Option<&[u8]>,
+        value: &[u8],
+        flavor: Flavor,
+    ) -> String {
+        let mut out = Vec::new();
+        self.write_formatted(layout, key, value, flavor, &mut out);
+        // Names and strings are escaped JSON, bare words ASCII: always UTF-8.
+        String::from_utf8_lossy(&out).into_owned()
     }
 
     /// Bytes for typed JSON input (`'{"pid": 42}'`, `7`, `"comm"`), checked against the BTF type.

@@ -19,15 +19,45 @@ pub struct WalkStats {
     pub batched: bool,
 }
 
-/// Calls `visit(key, value)` for every entry, `value` being `layout.value_len()` bytes. Buffers are reused: the
-/// hot loop does not allocate.
-pub fn walk_entries<F>(fd: BorrowedFd<'_>, layout: Layout, mut visit: F) -> io::Result<WalkStats>
+/// A key the kernel listed whose value a lookup did not return.
+pub enum Unreadable<'e> {
+    /// ENOENT: deleted since it was listed, or an empty slot of an array-like map.
+    Missing,
+    /// Any other error: the map type's values are not readable from user space (perf event and cgroup arrays),
+    /// or the lookup failed.
+    Error(&'e io::Error),
+}
+
+/// Calls `visit(key, value)` for every entry, `value` being `layout.value_len()` bytes; a key whose value cannot
+/// be read is skipped (deleted meanwhile) or ends the walk with the error. Buffers are reused: the hot loop does
+/// not allocate.
+pub fn walk_entries<F>(fd: BorrowedFd<'_>, layout: Layout, visit: F) -> io::Result<WalkStats>
 where
     F: FnMut(&[u8], &[u8]) -> io::Result<()>,
 {
+    walk_entries_reporting(fd, layout, visit, |_, unreadable| match unreadable {
+        Unreadable::Missing => Ok(()),
+        Unreadable::Error(e) => Err(match e.raw_os_error() {
+            Some(errno) => io::Error::from_raw_os_error(errno),
+            None => io::Error::new(e.kind(), e.to_string()),
+        }),
+    })
+}
+
+/// `walk_entries`, handing each key whose value cannot be read to `unreadable` (which may print it and go on).
+pub fn walk_entries_reporting<F, U>(
+    fd: BorrowedFd<'_>,
+    layout: Layout,
+    mut visit: F,
+    mut unreadable: U,
+) -> io::Result<WalkStats>
+where
+    F: FnMut(&[u8], &[u8]) -> io::Result<()>,
+    U: FnMut(&[u8], Unreadable<'_>) -> io::Result<()>,
+{
     match walk_batched(fd, layout, &mut visit) {
         Ok(stats) => Ok(stats),
-        Err(BatchError::Unsupported) => walk_one_by_one(fd, layout, &mut visit),
+        Err(BatchError::Unsupported) => walk_one_by_one(fd, layout, &mut visit, &mut unreadable),
         Err(BatchError::Io(e)) => Err(e),
     }
 }
@@ -93,9 +123,15 @@ fn batch_unsupported(e: &io::Error) -> bool {
     )
 }
 
-fn walk_one_by_one<F>(fd: BorrowedFd<'_>, layout: Layout, visit: &mut F) -> io::Result<WalkStats>
+fn walk_one_by_one<F, U>(
+    fd: BorrowedFd<'_>,
+    layout: Layout,
+    visit: &mut F,
+    unreadable: &mut U,
+) -> io::Result<WalkStats>
 where
     F: FnMut(&[u8], &[u8]) -> io::Result<()>,
+    U: FnMut(&[u8], Unreadable<'_>) -> io::Result<()>,
 {
     let mut key = vec![0u8; layout.key_size];
     let mut next = vec![0u8; layout.key_size];
@@ -111,11 +147,13 @@ where
         first = false;
         std::mem::swap(&mut key, &mut next);
         stats.syscalls += 1;
-        // An entry deleted between the two calls is skipped, as bpftool does.
-        if !map_ops::lookup(fd, Some(&key), &mut value)? {
-            continue;
+        match map_ops::lookup(fd, Some(&key), &mut value) {
+            Ok(true) => {
+                stats.entries += 1;
+                visit(&key, &value)?;
+            }
+            Ok(false) => unreadable(&key, Unreadable::Missing)?,
+            Err(e) => unreadable(&key, Unreadable::Error(&e))?,
         }
-        stats.entries += 1;
-        visit(&key, &value)?;
     }
 }

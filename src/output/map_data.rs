@@ -1,65 +1,73 @@
 //! Map elements in text and JSON, including the streaming dump writer: JSON goes straight from the kernel's
-//! buffers into one buffered stdout writer, with no allocation per entry.
+//! buffers into one output buffer, with no allocation per entry. Every form is bpftool's: `-j` JSON, `-p` in its
+//! pretty layout, text as bpftool prints it (formatted blocks for maps with BTF, hex otherwise).
 
-use std::io::{self, BufWriter, StdoutLock, Write};
+use std::fs::File;
+use std::io::{self, Write};
 use std::os::fd::AsFd;
 
-use super::stream::{write_hex_text, JsonArray};
+use super::map_text::{push_error_entry, push_hex_block, push_plain_entry};
+use super::pretty::{layout, Jsonw};
 use super::{Output, Render, Text};
-use crate::fastfmt::push_hex_array;
-use crate::fastfmt::push_u64;
+use crate::btf::Flavor;
+use crate::fastfmt::{push_hex_array, push_u64};
 use crate::mapdata::typed::TypedView;
 use crate::mapdata::Layout;
 use serde::Serialize;
-
-fn hex_text(bytes: &[u8]) -> String {
-    let mut out = Vec::with_capacity(bytes.len() * 3);
-    let _ = write_hex_text(&mut out, bytes);
-    String::from_utf8_lossy(&out).into_owned()
-}
+use serde_json::value::RawValue;
 
 impl Render for Element {
     fn render(&self, text: &mut Text) {
-        if let Some(formatted) = &self.formatted {
-            text.line(formatted_text(formatted));
-            return;
-        }
-        let key = self
-            .key
-            .as_ref()
-            .map(|k| format!("key: {}  ", hex_text(&k.0)))
-            .unwrap_or_default();
-        match (&self.value, &self.values) {
-            (Some(v), _) => text.line(format!("{key}value: {}", hex_text(&v.0))),
-            (None, Some(cpus)) => {
-                text.line(key.trim_end().to_string());
-                for c in cpus {
-                    text.line(format!(
-                        "value (CPU {:02}): {}",
-                        c.cpu,
-                        hex_text(&c.value.0)
-                    ));
-                }
+        let out = match &self.formatted_text {
+            Some(formatted) => layout(formatted.as_bytes()),
+            None => {
+                let mut out = Vec::new();
+                let key = self.key.as_ref().map_or(&[][..], |k| &k.0[..]);
+                let value = match (&self.value, &self.values) {
+                    (Some(v), _) => v.0.clone(),
+                    (None, Some(cpus)) => self.cpu_buffer(cpus),
+                    (None, None) => Vec::new(),
+                };
+                push_plain_entry(&mut out, self.layout, key, &value);
+                out
             }
-            (None, None) => text.line(key.trim_end().to_string()),
+        };
+        text.line(String::from_utf8_lossy(&out).trim_end().to_string());
+    }
+}
+
+impl Element {
+    /// The per-CPU values back in the kernel's buffer layout, for the text form.
+    fn cpu_buffer(&self, cpus: &[CpuValue]) -> Vec<u8> {
+        let stride = self.layout.cpu_stride();
+        let mut buf = vec![0u8; stride * cpus.len()];
+        for c in cpus {
+            let at = c.cpu * stride;
+            buf[at..at + c.value.0.len()].copy_from_slice(&c.value.0);
         }
-        if let Some(id) = self.inner_map_id {
-            text.line(format!("inner_map_id: {id}"));
-        }
+        buf
     }
 }
 
 impl Render for NextKey {
+    /// bpftool's text: `key:` (or `key: None` for the first key) and `next key:`, each followed by its bytes.
     fn render(&self, text: &mut Text) {
-        let key = self
-            .key
-            .as_ref()
-            .map_or("(none)".to_string(), |k| hex_text(&k.0));
-        let next = self
-            .next_key
-            .as_ref()
-            .map_or("(none: last key)".to_string(), |k| hex_text(&k.0));
-        text.line(format!("key: {key}\nnext key: {next}"));
+        let mut out = Vec::new();
+        match &self.key {
+            Some(k) => {
+                out.extend_from_slice(b"key:\n");
+                push_hex_block(&mut out, &k.0);
+            }
+            None => out.extend_from_slice(b"key: None"),
+        }
+        match &self.next_key {
+            Some(k) => {
+                out.extend_from_slice(b"\nnext key:\n");
+                push_hex_block(&mut out, &k.0);
+            }
+            None => out.extend_from_slice(b"\nnext key: None (the key is the last one)"),
+        }
+        text.line(String::from_utf8_lossy(&out).into_owned());
     }
 }
 
@@ -86,21 +94,38 @@ impl Render for DeleteAll {
     }
 }
 
+/// Bytes of output gathered before one write(): big enough that a dump of a million entries makes a few hundred
+/// write() calls, small enough to stay in the cache.
+const FLUSH_AT: usize = 1 << 18;
+
 enum DumpMode {
-    Json(JsonArray<std::fs::File>),
-    Pretty(Vec<serde_json::Value>),
-    Text(BufWriter<StdoutLock<'static>>),
+    /// `-j`: compact JSON appended straight to the buffer.
+    Json,
+    /// `-p` (JSON flavor), and the text form of maps with BTF (plain flavor): each element's compact text laid out
+    /// by bpftool's pretty writer.
+    Layout {
+        jw: Jsonw,
+        flavor: Flavor,
+        scratch: Vec<u8>,
+    },
+    /// Text of maps without BTF: bpftool's hex blocks and a `Found N elements` line.
+    Text,
 }
 
 /// Prints a dump entry by entry. JSON is bpftool's form: `{"key":[..],"value":[..]}`, per-CPU maps
 /// `{"key":[..],"values":[{"cpu":0,"value":[..]}..]}`, maps of maps add `inner_map_id`, maps with BTF add
-/// `formatted`.
+/// `formatted`; an entry whose value cannot be read is `{"key":[..],"value":{"error":"why"}}`.
 pub struct DumpPrinter<'a> {
     mode: DumpMode,
+    /// A duplicate of stdout written to directly: Stdout's line buffering would scan every block for newlines.
+    out: File,
+    buf: Vec<u8>,
     layout: Layout,
     map_of_maps: bool,
     typed: Option<&'a TypedView>,
+    /// Entries printed (error entries not counted, as bpftool counts them).
     count: u64,
+    first: bool,
 }
 
 impl Output {
@@ -111,66 +136,134 @@ impl Output {
         typed: Option<&'a TypedView>,
     ) -> io::Result<DumpPrinter<'a>> {
         super::mark_printed();
-        let mode = if self.pretty {
-            DumpMode::Pretty(Vec::new())
+        let mode = if self.pretty || (!self.json && typed.is_some()) {
+            DumpMode::Layout {
+                jw: Jsonw::new(),
+                flavor: if self.json {
+                    Flavor::Json
+                } else {
+                    Flavor::Plain
+                },
+                scratch: Vec::new(),
+            }
         } else if self.json {
-            // A duplicate of stdout written to directly: Stdout's line buffering would scan every 256 KiB block
-            // for newlines before passing it on.
-            let fd = io::stdout().as_fd().try_clone_to_owned()?;
-            DumpMode::Json(JsonArray::begin(std::fs::File::from(fd))?)
+            DumpMode::Json
         } else {
-            DumpMode::Text(BufWriter::with_capacity(1 << 16, io::stdout().lock()))
+            DumpMode::Text
         };
-        Ok(DumpPrinter {
+        let fd = io::stdout().as_fd().try_clone_to_owned()?;
+        let mut printer = DumpPrinter {
             mode,
+            out: File::from(fd),
+            buf: Vec::with_capacity(FLUSH_AT + (FLUSH_AT >> 2)),
             layout,
             map_of_maps,
             typed,
             count: 0,
-        })
+            first: true,
+        };
+        match &mut printer.mode {
+            DumpMode::Json => printer.buf.push(b'['),
+            DumpMode::Layout { jw, .. } => jw.feed(b"[", &mut printer.buf),
+            DumpMode::Text => {}
+        }
+        Ok(printer)
     }
 }
 
 impl DumpPrinter<'_> {
-    pub fn entry(&mut self, key: &[u8], value: &[u8]) -> io::Result<()> {
-        self.count += 1;
-        let (layout, mom, typed) = (self.layout, self.map_of_maps, self.typed);
-        match &mut self.mode {
-            DumpMode::Json(arr) => {
-                write_json_entry(arr.next_element()?, layout, mom, typed, key, value);
-                Ok(())
-            }
-            DumpMode::Text(out) => match typed {
-                Some(t) => writeln!(
-                    out,
-                    "{}",
-                    formatted_text(&t.formatted(layout, Some(key), value))
-                ),
-                None => write_text_entry(out, layout, key, value),
-            },
-            DumpMode::Pretty(all) => {
-                let mut buf = Vec::new();
-                write_json_entry(&mut buf, layout, mom, typed, key, value);
-                all.push(serde_json::from_slice(&buf).map_err(io::Error::other)?);
-                Ok(())
-            }
+    fn flush_if_full(&mut self) -> io::Result<()> {
+        if self.buf.len() >= FLUSH_AT {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
         }
+        Ok(())
     }
 
-    pub fn finish(self) -> io::Result<()> {
-        match self.mode {
-            DumpMode::Json(arr) => arr.end().map(|_| ()),
-            DumpMode::Text(mut out) => {
-                let plural = if self.count == 1 { "" } else { "s" };
-                writeln!(out, "Found {} element{plural}", self.count)?;
-                out.flush()
+    pub fn entry(&mut self, key: &[u8], value: &[u8]) -> io::Result<()> {
+        self.count += 1;
+        let first = std::mem::replace(&mut self.first, false);
+        let (layout, mom, typed) = (self.layout, self.map_of_maps, self.typed);
+        match &mut self.mode {
+            DumpMode::Json => {
+                if !first {
+                    self.buf.push(b',');
+                }
+                write_json_entry(&mut self.buf, layout, mom, typed, key, value);
             }
-            DumpMode::Pretty(all) => {
-                let mut out = io::stdout().lock();
-                serde_json::to_writer_pretty(&mut out, &all)?;
-                writeln!(out)
+            DumpMode::Layout {
+                jw,
+                flavor,
+                scratch,
+            } => {
+                scratch.clear();
+                match (*flavor, typed) {
+                    // Text with BTF: only the formatted block, as bpftool prints it.
+                    (Flavor::Plain, Some(t)) => {
+                        t.write_formatted(layout, Some(key), value, Flavor::Plain, scratch)
+                    }
+                    _ => write_json_entry(scratch, layout, mom, typed, key, value),
+                }
+                if !first {
+                    jw.feed(b",", &mut self.buf);
+                }
+                jw.feed(scratch, &mut self.buf);
+            }
+            DumpMode::Text => push_plain_entry(&mut self.buf, layout, key, value),
+        }
+        self.flush_if_full()
+    }
+
+    /// An entry the kernel listed but would not let user space read (perf event arrays, cgroup arrays, empty
+    /// slots of socket maps): bpftool lists it with an error object as its value and goes on.
+    pub fn error_entry(&mut self, key: &[u8], reason: &str) -> io::Result<()> {
+        let first = std::mem::replace(&mut self.first, false);
+        let mut json = Vec::new();
+        json.extend_from_slice(b"{\"key\":");
+        push_hex_array(&mut json, key);
+        json.extend_from_slice(b",\"value\":{\"error\":");
+        // Writing into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut json, reason);
+        json.extend_from_slice(b"}}");
+        match &mut self.mode {
+            DumpMode::Json => {
+                if !first {
+                    self.buf.push(b',');
+                }
+                self.buf.extend_from_slice(&json);
+            }
+            DumpMode::Layout {
+                jw,
+                flavor: Flavor::Json,
+                ..
+            } => {
+                if !first {
+                    jw.feed(b",", &mut self.buf);
+                }
+                jw.feed(&json, &mut self.buf);
+            }
+            // bpftool prints the text form of an error even between the formatted blocks.
+            DumpMode::Layout { .. } | DumpMode::Text => {
+                push_error_entry(&mut self.buf, key, reason)
             }
         }
+        self.flush_if_full()
+    }
+
+    pub fn finish(mut self) -> io::Result<()> {
+        match &mut self.mode {
+            DumpMode::Json => self.buf.extend_from_slice(b"]\n"),
+            DumpMode::Layout { jw, .. } => {
+                jw.feed(b"]", &mut self.buf);
+                self.buf.push(b'\n');
+            }
+            DumpMode::Text => {
+                let plural = if self.count == 1 { "" } else { "s" };
+                let _ = writeln!(self.buf, "Found {} element{plural}", self.count);
+            }
+        }
+        self.out.write_all(&self.buf)?;
+        self.out.flush()
     }
 }
 
@@ -209,42 +302,9 @@ fn write_json_entry(
     }
     if let Some(t) = typed {
         out.extend_from_slice(b",\"formatted\":");
-        t.write_formatted(layout, key, value, out);
+        t.write_formatted(layout, Some(key), value, Flavor::Json, out);
     }
     out.push(b'}');
-}
-
-/// A formatted element as one text line: `key: 1  value: {"packets":5,"comm":"ab"}`.
-fn formatted_text(formatted: &serde_json::Value) -> String {
-    let part = |name: &str| formatted.get(name).map(|v| format!("{name}: {v}"));
-    ["key", "value", "values"]
-        .into_iter()
-        .filter_map(part)
-        .collect::<Vec<_>>()
-        .join("  ")
-}
-
-fn write_text_entry<W: Write>(
-    out: &mut W,
-    layout: Layout,
-    key: &[u8],
-    value: &[u8],
-) -> io::Result<()> {
-    out.write_all(b"key: ")?;
-    write_hex_text(out, key)?;
-    if layout.cpus.is_some() {
-        out.write_all(b"\n")?;
-        for (cpu, v) in layout.per_cpu_values(value) {
-            write!(out, "value (CPU {cpu:02}): ")?;
-            write_hex_text(out, v)?;
-            out.write_all(b"\n")?;
-        }
-        Ok(())
-    } else {
-        out.write_all(b"  value: ")?;
-        write_hex_text(out, value)?;
-        out.write_all(b"\n")
-    }
 }
 
 #[derive(Debug, Serialize)]
@@ -264,7 +324,8 @@ pub struct DeleteAll {
     pub deleted: u64,
 }
 
-/// One element as printed: bpftool's hex `key`/`value` (or per-CPU `values`) plus additive extras.
+/// One element as printed: bpftool's hex `key`/`value` (or per-CPU `values`) plus additive extras. Keyless maps
+/// (queues, stacks) have `"key": []`, as bpftool prints them.
 #[derive(Debug, Serialize)]
 pub struct Element {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -275,9 +336,15 @@ pub struct Element {
     pub values: Option<Vec<CpuValue>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inner_map_id: Option<u32>,
-    /// bpftool's typed view of the element, for maps with BTF.
+    /// bpftool's typed view of the element, for maps with BTF: the dump's very text (members that repeat a name,
+    /// as anonymous structs do, all kept).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub formatted: Option<serde_json::Value>,
+    pub formatted: Option<Box<RawValue>>,
+    /// The same in bpftool's plain-text flavor, for the text form.
+    #[serde(skip)]
+    pub formatted_text: Option<String>,
+    #[serde(skip)]
+    pub layout: Layout,
 }
 
 #[derive(Debug, Serialize)]

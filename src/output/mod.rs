@@ -13,8 +13,10 @@ pub mod lifecycle;
 pub mod link;
 pub mod map;
 pub mod map_data;
+pub mod map_text;
 pub mod net;
 pub mod perf;
+pub mod pretty;
 pub mod prog;
 pub mod prog_dump;
 pub mod progress;
@@ -203,13 +205,15 @@ impl Output {
         out.flush()
     }
 
+    /// `-j` compact JSON; `-p` the same laid out as bpftool lays it out (4 spaces, its line breaks).
     fn write_json<W: Write, T: Serialize>(&self, out: &mut W, value: &T) -> io::Result<()> {
+        let compact = serde_json::to_vec(value)?;
         if self.pretty {
-            serde_json::to_writer_pretty(&mut *out, value)?;
+            out.write_all(&pretty::layout(&compact))
         } else {
-            serde_json::to_writer(&mut *out, value)?;
+            out.write_all(&compact)?;
+            writeln!(out)
         }
-        writeln!(out)
     }
 
     /// A negative answer (a missing key): a line on stderr and, under --json, `null` on stdout as bpftool prints.

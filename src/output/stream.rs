@@ -1,5 +1,5 @@
-//! Streaming output for commands that produce more than fits comfortably in memory (a map dump of a million
-//! entries, an event stream): JSON written piece by piece into one buffered writer, no per-entry allocation.
+//! Streaming output for event streams (`map watch`), and the hex spellings shared with map dumps: JSON written
+//! piece by piece into one buffered writer, no per-entry allocation.
 
 use std::fs::File;
 use std::io::{self, Write};
@@ -40,51 +40,6 @@ pub fn write_hex_text<W: Write>(out: &mut W, bytes: &[u8]) -> io::Result<()> {
         out.write_all(&HEX_WORDS[*b as usize][3..5])?;
     }
     Ok(())
-}
-
-/// Bytes of output gathered before one write(): big enough that a dump of a million entries makes a few hundred
-/// write() calls, small enough to stay in the cache.
-const FLUSH_AT: usize = 1 << 18;
-
-/// A JSON array written one element at a time: `[`, elements separated by commas, `]` and a newline. Elements are
-/// appended to one buffer (appending to a Vec cannot fail and costs no call through a writer) that goes out in
-/// large write() calls.
-pub struct JsonArray<W: Write> {
-    out: W,
-    buf: Vec<u8>,
-    empty: bool,
-}
-
-impl<W: Write> JsonArray<W> {
-    pub fn begin(out: W) -> io::Result<Self> {
-        let mut buf = Vec::with_capacity(FLUSH_AT + (FLUSH_AT >> 2));
-        buf.push(b'[');
-        Ok(JsonArray {
-            out,
-            buf,
-            empty: true,
-        })
-    }
-
-    /// Starts the next element and hands out the buffer to append its JSON text to.
-    pub fn next_element(&mut self) -> io::Result<&mut Vec<u8>> {
-        if self.buf.len() >= FLUSH_AT {
-            self.out.write_all(&self.buf)?;
-            self.buf.clear();
-        }
-        if !self.empty {
-            self.buf.push(b',');
-        }
-        self.empty = false;
-        Ok(&mut self.buf)
-    }
-
-    pub fn end(mut self) -> io::Result<W> {
-        self.buf.extend_from_slice(b"]\n");
-        self.out.write_all(&self.buf)?;
-        self.out.flush()?;
-        Ok(self.out)
-    }
 }
 
 /// A pipe write of at most PIPE_BUF bytes, once poll(2) says there is room, does not block.
@@ -259,16 +214,5 @@ mod tests {
         let mut text = Vec::new();
         write_hex_text(&mut text, &[1, 0xab]).unwrap();
         assert_eq!(String::from_utf8(text).unwrap(), "01 ab");
-    }
-
-    #[test]
-    fn array_is_valid_json() {
-        let mut arr = JsonArray::begin(Vec::new()).unwrap();
-        for i in 0..3 {
-            write!(arr.next_element().unwrap(), "{i}").unwrap();
-        }
-        let out = arr.end().unwrap();
-        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
-        assert_eq!(v, serde_json::json!([0, 1, 2]));
     }
 }

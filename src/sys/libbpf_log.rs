@@ -9,10 +9,11 @@ static MESSAGES: Mutex<Vec<String>> = Mutex::new(Vec::new());
 static ECHO: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 fn collect(level: PrintLevel, msg: String) {
+    // libbpf's messages carry their own "libbpf: " prefix (its pr_warn/pr_debug add it), as bpftool -d shows them.
     if ECHO.load(std::sync::atomic::Ordering::Relaxed) {
         // Not eprint!: it panics when stderr is a closed pipe.
         use std::io::Write;
-        let _ = write!(std::io::stderr().lock(), "libbpf: {msg}");
+        let _ = write!(std::io::stderr().lock(), "{msg}");
     }
     if level != PrintLevel::Debug {
         if let Ok(mut messages) = MESSAGES.lock() {

@@ -1,5 +1,5 @@
 //! BTF as a C header, the way libbpf's btf_dump (and so `bpftool btf dump ... format c`) writes it: types in id
-//! order, each preceded by what it needs (forward declarations for pointers, full definitions for embedded types),
+//! order (or bpftool 7.6+'s sorted order, sort.rs), each preceded by what it needs (forward declarations for pointers, full definitions for embedded types),
 //! anonymous types inlined, duplicate names suffixed `___N`, padding and `packed` made explicit so the compiler
 //! reproduces the original layout. Following libbpf step by step keeps the output byte-identical to bpftool's,
 //! which the tests check on the running kernel's BTF.
@@ -7,6 +7,7 @@
 mod decl;
 mod emit;
 mod order;
+mod sort;
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -78,15 +79,21 @@ pub(crate) struct CDumper<'a> {
     max_output: usize,
 }
 
-/// The types `roots` (all types when empty) as C declarations, without the vmlinux.h guards.
-pub fn dump_c(btf: &Btf, roots: &[u32]) -> Result<String> {
+/// The types `roots` (all types when empty: in id order, or in bpftool 7.6+'s sorted order when `sorted`) as C
+/// declarations, without the vmlinux.h guards.
+pub fn dump_c(btf: &Btf, roots: &[u32], sorted: bool) -> Result<String> {
     let mut d = CDumper::new(btf);
     let all: Vec<u32>;
-    let roots = if roots.is_empty() {
-        all = (1..btf.type_count()).collect();
-        &all[..]
-    } else {
-        roots
+    let roots = match (roots.is_empty(), sorted) {
+        (false, _) => roots,
+        (true, true) => {
+            all = sort::sorted_ids(btf);
+            &all[..]
+        }
+        (true, false) => {
+            all = (1..btf.type_count()).collect();
+            &all[..]
+        }
     };
     for &id in roots {
         d.dump_type(id)?;
@@ -96,8 +103,8 @@ pub fn dump_c(btf: &Btf, roots: &[u32]) -> Result<String> {
 
 /// `dump_c` wrapped as bpftool wraps it: include guards and `preserve_access_index` for CO-RE, so the result can
 /// be used as vmlinux.h.
-pub fn dump_c_header(btf: &Btf, roots: &[u32]) -> Result<String> {
-    let body = dump_c(btf, roots)?;
+pub fn dump_c_header(btf: &Btf, roots: &[u32], sorted: bool) -> Result<String> {
+    let body = dump_c(btf, roots, sorted)?;
     let mut out = String::with_capacity(body.len() + 512);
     out.push_str("#ifndef __VMLINUX_H__\n#define __VMLINUX_H__\n\n");
     out.push_str("#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n");

@@ -1,5 +1,6 @@
-//! `ebpfctl btf dump {file PATH [file SPLIT]... | id ID} [format raw|c] [root_id ID]... [--base-btf FILE]`: BTF
-//! types as bpftool prints them (raw text, or `{"types": [...]}` under -j) or as a compilable C header.
+//! `ebpfctl btf dump {file PATH [file SPLIT]... | id ID} [format raw|c] [unsorted] [root_id ID]... [--base-btf FILE]`: BTF types as
+//! bpftool prints them (raw text, or `{"types": [...]}` under -j) or as a compilable C header, whose types come in
+//! bpftool 7.6+'s sorted order unless `unsorted` (or roots) are given.
 
 use std::path::{Path, PathBuf};
 
@@ -68,7 +69,9 @@ fn prog_source(words: &[String]) -> Result<Source> {
     })
 }
 
-/// `btf dump map MAP [key|value|kv|all] ...`: the key and/or value type, or the map's whole BTF.
+/// `btf dump map MAP [key|value|kv|all] ...`: the key and/or value type, or the map's whole BTF. `root_id` only
+/// goes with `all`: with key, value or kv (the default) the types are already chosen, and bpftool 7.7 refuses the
+/// mix rather than print a type twice.
 fn map_source(words: &[String]) -> Result<Source> {
     let mut w = crate::cmd::map::words::Words::new(words, "btf dump map");
     let map = crate::cmd::map::open::OpenMap::open(&w.map_ref()?, true)?;
@@ -95,6 +98,13 @@ fn map_source(words: &[String]) -> Result<Source> {
         _ => vec![info.btf_key_type_id, info.btf_value_type_id],
     };
     let opts = format_words(&rest);
+    if part != "all" && rest.iter().any(|w| w == "root_id") {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "btf dump",
+            format!("root_id cannot be combined with `{part}` (the map's types are chosen already); use `all`"),
+        ));
+    }
     let roots = roots.into_iter().filter(|id| *id != 0).collect();
     Ok(Source {
         btf: load_id(info.btf_id, &opts)?,
@@ -111,9 +121,10 @@ pub fn run(ctx: &Context, args: &BtfDumpArgs) -> CmdResult {
         roots: narrowed,
         object,
     } = source(args)?;
-    let (format, mut roots) = opts
-        .format_and_roots()
+    let words = opts
+        .parse_words()
         .map_err(|e| Error::new(ErrorKind::InvalidInput, "btf dump", e))?;
+    let (format, mut roots) = (words.format, words.roots);
     roots.extend(narrowed);
     for &root in &roots {
         if root == 0 || root >= btf.type_count() {
@@ -133,7 +144,8 @@ pub fn run(ctx: &Context, args: &BtfDumpArgs) -> CmdResult {
             ));
         }
         BtfDumpFormat::C => BtfDump::C(
-            crate::btf::dump_c_header(&btf, &roots).map_err(|e| Error::invalid(&object, e))?,
+            crate::btf::dump_c_header(&btf, &roots, words.sorted)
+                .map_err(|e| Error::invalid(&object, e))?,
         ),
         BtfDumpFormat::Raw => {
             // bpftool dumps only split BTF's own types; its base is context.

@@ -9,6 +9,7 @@ use crate::cmd::map::open::{is_map_of_maps, keyless, write_element, OpenMap};
 use crate::cmd::map::words::Words;
 use crate::cmd::{show, CmdResult, Context, Outcome};
 use crate::error::{Error, ErrorKind, Result};
+use crate::mapdata::walk::Unreadable;
 use crate::output::map_data::DeleteAll;
 use crate::output::map_data::Element;
 use crate::output::map_data::Hex;
@@ -204,7 +205,9 @@ pub fn push(ctx: &Context, words: &[String]) -> CmdResult {
     Ok(Outcome::Success)
 }
 
-/// `map dump MAP`: every element, batched where the kernel allows, streamed as it is read.
+/// `map dump MAP`: every element, batched where the kernel allows, streamed as it is read. Keys whose values user
+/// space cannot read (perf event arrays, cgroup arrays, empty slots of socket maps) are listed with an error object
+/// as their value, as bpftool lists them, and the dump goes on: a loop over every map keeps working.
 pub fn dump(ctx: &Context, words: &[String]) -> CmdResult {
     let mut w = Words::new(words, "map dump");
     let map = OpenMap::open(&w.map_ref()?, true)?;
@@ -218,9 +221,18 @@ pub fn dump(ctx: &Context, words: &[String]) -> CmdResult {
             map.typed.as_ref(),
         )
         .map_err(|e| map.error(&e, "write failed"))?;
-    let walked =
-        crate::mapdata::walk::walk_entries(map.fd.as_fd(), map.layout, |k, v| printer.entry(k, v));
-    let finished = walked.and_then(|stats| {
+    let map_type = map.info.map_type;
+    let walked = std::cell::RefCell::new(&mut printer);
+    let stats = crate::mapdata::walk::walk_entries_reporting(
+        map.fd.as_fd(),
+        map.layout,
+        |k, v| walked.borrow_mut().entry(k, v),
+        |k, unreadable| match unreadable_reason(map_type, &unreadable) {
+            Some(reason) => walked.borrow_mut().error_entry(k, &reason),
+            None => Ok(()),
+        },
+    );
+    let finished = stats.and_then(|stats| {
         if ctx.debug {
             crate::output::stderr_line(&format!(
                 "ebpfctl: {}: {} entries, {} syscalls, batched: {}",
@@ -236,14 +248,54 @@ pub fn dump(ctx: &Context, words: &[String]) -> CmdResult {
     }
 }
 
+/// Why a listed key's value cannot be shown, or None to skip the key: a key deleted since it was listed, and (as
+/// bpftool skips them) the empty slots of maps of maps and program arrays.
+fn unreadable_reason(map_type: u32, unreadable: &Unreadable<'_>) -> Option<String> {
+    let errno = match unreadable {
+        Unreadable::Missing if slots_may_be_empty(map_type) => return Some("no entry".to_string()),
+        Unreadable::Missing => return None,
+        Unreadable::Error(e) => e.raw_os_error().unwrap_or(0),
+    };
+    let unsupported = matches!(errno, libc::EOPNOTSUPP | crate::error::ENOTSUPP);
+    Some(match map_type {
+        sys::BPF_MAP_TYPE_PERF_EVENT_ARRAY if unsupported => {
+            "user space cannot read a perf event array's values (perf event fds); stream its events with \
+             `ebpfctl map watch`"
+                .to_string()
+        }
+        sys::BPF_MAP_TYPE_CGROUP_ARRAY if unsupported => {
+            "user space cannot read a cgroup array's values (cgroup fds)".to_string()
+        }
+        _ if unsupported => "the kernel does not let user space read this map's values".to_string(),
+        sys::BPF_MAP_TYPE_SOCKMAP | sys::BPF_MAP_TYPE_SOCKHASH | sys::BPF_MAP_TYPE_REUSEPORT_SOCKARRAY
+            if errno == libc::ENOSPC =>
+        {
+            "cannot read: the kernel returns socket cookies only into 8-byte values".to_string()
+        }
+        _ => crate::error::errno_text(errno),
+    })
+}
+
+/// Array-like maps of kernel objects whose get_next_key lists every slot, filled or not; an empty one is an
+/// element bpftool prints (`<no entry>`). Maps of maps and program arrays are array-like too, but bpftool skips
+/// their empty slots.
+fn slots_may_be_empty(map_type: u32) -> bool {
+    matches!(
+        map_type,
+        sys::BPF_MAP_TYPE_SOCKMAP
+            | sys::BPF_MAP_TYPE_DEVMAP
+            | sys::BPF_MAP_TYPE_CPUMAP
+            | sys::BPF_MAP_TYPE_XSKMAP
+            | sys::BPF_MAP_TYPE_REUSEPORT_SOCKARRAY
+    )
+}
+
 /// Map types whose contents are not key/value pairs say how to read them instead of printing nothing.
 fn refuse_undumpable(map: &OpenMap) -> Result<()> {
     let how = match map.info.map_type {
-        sys::BPF_MAP_TYPE_RINGBUF => {
+        // bpftool 7.x prints `[]` here and then fails: the ring buffer has no keys to walk.
+        sys::BPF_MAP_TYPE_RINGBUF | sys::BPF_MAP_TYPE_USER_RINGBUF => {
             "a ring buffer cannot be dumped; stream it with `ebpfctl map watch`"
-        }
-        sys::BPF_MAP_TYPE_PERF_EVENT_ARRAY => {
-            "a perf event array cannot be dumped; stream it with `ebpfctl map event_pipe`"
         }
         sys::BPF_MAP_TYPE_QUEUE | sys::BPF_MAP_TYPE_STACK => {
             "a queue or stack has no keys; use `map peek` or `map pop`"

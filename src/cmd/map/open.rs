@@ -5,6 +5,7 @@ use std::os::fd::{AsFd, OwnedFd};
 
 use libbpf_sys as sys;
 
+use crate::btf::Flavor;
 use crate::cmd::map::words::MapRef;
 use crate::cmd::select::resolve;
 use crate::error::{Error, ErrorKind, Result};
@@ -14,6 +15,7 @@ use crate::output::map_data::{CpuValue, Element, Hex};
 use crate::sys::bpf_obj::ObjKind;
 use crate::sys::map_info::{map_info, MapInfo};
 use crate::sys::map_ops;
+use serde_json::value::RawValue;
 
 /// A map opened for a verb: the fd, what the kernel says about it, and the name the user gave it.
 pub struct OpenMap {
@@ -264,6 +266,8 @@ pub(super) fn keyless(map_type: u32) -> bool {
 }
 
 impl Element {
+    /// One element as bpftool prints it. `key` None: a keyless map (queue, stack, bloom filter), whose elements
+    /// print `"key": []` as bpftool's do.
     pub fn new(map: &OpenMap, key: Option<&[u8]>, value: &[u8]) -> Element {
         let per_cpu = map.layout.cpus.is_some();
         let values = per_cpu.then(|| {
@@ -277,15 +281,20 @@ impl Element {
         });
         let inner_map_id = (is_map_of_maps(map.info.map_type) && value.len() >= 4)
             .then(|| u32::from_ne_bytes([value[0], value[1], value[2], value[3]]));
+        let formatted = |flavor| {
+            map.typed
+                .as_ref()
+                .map(|t| t.formatted(map.layout, key, value, flavor))
+        };
         Element {
-            key: key.map(|k| Hex(k.to_vec())),
+            key: Some(Hex(key.unwrap_or_default().to_vec())),
             value: (!per_cpu).then(|| Hex(value.to_vec())),
             values,
             inner_map_id,
-            formatted: map
-                .typed
-                .as_ref()
-                .map(|t| t.formatted(map.layout, key, value)),
+            // The writer's output is JSON by construction; a failure would only drop the typed view.
+            formatted: formatted(Flavor::Json).and_then(|f| RawValue::from_string(f).ok()),
+            formatted_text: formatted(Flavor::Plain),
+            layout: map.layout,
         }
     }
 }

@@ -1,0 +1,130 @@
+//! The order `bpftool btf dump ... format c` (7.6 and later) emits types in, so a vmlinux.h does not change when
+//! only type ids move between kernel builds: by a rank of the kind (enums, then named enums, ints and floats,
+//! structs and unions, function prototypes, everything anonymous last), then a sort name (the name of the type a
+//! typedef or pointer leads to; an anonymous enum's first enumerator), the type's own name, a hash of the names it
+//! is made of, and the id. bpftool then skips the first type of that order (its loop starts at 1 as if the first
+//! were void); ebpfctl emits every type, which is the only difference (tests/btf_dump_live.rs shows it).
+
+use super::super::types::Kind;
+use super::super::{Btf, MAX_DEPTH};
+
+/// Rank given to anonymous structs, unions and prototypes and to everything without a name.
+const MAX_RANK: u32 = 10;
+
+struct Key<'a> {
+    rank: u32,
+    sort_name: &'a str,
+    own_name: &'a str,
+    hash: u64,
+    id: u32,
+}
+
+/// Every type id of `btf` (base types of split BTF included, void too) in bpftool's sorted order.
+pub fn sorted_ids(btf: &Btf) -> Vec<u32> {
+    let mut keys: Vec<Key> = (0..btf.type_count())
+        .map(|id| Key {
+            rank: rank(btf, id, false, 0),
+            sort_name: sort_name(btf, id, false, 0),
+            own_name: btf.type_by_id(id).map_or("", |t| t.name()),
+            hash: disambig_hash(btf, id, true, 0),
+            id,
+        })
+        .collect();
+    keys.sort_unstable_by(|a, b| {
+        (a.rank, a.sort_name, a.own_name, a.hash, a.id).cmp(&(
+            b.rank,
+            b.sort_name,
+            b.own_name,
+            b.hash,
+            b.id,
+        ))
+    });
+    keys.into_iter().map(|k| k.id).collect()
+}
+
+/// Modifiers, typedefs, pointers and decl tags: sorted by what they lead to.
+fn leads_on(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::TypeTag
+            | Kind::Const
+            | Kind::Ptr
+            | Kind::Volatile
+            | Kind::Restrict
+            | Kind::Typedef
+            | Kind::DeclTag
+    )
+}
+
+fn rank(btf: &Btf, id: u32, has_name: bool, depth: usize) -> u32 {
+    let Some(t) = btf.type_by_id(id).filter(|_| depth < MAX_DEPTH) else {
+        return MAX_RANK;
+    };
+    let has_name = has_name || t.name_off() != 0;
+    match t.kind() {
+        Kind::Enum | Kind::Enum64 => u32::from(has_name),
+        Kind::Int | Kind::Float => 2,
+        Kind::Struct | Kind::Union if has_name => 3,
+        Kind::FuncProto if has_name => 4,
+        Kind::Array if has_name => rank(btf, t.array().elem_type, true, depth + 1),
+        k if leads_on(k) && has_name => rank(btf, t.type_id(), true, depth + 1),
+        _ => MAX_RANK,
+    }
+}
+
+fn sort_name(btf: &Btf, id: u32, from_ref: bool, depth: usize) -> &str {
+    let Some(t) = btf.type_by_id(id).filter(|_| depth < MAX_DEPTH) else {
+        return "";
+    };
+    match t.kind() {
+        Kind::Enum | Kind::Enum64 if !from_ref && t.name_off() == 0 => {
+            t.enum_values().next().map_or("", |v| v.name)
+        }
+        Kind::Array => sort_name(btf, t.array().elem_type, true, depth + 1),
+        k if leads_on(k) => sort_name(btf, t.type_id(), true, depth + 1),
+        _ => t.name(),
+    }
+}
+
+fn hasher(hash: u64, v: u64) -> u64 {
+    hash.wrapping_mul(31).wrapping_add(v)
+}
+
+/// libbpf's str_hash, over C `char`s (signed on the machines bpftool is built for).
+fn str_hash(s: &str) -> u64 {
+    s.bytes()
+        .fold(0u64, |h, c| hasher(h, c as i8 as i64 as u64))
+}
+
+fn name_hash(hash: u64, name_off: u32, name: &str) -> u64 {
+    if name_off == 0 {
+        hash
+    } else {
+        hasher(hash, str_hash(name))
+    }
+}
+
+/// Tells apart types with equal names: their members' and enumerators' names, array lengths, and (one level into
+/// members) the names of the types they use.
+fn disambig_hash(btf: &Btf, id: u32, members: bool, depth: usize) -> u64 {
+    let Some(t) = btf.type_by_id(id).filter(|_| depth < MAX_DEPTH) else {
+        return 0;
+    };
+    let hash = name_hash(0, t.name_off(), t.name());
+    match t.kind() {
+        Kind::Enum | Kind::Enum64 => t
+            .enum_values()
+            .fold(hash, |h, v| name_hash(h, v.name_off, v.name)),
+        Kind::Struct | Kind::Union if members => t.members().fold(hash, |h, m| {
+            let h = name_hash(h, m.name_off, m.name);
+            hasher(h, disambig_hash(btf, m.type_id, false, depth + 1))
+        }),
+        Kind::Array => {
+            let a = t.array();
+            let h = hasher(hash, u64::from(a.nelems));
+            hasher(h, disambig_hash(btf, a.elem_type, members, depth + 1))
+        }
+        k if leads_on(k) => hasher(hash, disambig_hash(btf, t.type_id(), members, depth + 1)),
+        _ => hash,
+    }
+}
