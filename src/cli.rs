@@ -146,12 +146,25 @@ pub struct CompatCheckArgs {
     /// Target kernel BTF: raw BTF (/sys/kernel/btf/vmlinux) or an ELF with .BTF; repeatable
     #[arg(long = "btf", value_name = "FILE")]
     pub btf: Vec<std::path::PathBuf>,
-    /// Also check against the running kernel's BTF
+    /// Also check against the running kernel: its BTF, probes, and a trial load of each object (nothing pinned or
+    /// attached)
     #[arg(long)]
     pub live: bool,
     /// Kernel .config (text or gzip) to check CONFIG_* externs against
     #[arg(long, value_name = "FILE")]
     pub kconfig: Option<std::path::PathBuf>,
+    /// Kernel symbols of the --btf kernels (/proc/kallsyms or System.map): kprobe targets and __ksym externs
+    #[arg(long, value_name = "FILE")]
+    pub kallsyms: Option<std::path::PathBuf>,
+    /// Give map NAME N entries, as its loader would (bpf_map__set_max_entries); repeatable
+    #[arg(long = "map-size", value_name = "NAME=N")]
+    pub map_size: Vec<String>,
+    /// Give map NAME values of N bytes, as its loader would (bpf_map__set_value_size); repeatable
+    #[arg(long = "map-value-size", value_name = "NAME=N")]
+    pub map_value_size: Vec<String>,
+    /// Also require every loaded program to be able to attach (a missing target or unsupported attachment fails)
+    #[arg(long = "require-attach")]
+    pub require_attach: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,7 +1,6 @@
-//! `ebpfctl compat check OBJ... [--btf FILE...] [--live] [--kconfig FILE]`: a verdict per object × kernel.
+//! `ebpfctl compat check OBJ... [--btf FILE...] [--live] [--kconfig FILE] [--kallsyms FILE] [--map-size NAME=N]
+//! [--require-attach]`: a verdict per object × kernel.
 
-use std::collections::HashSet;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -10,6 +9,7 @@ use super::inspect::{parse_raw_btf, read_file};
 use super::{show, CmdResult, Context, Outcome};
 use crate::btf::Btf;
 use crate::cli::{CompatCheckArgs, CompatVerb};
+use crate::compat::kernel::KernelView;
 use crate::compat::{self, ObjectVerdict};
 use crate::elf::{self, FileKind};
 use crate::error::{Error, ErrorKind, Result};
@@ -39,14 +39,22 @@ pub fn run(ctx: &Context, verb: CompatVerb) -> CmdResult {
 
 fn check(ctx: &Context, args: &CompatCheckArgs) -> CmdResult {
     let mut kernels: Vec<PathBuf> = args.btf.clone();
-    // The running kernel (--live, or no --btf at all) is also probed; a --btf file naming its BTF is not.
+    // The running kernel (--live, or no --btf at all) is also probed and trial-loaded; a --btf file naming its BTF
+    // is only read.
     let live = args.live || kernels.is_empty();
     if live {
         kernels.push(PathBuf::from(LIVE_BTF));
     }
     let live_index = live.then(|| kernels.len() - 1);
     let mut live_kernel = live.then(compat::live::LiveKernel::new);
+    let live_facts = live.then(compat::kernel::LiveFacts::read);
+    let opts = compat::Options {
+        map_sizes: compat::maps::parse_sizes(&args.map_size, &args.map_value_size)
+            .map_err(|e| Error::new(ErrorKind::InvalidInput, "compat", e))?,
+        require_attach: args.require_attach,
+    };
     let kconfig = args.kconfig.as_deref().map(read_kconfig).transpose()?;
+    let kallsyms = args.kallsyms.as_deref().map(read_kallsyms).transpose()?;
     let targets = kernels
         .iter()
         .map(|k| {
@@ -56,6 +64,22 @@ fn check(ctx: &Context, args: &CompatCheckArgs) -> CmdResult {
             Ok((name, btf, core))
         })
         .collect::<Result<Vec<_>>>()?;
+    let views: Vec<KernelView> = targets
+        .iter()
+        .enumerate()
+        .map(|(i, (_, btf, _))| {
+            let mut view = KernelView::new(btf);
+            view.kconfig = kconfig.as_ref();
+            view.symbols = kallsyms.as_ref();
+            if let (Some(facts), true) = (&live_facts, Some(i) == live_index) {
+                view.live = true;
+                view.symbols = facts.symbols.as_ref();
+                view.version = facts.version;
+                view.kconfig = kconfig.as_ref().or(facts.kconfig.as_ref());
+            }
+            view
+        })
+        .collect();
     let mut results = Vec::new();
     let mut progress = Progress::new("compat", args.objects.len() * targets.len());
     for path in &args.objects {
@@ -65,10 +89,13 @@ fn check(ctx: &Context, args: &CompatCheckArgs) -> CmdResult {
         if obj.machine != "bpf" {
             return Err(invalid(&name, "not a BPF object file"));
         }
-        for (i, (kname, btf, core)) in targets.iter().enumerate() {
-            let mut verdict = compat::check(&obj, btf, core, kconfig.as_ref());
+        for (i, ((kname, _, core), view)) in targets.iter().zip(&views).enumerate() {
+            let mut verdict = compat::check(&obj, view, core, &opts);
             if let (Some(prober), true) = (live_kernel.as_mut(), Some(i) == live_index) {
-                prober.refine(&obj, btf, &mut verdict);
+                prober.refine(&obj, view, &mut verdict);
+                let trial = compat::trial::load(path, &opts.map_sizes)
+                    .map_err(|e| Error::new(ErrorKind::Permission, &name, e.0))?;
+                compat::apply_trial(&mut verdict, trial, &opts);
             }
             progress.step(&format!("{name} × {kname}"));
             results.push(CompatEntry {
@@ -116,38 +143,23 @@ pub fn load_kernel_btf(path: &Path) -> Result<Btf> {
     }
 }
 
-/// The CONFIG_* names a .config sets (`=y`, `=m`, strings, numbers), from text or gzip (/proc/config.gz).
-fn read_kconfig(path: &Path) -> Result<HashSet<String>> {
+/// A kernel config file (text or gzip, such as /proc/config.gz).
+fn read_kconfig(path: &Path) -> Result<compat::kernel::Kconfig> {
     let name = path.display().to_string();
-    let raw = read_file(path)?;
-    let text = if raw.starts_with(&[0x1f, 0x8b]) {
-        let mut s = String::new();
-        flate2::read::GzDecoder::new(raw.as_slice())
-            .read_to_string(&mut s)
-            .map_err(|e| invalid(&name, format!("bad gzip kernel config: {e}")))?;
-        s
-    } else {
-        String::from_utf8(raw)
-            .map_err(|_| invalid(&name, "unknown kernel config format (not text or gzip)"))?
-    };
-    let mut set = HashSet::new();
-    for line in text.lines().map(str::trim) {
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        // `CONFIG_X=n` still sets the extern: libbpf gives a bool, tristate or char extern the value n (false).
-        // Only an absent option (or the `# CONFIG_X is not set` comment) leaves a strong extern unresolved.
-        match line.split_once('=') {
-            Some((k, _)) if k.starts_with("CONFIG_") => {
-                set.insert(k.to_string());
-            }
-            _ => {
-                return Err(invalid(
-                    &name,
-                    format!("unknown kernel config format: line {line:?}"),
-                ))
-            }
-        }
+    compat::kernel::parse_kconfig(&read_file(path)?).map_err(|e| invalid(&name, e))
+}
+
+/// A kernel symbol list (/proc/kallsyms or System.map).
+fn read_kallsyms(path: &Path) -> Result<compat::kernel::Symbols> {
+    let name = path.display().to_string();
+    let text = String::from_utf8(read_file(path)?)
+        .map_err(|_| invalid(&name, "not a kernel symbol list (not text)"))?;
+    let symbols = compat::kernel::Symbols::parse(&text);
+    if symbols.names.is_empty() {
+        return Err(invalid(
+            &name,
+            "not a kernel symbol list (no \"ADDRESS TYPE NAME\" lines)",
+        ));
     }
-    Ok(set)
+    Ok(symbols)
 }
