@@ -28,7 +28,9 @@ pub struct KernelTable {
     pub links: &'static [(&'static str, bool)],
     /// Helper ids each program type (or kind, for the types that need an attach target) may call, as a bitmap.
     pub helpers: &'static [(&'static str, [u32; 8])],
-    /// kfuncs each program type (or kind) may call, as a bitmap over `tables::KFUNC_NAMES`.
+    /// kfuncs the kernel's BTF tags as such (pahole 1.26+; older BTF tags none, and its kfuncs were not probed),
+    /// and those each program type (or kind) may call, as bitmaps over `tables::KFUNC_NAMES`.
+    pub kfunc_declared: &'static [u32],
     pub kfuncs: &'static [(&'static str, &'static [u32])],
     /// Whether kallsyms lists data symbols (CONFIG_KALLSYMS_ALL): the kernel resolves __ksym variables through it.
     pub kallsyms_data: Option<bool>,
@@ -73,10 +75,13 @@ impl KernelTable {
     /// Whether programs of `key` may call kfunc `name`; None when that key's kfuncs were not probed or the kfunc
     /// was in no table (the kernel's BTF did not tag it).
     pub fn kfunc(&self, key: &str, name: &str) -> Option<bool> {
-        let (_, bits) = self.kfuncs.iter().find(|(k, _)| *k == key)?;
         let i = super::tables::KFUNC_NAMES.binary_search(&name).ok()?;
-        let word = bits.get(i / 32)?;
-        Some(word & (1 << (i % 32)) != 0)
+        let bit = |bits: &[u32]| bits.get(i / 32).is_some_and(|w| w & (1 << (i % 32)) != 0);
+        if !bit(self.kfunc_declared) {
+            return None;
+        }
+        let (_, bits) = self.kfuncs.iter().find(|(k, _)| *k == key)?;
+        Some(bit(bits))
     }
 }
 

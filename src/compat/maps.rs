@@ -71,7 +71,8 @@ pub fn creation_refusal(m: &MapDef, sizes: &[MapSize], view: &KernelView) -> Opt
     ) {
         return Some(format!("map {}: map type {ty} unknown to kernel", m.name));
     }
-    if let Some(false) = view.table.and_then(|t| t.map_type(ty)) {
+    // A struct_ops map cannot be probed without a kernel struct to fill in: struct_ops_refusal decides those.
+    if let (Some(false), false) = (view.table.and_then(|t| t.map_type(ty)), ty == "struct_ops") {
         return Some(format!(
             "map {}: map type {ty} refused by the kernel (probed on {})",
             m.name,

@@ -214,12 +214,17 @@ fn alu(i: &Insn, regs: &Regs, wide: bool) -> Val {
             0x00 => a.wrapping_add(b),
             0x10 => a.wrapping_sub(b),
             0x20 => a.wrapping_mul(b),
+            // BPF: division by zero gives 0, modulo by zero leaves the dividend.
+            0x30 => a.checked_div(b).unwrap_or(0),
+            0x90 => a.checked_rem(b).unwrap_or(a),
             0x40 => a | b,
             0x50 => a & b,
             0x60 => a.checked_shl(b as u32).unwrap_or(0),
             0x70 => a.checked_shr(b as u32).unwrap_or(0),
             0x80 => a.wrapping_neg(),
             0xa0 => a ^ b,
+            0xc0 if wide => ((a as i64) >> (b & 63)) as u64,
+            0xc0 => ((a as u32 as i32) >> (b & 31)) as u32 as u64,
             _ => return Val::Unknown,
         },
         _ => return Val::Unknown,
@@ -338,6 +343,21 @@ mod tests {
         ];
         let r = reachable(&code).unwrap();
         assert!(r.contains(&2) && !r.contains(&4) && !r.contains(&5));
+    }
+
+    #[test]
+    fn sign_extension_keeps_a_constant() {
+        // r2 = 0x50b00; r2 <<= 32; r2 s>>= 32; if r2 s> 0x50aff goto +1; r0 = 1 (dead); exit
+        let code = [
+            insn(0xb7, 2, 0, 0, 0x50b00),
+            insn(0x67, 2, 0, 0, 32),
+            insn(0xc7, 2, 0, 0, 32),
+            insn(0x65, 2, 0, 1, 0x50aff),
+            insn(0xb7, 0, 0, 0, 1),
+            insn(0x95, 0, 0, 0, 0),
+        ];
+        let r = reachable(&code).unwrap();
+        assert!(!r.contains(&4) && r.contains(&5));
     }
 
     #[test]

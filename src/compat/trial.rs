@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::maps::MapSize;
 use crate::loader::verifier;
-use crate::sys::caps::{CapSet, Capability};
+use crate::sys::caps::{self, Capability};
 use crate::sys::{self, libbpf_log};
 
 /// What the kernel said.
@@ -31,24 +31,8 @@ pub struct TrialLoad {
 #[derive(Debug, Clone)]
 pub struct PermissionDenied(pub String);
 
-/// Whether a permission error from the kernel is its policy (we hold every capability BPF can need) rather than
-/// our lack of privilege.
-fn missing_caps() -> Vec<&'static str> {
-    let caps = CapSet::effective();
-    if caps.is_some_and(|c| c.has(Capability::SysAdmin)) {
-        return Vec::new();
-    }
-    [
-        Capability::Bpf,
-        Capability::Perfmon,
-        Capability::NetAdmin,
-        Capability::SysAdmin,
-    ]
-    .into_iter()
-    .filter(|c| !caps.is_some_and(|set| set.has(*c)))
-    .map(Capability::name)
-    .collect()
-}
+/// Everything some program or map type needs: tracing (CAP_PERFMON), networking (CAP_NET_ADMIN), loading (CAP_BPF).
+const BPF_CAPS: [Capability; 3] = [Capability::Bpf, Capability::Perfmon, Capability::NetAdmin];
 
 fn is_permission(errno: Option<i32>) -> bool {
     matches!(errno, Some(libc::EPERM) | Some(libc::EACCES))
@@ -72,13 +56,13 @@ pub fn load(path: &Path, sizes: &[MapSize]) -> Result<TrialLoad, PermissionDenie
         };
         let errno = sys::libbpf_errno(&err);
         let failure = verifier::explain(&messages);
+        // EPERM/EACCES without a verifier log, to a process lacking capabilities, says nothing about the kernel.
         let denied = |what: &str| {
-            let caps = missing_caps();
-            (is_permission(errno) && failure.log.is_empty() && !caps.is_empty()).then(|| {
+            let missing = caps::missing(&BPF_CAPS)?;
+            (is_permission(errno) && failure.log.is_empty()).then(|| {
                 PermissionDenied(format!(
-                    "{what}: {} (missing {})",
-                    crate::error::errno_text(errno.unwrap_or(libc::EPERM)),
-                    caps.join(", ")
+                    "{what}: {} (missing {missing})",
+                    crate::error::errno_text(errno.unwrap_or(libc::EPERM))
                 ))
             })
         };
