@@ -571,7 +571,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__compat__subcmd__check)
-            opts="-j -p -d -f -h -V --btf --live --kconfig --json --pretty --debug --bpffs --help --version"
+            opts="-j -p -d -f -h -V --btf --live --kconfig --kallsyms --map-size --map-value-size --require-attach --json --pretty --debug --bpffs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -582,6 +582,18 @@ _ebpfctl() {
                     return 0
                     ;;
                 --kconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kallsyms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --map-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --map-value-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

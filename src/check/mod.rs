@@ -145,6 +145,7 @@ pub fn run() -> CheckReport {
     let (btf_probe, btf) = system::btf();
     let bpf_probe = system::bpf_syscall();
     let bpf_usable = bpf_probe.status == Status::Pass;
+    let bpf_denied = bpf_probe.status == Status::Permission;
     let tracefs_probe = system::tracefs();
 
     let mut probes = vec![
@@ -163,8 +164,14 @@ pub fn run() -> CheckReport {
         probes.push(attach::fentry());
         probes.extend(testrun::run());
     } else {
+        // Not run because this process may not use bpf(): a permission matter, like bpf_syscall's own.
+        let not_run = if bpf_denied {
+            ProbeResult::permission
+        } else {
+            ProbeResult::fail
+        };
         for name in PROGRAM_PROBES {
-            probes.push(ProbeResult::fail(
+            probes.push(not_run(
                 name,
                 "not run: bpf() is not usable by this process (see bpf_syscall)",
             ));

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use super::kernel::KernelView;
-use super::program::kind_of;
+use super::program::{call_key, kind_of};
 use super::ObjectVerdict;
 use crate::btf::Kind;
 use crate::elf::{InsnRef, ObjectFile, Program};
@@ -155,7 +155,7 @@ impl LiveKernel {
                         .unwrap_or("?");
                     refused.push(format!(
                         "helper {name} not available to {} programs on the running kernel (probed)",
-                        kind_of(p)
+                        call_key(p)
                     ));
                 }
                 InsnRef::Kfunc(k) => {
@@ -165,7 +165,7 @@ impl LiveKernel {
                     if !self.kfunc(key, btf_id) {
                         refused.push(format!(
                             "kfunc {k} not callable from {} programs on the running kernel (probed)",
-                            kind_of(p)
+                            call_key(p)
                         ));
                     }
                 }

@@ -26,6 +26,16 @@ fn table_kind<'k>(p: &Program, kind: &'k str) -> &'k str {
     }
 }
 
+/// What the feature tables and probes key `p`'s helpers and kfuncs by: its kind for the types that need an attach
+/// target (tp_btf, fentry, lsm...), its program type otherwise.
+pub fn call_key(p: &Program) -> &'static str {
+    if needs_target(p.prog_type) {
+        kind_of(p)
+    } else {
+        p.prog_type
+    }
+}
+
 /// Program types the kernel only loads with an attach target (a BTF id), probed per kind rather than per type.
 fn needs_target(prog_type: &str) -> bool {
     matches!(prog_type, "tracing" | "lsm" | "ext" | "struct_ops")
@@ -251,11 +261,7 @@ fn call_refusals(
 ) -> Vec<String> {
     let mut reasons = Vec::new();
     let probed_on = view.table.map_or("", |t| t.release);
-    let table_key = if needs_target(p.prog_type) {
-        kind
-    } else {
-        p.prog_type
-    };
+    let table_key = call_key(p);
     for (_, r) in reach.reached_refs(p) {
         match r {
             InsnRef::Helper(id) => {
