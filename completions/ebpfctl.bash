@@ -623,7 +623,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__compat__subcmd__check)
-            opts="-B -j -p -d -f -h --btf --base-btf --live --kconfig --json --pretty --debug --bpffs --help"
+            opts="-B -j -p -d -f -h --btf --base-btf --live --kconfig --kallsyms --map-size --map-value-size --require-attach --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -642,6 +642,18 @@ _ebpfctl() {
                     return 0
                     ;;
                 --kconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kallsyms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --map-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --map-value-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

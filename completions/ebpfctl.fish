@@ -544,7 +544,11 @@ complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and not __fish_s
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and __fish_seen_subcommand_from check" -l btf -d 'Target kernel BTF: raw BTF (/sys/kernel/btf/vmlinux) or an ELF with .BTF; repeatable' -r -F
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and __fish_seen_subcommand_from check" -s B -l base-btf -d 'Base BTF of split --btf files (a kernel module\'s BTF); default: the running kernel\'s vmlinux BTF' -r -F
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and __fish_seen_subcommand_from check" -l kconfig -d 'Kernel .config (text or gzip) to check CONFIG_* externs against' -r -F
-complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and __fish_seen_subcommand_from check" -l live -d 'Also check against the running kernel\'s BTF'
+complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and __fish_seen_subcommand_from check" -l kallsyms -d 'Kernel symbols of the --btf kernels (/proc/kallsyms or System.map): kprobe targets and __ksym externs' -r -F
+complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and __fish_seen_subcommand_from check" -l map-size -d 'Give map NAME N entries, as its loader would (bpf_map__set_max_entries); repeatable' -r
+complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and __fish_seen_subcommand_from check" -l map-value-size -d 'Give map NAME values of N bytes, as its loader would (bpf_map__set_value_size); repeatable' -r
+complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and __fish_seen_subcommand_from check" -l live -d 'Also check against the running kernel: its BTF, probes, and a trial load of each object (nothing pinned or attached)'
+complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and __fish_seen_subcommand_from check" -l require-attach -d 'Also require every loaded program to be able to attach (a missing target or unsupported attachment fails)'
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and __fish_seen_subcommand_from check" -s j -l json -d 'Print JSON (one document on stdout); errors become {"error": ..., "kind": ...}'
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and __fish_seen_subcommand_from check" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and __fish_seen_subcommand_from check" -s d -l debug -d 'Say more on stderr: libbpf\'s messages, verifier logs, objects that could not be read'

@@ -1,57 +1,86 @@
-//! Ground truth for `compat check` on the running kernel: the tests/bpf/gt_*.bpf.c objects (written to differ between
-//! kernels) are checked offline against /sys/kernel/btf/vmlinux, then loaded for real with `ebpfctl prog load`; the
-//! verdict must equal the outcome. scripts/kernel-matrix.sh does the same for each qemu kernel (5.10, 6.1, 6.12)
-//! with that kernel's extracted BTF. Also the `--kconfig` check against what libbpf does with a given config.
+//! Ground truth for `compat check` on the running kernel: every tests/bpf/gt_*.bpf.c object (written the way real
+//! tools are written, and to differ between kernels) is checked offline against /sys/kernel/btf/vmlinux and with
+//! `--live`, then loaded for real with `ebpfctl prog loadall` (and `bpftool prog loadall` as an oracle for that);
+//! each verdict must equal the outcome. scripts/kernel-matrix.sh does the same in the qemu kernels (5.10, 6.1,
+//! 6.12) with their extracted BTF. Also: --map-size, --require-attach, --kconfig, and permission errors.
 
 mod common;
 
 use std::ffi::CString;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use common::{ebpfctl, fixture, PinDir};
+use common::{bin, ebpfctl, fixture, host_command, PinDir};
+use serde_json::Value;
 
 const VMLINUX: &str = "/sys/kernel/btf/vmlinux";
 
-/// Compared on this kernel.
-const LIVE: &[&str] = &[
-    "gt_state",
-    "gt_guarded_state",
-    "gt_loop",
-    "gt_strncmp",
-    "gt_kfunc",
-    "gt_tp_btf",
-    "gt_user_ringbuf",
-    "gt_cgrp_storage",
-];
+/// Objects whose sections bpftool 7.1's libbpf (1.1) does not know, so that `bpftool prog loadall` cannot even open
+/// them here, while libbpf 1.7 (ebpfctl's) loads them: ebpfctl's `prog loadall` is the truth for these.
+const UNKNOWN_TO_OLD_LIBBPF: &[&str] = &["gt_connect_unix", "gt_netfilter", "gt_tcx"];
 
-/// Not compared on this kernel: it refuses every fentry program at load (EPERM, whatever the target), so a load
-/// here cannot tell a right verdict from a wrong one. The qemu matrix kernels load them and are their truth.
-/// `fentry_is_refused_here` keeps this reason honest.
-const QEMU_ONLY: &[&str] = &["gt_fentry_old", "gt_fentry_new"];
-
-/// `compat check OBJ --btf BTF [extra]`: whether it says compatible, with the exit code checked against that.
-fn verdict(obj: &Path, extra: &[&str]) -> (bool, serde_json::Value) {
-    let p = obj.display().to_string();
-    let mut args = vec!["-j", "compat", "check", &p, "--btf", VMLINUX];
-    args.extend_from_slice(extra);
-    let run = ebpfctl(&args);
-    let v: serde_json::Value = serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("{p}: compat check prints JSON ({e}): {}", run.stderr));
-    let compatible = v["compatible"].as_bool().expect("compatible is a bool");
-    assert_eq!(
-        run.code,
-        if compatible { 0 } else { 1 },
-        "{p}: exit code follows the verdict"
-    );
-    (compatible, v)
+/// Every corpus object but gt_kconfig (a strong CONFIG_ extern no kernel sets; the kconfig tests below cover it).
+fn corpus() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bpf");
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("tests/bpf")
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().into_string().ok()?;
+            let stem = name.strip_suffix(".bpf.c")?;
+            (stem.starts_with("gt_") && stem != "gt_kconfig").then(|| stem.to_string())
+        })
+        .collect();
+    names.sort();
+    names
 }
 
-/// `ebpfctl prog load OBJ PIN`: Ok when the kernel took the object, Err(ebpfctl's error) otherwise.
-fn prog_load(obj: &Path, pins: &PinDir, name: &str) -> Result<(), String> {
+/// Offline disagreements docs/compat.md explains for this kernel (`live` lines of tests/bpf/gt_offline_known.txt).
+fn known_offline() -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bpf/gt_offline_known.txt");
+    std::fs::read_to_string(path)
+        .expect("gt_offline_known.txt")
+        .lines()
+        .filter_map(|l| l.strip_prefix("live "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect()
+}
+
+/// `compat check -j objs... extra`: object name → its result, with the exit code checked against the verdicts.
+fn verdicts(objs: &[PathBuf], extra: &[&str]) -> Vec<(String, Value)> {
+    let paths: Vec<String> = objs.iter().map(|o| o.display().to_string()).collect();
+    let mut args = vec!["-j", "compat", "check"];
+    args.extend(paths.iter().map(String::as_str));
+    args.extend_from_slice(extra);
+    let run = ebpfctl(&args);
+    let v: Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("compat check prints JSON ({e}): {}", run.stderr));
+    let all = v["compatible"].as_bool().expect("compatible");
+    assert_eq!(
+        run.code,
+        if all { 0 } else { 1 },
+        "exit code follows the verdicts"
+    );
+    v["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            let name = Path::new(r["object"].as_str().unwrap())
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .trim_end_matches(".bpf")
+                .to_string();
+            (name, r.clone())
+        })
+        .collect()
+}
+
+/// `ebpfctl prog loadall OBJ DIR`: Ok when libbpf loaded every program and map, Err(ebpfctl's error) otherwise.
+fn loadall(obj: &Path, pins: &PinDir, name: &str) -> Result<(), String> {
     let run = ebpfctl(&[
         "-j",
         "prog",
-        "load",
+        "loadall",
         &obj.display().to_string(),
         &pins.pin(name),
     ]);
@@ -61,38 +90,208 @@ fn prog_load(obj: &Path, pins: &PinDir, name: &str) -> Result<(), String> {
     }
 }
 
+fn bpftool_loadall(obj: &Path, pins: &PinDir, name: &str) -> bool {
+    host_command("bpftool")
+        .args([
+            "prog",
+            "loadall",
+            &obj.display().to_string(),
+            &pins.pin(name),
+        ])
+        .output()
+        .expect("bpftool")
+        .status
+        .success()
+}
+
 #[test]
-fn every_verdict_equals_the_real_load_on_this_kernel() {
-    let pins = PinDir::new("gt_live");
+fn every_verdict_equals_prog_loadall_on_this_kernel() {
+    let names = corpus();
+    assert!(names.len() >= 60, "the corpus has {} objects", names.len());
+    let objs: Vec<PathBuf> = names.iter().map(|n| fixture(n)).collect();
+    let offline = verdicts(&objs, &["--btf", VMLINUX]);
+    let live = verdicts(&objs, &["--live"]);
+    let known = known_offline();
+    let pins = PinDir::new("gt_corpus");
     let mut wrong = Vec::new();
-    for name in LIVE {
-        let obj = fixture(name);
-        let (compatible, v) = verdict(&obj, &[]);
-        let loaded = prog_load(&obj, &pins, name);
-        if compatible != loaded.is_ok() {
-            wrong.push(format!(
-                "{name} on the live kernel: compat check says compatible={compatible}, load: {loaded:?}\n{v:#}"
-            ));
+    for (i, name) in names.iter().enumerate() {
+        let loaded = loadall(&objs[i], &pins, name);
+        if !UNKNOWN_TO_OLD_LIBBPF.contains(&name.as_str()) {
+            let oracle = bpftool_loadall(&objs[i], &pins, &format!("{name}_bpftool"));
+            assert_eq!(
+                oracle,
+                loaded.is_ok(),
+                "{name}: bpftool prog loadall vs ebpfctl's: {loaded:?}"
+            );
+        }
+        let (off, on) = (&offline[i].1, &live[i].1);
+        assert_eq!((&offline[i].0, &live[i].0), (name, name));
+        if on["compatible"].as_bool() != Some(loaded.is_ok()) {
+            wrong.push(format!("{name} --live: {loaded:?}\n{on:#}"));
+        }
+        let agrees = off["compatible"].as_bool() == Some(loaded.is_ok());
+        match (agrees, known.contains(name)) {
+            (false, false) => wrong.push(format!("{name} offline: {loaded:?}\n{off:#}")),
+            (true, true) => wrong.push(format!(
+                "{name} agrees offline now: remove it from gt_offline_known.txt"
+            )),
+            _ => {}
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
 #[test]
-fn fentry_is_refused_here() {
-    // gt_fentry_new's target exists on this kernel and compat check says compatible; the kernel still refuses it.
-    let pins = PinDir::new("gt_fentry");
-    let obj = fixture("gt_fentry_new");
-    assert!(
-        verdict(&obj, &[]).0,
-        "do_tcp_setsockopt is in this kernel's BTF"
-    );
-    let err = prog_load(&obj, &pins, "f")
-        .expect_err("this kernel loads fentry programs now: move the QEMU_ONLY objects into LIVE");
-    assert!(err.contains("EPERM"), "{err}");
-    for name in QEMU_ONLY {
-        fixture(name);
+fn bpftool_of_libbpf_1_1_cannot_open_newer_sections() {
+    // Keeps UNKNOWN_TO_OLD_LIBBPF honest: these fail in bpftool for their section name, not for the kernel.
+    let pins = PinDir::new("gt_old_libbpf");
+    for name in UNKNOWN_TO_OLD_LIBBPF {
+        let out = host_command("bpftool")
+            .args([
+                "prog",
+                "loadall",
+                &fixture(name).display().to_string(),
+                &pins.pin(name),
+            ])
+            .output()
+            .expect("bpftool");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && stderr.contains("failed to guess program type"),
+            "{name}: {stderr}"
+        );
     }
+}
+
+#[test]
+fn live_trial_load_names_the_verifiers_refusal_beside_the_static_reason() {
+    let obj = fixture("gt_rawtp_sock_helper");
+    let (_, v) = verdicts(&[obj], &["--live"]).remove(0);
+    let p = &v["programs"][0];
+    assert_eq!(v["trial_load"]["loaded"], false, "{v:#}");
+    let load_error = p["load_error"].as_str().expect("load_error");
+    assert!(load_error.contains("bpf_skb_load_bytes"), "{v:#}");
+    let reasons = p["reasons"].to_string();
+    assert!(
+        reasons.contains("helper bpf_skb_load_bytes not available to raw_tracepoint programs"),
+        "{v:#}"
+    );
+}
+
+#[test]
+fn maps_the_loader_sizes_are_named_and_can_be_sized_like_the_loader() {
+    let obj = fixture("gt_profile");
+    for extra in [&["--btf", VMLINUX][..], &["--live"][..]] {
+        let (_, v) = verdicts(std::slice::from_ref(&obj), extra).remove(0);
+        assert_eq!(v["compatible"], false, "{v:#}");
+        assert!(
+            v["reasons"][0]
+                .as_str()
+                .unwrap()
+                .starts_with("map stackmap: max_entries is 0"),
+            "{v:#}"
+        );
+        let sized = [
+            extra,
+            &[
+                "--map-size",
+                "stackmap=1024",
+                "--map-value-size",
+                "stackmap=1016",
+            ],
+        ]
+        .concat();
+        let (_, v) = verdicts(std::slice::from_ref(&obj), &sized).remove(0);
+        assert_eq!(v["compatible"], true, "{extra:?} with sizes: {v:#}");
+    }
+    // The truth for a loader that sizes the map this way: libbpf loads the object with those sizes.
+    libbpf_rs::set_print(None);
+    let mut open = libbpf_rs::ObjectBuilder::default()
+        .open_file(&obj)
+        .expect("open");
+    for mut m in open.maps_mut().filter(|m| m.name() == "stackmap") {
+        m.set_max_entries(1024).expect("max_entries");
+        m.set_value_size(1016).expect("value_size");
+    }
+    assert!(
+        open.load().is_ok(),
+        "gt_profile loads once its stack map is sized"
+    );
+    let bad = ebpfctl(&[
+        "compat",
+        "check",
+        &obj.display().to_string(),
+        "--map-size",
+        "stackmap",
+    ]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+}
+
+/// The attach status and reason of program `prog` in a result.
+fn attach_of<'a>(v: &'a Value, prog: &str) -> &'a Value {
+    v["programs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == prog)
+        .unwrap_or_else(|| panic!("no program {prog}: {v:#}"))
+}
+
+#[test]
+fn kprobe_targets_decide_attach_not_load_unless_required() {
+    let obj = fixture("gt_tcpconnect_kp");
+    let one = std::slice::from_ref(&obj);
+    // Offline with this kernel's symbols: one alternative is missing, which only --require-attach holds against it.
+    let kallsyms = ["--btf", VMLINUX, "--kallsyms", "/proc/kallsyms"];
+    let (_, v) = verdicts(one, &kallsyms).remove(0);
+    assert_eq!(v["compatible"], true, "{v:#}");
+    assert_eq!(attach_of(&v, "trace_connect_v4_entry")["attach"], "ok");
+    assert_eq!(
+        attach_of(&v, "trace_missing_alternative")["attach"],
+        "missing target",
+        "{v:#}"
+    );
+    let (_, v) = verdicts(one, &[&kallsyms[..], &["--require-attach"]].concat()).remove(0);
+    assert_eq!(v["compatible"], false, "{v:#}");
+    // Without symbols, a function BTF does not have cannot be told missing: unknown, which does not count.
+    let (_, v) = verdicts(one, &["--btf", VMLINUX, "--require-attach"]).remove(0);
+    assert_eq!(
+        attach_of(&v, "trace_missing_alternative")["attach"],
+        "unknown",
+        "{v:#}"
+    );
+    assert_eq!(v["compatible"], true, "{v:#}");
+    // The running kernel: the programs load, and attach needs kprobes, which this kernel may lack.
+    let kprobes = Path::new("/sys/bus/event_source/devices/kprobe").exists()
+        || Path::new("/sys/kernel/tracing/kprobe_events").exists();
+    let (_, v) = verdicts(one, &["--live", "--require-attach"]).remove(0);
+    let status = &attach_of(&v, "trace_connect_v4_entry")["attach"];
+    assert_eq!(status, if kprobes { "ok" } else { "unsupported" }, "{v:#}");
+    assert_eq!(v["trial_load"]["loaded"], true, "{v:#}");
+}
+
+#[test]
+fn live_without_privileges_is_a_permission_error_not_a_verdict() {
+    let obj = fixture("gt_runqslow").display().to_string();
+    let out = host_command("setpriv")
+        .args([
+            "--bounding-set=-sys_admin,-bpf,-perfmon,-net_admin",
+            "--inh-caps=-sys_admin,-bpf,-perfmon,-net_admin",
+            "--",
+        ])
+        .arg(bin())
+        .args(["-j", "compat", "check", &obj, "--live"])
+        .output()
+        .expect("setpriv (util-linux)");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("error object");
+    assert_eq!(v["kind"], "permission", "{v}");
+    assert!(v["error"].as_str().unwrap().contains("CAP_BPF"), "{v}");
 }
 
 /// Loads `obj` with libbpf, giving it `kconfig` as its Kconfig text (bpf_object_open_opts.kconfig: libbpf reads the
@@ -116,7 +315,7 @@ fn libbpf_loads_with_kconfig(obj: &Path, kconfig: &str) -> bool {
     }
 }
 
-fn kconfig_file(test: &str, text: &str) -> std::path::PathBuf {
+fn kconfig_file(test: &str, text: &str) -> PathBuf {
     let p = std::env::temp_dir().join(format!("gt_kconfig_{}_{test}", std::process::id()));
     std::fs::write(&p, text).expect("write kconfig");
     p
@@ -126,8 +325,13 @@ fn kconfig_file(test: &str, text: &str) -> std::path::PathBuf {
 fn assert_kconfig_verdict_matches(test: &str, text: &str, want_compatible: bool) {
     let obj = fixture("gt_kconfig");
     let file = kconfig_file(test, text);
-    let (compatible, v) = verdict(&obj, &["--kconfig", &file.display().to_string()]);
+    let (_, v) = verdicts(
+        std::slice::from_ref(&obj),
+        &["--btf", VMLINUX, "--kconfig", &file.display().to_string()],
+    )
+    .remove(0);
     let _ = std::fs::remove_file(&file);
+    let compatible = v["compatible"].as_bool().unwrap();
     let loads = libbpf_loads_with_kconfig(&obj, text);
     assert_eq!(
         compatible, loads,
@@ -158,16 +362,23 @@ fn kconfig_that_leaves_the_extern_unset_is_incompatible_and_does_not_load() {
 
 #[test]
 fn live_kernel_config_verdict_equals_prog_load() {
-    // The running kernel's own config (libbpf reads /proc/config.gz itself when it is given none).
+    // The running kernel's own config (libbpf reads /proc/config.gz itself when it is given none); --live reads it
+    // the same way.
     let config = "/proc/config.gz";
     assert!(Path::new(config).exists(), "this kernel exposes {config}");
     let obj = fixture("gt_kconfig");
-    let (compatible, v) = verdict(&obj, &["--kconfig", config]);
     let pins = PinDir::new("gt_kconfig");
-    let loaded = prog_load(&obj, &pins, "k");
-    assert_eq!(compatible, loaded.is_ok(), "{loaded:?}\n{v:#}");
-    assert!(
-        !compatible,
-        "no kernel sets CONFIG_EBPFCTL_GROUNDTRUTH: {v:#}"
-    );
+    let loaded = loadall(&obj, &pins, "k");
+    for extra in [
+        &["--btf", VMLINUX, "--kconfig", config][..],
+        &["--live"][..],
+    ] {
+        let (_, v) = verdicts(std::slice::from_ref(&obj), extra).remove(0);
+        assert_eq!(
+            v["compatible"].as_bool(),
+            Some(loaded.is_ok()),
+            "{extra:?}: {loaded:?}\n{v:#}"
+        );
+    }
+    assert!(loaded.is_err(), "no kernel sets CONFIG_EBPFCTL_GROUNDTRUTH");
 }

@@ -1,5 +1,6 @@
 //! `compat check --live` probes the running kernel for what its BTF cannot say (which program types may call a
-//! helper), and its verdict must equal the real load; a `--btf` file, even the running kernel's, is only read.
+//! helper) and trial-loads the object, and its verdict must equal the real load; a `--btf` file, even the running
+//! kernel's, is only read (with the feature table probed on the same kernel).
 
 mod common;
 
@@ -22,15 +23,23 @@ fn loads(obj: &str) -> bool {
 }
 
 #[test]
-fn live_probe_catches_a_helper_the_program_type_may_not_use() {
+fn a_helper_the_program_type_may_not_use_is_caught_offline_and_live() {
     let obj = fixture("compat_helper_type").display().to_string();
     assert!(!loads(&obj), "the fixture must not load here");
 
-    // From BTF alone the helper exists: compatible (the limit of an offline check, documented).
+    // Every kernel's BTF knows the helper; the feature table of this kernel (same BTF) says socket filters may not
+    // call it.
     let (code, offline) = check(&[&obj, "--btf", "/sys/kernel/btf/vmlinux"]);
-    assert_eq!(
-        (code, &offline["compatible"]),
-        (0, &Value::Bool(true)),
+    assert_eq!(code, 1, "{offline:#}");
+    let result = &offline["results"][0];
+    assert_eq!(result["feature_table"]["match"], "same BTF", "{offline:#}");
+    assert!(
+        result["programs"][0]["reasons"][0]
+            .as_str()
+            .unwrap()
+            .starts_with(
+                "helper bpf_xdp_adjust_head not available to socket_filter programs (probed on "
+            ),
         "{offline:#}"
     );
 
@@ -39,14 +48,23 @@ fn live_probe_catches_a_helper_the_program_type_may_not_use() {
     assert_eq!(live["compatible"], false);
     let result = &live["results"][0];
     assert_eq!(result["kernel"], "/sys/kernel/btf/vmlinux");
+    assert_eq!(result["trial_load"]["loaded"], false, "{live:#}");
     let program = &result["programs"][0];
     assert_eq!(program["name"], "helper_wrong_type");
     assert_eq!(program["compatible"], false);
-    assert_eq!(
-        program["reasons"],
-        serde_json::json!([
+    // The verifier's own words from the trial load, and the probe's beside the table's.
+    assert!(
+        program["load_error"]
+            .as_str()
+            .unwrap()
+            .contains("bpf_xdp_adjust_head"),
+        "{live:#}"
+    );
+    assert!(
+        program["reasons"].as_array().unwrap().contains(&Value::from(
             "helper bpf_xdp_adjust_head not available to socket_filter programs on the running kernel (probed)"
-        ])
+        )),
+        "{live:#}"
     );
 }
 

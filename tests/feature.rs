@@ -369,6 +369,8 @@ fn extended_adds_kernel_identity_kfuncs_attach_and_link_types() {
             "kfuncs",
             "attach_types",
             "link_types",
+            "program_kinds",
+            "kind_helpers",
             "errors"
         ]
     );
@@ -401,6 +403,52 @@ fn extended_adds_kernel_identity_kfuncs_attach_and_link_types() {
     );
     assert_eq!(report["attach_types"]["cgroup_inet_ingress"], true);
     assert_eq!(report["link_types"]["tcx"], true);
+}
+
+/// `--extended`'s program kinds (what `compat check` embeds for kernels it cannot ask) must equal whether a real
+/// program of that kind, from the ground-truth corpus, loads here: this kernel takes tracing programs attached to
+/// BTF tracepoints and iterators but refuses fentry and LSM programs, so a per-type answer would be wrong.
+#[test]
+fn program_kinds_equal_whether_real_programs_of_that_kind_load() {
+    let report = ebpfctl_json(&["feature", "probe", "kernel", "--extended"]);
+    let kinds = &report["program_kinds"];
+    for (kind, object, prog) in [
+        ("tp_btf", "gt_runqslow", "sched_switch"),
+        ("iter", "gt_iter_task", "dump_task"),
+        ("fentry", "gt_vfsstat", "fentry_vfs_read"),
+        ("fmod_ret", "gt_fmodret", "deny_open"),
+        ("lsm", "gt_lsm_open", "restrict_open"),
+        ("lsm.s", "gt_lsm_open", "record_exec"),
+        ("lsm_cgroup", "gt_lsm_cgroup", "bind_policy"),
+        ("uprobe.s", "gt_uprobe_sleep", "probe_ssl_write_sleepable"),
+        ("xdp.frags", "gt_xdp_frags", "xdp_count_jumbo"),
+        ("kprobe.multi", "gt_kprobe_multi", "count_multi"),
+    ] {
+        let loads = loads_alone(&fixture(object), prog);
+        assert_eq!(
+            kinds[kind].as_bool(),
+            Some(loads.is_ok()),
+            "{kind}: program_kinds says {}, {object}/{prog} loads: {loads:?}",
+            kinds[kind]
+        );
+    }
+    // Helpers probed in the kinds with a target: a BTF tracepoint may call what raw tracepoints may, and more.
+    let tp_btf: BTreeSet<&str> = report["kind_helpers"]["tp_btf"]
+        .as_array()
+        .expect("tp_btf helpers")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let raw: BTreeSet<&str> = report["helpers"]["raw_tracepoint_available_helpers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        raw.is_subset(&tp_btf) && tp_btf.contains("bpf_sk_storage_get"),
+        "{tp_btf:?}"
+    );
 }
 
 /// The multi-attach link types are declared by every kernel since 5.18/6.6 but only creatable when it was built

@@ -271,7 +271,7 @@ fn check_passes_here_and_each_probe_agrees_with_the_kernel() {
 
     let summary = &report["summary"];
     let total = report["probes"].as_array().unwrap().len() as u64;
-    let counted: u64 = ["pass", "fail", "unsupported"]
+    let counted: u64 = ["pass", "fail", "unsupported", "permission"]
         .iter()
         .map(|k| summary[*k].as_u64().unwrap())
         .sum();
@@ -367,8 +367,9 @@ fn check_as_nobody_names_the_missing_capability_and_exits_1() {
             .contains("missing capability CAP_BPF"),
         "{privileges}"
     );
+    // EPERM from bpf() to a process without capabilities is a permission matter, and so is every probe it stops.
     let bpf = probe(&report, "bpf_syscall");
-    assert_eq!(bpf["status"], "fail");
+    assert_eq!(bpf["status"], "permission");
     assert!(
         bpf["detail"]
             .as_str()
@@ -376,7 +377,46 @@ fn check_as_nobody_names_the_missing_capability_and_exits_1() {
             .contains("operation not permitted"),
         "{bpf}"
     );
-    assert_eq!(probe(&report, "uprobe")["status"], "fail");
+    assert_eq!(probe(&report, "uprobe")["status"], "permission");
+    assert_eq!(report["summary"]["unsupported"], 0, "{report:#}");
+}
+
+#[test]
+fn check_without_cap_sys_admin_reports_permission_not_absence() {
+    // CAP_BPF and CAP_PERFMON without CAP_SYS_ADMIN, in a private mount table where tracefs is not mounted (and
+    // cannot be, without CAP_SYS_ADMIN): the syscall tracepoints exist on this kernel, so "unsupported" would be a
+    // lie; the probes must say what is missing instead.
+    let script = format!(
+        "umount /sys/kernel/tracing 2>/dev/null; umount /sys/kernel/debug/tracing 2>/dev/null; \
+         exec setpriv --bounding-set=-sys_admin --inh-caps=-sys_admin {} -j check",
+        bin()
+    );
+    let out = common::host_command("unshare")
+        .args(["-m", "--propagation", "private", "sh", "-c", &script])
+        .output()
+        .expect("unshare and setpriv (util-linux)");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("check JSON");
+    assert_eq!(probe(&report, "privileges")["status"], "pass", "{report:#}");
+    for name in ["tracefs", "tracepoint", "ringbuf", "kprobe", "uprobe"] {
+        let p = probe(&report, name);
+        assert_eq!(p["status"], "permission", "{name}: {p}");
+        assert!(
+            p["detail"].as_str().unwrap().contains("CAP_SYS_ADMIN"),
+            "{name} names the capability: {p}"
+        );
+    }
+    // The raw tracepoint needs neither tracefs nor CAP_SYS_ADMIN: it still runs.
+    assert_eq!(probe(&report, "raw_tracepoint")["status"], "pass");
+    assert!(
+        report["probes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["status"] != "unsupported" || p["name"] == "fentry"),
+        "{report:#}"
+    );
 }
 
 #[test]

@@ -7,7 +7,8 @@ use std::time::Duration;
 use libbpf_rs::skel::{OpenSkel, SkelBuilder};
 use libbpf_rs::{MapCore, MapFlags, OpenObject, ProgramType};
 
-use super::{failure_text, ProbeResult};
+use super::{failure_text, Failure, ProbeResult, TRACING_CAPS};
+use crate::sys::caps::Capability;
 use crate::sys::process::{getpid, gettid};
 use crate::sys::skel::{
     check_core, check_fentry, check_kprobe, check_rawtp, check_ringbuf, check_uprobe,
@@ -48,16 +49,16 @@ fn open_and_load<'obj, B>(
     builder: B,
     storage: &'obj mut MaybeUninit<OpenObject>,
     configure: impl FnOnce(&mut B::Output),
-) -> Result<<B::Output as OpenSkel<'obj>>::Output, String>
+) -> Result<<B::Output as OpenSkel<'obj>>::Output, Failure>
 where
     B: SkelBuilder<'obj>,
 {
     crate::sys::libbpf_log::take();
     let mut open = builder
         .open(storage)
-        .map_err(|e| failure_text("open", &e))?;
+        .map_err(|e| Failure::libbpf("open", &e))?;
     configure(&mut open);
-    open.load().map_err(|e| failure_text("load", &e))
+    open.load().map_err(|e| Failure::libbpf("load", &e))
 }
 
 /// Opens and loads a skeleton whose programs record only the process with tgid `target_tgid`: this one.
@@ -86,38 +87,78 @@ fn bss_u64(map: &dyn MapCore, offset: usize) -> Option<u64> {
     ))
 }
 
+/// Why a tracefs file cannot tell whether the kernel has something: tracefs is not mounted and this process may
+/// not mount it, or may not read it. None when tracefs can be read (its answer counts).
+fn tracefs_unreadable() -> Option<String> {
+    let root = Path::new(crate::sys::fs::TRACEFS_PATH);
+    let mounted = crate::sys::fs::is_mounted(crate::sys::fs::PseudoFs::Trace, root);
+    if !mounted && crate::sys::caps::missing(&[Capability::SysAdmin]).is_some() {
+        return Some(format!(
+            "tracefs is not mounted at {} and mounting it needs CAP_SYS_ADMIN",
+            root.display()
+        ));
+    }
+    match std::fs::read_dir(root) {
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Some(format!(
+            "{} is not readable by this process",
+            root.display()
+        )),
+        _ => None,
+    }
+}
+
 fn tracepoint_event_exists() -> bool {
     Path::new(crate::sys::fs::TRACEFS_PATH)
         .join("events/syscalls/sys_enter_getppid")
         .exists()
 }
 
+/// A syscall tracepoint attach that failed: permission when the kernel said EPERM/EACCES to a process lacking a
+/// capability or when tracefs is out of reach (libbpf finds the tracepoint's id there); unsupported only when a
+/// readable tracefs lacks the event; else a failure.
+fn tracepoint_attach_failure(name: &'static str, why: Failure) -> ProbeResult {
+    match (
+        super::permission_problem(why.errno, &TRACING_CAPS),
+        tracefs_unreadable(),
+    ) {
+        (Some(missing), _) => {
+            ProbeResult::permission(name, format!("{} (missing {missing})", why.text))
+        }
+        (None, Some(tracefs)) => ProbeResult::permission(name, format!("{}; {tracefs}", why.text)),
+        (None, None) if !tracepoint_event_exists() => ProbeResult::unsupported(
+            name,
+            format!("{}; the kernel has no syscall tracepoints", why.text),
+        ),
+        (None, None) => ProbeResult::fail(name, why.text),
+    }
+}
+
 /// core_task_struct, tracepoint and perf_buffer: one tracepoint program, three things proven.
 pub fn tracepoint_data_path() -> Vec<ProbeResult> {
     const NAMES: [&str; 3] = ["core_task_struct", "tracepoint", "perf_buffer"];
-    let all = |f: fn(&'static str, String) -> ProbeResult, why: String| -> Vec<ProbeResult> {
-        NAMES.iter().map(|n| f(n, why.clone())).collect()
-    };
     let mut storage = MaybeUninit::uninit();
     let skel =
         match load_for_this_process!(check_core::CheckCoreSkelBuilder::default(), &mut storage) {
             Ok(skel) => skel,
-            Err(why) => return all(ProbeResult::fail, why),
+            Err(why) => {
+                return NAMES
+                    .iter()
+                    .map(|n| why.clone().result(n, &TRACING_CAPS))
+                    .collect()
+            }
         };
     let _link = match skel.progs.on_getppid.attach() {
         Ok(link) => link,
-        Err(e) if !tracepoint_event_exists() => {
-            let why = failure_text("attach syscalls/sys_enter_getppid", &e);
-            return all(
-                ProbeResult::unsupported,
-                format!("{why}; the kernel has no syscall tracepoints"),
-            );
-        }
         Err(e) => {
-            return all(
-                ProbeResult::fail,
-                failure_text("attach syscalls/sys_enter_getppid", &e),
-            )
+            let why = Failure::libbpf("attach syscalls/sys_enter_getppid", &e);
+            let result = tracepoint_attach_failure(NAMES[0], why);
+            return NAMES
+                .iter()
+                .map(|n| ProbeResult {
+                    name: n,
+                    ..result.clone()
+                })
+                .collect();
         }
     };
 
@@ -230,11 +271,11 @@ pub fn ringbuf() -> ProbeResult {
         &mut storage
     ) {
         Ok(skel) => skel,
-        Err(why) => return ProbeResult::fail(name, why),
+        Err(why) => return why.result(name, &TRACING_CAPS),
     };
     let _link = match skel.progs.on_getppid.attach() {
         Ok(link) => link,
-        Err(e) => return ProbeResult::fail(name, failure_text("attach", &e)),
+        Err(e) => return tracepoint_attach_failure(name, Failure::libbpf("attach", &e)),
     };
     let events = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
     let sink = events.clone();
@@ -281,11 +322,11 @@ pub fn raw_tracepoint() -> ProbeResult {
     );
     let skel = match loaded {
         Ok(skel) => skel,
-        Err(why) => return ProbeResult::fail(name, why),
+        Err(why) => return why.result(name, &TRACING_CAPS),
     };
     let _link = match skel.progs.on_sys_enter.attach() {
         Ok(link) => link,
-        Err(e) => return ProbeResult::fail(name, failure_text("attach sys_enter", &e)),
+        Err(e) => return Failure::libbpf("attach sys_enter", &e).result(name, &TRACING_CAPS),
     };
     trigger_getppid(5);
     let offset = std::mem::offset_of!(check_rawtp::types::bss, hits);
@@ -325,7 +366,7 @@ pub fn uprobe() -> ProbeResult {
         |_| {},
     ) {
         Ok(skel) => skel,
-        Err(why) => return ProbeResult::fail(name, why),
+        Err(why) => return why.result(name, &TRACING_CAPS),
     };
     let _link = match skel.progs.on_probe_target.attach_uprobe(
         false,
@@ -334,13 +375,14 @@ pub fn uprobe() -> ProbeResult {
         offset,
     ) {
         Ok(link) => link,
-        Err(e) if !facility_present("uprobe") => {
-            return ProbeResult::unsupported(
+        Err(e) => {
+            return probe_attach_failure(
                 name,
-                format!("{}; no uprobe support", failure_text("attach", &e)),
+                Failure::libbpf("attach", &e),
+                "uprobe",
+                "no uprobe support",
             )
         }
-        Err(e) => return ProbeResult::fail(name, failure_text("attach", &e)),
     };
     let call = std::hint::black_box(target);
     call(UPROBE_MAGIC);
@@ -372,6 +414,28 @@ fn facility_present(kind: &str) -> bool {
             .exists()
 }
 
+/// A kprobe or uprobe attach that failed: permission when the kernel said EPERM/EACCES to a process lacking a
+/// capability, or when the facility cannot be looked for (no PMU, tracefs out of reach); unsupported only when
+/// neither the PMU nor tracefs's `<kind>_events` exists; else a failure.
+fn probe_attach_failure(name: &'static str, why: Failure, kind: &str, absent: &str) -> ProbeResult {
+    if let Some(missing) = super::permission_problem(why.errno, &TRACING_CAPS) {
+        return ProbeResult::permission(name, format!("{} (missing {missing})", why.text));
+    }
+    if facility_present(kind) {
+        return ProbeResult::fail(name, why.text);
+    }
+    match tracefs_unreadable() {
+        Some(tracefs) => ProbeResult::permission(
+            name,
+            format!(
+                "{}; no {kind} PMU, and {tracefs} (it would list {kind}_events)",
+                why.text
+            ),
+        ),
+        None => ProbeResult::unsupported(name, format!("{}; {absent}", why.text)),
+    }
+}
+
 /// Reads a small /proc file: each read(2) passes through vfs_read.
 fn trigger_vfs_read() {
     for _ in 0..3 {
@@ -387,20 +451,18 @@ pub fn kprobe() -> ProbeResult {
         &mut storage
     ) {
         Ok(skel) => skel,
-        Err(why) => return ProbeResult::fail(name, why),
+        Err(why) => return why.result(name, &TRACING_CAPS),
     };
     let _link = match skel.progs.on_vfs_read.attach() {
         Ok(link) => link,
-        Err(e) if !facility_present("kprobe") => {
-            let why = failure_text("attach vfs_read", &e);
-            return ProbeResult::unsupported(
+        Err(e) => {
+            return probe_attach_failure(
                 name,
-                format!(
-                    "{why}; the kernel has no kprobe PMU and no kprobe_events (CONFIG_KPROBES off)"
-                ),
-            );
+                Failure::libbpf("attach vfs_read", &e),
+                "kprobe",
+                "the kernel has no kprobe PMU and no kprobe_events (CONFIG_KPROBES off)",
+            )
         }
-        Err(e) => return ProbeResult::fail(name, failure_text("attach vfs_read", &e)),
     };
     trigger_vfs_read();
     count_result(
@@ -422,13 +484,17 @@ pub fn fentry() -> ProbeResult {
     );
     let skel = match loaded {
         Ok(skel) => skel,
+        // Without the capabilities, EPERM says nothing about the kernel.
+        Err(why) if super::permission_problem(why.errno, &TRACING_CAPS).is_some() => {
+            return why.result(name, &TRACING_CAPS)
+        }
         Err(why) if !ProgramType::Tracing.is_supported().unwrap_or(true) => {
             return ProbeResult::unsupported(
                 name,
-                format!("the kernel refuses tracing programs; {why}"),
+                format!("the kernel refuses tracing programs; {}", why.text),
             )
         }
-        Err(why) => return ProbeResult::fail(name, why),
+        Err(why) => return ProbeResult::fail(name, why.text),
     };
     let _link = match skel.progs.on_vfs_read.attach() {
         Ok(link) => link,
@@ -441,7 +507,7 @@ pub fn fentry() -> ProbeResult {
                 ),
             )
         }
-        Err(e) => return ProbeResult::fail(name, failure_text("attach fentry/vfs_read", &e)),
+        Err(e) => return Failure::libbpf("attach fentry/vfs_read", &e).result(name, &TRACING_CAPS),
     };
     trigger_vfs_read();
     count_result(

@@ -1,6 +1,8 @@
 //! `ebpfctl check`: an end-to-end self-test of the running kernel with the embedded CO-RE objects. Each probe
-//! reports pass, fail or unsupported; "unsupported" is kept for what the kernel itself does not offer (a program
-//! type it refuses, a facility compiled out), never for a failure of something it claims to support.
+//! reports pass, fail, unsupported or permission; "unsupported" is kept for what the kernel itself does not offer (a
+//! program type it refuses, a facility compiled out), never for a failure of something it claims to support, and
+//! never when the kernel only said EPERM/EACCES to a process that lacks a capability or cannot read a file: that is
+//! "permission", naming what is missing.
 
 mod attach;
 mod system;
@@ -8,12 +10,15 @@ mod testrun;
 
 use serde::Serialize;
 
+use crate::sys::caps::Capability;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Pass,
     Fail,
     Unsupported,
+    Permission,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -45,6 +50,53 @@ impl ProbeResult {
             detail: detail.into(),
         }
     }
+    fn permission(name: &'static str, detail: impl Into<String>) -> Self {
+        ProbeResult {
+            name,
+            status: Status::Permission,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// A failed step: what failed, in words, and the errno the kernel or libbpf gave.
+#[derive(Debug, Clone)]
+struct Failure {
+    text: String,
+    errno: Option<i32>,
+}
+
+impl Failure {
+    fn libbpf(what: &str, err: &libbpf_rs::Error) -> Failure {
+        Failure {
+            text: failure_text(what, err),
+            errno: crate::sys::libbpf_errno(err),
+        }
+    }
+
+    /// `fail`, or `permission` when the kernel said EPERM/EACCES and this process lacks one of `needed`.
+    fn result(self, name: &'static str, needed: &[Capability]) -> ProbeResult {
+        match permission_problem(self.errno, needed) {
+            Some(missing) => {
+                ProbeResult::permission(name, format!("{} (missing {missing})", self.text))
+            }
+            None => ProbeResult::fail(name, self.text),
+        }
+    }
+}
+
+/// Loading and tracing: CAP_BPF and CAP_PERFMON (5.8), or CAP_SYS_ADMIN.
+const TRACING_CAPS: [Capability; 2] = [Capability::Bpf, Capability::Perfmon];
+/// Network program types: CAP_BPF and CAP_NET_ADMIN, or CAP_SYS_ADMIN.
+const NET_CAPS: [Capability; 2] = [Capability::Bpf, Capability::NetAdmin];
+
+/// For EPERM/EACCES: what this process lacks to be sure the refusal is the kernel's (see `caps::missing`); None
+/// for other errors and when it holds everything.
+fn permission_problem(errno: Option<i32>, needed: &[Capability]) -> Option<String> {
+    if !matches!(errno, Some(libc::EPERM) | Some(libc::EACCES)) {
+        return None;
+    }
+    crate::sys::caps::missing(needed)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -73,12 +125,13 @@ pub struct Summary {
     pub pass: usize,
     pub fail: usize,
     pub unsupported: usize,
+    pub permission: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckReport {
     pub kernel: KernelIdentity,
-    /// `pass` when every probe the kernel supports passed.
+    /// `pass` when every probe the kernel supports passed (and none lacked a permission).
     pub verdict: Verdict,
     pub summary: Summary,
     pub probes: Vec<ProbeResult>,
@@ -92,6 +145,7 @@ pub fn run() -> CheckReport {
     let (btf_probe, btf) = system::btf();
     let bpf_probe = system::bpf_syscall();
     let bpf_usable = bpf_probe.status == Status::Pass;
+    let bpf_denied = bpf_probe.status == Status::Permission;
     let tracefs_probe = system::tracefs();
 
     let mut probes = vec![
@@ -110,8 +164,14 @@ pub fn run() -> CheckReport {
         probes.push(attach::fentry());
         probes.extend(testrun::run());
     } else {
+        // Not run because this process may not use bpf(): a permission matter, like bpf_syscall's own.
+        let not_run = if bpf_denied {
+            ProbeResult::permission
+        } else {
+            ProbeResult::fail
+        };
         for name in PROGRAM_PROBES {
-            probes.push(ProbeResult::fail(
+            probes.push(not_run(
                 name,
                 "not run: bpf() is not usable by this process (see bpf_syscall)",
             ));
@@ -125,9 +185,11 @@ pub fn run() -> CheckReport {
             Status::Pass => summary.pass += 1,
             Status::Fail => summary.fail += 1,
             Status::Unsupported => summary.unsupported += 1,
+            Status::Permission => summary.permission += 1,
         }
     }
-    let verdict = if summary.fail == 0 {
+    // A probe that could not run for lack of privilege proves nothing: the self-test did not pass.
+    let verdict = if summary.fail == 0 && summary.permission == 0 {
         Verdict::Pass
     } else {
         Verdict::Fail

@@ -66,10 +66,13 @@ pub fn bpf_syscall() -> ProbeResult {
                 }
                 why.push(')');
             }
-            if errno == libc::ENOSYS {
-                return ProbeResult::unsupported(name, "no bpf() syscall (CONFIG_BPF_SYSCALL off)");
+            match errno {
+                libc::ENOSYS => {
+                    ProbeResult::unsupported(name, "no bpf() syscall (CONFIG_BPF_SYSCALL off)")
+                }
+                libc::EPERM | libc::EACCES => ProbeResult::permission(name, why),
+                _ => ProbeResult::fail(name, why),
             }
-            ProbeResult::fail(name, why)
         }
     }
 }
@@ -119,6 +122,11 @@ fn mount_probe(name: &'static str, fs: PseudoFs) -> ProbeResult {
         Ok(MountState::MountedNow) => ProbeResult::pass(
             name,
             format!("was missing; mounted at {}", fs.default_path()),
+        ),
+        // Mounting needs CAP_SYS_ADMIN: a refusal says nothing about the kernel.
+        Err(e) if e.kind == crate::error::ErrorKind::Permission => ProbeResult::permission(
+            name,
+            format!("{e} (mounting {} needs CAP_SYS_ADMIN)", fs.default_path()),
         ),
         Err(e) => ProbeResult::fail(name, e.to_string()),
     }

@@ -5,7 +5,7 @@ use std::mem::MaybeUninit;
 use libbpf_rs::skel::{OpenSkel, SkelBuilder};
 use libbpf_rs::ProgramInput;
 
-use super::{failure_text, ProbeResult};
+use super::{Failure, ProbeResult, NET_CAPS};
 use crate::sys::skel::check_testrun;
 
 const XDP_DROP: u32 = 1;
@@ -27,14 +27,14 @@ pub fn run() -> Vec<ProbeResult> {
     crate::sys::libbpf_log::take();
     let loaded = check_testrun::CheckTestrunSkelBuilder::default()
         .open(&mut storage)
-        .map_err(|e| failure_text("open", &e))
-        .and_then(|open| open.load().map_err(|e| failure_text("load", &e)));
+        .map_err(|e| Failure::libbpf("open", &e))
+        .and_then(|open| open.load().map_err(|e| Failure::libbpf("load", &e)));
     let skel = match loaded {
         Ok(skel) => skel,
         Err(why) => {
             return names
                 .iter()
-                .map(|n| ProbeResult::fail(n, why.clone()))
+                .map(|n| why.clone().result(n, &NET_CAPS))
                 .collect()
         }
     };
@@ -80,11 +80,11 @@ pub fn run() -> Vec<ProbeResult> {
 
 /// Old kernels answer ENOTSUPP for program types without a test-run implementation.
 fn classify(name: &'static str, err: &libbpf_rs::Error) -> ProbeResult {
-    let why = failure_text("BPF_PROG_TEST_RUN", err);
-    match crate::sys::libbpf_errno(err) {
+    let why = Failure::libbpf("BPF_PROG_TEST_RUN", err);
+    match why.errno {
         Some(libc::EOPNOTSUPP) | Some(crate::error::ENOTSUPP) => {
-            ProbeResult::unsupported(name, why)
+            ProbeResult::unsupported(name, why.text)
         }
-        _ => ProbeResult::fail(name, why),
+        _ => why.result(name, &NET_CAPS),
     }
 }

@@ -21,10 +21,23 @@ pub struct CompatCheckArgs {
     /// Base BTF of split --btf files (a kernel module's BTF); default: the running kernel's vmlinux BTF
     #[arg(short = 'B', long = "base-btf", value_name = "FILE")]
     pub base_btf: Option<PathBuf>,
-    /// Also check against the running kernel's BTF
+    /// Also check against the running kernel: its BTF, probes, and a trial load of each object (nothing pinned or
+    /// attached)
     #[arg(long)]
     pub live: bool,
     /// Kernel .config (text or gzip) to check CONFIG_* externs against
     #[arg(long, value_name = "FILE")]
     pub kconfig: Option<PathBuf>,
+    /// Kernel symbols of the --btf kernels (/proc/kallsyms or System.map): kprobe targets and __ksym externs
+    #[arg(long, value_name = "FILE")]
+    pub kallsyms: Option<PathBuf>,
+    /// Give map NAME N entries, as its loader would (bpf_map__set_max_entries); repeatable
+    #[arg(long = "map-size", value_name = "NAME=N")]
+    pub map_size: Vec<String>,
+    /// Give map NAME values of N bytes, as its loader would (bpf_map__set_value_size); repeatable
+    #[arg(long = "map-value-size", value_name = "NAME=N")]
+    pub map_value_size: Vec<String>,
+    /// Also require every loaded program to be able to attach (a missing target or unsupported attachment fails)
+    #[arg(long = "require-attach")]
+    pub require_attach: bool,
 }

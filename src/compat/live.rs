@@ -1,34 +1,49 @@
 //! `compat check --live`: what a kernel's BTF cannot say, the running kernel answers. BTF lists the helpers and
 //! types a kernel knows, not which program types may use them (socket filters cannot call bpf_xdp_adjust_head on
-//! any kernel, yet every kernel's `enum bpf_func_id` has it). Against the running kernel, each program type, map
-//! type, helper and kfunc an object uses is probed with the same tiny loads as `feature probe`; answers are cached,
-//! so fifty objects calling the same helpers cost one probe each.
+//! any kernel, yet every kernel's `enum bpf_func_id` has it), nor which kinds of program it takes (this 6.18 build
+//! takes tracing programs attached to BTF tracepoints and refuses those attached to functions). Against the running
+//! kernel, each program kind (type, expected attach type, BTF target, flags), map type, and each helper and kfunc a
+//! program reaches is probed with the same tiny loads as `feature probe`; answers are cached, so fifty objects
+//! calling the same helpers cost one probe each. These are the static reasons; the trial load ([`super::trial`])
+//! is the verdict.
 
 use std::collections::HashMap;
 
+use super::kernel::KernelView;
+use super::program::{call_key, kind_of};
 use super::ObjectVerdict;
-use crate::btf::{Btf, Kind};
-use crate::elf::ObjectFile;
+use crate::btf::Kind;
+use crate::elf::{InsnRef, ObjectFile, Program};
 use crate::sys::caps::{self, Capability};
 use crate::sys::names;
-use crate::sys::probe::{self, LogBuf, ProbeEnv, Verdict};
+use crate::sys::probe::{self, LogBuf, ProbeEnv, ProgSpec, Verdict};
+
+/// The load attributes of a program kind: (type, expected attach type, BTF target id, flags).
+type SpecKey = (u32, u32, u32, u32);
 
 /// The running kernel, asked lazily.
 pub struct LiveKernel {
     env: ProbeEnv,
     log: LogBuf,
-    helper_ids: HashMap<String, u32>,
-    prog_types: HashMap<u32, Verdict>,
+    kinds: HashMap<SpecKey, Verdict>,
     map_types: HashMap<u32, Verdict>,
-    /// (program type, helper id)
-    helpers: HashMap<(u32, u32), Verdict>,
-    /// (program type, kfunc BTF id)
-    kfuncs: HashMap<(u32, u32), Verdict>,
+    helpers: HashMap<(SpecKey, u32), Verdict>,
+    kfuncs: HashMap<(SpecKey, u32), Verdict>,
 }
 
 impl Default for LiveKernel {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+fn spec_of(key: SpecKey) -> ProgSpec {
+    ProgSpec {
+        prog_type: key.0,
+        expected_attach_type: key.1,
+        attach_btf_id: key.2,
+        prog_flags: key.3,
+        ifindex: 0,
     }
 }
 
@@ -40,23 +55,19 @@ impl LiveKernel {
                 ..ProbeEnv::default()
             },
             log: LogBuf::new(),
-            helper_ids: names::builtin_helpers()
-                .into_iter()
-                .map(|(id, name)| (name, id))
-                .collect(),
-            prog_types: HashMap::new(),
+            kinds: HashMap::new(),
             map_types: HashMap::new(),
             helpers: HashMap::new(),
             kfuncs: HashMap::new(),
         }
     }
 
-    fn prog_type(&mut self, prog_type: u32) -> bool {
+    fn kind(&mut self, key: SpecKey) -> bool {
         let (env, log) = (self.env, &mut self.log);
         let verdict = self
-            .prog_types
-            .entry(prog_type)
-            .or_insert_with(|| probe::probe_prog_type(prog_type, env, log));
+            .kinds
+            .entry(key)
+            .or_insert_with(|| probe::probe_prog_spec(&spec_of(key), env, log));
         *verdict != Verdict::No
     }
 
@@ -69,27 +80,27 @@ impl LiveKernel {
         *verdict != Verdict::No
     }
 
-    fn helper(&mut self, prog_type: u32, helper: u32) -> bool {
+    fn helper(&mut self, key: SpecKey, helper: u32) -> bool {
         let (env, log) = (self.env, &mut self.log);
         let verdict = self
             .helpers
-            .entry((prog_type, helper))
-            .or_insert_with(|| probe::probe_helper(prog_type, helper, env, log));
+            .entry((key, helper))
+            .or_insert_with(|| probe::probe_helper_in(&spec_of(key), helper, env, log));
         *verdict != Verdict::No
     }
 
-    fn kfunc(&mut self, prog_type: u32, btf_id: u32) -> bool {
+    fn kfunc(&mut self, key: SpecKey, btf_id: u32) -> bool {
         let (env, log) = (self.env, &mut self.log);
         let verdict = self
             .kfuncs
-            .entry((prog_type, btf_id))
-            .or_insert_with(|| probe::probe_kfunc(prog_type, btf_id, env, log));
+            .entry((key, btf_id))
+            .or_insert_with(|| probe::probe_kfunc_in(&spec_of(key), btf_id, env, log));
         *verdict != Verdict::No
     }
 
-    /// Adds the running kernel's refusals to a verdict reached from its BTF (`btf`). Only a definite "no" counts:
-    /// an inconclusive probe leaves the BTF verdict as it was.
-    pub fn refine(&mut self, obj: &ObjectFile, btf: &Btf, verdict: &mut ObjectVerdict) {
+    /// Adds the running kernel's refusals to a verdict reached from its BTF. Only a definite "no" counts: an
+    /// inconclusive probe leaves the BTF verdict as it was.
+    pub fn refine(&mut self, obj: &ObjectFile, view: &KernelView, verdict: &mut ObjectVerdict) {
         for m in &obj.maps {
             let Some(map_type) = names::value_of(names::map_type, &m.map_type) else {
                 continue;
@@ -103,49 +114,97 @@ impl LiveKernel {
                     "map {}: map type {} refused by the running kernel (probed)",
                     m.name, m.map_type
                 ));
-                verdict.compatible = false;
             }
         }
         for (p, pv) in obj.programs.iter().zip(verdict.programs.iter_mut()) {
-            let Some(prog_type) = names::value_of(names::prog_type, p.prog_type) else {
+            if !p.autoload {
+                continue;
+            }
+            let Some(key) = spec_key(p, view) else {
                 continue;
             };
             let mut refused = Vec::new();
-            if !self.prog_type(prog_type) {
+            if !self.kind(key) {
                 refused.push(format!(
-                    "program type {} refused by the running kernel (probed)",
+                    "{} programs ({}) refused by the running kernel (probed)",
+                    kind_of(p),
                     p.prog_type
                 ));
-            } else if probe::helpers_probeable(prog_type) {
-                for h in &p.helpers {
-                    let Some(&id) = self.helper_ids.get(h) else {
-                        continue;
-                    };
-                    if !self.helper(prog_type, id) {
-                        refused.push(format!(
-                            "helper {h} not available to {} programs on the running kernel (probed)",
-                            p.prog_type
-                        ));
-                    }
-                }
-                for k in &p.kfuncs {
-                    let Some(btf_id) = btf.find_by_name(k, Kind::Func) else {
-                        continue;
-                    };
-                    if !self.kfunc(prog_type, btf_id) {
-                        refused.push(format!(
-                            "kfunc {k} not callable from {} programs on the running kernel (probed)",
-                            p.prog_type
-                        ));
-                    }
-                }
+            } else if key.2 != 0 || probe::helpers_probeable(key.0) {
+                refused.extend(self.call_refusals(p, key, view, &pv.reached_calls));
             }
             refused.retain(|r| !pv.reasons.contains(r));
-            if !refused.is_empty() {
-                pv.reasons.extend(refused);
-                pv.compatible = false;
-                verdict.compatible = false;
-            }
+            pv.reasons.extend(refused);
         }
     }
+
+    fn call_refusals(
+        &mut self,
+        p: &Program,
+        key: SpecKey,
+        view: &KernelView,
+        calls: &[InsnRef],
+    ) -> Vec<String> {
+        let mut refused = Vec::new();
+        for call in calls {
+            match call {
+                InsnRef::Helper(id) if !self.helper(key, *id) => {
+                    let name = crate::elf::helpers::HELPER_NAMES
+                        .get(*id as usize)
+                        .copied()
+                        .unwrap_or("?");
+                    refused.push(format!(
+                        "helper {name} not available to {} programs on the running kernel (probed)",
+                        call_key(p)
+                    ));
+                }
+                InsnRef::Kfunc(k) => {
+                    let Some(btf_id) = view.find(k, Kind::Func) else {
+                        continue;
+                    };
+                    if !self.kfunc(key, btf_id) {
+                        refused.push(format!(
+                            "kfunc {k} not callable from {} programs on the running kernel (probed)",
+                            call_key(p)
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+        refused
+    }
+}
+
+/// The attributes libbpf loads `p` with, its BTF target looked up in the running kernel's BTF; None for kinds
+/// not probed this way (struct_ops and freplace need more than a target id, a missing target is already a reason).
+fn spec_key(p: &Program, view: &KernelView) -> Option<SpecKey> {
+    let prog_type = names::value_of(names::prog_type, p.prog_type)?;
+    let attach = p
+        .expected_attach_type
+        .and_then(|a| names::value_of(names::attach_type, a))
+        .unwrap_or(0);
+    let kind = kind_of(p);
+    let target = p.attach_target.as_deref().unwrap_or("");
+    let btf_id = match p.prog_type {
+        "tracing" | "lsm" => {
+            let (btf_kind, name) = match kind {
+                "tp_btf" => (Kind::Typedef, format!("btf_trace_{target}")),
+                "iter" | "iter.s" => (Kind::Func, format!("bpf_iter_{target}")),
+                _ if p.prog_type == "lsm" => (Kind::Func, format!("bpf_lsm_{target}")),
+                _ => (Kind::Func, target.to_string()),
+            };
+            view.find(&name, btf_kind)?
+        }
+        "ext" | "struct_ops" => return None,
+        _ => 0,
+    };
+    let mut flags = 0;
+    if p.sleepable {
+        flags |= libbpf_sys::BPF_F_SLEEPABLE;
+    }
+    if kind.starts_with("xdp.frags") {
+        flags |= libbpf_sys::BPF_F_XDP_HAS_FRAGS;
+    }
+    Some((prog_type, attach, btf_id, flags))
 }

@@ -1,14 +1,28 @@
-//! Will this BPF object load on that kernel? Decided from the object and the kernel's BTF alone: CO-RE relocations
-//! (see [`core`]), attach targets, program types, helpers, kfuncs and kconfig externs. No CLI knowledge.
+//! Will this BPF object load on that kernel, as `prog loadall` loads it? Decided from the object and the kernel's
+//! BTF (CO-RE relocations, see [`core`]; program, attach and map types; helpers, kfuncs and externs; attach
+//! targets), the feature table probed on the nearest kernel ([`kernel`]) and, on the running kernel, probes and a
+//! trial load ([`live`], [`trial`]). Attaching is reported per program and only counts with `require_attach`.
+//! No CLI knowledge.
 
+pub mod attach;
+mod code;
 pub mod core;
+mod externs;
+pub mod kernel;
 pub mod live;
+pub mod maps;
 pub mod minimize;
+mod program;
 mod reach;
+#[rustfmt::skip]
+mod tables;
+pub mod trial;
 
 use serde::Serialize;
 
-use crate::btf::{Btf, Kind};
+use self::attach::Attach;
+use self::kernel::{KernelView, TableChoice};
+use self::maps::MapSize;
 use crate::elf::ObjectFile;
 
 #[derive(Debug, Serialize)]
@@ -27,8 +41,21 @@ pub struct ReloVerdict {
 pub struct ProgramVerdict {
     pub name: String,
     pub prog_type: String,
+    /// libbpf loads it: false for SEC("?...") programs, which `prog loadall` skips and no verdict counts.
+    pub autoload: bool,
+    /// It loads (and with `require_attach`, can attach).
     pub compatible: bool,
     pub reasons: Vec<String>,
+    /// ok, missing target, unsupported or unknown.
+    pub attach: Attach,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attach_reason: Option<String>,
+    /// The running kernel's refusal in a trial load (`--live`): the verifier's first error line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub load_error: Option<String>,
+    /// The helper and kfunc calls the verifier may reach (for the live probes).
+    #[serde(skip)]
+    pub reached_calls: Vec<crate::elf::InsnRef>,
 }
 
 #[derive(Debug, Serialize)]
@@ -37,72 +64,36 @@ pub struct ObjectVerdict {
     /// False when the object has no .BTF/.BTF.ext: its CO-RE relocations could not be checked.
     pub core_checked: bool,
     pub reasons: Vec<String>,
+    /// The feature table used for what BTF cannot tell (helpers per program type, program kinds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feature_table: Option<TableChoice>,
+    /// The running kernel's answer to a trial load (`--live`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trial_load: Option<trial::TrialLoad>,
     pub programs: Vec<ProgramVerdict>,
     pub relocations: Vec<ReloVerdict>,
 }
 
-/// Names of an enum's values in the target, e.g. every `BPF_FUNC_*`.
-fn enum_has(target: &Btf, enum_name: &str, value: &str) -> Option<bool> {
-    let id = target
-        .find_by_name(enum_name, Kind::Enum)
-        .or_else(|| target.find_by_name(enum_name, Kind::Enum64))?;
-    let t = target.get(id).ok()?;
-    Some(t.enum_values().any(|v| v.name == value))
+/// How the user's loader prepares the object, and what the verdict covers.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub map_sizes: Vec<MapSize>,
+    /// `compatible` also requires every loaded program to be able to attach (not a missing target or an
+    /// unsupported kind of attachment; "unknown" does not count against it).
+    pub require_attach: bool,
 }
 
-fn prog_type_known(target: &Btf, prog_type: &str) -> Option<bool> {
-    let v = format!("BPF_PROG_TYPE_{}", prog_type.to_uppercase());
-    enum_has(target, "bpf_prog_type", &v)
-}
+const NO_BTF: &str = "no .BTF/.BTF.ext: CO-RE relocations cannot be checked";
 
-fn helper_known(target: &Btf, helper: &str) -> Option<bool> {
-    let v = format!("BPF_FUNC_{}", helper.strip_prefix("bpf_").unwrap_or(helper));
-    enum_has(target, "bpf_func_id", &v)
-}
-
-/// Attach targets that must be in the target BTF: tracing functions, LSM hooks, BTF tracepoints.
-fn attach_missing(
-    target: &Btf,
-    prog_type: &str,
-    attach_target: Option<&str>,
-    section: &str,
-) -> Option<String> {
-    let name = attach_target?;
-    let name = name.rsplit(':').next().unwrap_or(name);
-    let needed = match prog_type {
-        "tracing" if section.starts_with("tp_btf") => format!("btf_trace_{name}"),
-        "tracing" | "lsm" => name.to_string(),
-        "kprobe" if section.starts_with("kprobe") || section.starts_with("kretprobe") => {
-            name.to_string()
-        }
-        _ => return None,
-    };
-    let kind = if needed.starts_with("btf_trace_") {
-        Kind::Typedef
-    } else {
-        Kind::Func
-    };
-    let needed = if prog_type == "lsm" {
-        format!("bpf_lsm_{name}")
-    } else {
-        needed
-    };
-    target
-        .find_by_name(&needed, kind)
-        .is_none()
-        .then(|| format!("attach target {needed} not in kernel BTF"))
-}
-
-/// Checks one object against one kernel BTF (`core_target` is the same BTF in libbpf's hands); `kconfig` is the
-/// set of CONFIG_* names the kernel sets, when known.
+/// Checks one object against one kernel (`core_target` is the same BTF in libbpf's hands).
 pub fn check(
     obj: &ObjectFile,
-    target: &Btf,
+    view: &KernelView,
     core_target: &core::CoreBtf,
-    kconfig: Option<&std::collections::HashSet<String>>,
+    opts: &Options,
 ) -> ObjectVerdict {
     let mut reasons = Vec::new();
-    let relocations = match relocate(obj, core_target) {
+    let mut relocations = match relocate_guarded(obj, core_target) {
         Ok(r) => r,
         Err(why) => {
             reasons.push(why);
@@ -111,49 +102,117 @@ pub fn check(
     };
     let core_checked = obj.btf.is_some() && obj.btf_ext.is_some();
     if !core_checked {
-        reasons.push("no .BTF/.BTF.ext: CO-RE relocations cannot be checked".to_string());
+        reasons.push(NO_BTF.to_string());
     }
+    let mut special_maps = Vec::new();
     for m in &obj.maps {
-        if let Some(false) = enum_has(
-            target,
-            "bpf_map_type",
-            &format!("BPF_MAP_TYPE_{}", m.map_type.to_uppercase()),
-        ) {
-            reasons.push(format!(
-                "map {}: map type {} unknown to kernel",
-                m.name, m.map_type
-            ));
+        reasons.extend(maps::creation_refusal(m, &opts.map_sizes, view));
+        reasons.extend(maps::struct_ops_refusal(m, obj.btf.as_ref(), view));
+        if let Some(field) = maps::special_field(m, obj.btf.as_ref()) {
+            special_maps.push((m.name.clone(), field));
         }
     }
-    if let Some(config) = kconfig {
-        for e in obj
-            .externs
-            .iter()
-            .filter(|e| e.kind == "kconfig" && !e.weak)
-        {
-            if !config.contains(&e.name) {
-                reasons.push(format!("kconfig {} not set", e.name));
-            }
-        }
-    }
+    let (extern_values, extern_reasons) = externs::evaluate(obj, view);
+    reasons.extend(extern_reasons);
+    let reach = code::Reach::new(obj, &relocations, &extern_values);
+    mark_unreachable(&reach, &mut relocations);
     let programs: Vec<ProgramVerdict> = obj
         .programs
         .iter()
-        .map(|p| program_verdict(p, target, &relocations))
+        .map(|p| {
+            let mut why = program::load_refusals(p, view, &reach, &extern_values, &special_maps);
+            let target_missing = why.iter().any(|r| r.starts_with("attach target "));
+            why.extend(core_refusals(p, &relocations));
+            let (attach, attach_reason) = attach::status(p, view, target_missing);
+            let reached_calls = reach
+                .reached_refs(p)
+                .into_iter()
+                .filter(|(_, r)| {
+                    matches!(
+                        r,
+                        crate::elf::InsnRef::Helper(_) | crate::elf::InsnRef::Kfunc(_)
+                    )
+                })
+                .map(|(_, r)| r.clone())
+                .collect();
+            ProgramVerdict {
+                name: p.name.clone(),
+                prog_type: p.prog_type.to_string(),
+                autoload: p.autoload,
+                compatible: why.is_empty(),
+                reasons: why,
+                attach,
+                attach_reason,
+                load_error: None,
+                reached_calls,
+            }
+        })
         .collect();
-    let compatible =
-        reasons.iter().all(|r| r.starts_with("no .BTF")) && programs.iter().all(|p| p.compatible);
-    ObjectVerdict {
-        compatible,
+    let mut verdict = ObjectVerdict {
+        compatible: false,
         core_checked,
         reasons,
+        feature_table: view.choice.clone(),
+        trial_load: None,
         programs,
         relocations,
-    }
+    };
+    settle(&mut verdict, opts);
+    verdict
 }
 
-/// Every CO-RE relocation of the object as libbpf resolves it against `target`, guards applied.
+/// Whether a program's attachment counts against it under `require_attach`.
+fn attach_fails(p: &ProgramVerdict) -> bool {
+    matches!(p.attach, Attach::MissingTarget | Attach::Unsupported)
+}
+
+/// Sets the verdicts from the reasons (and the trial load, when there was one): a program is compatible when it
+/// loads (and can attach, with `require_attach`); the object when it loads as a whole and its loaded programs are.
+pub fn settle(v: &mut ObjectVerdict, opts: &Options) {
+    for p in &mut v.programs {
+        let loads = match &v.trial_load {
+            Some(_) => p.load_error.is_none(),
+            None => p.reasons.is_empty(),
+        };
+        p.compatible = loads && !(opts.require_attach && attach_fails(p));
+    }
+    let object_loads = match &v.trial_load {
+        Some(t) => t.loaded,
+        None => v.reasons.iter().all(|r| r == NO_BTF),
+    };
+    v.compatible = object_loads
+        && v.programs
+            .iter()
+            .filter(|p| p.autoload)
+            .all(|p| p.compatible);
+}
+
+/// Adds a trial load's answers to a verdict reached statically: the kernel's refusals per program, and its
+/// object-level error.
+pub fn apply_trial(v: &mut ObjectVerdict, trial: trial::TrialLoad, opts: &Options) {
+    for (name, why) in &trial.refused {
+        if let Some(p) = v.programs.iter_mut().find(|p| &p.name == name) {
+            p.load_error = Some(why.clone());
+        }
+    }
+    if let Some(e) = &trial.error {
+        v.reasons.push(format!("trial load: {e}"));
+    }
+    v.trial_load = Some(trial);
+    settle(v, opts);
+}
+
+/// Every CO-RE relocation of the object as libbpf resolves it against `target`, guards applied (with what the
+/// object alone says about its constants).
 pub fn relocate(obj: &ObjectFile, target: &core::CoreBtf) -> Result<Vec<ReloVerdict>, String> {
+    let mut relocations = relocate_guarded(obj, target)?;
+    let reach = code::Reach::new(obj, &relocations, &Default::default());
+    mark_unreachable(&reach, &mut relocations);
+    Ok(relocations)
+}
+
+/// The relocations with only the same-field guards applied; reachability comes later, once externs are known.
+fn relocate_guarded(obj: &ObjectFile, target: &core::CoreBtf) -> Result<Vec<ReloVerdict>, String> {
     let (Some(local), Some(ext)) = (obj.btf.as_ref(), obj.btf_ext.as_ref()) else {
         return Ok(Vec::new());
     };
@@ -175,59 +234,33 @@ pub fn relocate(obj: &ObjectFile, target: &core::CoreBtf) -> Result<Vec<ReloVerd
         })
         .collect();
     mark_guarded(&mut relocations);
-    for f in obj.programs.iter().chain(&obj.subprograms) {
-        mark_unreachable(f, &mut relocations);
-    }
     Ok(relocations)
 }
 
-fn program_verdict(p: &crate::elf::Program, target: &Btf, relos: &[ReloVerdict]) -> ProgramVerdict {
-    let mut reasons = Vec::new();
-    if let Some(false) = prog_type_known(target, p.prog_type) {
-        reasons.push(format!("program type {} unknown to kernel", p.prog_type));
-    }
-    if let Some(r) = attach_missing(target, p.prog_type, p.attach_target.as_deref(), &p.section) {
-        reasons.push(r);
-    }
-    for h in &p.helpers {
-        if let Some(false) = helper_known(target, h) {
-            reasons.push(format!("helper {h} unknown to kernel"));
-        }
-    }
-    for k in &p.kfuncs {
-        if target.find_by_name(k, Kind::Func).is_none() {
-            reasons.push(format!("kfunc {k} not in kernel BTF"));
-        }
-    }
-    // Relocations of subprograms called by this program count too.
+/// The CO-RE relocations of `p` (and the subprograms it calls) that make the kernel refuse it.
+fn core_refusals(p: &crate::elf::Program, relos: &[ReloVerdict]) -> Vec<String> {
     let owns = |r: &ReloVerdict| {
         r.program
             .as_deref()
             .is_some_and(|n| n == p.name || p.subprograms.iter().any(|s| s == n))
     };
-    for r in relos.iter().filter(|r| owns(r)) {
-        match r.resolution.outcome {
+    relos
+        .iter()
+        .filter(|r| owns(r))
+        .filter_map(|r| match r.resolution.outcome {
             core::Outcome::Poisoned => {
-                reasons.push(format!("CO-RE {} {} cannot be resolved", r.kind, r.spec))
+                Some(format!("CO-RE {} {} cannot be resolved", r.kind, r.spec))
             }
-            core::Outcome::Ambiguous => {
-                reasons.push(format!("CO-RE {} {} is ambiguous", r.kind, r.spec))
-            }
-            core::Outcome::Failed => reasons.push(format!(
+            core::Outcome::Ambiguous => Some(format!("CO-RE {} {} is ambiguous", r.kind, r.spec)),
+            core::Outcome::Failed => Some(format!(
                 "CO-RE {} {} refused by libbpf: {}",
                 r.kind,
                 r.spec,
                 r.resolution.error.as_deref().unwrap_or("?")
             )),
-            _ => {}
-        }
-    }
-    ProgramVerdict {
-        name: p.name.clone(),
-        prog_type: p.prog_type.to_string(),
-        compatible: reasons.is_empty(),
-        reasons,
-    }
+            _ => None,
+        })
+        .collect()
 }
 
 /// A poisoned access whose same field (same local type and access) is tested by a false existence check in the same
@@ -249,33 +282,19 @@ fn mark_guarded(relos: &mut [ReloVerdict]) {
     }
 }
 
-/// A poisoned access the verifier never reaches in function `f`, with every relocation of `f` patched in as libbpf
-/// patches it, is guarded too: the other side of a true existence check (`if (exists(new)) read(new) else
-/// read(old)`, where `old` is poisoned on new kernels), or any branch a relocated constant rules out.
-fn mark_unreachable(f: &crate::elf::Program, relos: &mut [ReloVerdict]) {
-    let mine = |r: &ReloVerdict| r.program.as_deref() == Some(f.name.as_str());
-    if f.code.is_empty()
-        || !relos
-            .iter()
-            .any(|r| mine(r) && r.resolution.outcome == core::Outcome::Poisoned)
+/// A poisoned access the verifier never reaches, with every relocation of its function patched in as libbpf
+/// patches it and the object's constants known, is guarded too: the other side of a true existence check (`if
+/// (exists(new)) read(new) else read(old)`, where `old` is poisoned on new kernels), or any branch a relocated
+/// constant, a .rodata default or a kconfig value rules out.
+fn mark_unreachable(reach: &code::Reach, relos: &mut [ReloVerdict]) {
+    for r in relos
+        .iter_mut()
+        .filter(|r| r.resolution.outcome == core::Outcome::Poisoned)
     {
-        return;
-    }
-    let mut code = f.code.clone();
-    for r in relos.iter().filter(|r| mine(r)) {
-        let (Some(insns), Ok(at)) = (r.resolution.insns, usize::try_from(r.insn)) else {
+        let (Some(f), Ok(at)) = (r.program.as_deref(), usize::try_from(r.insn)) else {
             continue;
         };
-        for (slot, word) in code.iter_mut().skip(at).zip(insns) {
-            *slot = word;
-        }
-    }
-    let Some(reached) = reach::reachable(&code) else {
-        return;
-    };
-    for r in relos.iter_mut().filter(|r| mine(r)) {
-        let reachable = usize::try_from(r.insn).is_ok_and(|i| reached.contains(&i));
-        if r.resolution.outcome == core::Outcome::Poisoned && !reachable {
+        if !reach.reached(f, at) {
             r.resolution.outcome = core::Outcome::Guarded;
         }
     }

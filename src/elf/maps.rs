@@ -76,6 +76,9 @@ pub struct MapDef {
     /// "by_name" when pinned under the pin root; absent when not pinned.
     pub pinning: Option<String>,
     pub inner_map: Option<Box<MapDef>>,
+    /// The value's BTF type id in the object (BTF-defined maps with `__type(value, T)`, struct_ops maps).
+    #[serde(skip)]
+    pub value_type_id: Option<u32>,
 }
 
 pub fn collect(
@@ -182,6 +185,7 @@ fn parse_map_struct(btf: &Btf, type_id: u32, name: &str, depth: usize) -> Result
                     m.key_size = size;
                 } else {
                     m.value_type = Some(btf.type_display(t));
+                    m.value_type_id = Some(t);
                     m.value_size = size;
                 }
             }
@@ -355,6 +359,7 @@ fn struct_ops_maps(btf: &Btf) -> Vec<MapDef> {
                 key_size: 4,
                 value_size: v.size,
                 value_type: Some(btf.type_display(var.type_id())),
+                value_type_id: Some(var.type_id()),
                 max_entries: 1,
                 flags: if sec_name.ends_with(".link") {
                     1 << 13

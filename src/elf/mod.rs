@@ -24,7 +24,7 @@ use crate::btf::Btf;
 pub use btf_ext::{BtfExtSummary, CoreRelo};
 pub use data::{Extern, GlobalVar};
 pub use maps::MapDef;
-pub use programs::Program;
+pub use programs::{InsnRef, Program};
 
 /// What is wrong with an object file, in one line (the caller adds the file name).
 #[derive(Debug, Clone)]
@@ -87,6 +87,10 @@ pub struct ObjectFile {
     pub warnings: Vec<String>,
     #[serde(skip)]
     pub btf: Option<Btf>,
+    /// The initial bytes of every read-only data section (.rodata, .rodata.*), which libbpf freezes: what a
+    /// program reads there is a constant to the verifier.
+    #[serde(skip)]
+    pub rodata: Vec<(String, Vec<u8>)>,
 }
 
 /// One ELF symbol, reduced to what the inspector needs.
@@ -231,6 +235,13 @@ fn parse_class<H: FileHeader<Endian = Endianness>>(
         Vec::new()
     };
     let globals = data::globals(&raw, btf.as_ref());
+    let rodata = raw
+        .sections
+        .iter()
+        .zip(&raw.section_data)
+        .filter(|(s, _)| data::is_data_section(s) == Some("rodata"))
+        .map(|(s, d)| (s.name.clone(), d.to_vec()))
+        .collect();
     Ok(ObjectFile {
         machine: machine_name(machine),
         endianness: if raw.big_endian { "big" } else { "little" },
@@ -246,6 +257,7 @@ fn parse_class<H: FileHeader<Endian = Endianness>>(
         btf_ext,
         warnings,
         btf,
+        rodata,
     })
 }
 

@@ -34,12 +34,43 @@ pub struct Program {
     pub kfuncs: Vec<String>,
     pub maps: Vec<String>,
     pub subprograms: Vec<String>,
+    /// libbpf loads it unless the section name starts with '?' (libbpf's "autoload off" convention).
+    #[serde(skip)]
+    pub autoload: bool,
+    /// What each referring instruction of this function points at, by instruction index in the function.
+    #[serde(skip)]
+    pub refs: Vec<(usize, InsnRef)>,
     #[serde(skip)]
     pub(crate) section_index: usize,
     /// The function's instructions as little-endian words (empty for a big-endian object): what `compat check`'s
     /// reachability walk reads.
     #[serde(skip)]
     pub code: Vec<u64>,
+}
+
+/// What one instruction refers to: a helper or kfunc it calls, a subprogram it calls or takes the address of (a
+/// callback, BPF_PSEUDO_FUNC once libbpf relocates it), or the global data or extern an `ld_imm64` loads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InsnRef {
+    Helper(u32),
+    Kfunc(String),
+    Call(String),
+    FuncAddr(String),
+    /// A map (BTF-defined or legacy).
+    Map(String),
+    /// A global variable: its section and byte offset there (the symbol's value plus the instruction's addend).
+    Data {
+        section: String,
+        offset: u64,
+    },
+    Extern(String),
+}
+
+/// A reference before subprogram names are known: calls and callbacks still name (section, offset).
+enum RawRef {
+    Resolved(InsnRef),
+    Call(usize, u64),
+    FuncAddr(usize, u64),
 }
 
 /// What one function's own instructions refer to.
@@ -49,6 +80,7 @@ struct Refs {
     kfuncs: BTreeSet<String>,
     maps: BTreeSet<String>,
     calls: Vec<(usize, u64)>,
+    at: Vec<(usize, RawRef)>,
 }
 
 /// Returns (programs, subprograms): functions outside .text are programs, as libbpf sees them.
@@ -95,12 +127,17 @@ pub fn collect(
         .collect();
     for f in &mut funcs {
         close_over_calls(f, &refs, &by_start);
+        if let Some(r) = refs.get(&(f.section_index, f.offset)) {
+            f.refs = resolve_refs(&r.at, &by_start);
+        }
     }
     funcs.into_iter().partition(|f| f.section != ".text")
 }
 
 fn new_program(idx: usize, section: &str, sym: &Sym, size: u64, license: Option<&str>) -> Program {
-    let m = sec_defs::find(section);
+    // libbpf matches SEC("?name") as "name" with autoload off.
+    let autoload = !section.starts_with('?');
+    let m = sec_defs::find(section.strip_prefix('?').unwrap_or(section));
     Program {
         name: sym.name.clone(),
         section: section.to_string(),
@@ -116,6 +153,8 @@ fn new_program(idx: usize, section: &str, sym: &Sym, size: u64, license: Option<
         kfuncs: Vec::new(),
         maps: Vec::new(),
         subprograms: Vec::new(),
+        autoload,
+        refs: Vec::new(),
         section_index: idx,
         code: Vec::new(),
     }
@@ -159,10 +198,13 @@ fn scan(elf: &Elf, sec: usize, start: u64, size: u64) -> Refs {
         };
         let imm = super::read_u32(insn, 4, elf.big_endian).unwrap_or(0) as i32;
         let reloc = elf.reloc_at(sec, off);
+        let at = pc as usize;
         if code == BPF_CALL {
             match reloc {
                 Some(sym) if sym.undefined => {
                     refs.kfuncs.insert(sym.name.clone());
+                    refs.at
+                        .push((at, RawRef::Resolved(InsnRef::Kfunc(sym.name.clone()))));
                 }
                 Some(sym) => {
                     if let Some(target_sec) = sym.section {
@@ -173,23 +215,30 @@ fn scan(elf: &Elf, sec: usize, start: u64, size: u64) -> Refs {
                             sym.value
                         };
                         refs.calls.push((target_sec, target));
+                        refs.at.push((at, RawRef::Call(target_sec, target)));
                     }
                 }
                 None if src == PSEUDO_CALL => {
                     let target = off.wrapping_add(((imm as i64 + 1) * INSN_SIZE as i64) as u64);
                     refs.calls.push((sec, target));
+                    refs.at.push((at, RawRef::Call(sec, target)));
                 }
                 None if src == PSEUDO_KFUNC_CALL => {
                     refs.kfuncs.insert(format!("btf_id:{imm}"));
                 }
                 None => {
                     refs.helpers.insert(imm as u32);
+                    refs.at
+                        .push((at, RawRef::Resolved(InsnRef::Helper(imm as u32))));
                 }
             }
         } else if code == BPF_LD_IMM64 {
             if let Some(sym) = reloc {
                 if let Some(name) = maps::map_name_for_symbol(elf, sym) {
                     refs.maps.insert(name);
+                }
+                if let Some(r) = ld_imm64_ref(elf, sym, imm) {
+                    refs.at.push((at, r));
                 }
             }
             pc += 1;
@@ -199,11 +248,55 @@ fn scan(elf: &Elf, sec: usize, start: u64, size: u64) -> Refs {
     refs
 }
 
+/// What an `ld_imm64` with a relocation against `sym` loads: an extern, a subprogram's address (a callback), or
+/// a global variable (libbpf adds the symbol's value to the instruction's addend).
+fn ld_imm64_ref(elf: &Elf, sym: &Sym, imm: i32) -> Option<RawRef> {
+    if sym.undefined {
+        return Some(RawRef::Resolved(InsnRef::Extern(sym.name.clone())));
+    }
+    let sec_idx = sym.section?;
+    let sec = elf.sections.get(sec_idx)?;
+    let offset = sym.value.wrapping_add(imm as i64 as u64);
+    if sec.flags.contains('X') {
+        let target = if sym.st_type == elf::STT_SECTION {
+            offset
+        } else {
+            sym.value
+        };
+        return Some(RawRef::FuncAddr(sec_idx, target));
+    }
+    if sec.name == ".maps" || sec.name == "maps" {
+        return Some(RawRef::Resolved(InsnRef::Map(sym.name.clone())));
+    }
+    super::data::is_data_section(sec)?;
+    Some(RawRef::Resolved(InsnRef::Data {
+        section: sec.name.clone(),
+        offset,
+    }))
+}
+
 fn helper_name(id: u32) -> String {
     match HELPER_NAMES.get(id as usize) {
         Some(name) if id != 0 => name.to_string(),
         _ => format!("helper_{id}"),
     }
+}
+
+/// Names the subprogram targets of calls and callbacks; a target that is not a function start is dropped.
+fn resolve_refs(
+    at: &[(usize, RawRef)],
+    names: &HashMap<(usize, u64), String>,
+) -> Vec<(usize, InsnRef)> {
+    at.iter()
+        .filter_map(|(i, r)| {
+            let r = match r {
+                RawRef::Resolved(r) => r.clone(),
+                RawRef::Call(sec, off) => InsnRef::Call(names.get(&(*sec, *off))?.clone()),
+                RawRef::FuncAddr(sec, off) => InsnRef::FuncAddr(names.get(&(*sec, *off))?.clone()),
+            };
+            Some((*i, r))
+        })
+        .collect()
 }
 
 /// A program's helpers, kfuncs and maps include those of every subprogram it can call.

@@ -18,7 +18,7 @@ impl Render for CheckReport {
                 let tone = match p.status {
                     Status::Pass => Tone::Good,
                     Status::Fail => Tone::Bad,
-                    Status::Unsupported => Tone::Warn,
+                    Status::Unsupported | Status::Permission => Tone::Warn,
                 };
                 let status = serde_json::to_value(p.status)
                     .ok()
@@ -37,8 +37,8 @@ impl Render for CheckReport {
         };
         let s = &self.summary;
         text.line(format!(
-            "verdict: {verdict} ({} passed, {} failed, {} unsupported)",
-            s.pass, s.fail, s.unsupported
+            "verdict: {verdict} ({} passed, {} failed, {} unsupported, {} without permission)",
+            s.pass, s.fail, s.unsupported, s.permission
         ));
     }
 }

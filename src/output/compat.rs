@@ -11,17 +11,26 @@ impl Render for CompatReport {
             .iter()
             .map(|r| {
                 let v = &r.verdict;
-                let first =
+                // A compatible result shows only notes (no .BTF); an incompatible one its first reason.
+                let first = if v.compatible {
+                    v.reasons.first().cloned().unwrap_or_default()
+                } else {
                     v.reasons
                         .iter()
                         .filter(|s| !s.starts_with("no .BTF"))
                         .cloned()
-                        .chain(v.programs.iter().flat_map(|p| {
-                            p.reasons.iter().map(move |s| format!("{}: {s}", p.name))
+                        // The running kernel's own refusal (a trial load) comes before the static reasons.
+                        .chain(v.programs.iter().filter(|p| p.autoload).flat_map(|p| {
+                            p.load_error
+                                .iter()
+                                .chain(&p.reasons)
+                                .chain(p.attach_reason.iter().filter(|_| !p.compatible))
+                                .map(move |s| format!("{}: {s}", p.name))
                         }))
                         .next()
                         .or_else(|| v.reasons.first().cloned())
-                        .unwrap_or_default();
+                        .unwrap_or_default()
+                };
                 vec![
                     text.cell(&r.object, Tone::Plain),
                     text.cell(&r.kernel, Tone::Plain),

@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 
 use super::kernel_btf::{KernelBtf, Named, VMLINUX_BTF};
 use super::report::{Extended, FeatureReport, KernelIdentity, KfuncReport, Probed};
-use super::{helper_skip_reason, parallel};
+use super::{helper_skip_reason, kinds, parallel};
 use crate::sys::kernel;
 use crate::sys::names;
 use crate::sys::probe::{self, ProbeEnv, Verdict};
@@ -19,10 +19,14 @@ pub fn kernel_identity() -> KernelIdentity {
             .map(|b| format!("{b:02x}"))
             .collect()
     });
+    let kallsyms_data = std::fs::read_to_string("/proc/kallsyms")
+        .ok()
+        .map(|t| crate::sys::kallsyms::lists_data_symbols(&t));
     KernelIdentity {
         release: uname.release,
         arch: uname.machine,
         btf_sha256,
+        kallsyms_data,
     }
 }
 
@@ -30,17 +34,27 @@ pub fn build(
     kernel: KernelIdentity,
     btf: &Result<KernelBtf, String>,
     prog_types: &[Probed],
+    helper_ids: &[(u32, String)],
     env: ProbeEnv,
 ) -> Extended {
-    let (kfuncs, attach_types, link_types) = match btf {
+    let (kfuncs, attach_types, link_types, kinds, kind_helpers) = match btf {
         Ok(btf) => {
             let mut attach_types = declared(names::table(names::attach_type), &btf.attach_types);
             let mut link_types = declared(names::table(names::link_type), &btf.link_types);
             refine_multi_links(&mut attach_types, &mut link_types, env);
+            let kinds = kinds::probe_kinds(btf, env);
+            let (kind_helpers, kind_kfuncs) = kinds::probe_kind_calls(&kinds, helper_ids, btf, env);
+            let mut kfuncs = probe_kfuncs(&btf.kfuncs, prog_types, env);
+            kfuncs.available.extend(kind_kfuncs.available);
             (
-                probe_kfuncs(&btf.kfuncs, prog_types, env),
+                kfuncs,
                 attach_types,
                 link_types,
+                kinds
+                    .into_iter()
+                    .map(|(name, _, v)| (name.to_string(), v))
+                    .collect(),
+                kind_helpers,
             )
         }
         Err(why) => {
@@ -54,6 +68,8 @@ pub fn build(
                 KfuncReport::default(),
                 unknown(names::table(names::attach_type)),
                 unknown(names::table(names::link_type)),
+                Vec::new(),
+                Vec::new(),
             )
         }
     };
@@ -62,6 +78,8 @@ pub fn build(
         kfuncs,
         attach_types,
         link_types,
+        kinds,
+        kind_helpers,
         errors: Vec::new(),
     }
 }
@@ -194,6 +212,11 @@ pub fn errors(
     for (key, v) in &report.misc {
         if let Some(why) = v.reason() {
             out.push((format!("misc.{key}"), why.to_string()));
+        }
+    }
+    for (name, v) in &ext.kinds {
+        if let Some(why) = v.reason() {
+            out.push((format!("program_kinds.{name}"), why.to_string()));
         }
     }
     for (section, list) in [

@@ -21,6 +21,8 @@ pub struct KernelBtf {
     pub link_types: Named,
     /// (BTF id, name) of every kfunc.
     pub kfuncs: Named,
+    /// BTF ids of the functions and typedefs program kinds are probed against (see `kinds`).
+    pub targets: std::collections::HashMap<String, u32>,
 }
 
 /// Reads the running kernel's BTF; `with_kfuncs` also walks every type for "bpf_kfunc" decl tags.
@@ -46,7 +48,29 @@ pub fn read(with_kfuncs: bool) -> Result<KernelBtf, String> {
         } else {
             Vec::new()
         },
+        targets: if with_kfuncs {
+            kind_targets(&btf)
+        } else {
+            Default::default()
+        },
     })
+}
+
+/// The ids of `kinds::target_names()` this BTF has (each is a function, or a typedef for BTF tracepoints). Looked
+/// up by kind: a name can belong to a struct too (6.7's `struct bpf_iter_task` beside the function).
+fn kind_targets(btf: &Btf<'_>) -> std::collections::HashMap<String, u32> {
+    let wanted: std::collections::HashSet<&str> = super::kinds::target_names().collect();
+    let funcs = btf
+        .type_by_kind::<types::Func<'_>>()
+        .filter_map(|t| Some((t.name()?.to_str()?, u32::from(t.type_id()))));
+    let typedefs = btf
+        .type_by_kind::<types::Typedef<'_>>()
+        .filter_map(|t| Some((t.name()?.to_str()?, u32::from(t.type_id()))));
+    funcs
+        .chain(typedefs)
+        .filter(|(name, _)| wanted.contains(name))
+        .map(|(name, id)| (name.to_string(), id))
+        .collect()
 }
 
 /// Members of `enum name` whose names start with `prefix` (which drops the `__MAX_...` sentinels).

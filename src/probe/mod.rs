@@ -6,6 +6,7 @@
 mod config;
 mod extended;
 mod kernel_btf;
+mod kinds;
 mod parallel;
 mod report;
 
@@ -108,7 +109,7 @@ pub fn probe(req: &ProbeRequest) -> Result<FeatureReport, String> {
             .join()
             .ok()
             .flatten()
-            .map(|kernel| extended::build(kernel, &btf, &prog_types, env));
+            .map(|kernel| extended::build(kernel, &btf, &prog_types, &helper_ids, env));
         let mut report = FeatureReport {
             system_config: config.join().ok().flatten(),
             bpf_syscall: true,

@@ -43,6 +43,8 @@ pub struct KernelIdentity {
     pub arch: String,
     /// sha256 of /sys/kernel/btf/vmlinux: two kernels with the same digest have the same types.
     pub btf_sha256: Option<String>,
+    /// Whether /proc/kallsyms lists data symbols (CONFIG_KALLSYMS_ALL): the verifier finds __ksym variables there.
+    pub kallsyms_data: Option<bool>,
 }
 
 /// kfuncs the kernel declares, and those each program type may call.
@@ -61,6 +63,10 @@ pub struct Extended {
     /// libbpf's attach type names: known to this kernel's enum bpf_attach_type or not.
     pub attach_types: Vec<(String, Verdict)>,
     pub link_types: Vec<(String, Verdict)>,
+    /// Program kinds by libbpf section name ("fentry", "tp_btf", "uprobe.s"), loaded with their real attributes.
+    pub kinds: Vec<(String, Verdict)>,
+    /// Helpers probed in the kinds that need an attach target, aligned with `FeatureReport::helper_names`.
+    pub kind_helpers: Vec<HelperProbes>,
     /// "section.key" -> why that probe was inconclusive or skipped.
     pub errors: Vec<(String, String)>,
 }
@@ -141,6 +147,12 @@ impl Serialize for FeatureReport {
             map.serialize_entry("kfuncs", &ext.kfuncs)?;
             map.serialize_entry("attach_types", &known(&ext.attach_types))?;
             map.serialize_entry("link_types", &known(&ext.link_types))?;
+            map.serialize_entry("program_kinds", &known(&ext.kinds))?;
+            let kind_helpers = ext.kind_helpers.iter().map(|h| {
+                let available: Vec<&str> = h.available(&self.helper_names).collect();
+                (h.prog_type.as_str(), available)
+            });
+            map.serialize_entry("kind_helpers", &Pairs(kind_helpers))?;
             map.serialize_entry("errors", &Pairs(ext.errors.iter().map(|(k, v)| (k, v))))?;
         }
         map.end()

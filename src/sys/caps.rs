@@ -62,6 +62,30 @@ pub fn lacking(need: &[Capability]) -> Option<String> {
     (!missing.is_empty()).then(|| missing.join(" and "))
 }
 
+/// What this process lacks of `needed` to use BPF ("CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN)"), or None when it
+/// holds them all or CAP_SYS_ADMIN, which covers them: a kernel's EPERM is then its policy, not our privileges.
+pub fn missing(needed: &[Capability]) -> Option<String> {
+    let caps = CapSet::effective();
+    let has = |c: Capability| caps.is_some_and(|set| set.has(c));
+    if has(Capability::SysAdmin) {
+        return None;
+    }
+    let lacking: Vec<&str> = needed
+        .iter()
+        .filter(|c| !has(**c))
+        .map(|c| c.name())
+        .collect();
+    Some(if lacking.is_empty() {
+        Capability::SysAdmin.name().to_string()
+    } else {
+        format!(
+            "{} (or {})",
+            lacking.join(" and "),
+            Capability::SysAdmin.name()
+        )
+    })
+}
+
 /// Clears `caps` from the calling thread's effective set (threads it starts afterwards inherit that). The
 /// permitted set is kept, so this is a view "as an unprivileged user", not an irreversible drop.
 pub fn drop_effective(caps: &[Capability]) -> std::io::Result<()> {

@@ -45,6 +45,16 @@ fn parse(text: &str) -> HashMap<u64, KernelSym> {
     symbols
 }
 
+/// Whether a kallsyms text lists ordinary data symbols (CONFIG_KALLSYMS_ALL): without it only text symbols and a
+/// few section markers are there, and neither libbpf nor the verifier can find a kernel variable's address.
+/// `init_task` is a data symbol of every kernel.
+pub fn lists_data_symbols(text: &str) -> bool {
+    text.lines().any(|l| {
+        let mut f = l.split_whitespace();
+        matches!(f.nth(1), Some("D" | "d")) && f.next() == Some("init_task")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,3 +39,14 @@ pub fn open_program_flags(prog: &libbpf_rs::OpenProgramMut<'_>) -> u32 {
     // SAFETY: the pointer comes from a live OpenProgramMut; bpf_program__flags only reads a field of it.
     unsafe { libbpf_sys::bpf_program__flags(prog.as_libbpf_object().as_ptr()) }
 }
+
+/// Forgets the pin paths libbpf gave maps declared with `pinning LIBBPF_PIN_BY_NAME`, so that loading the object
+/// neither reuses nor creates pins under /sys/fs/bpf (a trial load must leave nothing behind).
+pub fn clear_map_pins(obj: &mut OpenObject) {
+    for map in obj.maps_mut() {
+        // SAFETY: the map belongs to the live OpenObject; a NULL path is libbpf's documented way to unset it.
+        unsafe {
+            libbpf_sys::bpf_map__set_pin_path(map.as_libbpf_object().as_ptr(), std::ptr::null());
+        }
+    }
+}

@@ -1,14 +1,14 @@
-//! `ebpfctl compat check OBJ... [--btf FILE...] [-B BASE] [--live] [--kconfig FILE]`: a verdict per object × kernel.
+//! `ebpfctl compat check OBJ... [--btf FILE...] [-B BASE] [--live] [--kconfig FILE] [--kallsyms FILE]
+//! [--map-size NAME=N] [--require-attach]`: a verdict per object × kernel.
 
-use std::collections::HashSet;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::cli::{CompatCheckArgs, CompatVerb};
 use crate::cmd::{show, CmdResult, Context, Outcome};
-use crate::compat::{self};
-use crate::elf::{self};
-use crate::error::{Error, Result};
+use crate::compat;
+use crate::compat::kernel::KernelView;
+use crate::elf;
+use crate::error::{Error, ErrorKind, Result};
 use crate::input::btf_file::{load_kernel_btf, read_file, RUNNING_VMLINUX};
 use crate::output::compat::CompatEntry;
 use crate::output::compat::CompatReport;
@@ -22,14 +22,22 @@ pub fn run(ctx: &Context, verb: CompatVerb) -> CmdResult {
 
 fn check(ctx: &Context, args: &CompatCheckArgs) -> CmdResult {
     let mut kernels: Vec<PathBuf> = args.btf.clone();
-    // The running kernel (--live, or no --btf at all) is also probed; a --btf file naming its BTF is not.
+    // The running kernel (--live, or no --btf at all) is also probed and trial-loaded; a --btf file naming its BTF
+    // is only read.
     let live = args.live || kernels.is_empty();
     if live {
         kernels.push(PathBuf::from(RUNNING_VMLINUX));
     }
     let live_index = live.then(|| kernels.len() - 1);
     let mut live_kernel = live.then(compat::live::LiveKernel::new);
+    let live_facts = live.then(compat::kernel::LiveFacts::read);
+    let opts = compat::Options {
+        map_sizes: compat::maps::parse_sizes(&args.map_size, &args.map_value_size)
+            .map_err(|e| Error::new(ErrorKind::InvalidInput, "compat", e))?,
+        require_attach: args.require_attach,
+    };
     let kconfig = args.kconfig.as_deref().map(read_kconfig).transpose()?;
+    let kallsyms = args.kallsyms.as_deref().map(read_kallsyms).transpose()?;
     let targets = kernels
         .iter()
         .enumerate()
@@ -42,6 +50,22 @@ fn check(ctx: &Context, args: &CompatCheckArgs) -> CmdResult {
             Ok((name, btf, core))
         })
         .collect::<Result<Vec<_>>>()?;
+    let views: Vec<KernelView> = targets
+        .iter()
+        .enumerate()
+        .map(|(i, (_, btf, _))| {
+            let mut view = KernelView::new(btf);
+            view.kconfig = kconfig.as_ref();
+            view.symbols = kallsyms.as_ref();
+            if let (Some(facts), true) = (&live_facts, Some(i) == live_index) {
+                view.live = true;
+                view.symbols = facts.symbols.as_ref();
+                view.version = facts.version;
+                view.kconfig = kconfig.as_ref().or(facts.kconfig.as_ref());
+            }
+            view
+        })
+        .collect();
     let mut results = Vec::new();
     let mut progress = Progress::new("compat", args.objects.len() * targets.len());
     for path in &args.objects {
@@ -51,10 +75,13 @@ fn check(ctx: &Context, args: &CompatCheckArgs) -> CmdResult {
         if obj.machine != "bpf" {
             return Err(Error::invalid(&name, "not a BPF object file"));
         }
-        for (i, (kname, btf, core)) in targets.iter().enumerate() {
-            let mut verdict = compat::check(&obj, btf, core, kconfig.as_ref());
+        for (i, ((kname, _, core), view)) in targets.iter().zip(&views).enumerate() {
+            let mut verdict = compat::check(&obj, view, core, &opts);
             if let (Some(prober), true) = (live_kernel.as_mut(), Some(i) == live_index) {
-                prober.refine(&obj, btf, &mut verdict);
+                prober.refine(&obj, view, &mut verdict);
+                let trial = compat::trial::load(path, &opts.map_sizes)
+                    .map_err(|e| Error::new(ErrorKind::Permission, &name, e.0))?;
+                compat::apply_trial(&mut verdict, trial, &opts);
             }
             progress.step(&format!("{name} × {kname}"));
             results.push(CompatEntry {
@@ -80,52 +107,23 @@ fn check(ctx: &Context, args: &CompatCheckArgs) -> CmdResult {
     })
 }
 
-/// The largest kernel config `--kconfig` unpacks (a real one is well under 1 MiB).
-const MAX_KCONFIG: u64 = 64 << 20;
-
-/// The CONFIG_* names a .config sets (`=y`, `=m`, strings, numbers), from text or gzip (/proc/config.gz).
-fn read_kconfig(path: &Path) -> Result<HashSet<String>> {
+/// A kernel config file (text or gzip, such as /proc/config.gz).
+fn read_kconfig(path: &Path) -> Result<compat::kernel::Kconfig> {
     let name = path.display().to_string();
-    let raw = read_file(path)?;
-    let text = if raw.starts_with(&[0x1f, 0x8b]) {
-        let mut s = String::new();
-        // A kernel config is a few hundred KiB; a gzip bomb must not expand into all of memory.
-        let mut unpacked = flate2::read::GzDecoder::new(raw.as_slice()).take(MAX_KCONFIG + 1);
-        unpacked
-            .read_to_string(&mut s)
-            .map_err(|e| Error::invalid(&name, format!("bad gzip kernel config: {e}")))?;
-        if s.len() as u64 > MAX_KCONFIG {
-            return Err(Error::invalid(
-                &name,
-                format!(
-                    "kernel config larger than {} MiB unpacked",
-                    MAX_KCONFIG >> 20
-                ),
-            ));
-        }
-        s
-    } else {
-        String::from_utf8(raw)
-            .map_err(|_| Error::invalid(&name, "unknown kernel config format (not text or gzip)"))?
-    };
-    let mut set = HashSet::new();
-    for line in text.lines().map(str::trim) {
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        // `CONFIG_X=n` still sets the extern: libbpf gives a bool, tristate or char extern the value n (false).
-        // Only an absent option (or the `# CONFIG_X is not set` comment) leaves a strong extern unresolved.
-        match line.split_once('=') {
-            Some((k, _)) if k.starts_with("CONFIG_") => {
-                set.insert(k.to_string());
-            }
-            _ => {
-                return Err(Error::invalid(
-                    &name,
-                    format!("unknown kernel config format: line {line:?}"),
-                ))
-            }
-        }
+    compat::kernel::parse_kconfig(&read_file(path)?).map_err(|e| Error::invalid(&name, e))
+}
+
+/// A kernel symbol list (/proc/kallsyms or System.map).
+fn read_kallsyms(path: &Path) -> Result<compat::kernel::Symbols> {
+    let name = path.display().to_string();
+    let text = String::from_utf8(read_file(path)?)
+        .map_err(|_| Error::invalid(&name, "not a kernel symbol list (not text)"))?;
+    let symbols = compat::kernel::Symbols::parse(&text);
+    if symbols.names.is_empty() {
+        return Err(Error::invalid(
+            &name,
+            "not a kernel symbol list (no \"ADDRESS TYPE NAME\" lines)",
+        ));
     }
-    Ok(set)
+    Ok(symbols)
 }

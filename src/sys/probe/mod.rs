@@ -9,11 +9,11 @@ mod map;
 mod prog;
 
 pub use link::{probe_multi_link, MultiLink};
-pub use load::{bpf_syscall_exists, ifindex, LogBuf};
+pub use load::{bpf_syscall_exists, ifindex, LogBuf, ProgSpec};
 pub use map::probe_map_type;
 pub use prog::{
-    helpers_probeable, kernel_helper_count, probe_helper, probe_kfunc, probe_misc, probe_prog_type,
-    MiscFeature,
+    helpers_probeable, kernel_helper_count, probe_helper, probe_helper_in, probe_kfunc,
+    probe_kfunc_in, probe_misc, probe_prog_spec, probe_prog_type, MiscFeature,
 };
 
 use crate::error::errno_text;

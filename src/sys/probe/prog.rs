@@ -79,6 +79,33 @@ pub fn helpers_probeable(prog_type: u32) -> bool {
     )
 }
 
+/// Does the kernel accept `r0 = 0; exit` with exactly these attributes (program type, expected attach type, BTF
+/// attach target, flags)? The question `compat check --live` asks per program kind: this kernel may take a
+/// tracing program attached to a BTF tracepoint and refuse one attached to a function.
+pub fn probe_prog_spec(spec: &ProgSpec, env: ProbeEnv, log: &mut LogBuf) -> Verdict {
+    let insns = [insn::mov64_imm(R0, 0), insn::exit()];
+    let spec = ProgSpec {
+        ifindex: env.ifindex,
+        ..*spec
+    };
+    match load_prog(&spec, &insns, Some(log)) {
+        Ok(()) => Verdict::Yes,
+        Err(r) => refusal_verdict(r.errno, env),
+    }
+}
+
+/// `probe_helper` in a program with these attributes (a tracing program with its real attach target).
+pub fn probe_helper_in(spec: &ProgSpec, id: u32, env: ProbeEnv, log: &mut LogBuf) -> Verdict {
+    let insns = fail_after(insn::call_helper(id));
+    probe_call(*spec, &insns, &HELPER_UNAVAILABLE, env, log)
+}
+
+/// `probe_kfunc` in a program with these attributes.
+pub fn probe_kfunc_in(spec: &ProgSpec, btf_id: u32, env: ProbeEnv, log: &mut LogBuf) -> Verdict {
+    let insns = fail_after(insn::call_kfunc(btf_id));
+    probe_call(*spec, &insns, &KFUNC_UNAVAILABLE, env, log)
+}
+
 /// Does the kernel accept programs of this type? `r0 = 0; exit` with the type's required attributes.
 pub fn probe_prog_type(prog_type: u32, env: ProbeEnv, log: &mut LogBuf) -> Verdict {
     let spec = spec_for(prog_type, env);

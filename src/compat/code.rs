@@ -1,0 +1,180 @@
+//! What of a program the kernel gets and what of it the verifier walks. libbpf appends every subprogram a program
+//! calls or takes the address of (a callback), so those instructions are all checked by the kernel's pre-passes
+//! (kfunc calls, callback operands, kernel symbols); the verifier then walks only the paths that constants leave
+//! open: CO-RE values libbpf patches in, read-only global data (.rodata, frozen by libbpf) and kconfig values. A
+//! helper behind `if (LINUX_HAS_BPF_COOKIE)` or `const volatile bool use_x = false` is never reached where the
+//! constant rules it out, so only reached calls are held against the kernel.
+
+use std::collections::{HashMap, HashSet};
+
+use super::reach::{self, Imm64, KnownMemory};
+use super::ReloVerdict;
+use crate::elf::{InsnRef, ObjectFile, Program};
+
+/// What libbpf makes of an extern on one kernel, as far as the check can tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExternValue {
+    /// A kconfig value laid out as libbpf writes it (little-endian bytes of the extern's size).
+    Bytes(Vec<u8>),
+    /// A kconfig value that cannot be known here (no --kconfig, version of a kernel not running).
+    UnknownValue,
+    /// A kernel symbol or kfunc libbpf resolves: an address or BTF id, never 0.
+    Resolved,
+    /// A weak extern libbpf cannot resolve: it reads as 0 (and its kfunc calls are poisoned).
+    Unresolved,
+}
+
+/// Reachable instructions per function (None: the walk gave up, take everything).
+pub struct Reach<'o> {
+    functions: HashMap<&'o str, &'o Program>,
+    reached: HashMap<&'o str, Option<reach::Walk>>,
+}
+
+impl<'o> Reach<'o> {
+    /// Walks every function of `obj` with its relocations patched in and the known constants.
+    pub fn new(
+        obj: &'o ObjectFile,
+        relos: &[ReloVerdict],
+        externs: &HashMap<String, ExternValue>,
+    ) -> Reach<'o> {
+        let functions: HashMap<&str, &Program> = obj
+            .programs
+            .iter()
+            .chain(&obj.subprograms)
+            .map(|f| (f.name.as_str(), f))
+            .collect();
+        let reached = functions
+            .iter()
+            .map(|(name, f)| (*name, walk(obj, f, relos, externs)))
+            .collect();
+        Reach { functions, reached }
+    }
+
+    /// Whether instruction `insn` of function `f` may be reached.
+    pub fn reached(&self, f: &str, insn: usize) -> bool {
+        match self.reached.get(f) {
+            Some(Some(walk)) => walk.reached.contains(&insn),
+            _ => true,
+        }
+    }
+
+    /// The reachable context loads of function `f` as (byte offset, size); empty when the walk gave up.
+    pub fn ctx_loads(&self, f: &str) -> Vec<(i64, usize)> {
+        match self.reached.get(f) {
+            Some(Some(walk)) => walk.ctx_loads.iter().copied().collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Every function libbpf loads as part of `prog`: itself and the subprograms it calls or takes the address of,
+    /// transitively.
+    pub fn loaded(&self, prog: &'o Program) -> Vec<&'o Program> {
+        self.closure(prog, |_, _| true)
+    }
+
+    /// The (function, reference) pairs of `prog` the verifier may walk.
+    pub fn reached_refs(&self, prog: &'o Program) -> Vec<(&'o Program, &'o InsnRef)> {
+        self.closure(prog, |f, i| self.reached(&f.name, i))
+            .into_iter()
+            .flat_map(|f| {
+                f.refs
+                    .iter()
+                    .filter(|(i, _)| self.reached(&f.name, *i))
+                    .map(move |(_, r)| (f, r))
+            })
+            .collect()
+    }
+
+    /// `prog` and the functions reached from it through references `follow` accepts.
+    fn closure(
+        &self,
+        prog: &'o Program,
+        follow: impl Fn(&Program, usize) -> bool,
+    ) -> Vec<&'o Program> {
+        let mut seen: HashSet<&str> = HashSet::from([prog.name.as_str()]);
+        let mut out = vec![prog];
+        let mut i = 0;
+        while let Some(f) = out.get(i).copied() {
+            i += 1;
+            for (at, r) in &f.refs {
+                let (InsnRef::Call(name) | InsnRef::FuncAddr(name)) = r else {
+                    continue;
+                };
+                if !follow(f, *at) || !seen.insert(name.as_str()) {
+                    continue;
+                }
+                if let Some(g) = self.functions.get(name.as_str()) {
+                    out.push(g);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The reachable instructions of one function.
+fn walk(
+    obj: &ObjectFile,
+    f: &Program,
+    relos: &[ReloVerdict],
+    externs: &HashMap<String, ExternValue>,
+) -> Option<reach::Walk> {
+    if f.code.is_empty() {
+        return None;
+    }
+    let mut code = f.code.clone();
+    for r in relos
+        .iter()
+        .filter(|r| r.program.as_deref() == Some(f.name.as_str()))
+    {
+        let (Some(insns), Ok(at)) = (r.resolution.insns, usize::try_from(r.insn)) else {
+            continue;
+        };
+        for (slot, word) in code.iter_mut().skip(at).zip(insns) {
+            *slot = word;
+        }
+    }
+    reach::reachable_with(&code, &known_memory(obj, f, externs))
+}
+
+/// The read-only memory `f` loads from: .rodata sections as compiled, kconfig values as libbpf fills them in.
+fn known_memory(
+    obj: &ObjectFile,
+    f: &Program,
+    externs: &HashMap<String, ExternValue>,
+) -> KnownMemory {
+    let mut known = KnownMemory::default();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (at, r) in &f.refs {
+        let imm = match r {
+            InsnRef::Data { section, offset } => {
+                match obj.rodata.iter().find(|(name, _)| name == section) {
+                    Some((name, bytes)) => {
+                        let m = *index.entry(name.as_str()).or_insert_with(|| {
+                            known.mem.push(Some(bytes.clone()));
+                            known.mem.len() - 1
+                        });
+                        Imm64::Ptr(m, *offset as i64)
+                    }
+                    None => Imm64::Unknown,
+                }
+            }
+            InsnRef::Extern(name) => match externs.get(name) {
+                Some(ExternValue::Bytes(b)) => {
+                    known.mem.push(Some(b.clone()));
+                    Imm64::Ptr(known.mem.len() - 1, 0)
+                }
+                Some(ExternValue::UnknownValue) => {
+                    known.mem.push(None);
+                    Imm64::Ptr(known.mem.len() - 1, 0)
+                }
+                Some(ExternValue::Unresolved) => Imm64::Const(0),
+                Some(ExternValue::Resolved) | None => Imm64::Unknown,
+            },
+            InsnRef::Map(_) | InsnRef::FuncAddr(_) => Imm64::Unknown,
+            InsnRef::Helper(_) | InsnRef::Kfunc(_) | InsnRef::Call(_) => continue,
+        };
+        known.imm64.insert(*at, imm);
+    }
+    known
+}
