@@ -14,6 +14,7 @@ pub mod maps;
 pub mod minimize;
 mod program;
 mod reach;
+mod table;
 #[rustfmt::skip]
 mod tables;
 pub mod trial;

@@ -291,7 +291,12 @@ fn call_refusals(
                     format!("kfunc {name} not in kernel BTF, and its call is reached"),
                 ),
                 _ => {
-                    if let Some(false) = view.table.and_then(|t| t.kfunc(table_key, name)) {
+                    if let Some(false) = view.table.and_then(|t| {
+                        let i = super::tables::KFUNC_NAMES
+                            .binary_search(&name.as_str())
+                            .ok()?;
+                        t.kfunc_at(table_key, i)
+                    }) {
                         push_once(
                             &mut reasons,
                             format!("kfunc {name} not callable from {table_key} programs (probed on {probed_on})"),

@@ -174,6 +174,16 @@ pub fn parse(data: &[u8], file_name: &str) -> Result<ObjectFile, Error> {
     }
 }
 
+fn elf_type_name(e_type: u16) -> &'static str {
+    match e_type {
+        elf::ET_REL => "relocatable",
+        elf::ET_EXEC => "executable",
+        elf::ET_DYN => "shared",
+        elf::ET_CORE => "core",
+        _ => "unknown",
+    }
+}
+
 fn parse_class<H: FileHeader<Endian = Endianness>>(
     data: &[u8],
     file_name: &str,
@@ -183,25 +193,18 @@ fn parse_class<H: FileHeader<Endian = Endianness>>(
     let endian = file.endian();
     let header = file.elf_header();
     let machine = header.e_machine(endian);
-    let elf_type = match header.e_type(endian) {
-        elf::ET_REL => "relocatable",
-        elf::ET_EXEC => "executable",
-        elf::ET_DYN => "shared",
-        elf::ET_CORE => "core",
-        _ => "unknown",
-    };
+    let elf_type = elf_type_name(header.e_type(endian));
     let raw = read_elf(&file, file_name)?;
     let mut warnings = Vec::new();
-    let btf = match raw.section_named(".BTF") {
-        Some(i) => match Btf::parse(raw.section_data[i]) {
+    let btf = raw
+        .section_named(".BTF")
+        .and_then(|i| match Btf::parse(raw.section_data[i]) {
             Ok(b) => Some(b),
             Err(e) => {
                 warnings.push(format!(".BTF: {e}"));
                 None
             }
-        },
-        None => None,
-    };
+        });
     let is_bpf = machine == elf::EM_BPF;
     let license = raw.section_named("license").map(|i| {
         String::from_utf8_lossy(raw.section_data[i].split(|b| *b == 0).next().unwrap_or(&[]))

@@ -21,12 +21,16 @@ pub struct KernelBtf {
     pub link_types: Named,
     /// (BTF id, name) of every kfunc.
     pub kfuncs: Named,
-    /// BTF ids of the functions and typedefs program kinds are probed against (see `kinds`).
+    /// BTF ids of the functions and typedefs program kinds are probed against (the `targets` given to `read`).
     pub targets: std::collections::HashMap<String, u32>,
 }
 
 /// Reads the running kernel's BTF; `with_kfuncs` also walks every type for "bpf_kfunc" decl tags.
-pub fn read(with_kfuncs: bool) -> Result<KernelBtf, String> {
+/// `targets`: the names program kinds are probed against (`kinds::target_names()`), looked up when `with_kfuncs`.
+pub fn read<'t>(
+    with_kfuncs: bool,
+    targets: impl Iterator<Item = &'t str>,
+) -> Result<KernelBtf, String> {
     let btf = Btf::from_path(VMLINUX_BTF).map_err(|e| format!("{VMLINUX_BTF}: {e}"))?;
     let helpers = enum_values(&btf, "bpf_func_id", "BPF_FUNC_")
         .into_iter()
@@ -49,17 +53,19 @@ pub fn read(with_kfuncs: bool) -> Result<KernelBtf, String> {
             Vec::new()
         },
         targets: if with_kfuncs {
-            kind_targets(&btf)
+            kind_targets(&btf, targets.collect())
         } else {
             Default::default()
         },
     })
 }
 
-/// The ids of `kinds::target_names()` this BTF has (each is a function, or a typedef for BTF tracepoints). Looked
-/// up by kind: a name can belong to a struct too (6.7's `struct bpf_iter_task` beside the function).
-fn kind_targets(btf: &Btf<'_>) -> std::collections::HashMap<String, u32> {
-    let wanted: std::collections::HashSet<&str> = super::kinds::target_names().collect();
+/// The ids of the `wanted` names this BTF has (each is a function, or a typedef for BTF tracepoints). Looked up by
+/// kind: a name can belong to a struct too (6.7's `struct bpf_iter_task` beside the function).
+fn kind_targets(
+    btf: &Btf<'_>,
+    wanted: std::collections::HashSet<&str>,
+) -> std::collections::HashMap<String, u32> {
     let funcs = btf
         .type_by_kind::<types::Func<'_>>()
         .filter_map(|t| Some((t.name()?.to_str()?, u32::from(t.type_id()))));

@@ -76,7 +76,10 @@ pub fn probe(req: &ProbeRequest) -> Result<FeatureReport, String> {
         // report does not parse BTF at all: libbpf parsing 5 MB of vmlinux BTF took 45 ms on this machine, a
         // third of bpftool's whole run.
         let config = scope.spawn(move || on_kernel.then(config::read));
-        let btf = scope.spawn(|| req.extended.then(|| kernel_btf::read(true)));
+        let btf = scope.spawn(|| {
+            req.extended
+                .then(|| kernel_btf::read(true, kinds::target_names()))
+        });
         let identity = scope.spawn(|| req.extended.then(extended::kernel_identity));
         if !probe::bpf_syscall_exists() {
             return Ok(FeatureReport {
@@ -236,7 +239,7 @@ fn helpers_to_probe(full: bool) -> Vec<(u32, String)> {
     let upper = builtin.last().map_or(1, |(id, _)| id + 1);
     let all = match probe::kernel_helper_count(upper, &mut probe::LogBuf::new()) {
         Some(count) => builtin.into_iter().filter(|(id, _)| *id < count).collect(),
-        None => match kernel_btf::read(false) {
+        None => match kernel_btf::read(false, std::iter::empty()) {
             Ok(btf) if !btf.helpers.is_empty() => btf.helpers,
             _ => builtin,
         },

@@ -50,22 +50,13 @@ fn check(ctx: &Context, args: &CompatCheckArgs) -> CmdResult {
             Ok((name, btf, core))
         })
         .collect::<Result<Vec<_>>>()?;
-    let views: Vec<KernelView> = targets
-        .iter()
-        .enumerate()
-        .map(|(i, (_, btf, _))| {
-            let mut view = KernelView::new(btf);
-            view.kconfig = kconfig.as_ref();
-            view.symbols = kallsyms.as_ref();
-            if let (Some(facts), true) = (&live_facts, Some(i) == live_index) {
-                view.live = true;
-                view.symbols = facts.symbols.as_ref();
-                view.version = facts.version;
-                view.kconfig = kconfig.as_ref().or(facts.kconfig.as_ref());
-            }
-            view
-        })
-        .collect();
+    let views = kernel_views(
+        &targets,
+        live_index,
+        kconfig.as_ref(),
+        kallsyms.as_ref(),
+        live_facts.as_ref(),
+    );
     let mut results = Vec::new();
     let mut progress = Progress::new("compat", args.objects.len() * targets.len());
     for path in &args.objects {
@@ -105,6 +96,33 @@ fn check(ctx: &Context, args: &CompatCheckArgs) -> CmdResult {
     } else {
         Outcome::Negative
     })
+}
+
+/// What each target kernel is known by besides its BTF: the given kconfig and symbols, or for the running kernel
+/// (`live_index`) its own.
+fn kernel_views<'a>(
+    targets: &'a [(String, crate::btf::Btf, compat::core::CoreBtf)],
+    live_index: Option<usize>,
+    kconfig: Option<&'a compat::kernel::Kconfig>,
+    kallsyms: Option<&'a compat::kernel::Symbols>,
+    live_facts: Option<&'a compat::kernel::LiveFacts>,
+) -> Vec<KernelView<'a>> {
+    targets
+        .iter()
+        .enumerate()
+        .map(|(i, (_, btf, _))| {
+            let mut view = KernelView::new(btf);
+            view.kconfig = kconfig;
+            view.symbols = kallsyms;
+            if let (Some(facts), true) = (live_facts, Some(i) == live_index) {
+                view.live = true;
+                view.symbols = facts.symbols.as_ref();
+                view.version = facts.version;
+                view.kconfig = kconfig.or(facts.kconfig.as_ref());
+            }
+            view
+        })
+        .collect()
 }
 
 /// A kernel config file (text or gzip, such as /proc/config.gz).
