@@ -37,6 +37,9 @@ _ebpfctl() {
             ebpfctl,feature)
                 cmd="ebpfctl__subcmd__feature"
                 ;;
+            ebpfctl,gen)
+                cmd="ebpfctl__subcmd__gen"
+                ;;
             ebpfctl,inspect)
                 cmd="ebpfctl__subcmd__inspect"
                 ;;
@@ -63,6 +66,9 @@ _ebpfctl() {
                 ;;
             ebpfctl,struct_ops)
                 cmd="ebpfctl__subcmd__struct_ops"
+                ;;
+            ebpfctl,token)
+                cmd="ebpfctl__subcmd__token"
                 ;;
             ebpfctl,version)
                 cmd="ebpfctl__subcmd__version"
@@ -120,6 +126,12 @@ _ebpfctl() {
                 ;;
             ebpfctl__subcmd__feature,probe)
                 cmd="ebpfctl__subcmd__feature__subcmd__probe"
+                ;;
+            ebpfctl__subcmd__gen,min_core_btf)
+                cmd="ebpfctl__subcmd__gen__subcmd__min_core_btf"
+                ;;
+            ebpfctl__subcmd__gen,object)
+                cmd="ebpfctl__subcmd__gen__subcmd__object"
                 ;;
             ebpfctl__subcmd__iter,pin)
                 cmd="ebpfctl__subcmd__iter__subcmd__pin"
@@ -322,6 +334,12 @@ _ebpfctl() {
             ebpfctl__subcmd__struct_ops__subcmd__unregister,pinned)
                 cmd="ebpfctl__subcmd__struct_ops__subcmd__unregister__subcmd__pinned"
                 ;;
+            ebpfctl__subcmd__token,list)
+                cmd="ebpfctl__subcmd__token__subcmd__show"
+                ;;
+            ebpfctl__subcmd__token,show)
+                cmd="ebpfctl__subcmd__token__subcmd__show"
+                ;;
             *)
                 ;;
         esac
@@ -329,7 +347,7 @@ _ebpfctl() {
 
     case "${cmd}" in
         ebpfctl)
-            opts="-j -p -d -f -V -n -m -L -h --json --pretty --debug --bpffs --version --nomount --mapcompat --use-loader --help batch prog map link cgroup perf net feature btf struct_ops iter version check inspect compat completions manpage"
+            opts="-j -p -d -f -V -n -m -L -h --json --pretty --debug --bpffs --version --nomount --mapcompat --use-loader --help batch prog map link cgroup perf net feature btf gen struct_ops iter token version check inspect compat completions manpage"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -708,6 +726,48 @@ _ebpfctl() {
             ;;
         ebpfctl__subcmd__feature__subcmd__probe)
             opts="-j -p -d -f -h --extended --json --pretty --debug --bpffs --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__gen)
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help object min_core_btf"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__gen__subcmd__min_core_btf)
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__gen__subcmd__object)
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1707,6 +1767,34 @@ _ebpfctl() {
         ebpfctl__subcmd__struct_ops__subcmd__unregister__subcmd__pinned)
             opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__token)
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help show list"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__token__subcmd__show)
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -8,6 +8,7 @@ mod btf;
 mod cgroup;
 mod compat;
 mod feature;
+mod gen;
 mod habits;
 mod inspect;
 mod iter;
@@ -18,11 +19,13 @@ mod perf;
 mod prog;
 mod prog_top;
 mod struct_ops;
+mod token;
 
 pub use btf::*;
 pub use cgroup::*;
 pub use compat::*;
 pub use feature::*;
+pub use gen::*;
 pub use habits::{one_line, Parser};
 pub use inspect::*;
 pub use iter::*;
@@ -33,6 +36,7 @@ pub use perf::*;
 pub use prog::*;
 pub use prog_top::*;
 pub use struct_ops::*;
+pub use token::*;
 
 #[derive(Debug, clap::Parser)]
 #[command(
@@ -152,6 +156,12 @@ pub enum Command {
         verb: BtfVerb,
     },
 
+    /// Generate from BPF objects: link them (`gen object`), minimize BTF for them (`gen min_core_btf`)
+    Gen {
+        #[command(subcommand)]
+        verb: GenVerb,
+    },
+
     /// Register and unregister struct_ops maps
     #[command(name = "struct_ops")]
     StructOps {
@@ -163,6 +173,12 @@ pub enum Command {
     Iter {
         #[command(subcommand)]
         command: IterCommand,
+    },
+
+    /// BPF tokens: bpffs mounts that delegate BPF operations to a user namespace
+    Token {
+        #[command(subcommand)]
+        verb: TokenVerb,
     },
 
     /// Show ebpfctl's version, libbpf's version, the embedded objects and the build target

@@ -9,6 +9,7 @@ pub mod check;
 pub mod compat;
 pub mod completions;
 pub mod feature;
+pub mod gen;
 pub mod inspect;
 pub mod iter;
 pub mod link;
@@ -18,6 +19,7 @@ pub mod perf;
 pub mod prog;
 pub mod select;
 pub mod struct_ops;
+pub mod token;
 pub mod version;
 
 use crate::error::Result;

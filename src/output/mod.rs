@@ -23,6 +23,7 @@ pub mod progress;
 pub mod screen;
 pub mod show;
 pub mod stream;
+pub mod token;
 pub mod top;
 pub mod version;
 

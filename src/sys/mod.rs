@@ -18,6 +18,7 @@ pub mod keys;
 pub mod libbpf_log;
 pub mod link;
 pub mod link_info;
+pub mod linker;
 pub mod loader_prog;
 pub mod map_info;
 pub mod map_ops;

@@ -2,7 +2,7 @@
 //! resolve exactly as against SRC (what bpftool calls `gen min_core_btf`), for shipping with them to kernels
 //! without /sys/kernel/btf/vmlinux.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::cli::BtfMinimizeArgs;
 use crate::cmd::{show, CmdResult, Context, Outcome};
@@ -14,8 +14,15 @@ use crate::input::btf_file::read_file;
 use crate::output::btf::MinimizeReport;
 
 pub fn run(ctx: &Context, args: &BtfMinimizeArgs) -> CmdResult {
-    let src_name = args.btf.display().to_string();
-    let src = load_kernel_btf(&args.btf, None)?;
+    let report = minimize_to(&args.btf, &args.output, &args.objects)?;
+    show(ctx, &report)?;
+    Ok(Outcome::Success)
+}
+
+/// Writes to `output` the BTF of `source` that the CO-RE relocations of `objects` need.
+pub fn minimize_to(source: &Path, output: &Path, objects: &[PathBuf]) -> Result<MinimizeReport> {
+    let src_name = source.display().to_string();
+    let src = load_kernel_btf(source, None)?;
     if src.base().is_some() {
         // The minimized blob is written standalone; a module's types would lose the vmlinux types they use.
         return Err(Error::invalid(
@@ -24,28 +31,23 @@ pub fn run(ctx: &Context, args: &BtfMinimizeArgs) -> CmdResult {
         ));
     }
     let core_src = CoreBtf::new(&src).map_err(|e| Error::invalid(&src_name, e))?;
-    let objects = args
-        .objects
+    let objects = objects
         .iter()
         .map(|p| read_object(p))
         .collect::<Result<Vec<_>>>()?;
-    let out_name = args.output.display().to_string();
+    let out_name = output.display().to_string();
     let result = minimize::minimize(&src, &core_src, &objects)
         .map_err(|e| Error::invalid("btf minimize", e))?;
-    crate::input::write::write_whole(&args.output, &out_name, &result.data)?;
-    show(
-        ctx,
-        &MinimizeReport {
-            source: src_name,
-            output: out_name,
-            source_bytes: src.raw_data().len(),
-            bytes: result.data.len(),
-            types: result.types,
-            objects: objects.len(),
-            relocations: result.relocations,
-        },
-    )?;
-    Ok(Outcome::Success)
+    crate::input::write::write_whole(output, &out_name, &result.data)?;
+    Ok(MinimizeReport {
+        source: src_name,
+        output: out_name,
+        source_bytes: src.raw_data().len(),
+        bytes: result.data.len(),
+        types: result.types,
+        objects: objects.len(),
+        relocations: result.relocations,
+    })
 }
 
 /// A BPF object that carries CO-RE relocation records (.BTF and .BTF.ext); anything else cannot be minimized for.

@@ -1,0 +1,48 @@
+//! `ebpfctl gen object OUTPUT INPUT...` (libbpf's static linker) and `gen min_core_btf INPUT OUTPUT OBJECT...`
+//! (`btf minimize` in bpftool's argument order). Both print nothing, as bpftool (`null` under --json).
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::GenVerb;
+use crate::cmd::{CmdResult, Context, Outcome};
+use crate::error::{Error, ErrorKind, Result};
+
+pub fn run(ctx: &Context, verb: &GenVerb) -> CmdResult {
+    match verb {
+        GenVerb::Object { output, inputs } => link(output, inputs)?,
+        GenVerb::MinCoreBtf {
+            input,
+            output,
+            objects,
+        } => {
+            crate::cmd::btf::minimize::minimize_to(input, output, objects)?;
+        }
+    }
+    ctx.out.nothing();
+    Ok(Outcome::Success)
+}
+
+fn link(output: &Path, inputs: &[PathBuf]) -> Result<()> {
+    let objects = inputs
+        .iter()
+        .map(|p| Ok((p.display().to_string(), crate::loader::read_object_file(p)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let label = output.display().to_string();
+    crate::sys::linker::link(output, &objects).map_err(|(input, errno)| {
+        let (object, what) = match input {
+            Some(name) => (name, "libbpf's linker refused it"),
+            None => (label.clone(), "cannot link into it"),
+        };
+        let mut err = Error::from_errno(object, errno, what);
+        if errno == libc::EINVAL || errno == libc::ENOENT {
+            err.kind = ErrorKind::InvalidInput;
+        }
+        // libbpf's own line says why (a conflicting symbol, a bad section); the buffer it names is ours.
+        if let Some(last) = crate::sys::libbpf_log::take().pop() {
+            let said = last.trim().trim_start_matches("libbpf: ");
+            let said = said.split(" in 'mem:").next().unwrap_or(said);
+            err.reason = format!("{what}: {said}");
+        }
+        err
+    })
+}
