@@ -562,7 +562,8 @@ assert_kprobe_multi_link() {
 }
 assert_iter_link() { assert_link_fields "$1" "$2" iter '.type == "iter" and .target_name == "task"'; }
 # The .bss `hits` counter (BTF-formatted by ebpfctl) moved.
-hits_of() { jq -r '[.[0]?.formatted.value[]? | .hits? // empty][0] // "none"' "$1" 2>/dev/null || echo none; }
+# .bss's formatted value is bpftool's DATASEC shape: {".bss": [{"hits": N}]}.
+hits_of() { jq -r '[.[0]?.formatted.value[".bss"][]? | .hits? // empty][0] // "none"' "$1" 2>/dev/null || echo none; }
 assert_hits() {
   local name=$1 json=$2 hits
   hits=$(hits_of "$json")
