@@ -21,24 +21,32 @@ pub struct Refs {
     holders: Holders,
 }
 
-/// The two walks, running.
+/// The two walks, running (None: not started, as there was no object to find references to).
 pub struct PendingRefs {
     kind: ObjKind,
-    pins: JoinHandle<PinIndex>,
-    holders: JoinHandle<Holders>,
+    pins: Option<JoinHandle<PinIndex>>,
+    holders: Option<JoinHandle<Holders>>,
 }
 
 impl Refs {
-    /// Starts walking bpffs and /proc for objects of `kind`.
+    /// Starts walking bpffs and /proc for objects of `kind`, unless the kernel has none: on an idle box the two
+    /// walks (every pin, every fd of every process) would be most of a listing's time, for nothing.
     pub fn start(kind: ObjKind) -> PendingRefs {
+        if let Ok(None) = crate::sys::bpf_obj::next_id(kind, 0) {
+            return PendingRefs {
+                kind,
+                pins: None,
+                holders: None,
+            };
+        }
         PendingRefs {
             kind,
             // BTF objects cannot be pinned: no walk.
-            pins: std::thread::spawn(move || match kind {
+            pins: Some(std::thread::spawn(move || match kind {
                 ObjKind::Btf => PinIndex::default(),
                 _ => pinned_objects(kind),
-            }),
-            holders: std::thread::spawn(move || scan_holders(kind)),
+            })),
+            holders: Some(std::thread::spawn(move || scan_holders(kind))),
         }
     }
 
@@ -62,8 +70,14 @@ impl PendingRefs {
     /// Waits for both walks; under --debug, says which pins and processes could not be read, so an empty
     /// `pinned` or `pids` is never silently incomplete.
     pub fn finish(self, ctx: &Context) -> Refs {
-        let pins = self.pins.join().unwrap_or_default();
-        let holders = self.holders.join().unwrap_or_default();
+        let pins = self
+            .pins
+            .map(|t| t.join().unwrap_or_default())
+            .unwrap_or_default();
+        let holders = self
+            .holders
+            .map(|t| t.join().unwrap_or_default())
+            .unwrap_or_default();
         for pin in &pins.unreadable {
             ctx.note(&format!("pinned: cannot read {}: {}", pin.path, pin.reason));
         }
