@@ -641,7 +641,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__compat__subcmd__check)
-            opts="-B -j -p -d -f -h --btf --base-btf --live --kconfig --kallsyms --map-size --map-value-size --require-attach --json --pretty --debug --bpffs --help"
+            opts="-B -j -p -d -f -h --btf --btf-dir --format --base-btf --live --kconfig --kallsyms --map-size --map-value-size --require-attach --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -649,6 +649,14 @@ _ebpfctl() {
             case "${prev}" in
                 --btf)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --btf-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "junit github" -- "${cur}"))
                     return 0
                     ;;
                 --base-btf)

@@ -578,6 +578,9 @@ complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and not __fish_s
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and not __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and not __fish_seen_subcommand_from check" -f -a "check" -d 'Check objects against kernel BTF files: CO-RE relocations, attach targets, types, helpers, kfuncs, kconfig'
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and __fish_seen_subcommand_from check" -l btf -d 'Target kernel BTF: raw BTF (/sys/kernel/btf/vmlinux) or an ELF with .BTF; repeatable' -r -F
+complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and __fish_seen_subcommand_from check" -l btf-dir -d 'Every kernel BTF under DIR, recursively: *.btf, *.btf.xz and *.btf.tar.xz (btfhub-archive\'s layout); repeatable' -r -F
+complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and __fish_seen_subcommand_from check" -l format -d 'Print the verdicts for a CI system instead: JUnit XML (a testsuite per object, a testcase per kernel) or GitHub Actions annotations (one ::error line per incompatible pair)' -r -f -a "junit\t''
+github\t''"
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and __fish_seen_subcommand_from check" -s B -l base-btf -d 'Base BTF of split --btf files (a kernel module\'s BTF); default: the running kernel\'s vmlinux BTF' -r -F
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and __fish_seen_subcommand_from check" -l kconfig -d 'Kernel .config (text or gzip) to check CONFIG_* externs against' -r -F
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand compat; and __fish_seen_subcommand_from check" -l kallsyms -d 'Kernel symbols of the --btf kernels (/proc/kallsyms or System.map): kprobe targets and __ksym externs' -r -F

@@ -10,6 +10,12 @@ pub enum CompatVerb {
     Check(CompatCheckArgs),
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CiFormat {
+    Junit,
+    Github,
+}
+
 #[derive(Debug, Clone, clap::Args)]
 pub struct CompatCheckArgs {
     /// BPF object files
@@ -18,6 +24,13 @@ pub struct CompatCheckArgs {
     /// Target kernel BTF: raw BTF (/sys/kernel/btf/vmlinux) or an ELF with .BTF; repeatable
     #[arg(long = "btf", value_name = "FILE")]
     pub btf: Vec<PathBuf>,
+    /// Every kernel BTF under DIR, recursively: *.btf, *.btf.xz and *.btf.tar.xz (btfhub-archive's layout); repeatable
+    #[arg(long = "btf-dir", value_name = "DIR")]
+    pub btf_dir: Vec<PathBuf>,
+    /// Print the verdicts for a CI system instead: JUnit XML (a testsuite per object, a testcase per kernel) or
+    /// GitHub Actions annotations (one ::error line per incompatible pair)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<CiFormat>,
     /// Base BTF of split --btf files (a kernel module's BTF); default: the running kernel's vmlinux BTF
     #[arg(short = 'B', long = "base-btf", value_name = "FILE")]
     pub base_btf: Option<PathBuf>,

@@ -15,6 +15,90 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>> {
     super::read_whole(path, &path.display().to_string(), "cannot read")
 }
 
+/// The most a compressed BTF file may unpack to: a vmlinux BTF is 5-10 MiB, so this only stops an xz bomb.
+const MAX_UNPACKED: u64 = 256 << 20;
+
+/// A BTF file as the public archives ship them: plain, `.xz`, or `.tar.xz` (btfhub-archive's layout, one .btf
+/// file in the tarball), unpacked in memory within `MAX_UNPACKED`.
+pub fn read_btf_file(path: &Path) -> Result<Vec<u8>> {
+    let name = path.display().to_string();
+    let data = read_file(path)?;
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    if !file_name.ends_with(".xz") {
+        return Ok(data);
+    }
+    let unpacked = unxz(&name, &data)?;
+    if !file_name.ends_with(".tar.xz") {
+        return Ok(unpacked);
+    }
+    first_tar_file(&name, &unpacked)
+}
+
+fn unxz(name: &str, data: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Bounded(Vec::new(), false);
+    match lzma_rs::xz_decompress(&mut &data[..], &mut out) {
+        Ok(()) => Ok(out.0),
+        Err(_) if out.1 => Err(Error::invalid(
+            name,
+            format!(
+                "unpacks to more than {} MiB: not a BTF file",
+                MAX_UNPACKED >> 20
+            ),
+        )),
+        Err(e) => Err(Error::invalid(name, format!("bad xz data: {e}"))),
+    }
+}
+
+/// The first regular file of a tar archive, preferring one named *.btf.
+fn first_tar_file(name: &str, tar_bytes: &[u8]) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let bad = |e: std::io::Error| Error::invalid(name, format!("bad tar archive: {e}"));
+    let mut archive = tar::Archive::new(tar_bytes);
+    let mut fallback = None;
+    for entry in archive.entries().map_err(bad)? {
+        let mut entry = entry.map_err(bad)?;
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let is_btf = entry
+            .path()
+            .map_err(bad)?
+            .to_string_lossy()
+            .ends_with(".btf");
+        if !is_btf && fallback.is_some() {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).map_err(bad)?;
+        if is_btf {
+            return Ok(bytes);
+        }
+        fallback = Some(bytes);
+    }
+    fallback.ok_or_else(|| Error::invalid(name, "the tar archive holds no file"))
+}
+
+/// A Vec that refuses to grow past `MAX_UNPACKED`, and whether it had to.
+struct Bounded(Vec<u8>, bool);
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.0.len() as u64 + buf.len() as u64 > MAX_UNPACKED {
+            self.1 = true;
+            return Err(std::io::Error::other("too large"));
+        }
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Split BTF of a kernel module needs vmlinux as its base; elsewhere a base is only used when given.
 pub fn default_base_for(path: &Path) -> Option<&'static Path> {
     let vmlinux = Path::new(RUNNING_VMLINUX);
@@ -50,7 +134,7 @@ fn btf_bytes<'d>(name: &str, data: &'d [u8]) -> Result<&'d [u8]> {
 /// the running kernel's vmlinux BTF, as bpftool resolves module BTF. A broken standalone blob stays an error.
 pub fn load_btf(path: &Path, base: Option<Btf>) -> Result<Btf> {
     let name = path.display().to_string();
-    let data = read_file(path)?;
+    let data = read_btf_file(path)?;
     let bytes = btf_bytes(&name, &data)?;
     if base.is_some() {
         return parse_raw_btf(&name, bytes, base);

@@ -7,6 +7,7 @@ pub mod btf_dump;
 pub mod cgroup;
 mod check;
 pub mod compat;
+pub mod compat_ci;
 pub mod feature;
 pub mod inspect;
 pub mod lifecycle;

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{CompatCheckArgs, CompatVerb};
+use crate::cli::{CiFormat, CompatCheckArgs, CompatVerb};
 use crate::cmd::{show, CmdResult, Context, Outcome};
 use crate::compat;
 use crate::compat::kernel::KernelView;
@@ -22,6 +22,9 @@ pub fn run(ctx: &Context, verb: CompatVerb) -> CmdResult {
 
 fn check(ctx: &Context, args: &CompatCheckArgs) -> CmdResult {
     let mut kernels: Vec<PathBuf> = args.btf.clone();
+    for dir in &args.btf_dir {
+        kernels.extend(btf_files_under(dir)?);
+    }
     // The running kernel (--live, or no --btf at all) is also probed and trial-loaded; a --btf file naming its BTF
     // is only read.
     let live = args.live || kernels.is_empty();
@@ -84,18 +87,69 @@ fn check(ctx: &Context, args: &CompatCheckArgs) -> CmdResult {
     }
     drop(progress);
     let compatible = results.iter().all(|r| r.verdict.compatible);
-    show(
-        ctx,
-        &CompatReport {
-            compatible,
-            results,
-        },
-    )?;
+    let report = CompatReport {
+        compatible,
+        results,
+    };
+    print_report(ctx, report, args.format)?;
     Ok(if compatible {
         Outcome::Success
     } else {
         Outcome::Negative
     })
+}
+
+fn print_report(ctx: &Context, report: CompatReport, format: Option<CiFormat>) -> Result<()> {
+    use crate::output::compat_ci::{CiFormat as Form, CiReport};
+    let format = match format {
+        None => return show(ctx, &report),
+        Some(CiFormat::Junit) => Form::Junit,
+        Some(CiFormat::Github) => Form::Github,
+    };
+    // A CI format is text whatever -j says: it is what the CI system reads.
+    let text = Context {
+        out: crate::output::Output::new(false, false),
+        ..*ctx
+    };
+    show(&text, &CiReport { report, format })
+}
+
+/// The kernel BTF files under `dir` (recursively, sorted): btfhub-archive's DISTRO/RELEASE/ARCH/KERNEL.btf[.tar.xz].
+fn btf_files_under(dir: &Path) -> Result<Vec<PathBuf>> {
+    let label = dir.display().to_string();
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(d) = pending.pop() {
+        let entries = std::fs::read_dir(&d).map_err(|e| {
+            Error::from_io(d.display().to_string(), &e, "cannot read the directory")
+        })?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            // file_type does not follow symlinks: a symlink loop cannot make the walk endless.
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => pending.push(path),
+                Ok(_) => {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    if [".btf", ".btf.xz", ".btf.tar.xz"]
+                        .iter()
+                        .any(|s| name.ends_with(s))
+                    {
+                        found.push(path);
+                    }
+                }
+                Err(_) => {}
+            }
+        }
+    }
+    if found.is_empty() {
+        return Err(Error::new(
+            ErrorKind::NotFound,
+            label,
+            "no kernel BTF here (*.btf, *.btf.xz, *.btf.tar.xz)",
+        ));
+    }
+    found.sort();
+    Ok(found)
 }
 
 /// What each target kernel is known by besides its BTF: the given kconfig and symbols, or for the running kernel
