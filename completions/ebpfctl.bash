@@ -1577,7 +1577,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__prog__subcmd__tracelog)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help stdout stderr id pinned tag name"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -105,8 +105,16 @@ PROFILE_VM_COMMANDS=(
   "profile -j prog profile name matrix_profile duration 1 cpu_clock"
   "jited -j prog dump jited name matrix_profile opcodes"
   "jited_ksyms @grep matrix_profile /proc/kallsyms"
+  "stream -j prog tracelog stdout name matrix_profile"
 )
 VM_COMMANDS+=("${PROFILE_VM_COMMANDS[@]}")
+# Program streams (BPF_PROG_STREAM_READ_BY_FD) came in 6.17: every kernel of the matrix must refuse the read as an
+# unknown command and ebpfctl must call that unsupported, not invalid input.
+want_rc_stream() { echo 2; }
+assert_stream() {
+  jq -e '.kind == "unsupported" and (.error | test("no BPF program streams"))' "$2" >/dev/null ||
+    fail "stream: want kind unsupported (no streams before 6.17), got $(head -c 300 "$2")"
+}
 # Loading through libbpf's loader program (-L; BPF_PROG_TYPE_SYSCALL, 5.14+) pins what a plain load pins; signed
 # loading (-S) needs a kernel that verifies BPF signatures (6.18+), which none of these is: kind "unsupported",
 # nothing pinned. The key and certificate are made on the host (build_initramfs).

@@ -50,6 +50,13 @@ pub struct ProgRef {
     pub value: String,
 }
 
+/// A program's BPF stream (Linux 6.17): BPF_STREAM_STDOUT or BPF_STREAM_STDERR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgStream {
+    Stdout,
+    Stderr,
+}
+
 /// The first word of a two-word object reference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SelectorKind {
@@ -114,8 +121,20 @@ pub enum ProgCommand {
         #[arg(allow_negative_numbers = true)]
         target: Vec<String>,
     },
-    /// Print the kernel's trace pipe (bpf_printk output) until Ctrl-C
-    Tracelog,
+    /// Print the kernel's trace pipe (bpf_printk output) until Ctrl-C; with `stdout|stderr PROG`, print what
+    /// that program wrote to its own BPF stream (bpf_stream_printk, the kernel's runtime errors) and exit
+    #[command(override_usage = "ebpfctl prog tracelog [OPTIONS] [{stdout|stderr} PROG]")]
+    Tracelog {
+        /// Which stream of PROG: its stdout (printed on stdout) or its stderr (printed on stderr)
+        #[arg(requires = "by")]
+        stream: Option<ProgStream>,
+        /// How PROG names the program
+        #[arg(value_enum, value_name = "id|pinned|tag|name", requires = "value")]
+        by: Option<SelectorKind>,
+        /// The program's id, pinned path, tag or name
+        #[arg(value_name = "PROG")]
+        value: Option<String>,
+    },
     /// Run a program once (or N times) on given input with BPF_PROG_TEST_RUN
     #[command(
         after_help = "OPTIONS words: data_in FILE | data_out FILE | data_size_out N | ctx_in FILE | \

@@ -252,6 +252,34 @@ impl Render for TraceLine {
     }
 }
 
+/// What `prog tracelog stdout|stderr PROG` drained from a program's stream: the text verbatim, or under `-j` one
+/// JSON array of its lines (without their newlines).
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub struct StreamDump {
+    lines: Vec<String>,
+    #[serde(skip)]
+    text: String,
+}
+
+impl StreamDump {
+    pub fn new(bytes: &[u8]) -> Self {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        StreamDump {
+            lines: text.lines().map(str::to_string).collect(),
+            text,
+        }
+    }
+}
+
+impl Render for StreamDump {
+    fn render(&self, text: &mut Text) {
+        if !self.text.is_empty() {
+            text.raw(&self.text);
+        }
+    }
+}
+
 /// `struct_ops register`.
 #[derive(Debug, Default, Serialize)]
 pub struct StructOpsReport {

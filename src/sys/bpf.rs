@@ -172,6 +172,33 @@ pub fn prog_test_run(fd: BorrowedFd<'_>, run: &TestRun) -> io::Result<TestRunRes
     })
 }
 
+/// uapi's BPF_STREAM_STDOUT and BPF_STREAM_STDERR: a program's two BPF streams (Linux 6.17).
+pub const STREAM_STDOUT: u32 = 1;
+pub const STREAM_STDERR: u32 = 2;
+
+/// Takes up to `buf.len()` bytes of a program's stream (BPF_PROG_STREAM_READ_BY_FD; reading consumes them) and
+/// returns how many; 0 once it is empty. A kernel without streams answers EINVAL (an unknown bpf() command).
+pub fn prog_stream_read(fd: BorrowedFd<'_>, stream_id: u32, buf: &mut [u8]) -> io::Result<usize> {
+    let mut opts = libbpf_sys::bpf_prog_stream_read_opts {
+        sz: std::mem::size_of::<libbpf_sys::bpf_prog_stream_read_opts>() as _,
+    };
+    let len = u32::try_from(buf.len()).unwrap_or(u32::MAX);
+    // SAFETY: buf is valid for len bytes and opts for its declared size during the call.
+    let rc = unsafe {
+        libbpf_sys::bpf_prog_stream_read(
+            fd.as_raw_fd(),
+            stream_id,
+            buf.as_mut_ptr().cast(),
+            len,
+            &mut opts,
+        )
+    };
+    if rc < 0 {
+        return Err(io::Error::from_raw_os_error(-rc));
+    }
+    Ok(rc as usize)
+}
+
 /// What a process's fd is attached to, as BPF_TASK_FD_QUERY reports it (perf events and raw tracepoints).
 #[derive(Debug, Clone)]
 pub struct TaskFdAttachment {

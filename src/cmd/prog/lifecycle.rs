@@ -2,7 +2,7 @@
 
 use std::os::fd::AsFd;
 
-use crate::cli::ProgCommand;
+use crate::cli::{ProgCommand, ProgRef};
 use crate::cmd::select::resolve;
 use crate::cmd::{show, CmdResult, Context, Outcome};
 use crate::error::{Error, ErrorKind};
@@ -29,7 +29,10 @@ pub fn run(ctx: &Context, command: ProgCommand) -> CmdResult {
         } => crate::cmd::attach::detach::run(ctx, &prog, attach_type, &target)
             .map_err(|e| e.needing(crate::cmd::attach::capabilities_for(attach_type))),
         ProgCommand::Run { prog, options } => crate::cmd::prog::test_run::run(ctx, &prog, &options),
-        ProgCommand::Tracelog => crate::cmd::prog::test_run::tracelog(ctx),
+        ProgCommand::Tracelog { stream, by, value } => {
+            let prog = by.zip(value).map(|(by, value)| ProgRef { by, value });
+            crate::cmd::prog::tracelog::run(ctx, stream, prog.as_ref())
+        }
         ProgCommand::Dump {
             kind,
             prog,

@@ -12,6 +12,7 @@ pub mod profile;
 mod signed;
 pub mod test_run;
 pub mod top;
+mod tracelog;
 mod visual;
 
 use std::os::fd::AsFd;

@@ -1,5 +1,5 @@
 //! `prog run PROG data_in FILE [data_out FILE] [data_size_out N] [ctx_in FILE] [ctx_out FILE] [ctx_size_out N]
-//! [repeat N]` (BPF_PROG_TEST_RUN, bpftool's words; FILE `-` is stdin/stdout) and `prog tracelog`.
+//! [repeat N]` (BPF_PROG_TEST_RUN, bpftool's words; FILE `-` is stdin/stdout).
 
 use std::os::fd::AsFd;
 
@@ -8,7 +8,7 @@ use crate::cmd::select::resolve;
 use crate::cmd::select::words::{usage, Words};
 use crate::cmd::{show, CmdResult, Context, Outcome};
 use crate::error::{Error, Result};
-use crate::output::lifecycle::{RunReport, TraceLine};
+use crate::output::lifecycle::RunReport;
 use crate::sys::bpf::{self, TestRun};
 
 #[derive(Debug, Default)]
@@ -19,14 +19,12 @@ struct RunOptions {
     ctx_in: Option<String>,
     ctx_out: Option<String>,
     ctx_size_out: Option<usize>,
-    repeat: u32,
+    /// None: once (BPF_PROG_TYPE_SYSCALL programs: the 0 their test run demands, see `run`).
+    repeat: Option<u32>,
 }
 
 fn parse(words: &[String]) -> Result<RunOptions> {
-    let mut o = RunOptions {
-        repeat: 1,
-        ..Default::default()
-    };
+    let mut o = RunOptions::default();
     let mut w = Words::new(words);
     while let Some(word) = w.next_word() {
         match word {
@@ -36,7 +34,7 @@ fn parse(words: &[String]) -> Result<RunOptions> {
             "ctx_in" => o.ctx_in = Some(w.value(word)?.to_string()),
             "ctx_out" => o.ctx_out = Some(w.value(word)?.to_string()),
             "ctx_size_out" => o.ctx_size_out = Some(w.number::<u32>(word)? as usize),
-            "repeat" => o.repeat = w.number(word)?,
+            "repeat" => o.repeat = Some(w.number(word)?),
             other => return Err(usage(format!("unknown run option {other:?}"))),
         }
     }
@@ -84,12 +82,18 @@ pub fn run(ctx: &Context, prog: &ProgRef, words: &[String]) -> CmdResult {
         (Some(_), None) => ctx_in.as_ref().map_or(256, Vec::len),
         (None, None) => 0,
     };
+    // The kernel runs a syscall program once and refuses any repeat count but 0 (bpftool passes 1 and fails).
+    let repeat = o.repeat.unwrap_or_else(|| {
+        let syscall = bpf::prog_brief(prog.fd.as_fd())
+            .is_ok_and(|b| b.prog_type == libbpf_sys::BPF_PROG_TYPE_SYSCALL);
+        u32::from(!syscall)
+    });
     let run = TestRun {
         data_in,
         data_out_size,
         ctx_in,
         ctx_out_size,
-        repeat: o.repeat,
+        repeat,
     };
     let result = bpf::prog_test_run(prog.fd.as_fd(), &run)
         .map_err(|e| Error::from_io(&prog.label, &e, "test run failed"))?;
@@ -108,27 +112,5 @@ pub fn run(ctx: &Context, prog: &ProgRef, words: &[String]) -> CmdResult {
         duration: result.duration_ns,
     };
     show(ctx, &report)?;
-    Ok(Outcome::Success)
-}
-
-/// Streams the trace pipe until Ctrl-C, SIGTERM or a closed pipe, then exits 0; a full stdout does not hold it.
-pub fn tracelog(ctx: &Context) -> CmdResult {
-    let mut pipe = crate::sys::tracefs::TracePipe::open()?;
-    crate::sys::signal::stop_on_interrupt();
-    let mut out = crate::output::stream::StoppableStdout::new();
-    while !crate::sys::signal::stop_requested() {
-        let lines = pipe
-            .read_lines(200)
-            .map_err(|e| Error::from_io("trace_pipe", &e, "read failed"))?;
-        for line in lines {
-            match ctx.out.emit_to(&mut out, &TraceLine { line }) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-                    return Ok(Outcome::Success)
-                }
-                Err(e) => return Err(Error::from_io("stdout", &e, "write failed")),
-            }
-        }
-    }
     Ok(Outcome::Success)
 }
