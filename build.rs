@@ -45,10 +45,26 @@ fn main() {
         bpf_target_arch()
     );
     println!("cargo:rerun-if-env-changed=BPF_CLANG");
-    println!(
-        "cargo:rustc-env=EBPFCTL_BUILD_TARGET={}",
-        env::var("TARGET").expect("cargo sets TARGET")
-    );
+    let target = env::var("TARGET").expect("cargo sets TARGET");
+    println!("cargo:rustc-env=EBPFCTL_BUILD_TARGET={target}");
+    export_libbpf_build(&target);
+}
+
+/// Tells the tests where libbpf-sys built libbpf.a, libelf.a and libz.a (and their headers) and which C compiler
+/// built them, so a test can compile and link a C loader against the very libbpf the binary embeds (the C
+/// skeletons of `gen skeleton` are proven that way).
+fn export_libbpf_build(target: &str) {
+    // DEP_BPF_INCLUDE: libbpf-sys (links = "bpf") exports OUT_DIR/include to its dependents' build scripts.
+    let include = env::var("DEP_BPF_INCLUDE").unwrap_or_default();
+    let lib_dir = std::path::Path::new(&include)
+        .parent()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    println!("cargo:rustc-env=EBPFCTL_LIBBPF_LIB_DIR={lib_dir}");
+    let cc_var = format!("CC_{}", target.replace('-', "_"));
+    println!("cargo:rerun-if-env-changed={cc_var}");
+    let cc = env::var(&cc_var).unwrap_or_else(|_| "cc".to_string());
+    println!("cargo:rustc-env=EBPFCTL_TARGET_CC={cc}");
 }
 
 /// The kernel's (and bpf_tracing.h's `__TARGET_ARCH_*`) name of the architecture being built for. Only those

@@ -133,6 +133,12 @@ _ebpfctl() {
             ebpfctl__subcmd__gen,object)
                 cmd="ebpfctl__subcmd__gen__subcmd__object"
                 ;;
+            ebpfctl__subcmd__gen,skeleton)
+                cmd="ebpfctl__subcmd__gen__subcmd__skeleton"
+                ;;
+            ebpfctl__subcmd__gen,subskeleton)
+                cmd="ebpfctl__subcmd__gen__subcmd__subskeleton"
+                ;;
             ebpfctl__subcmd__iter,pin)
                 cmd="ebpfctl__subcmd__iter__subcmd__pin"
                 ;;
@@ -747,7 +753,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__gen)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help object min_core_btf"
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help object skeleton subskeleton min_core_btf"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -775,6 +781,34 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__gen__subcmd__object)
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__gen__subcmd__skeleton)
+            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ebpfctl__subcmd__gen__subcmd__subskeleton)
             opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -28,6 +28,8 @@ PKGS=(
   openssl
   # sys/sdt.h for the USDT test target (tests/lifecycle_usdt.rs)
   systemtap-sdt-dev
+  # g++: the generated C skeletons must also compile as C++ (tests/gen_skeleton.rs)
+  g++
   # benchmarks (scripts/bench-*.sh): hyperfine times, python3 holds fds and computes ratios
   hyperfine python3
   # the qemu kernel matrix (scripts/kernel-matrix.sh), x86_64 and aarch64 guests

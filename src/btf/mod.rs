@@ -22,7 +22,7 @@ mod test_blob;
 mod types;
 mod value;
 
-pub use c::{dump_c, dump_c_header};
+pub use c::{dump_c, dump_c_header, DeclWriter};
 pub use json_out::Flavor;
 pub use json_plan::JsonPlan;
 pub use subset::Subset;

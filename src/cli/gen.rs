@@ -1,4 +1,4 @@
-//! Code generation: bpftool's `gen object` and `gen min_core_btf`.
+//! Code generation: bpftool's `gen object`, `gen skeleton`, `gen subskeleton` and `gen min_core_btf`.
 
 use std::path::PathBuf;
 
@@ -13,6 +13,22 @@ pub enum GenVerb {
         /// BPF object files to link
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
+    },
+    /// A C header that embeds OBJ and opens, loads, attaches and destroys it through libbpf (bpftool's skeleton
+    /// API): `gen skeleton OBJ [name NAME]`
+    Skeleton {
+        /// The BPF object file to embed
+        object: PathBuf,
+        /// Keyword words: name NAME (default: the file name without ".o", as a C identifier)
+        words: Vec<String>,
+    },
+    /// A C header giving a BPF library's maps, programs and variables by name inside whatever object links it
+    /// in (libbpf's subskeleton API): `gen subskeleton OBJ [name NAME]`
+    Subskeleton {
+        /// The BPF library object
+        object: PathBuf,
+        /// Keyword words: name NAME
+        words: Vec<String>,
     },
     /// bpftool's spelling of `btf minimize`: `gen min_core_btf INPUT OUTPUT OBJECT...` (prints nothing)
     #[command(name = "min_core_btf")]

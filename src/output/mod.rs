@@ -23,6 +23,7 @@ pub mod prog_dump;
 pub mod progress;
 pub mod screen;
 pub mod show;
+pub mod source;
 pub mod stream;
 pub mod token;
 pub mod top;

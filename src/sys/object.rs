@@ -50,3 +50,58 @@ pub fn clear_map_pins(obj: &mut OpenObject) {
         }
     }
 }
+
+/// A map of an opened object as libbpf has set it up: what a skeleton needs to name and map it.
+#[derive(Debug, Clone)]
+pub struct OpenMapFacts {
+    pub name: String,
+    /// Created by libbpf for a data section (.data, .rodata, .bss, .kconfig, their .* variants).
+    pub internal: bool,
+    pub map_type: u32,
+    pub map_flags: u32,
+}
+
+/// Every map of an opened object, in libbpf's order (the order of its skeleton).
+pub fn open_map_facts(obj: &OpenObject) -> Vec<OpenMapFacts> {
+    let mut facts = Vec::new();
+    // SAFETY: obj is live; bpf_object__next_map walks its own map array and the fields read are copied out.
+    unsafe {
+        let raw = obj.as_libbpf_object().as_ptr();
+        let mut map = libbpf_sys::bpf_object__next_map(raw, std::ptr::null());
+        while !map.is_null() {
+            let name = libbpf_sys::bpf_map__name(map);
+            facts.push(OpenMapFacts {
+                name: if name.is_null() {
+                    String::new()
+                } else {
+                    std::ffi::CStr::from_ptr(name)
+                        .to_string_lossy()
+                        .into_owned()
+                },
+                internal: libbpf_sys::bpf_map__is_internal(map),
+                map_type: libbpf_sys::bpf_map__type(map),
+                map_flags: libbpf_sys::bpf_map__map_flags(map),
+            });
+            map = libbpf_sys::bpf_object__next_map(raw, map);
+        }
+    }
+    facts
+}
+
+/// The object's BTF as raw bytes after libbpf's fix-ups at open (data section sizes and variable offsets filled
+/// in, which the compiler leaves at 0), or None without BTF.
+pub fn open_object_raw_btf(obj: &OpenObject) -> Option<Vec<u8>> {
+    // SAFETY: obj is live; btf__raw_data returns a buffer owned by the BTF object, of `size` bytes, copied here.
+    unsafe {
+        let btf = libbpf_sys::bpf_object__btf(obj.as_libbpf_object().as_ptr());
+        if btf.is_null() {
+            return None;
+        }
+        let mut size = 0u32;
+        let data = libbpf_sys::btf__raw_data(btf, &mut size);
+        if data.is_null() {
+            return None;
+        }
+        Some(std::slice::from_raw_parts(data.cast::<u8>(), size as usize).to_vec())
+    }
+}

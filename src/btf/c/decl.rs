@@ -12,10 +12,15 @@ impl<'a> CDumper<'a> {
             if decls.len() > MAX_DEPTH {
                 return err(format!("declarator chain loops at type {id}"));
             }
-            decls.push(id);
             let Some(t) = self.btf.type_by_id(id) else {
+                decls.push(id);
                 break;
             };
+            if !(self.strip_mods
+                && matches!(t.kind(), Kind::Const | Kind::Volatile | Kind::Restrict))
+            {
+                decls.push(id);
+            }
             match t.kind() {
                 Kind::Ptr
                 | Kind::Volatile

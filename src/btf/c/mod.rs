@@ -77,6 +77,9 @@ pub(crate) struct CDumper<'a> {
     steps: usize,
     max_steps: usize,
     max_output: usize,
+    /// Leave const, volatile and restrict out of declarations (libbpf's `strip_mods`): a skeleton's view of
+    /// `const volatile` globals is written by the loader before load.
+    strip_mods: bool,
 }
 
 /// The types `roots` (all types when empty: in id order, or in bpftool 7.6+'s sorted order when `sorted`) as C
@@ -116,6 +119,25 @@ pub fn dump_c_header(btf: &Btf, roots: &[u32], sorted: bool) -> Result<String> {
     Ok(out)
 }
 
+/// Declarations of single names (`__u64 hits`, `struct { ... } totals`) from one BTF, as libbpf's
+/// `btf_dump__emit_type_decl` writes them; one writer per BTF keeps `___N` renames consistent between calls.
+pub struct DeclWriter<'a>(CDumper<'a>);
+
+impl<'a> DeclWriter<'a> {
+    pub fn new(btf: &'a Btf) -> Self {
+        DeclWriter(CDumper::new(btf))
+    }
+
+    /// `name` declared with type `id`, anonymous types inlined at indentation `lvl` (tabs); with `strip_mods`,
+    /// without const/volatile/restrict anywhere in it.
+    pub fn decl(&mut self, id: u32, name: &str, lvl: usize, strip_mods: bool) -> Result<String> {
+        self.0.strip_mods = strip_mods;
+        let r = self.0.emit_type_decl(id, name, lvl);
+        self.0.strip_mods = false;
+        r.map(|()| std::mem::take(&mut self.0.out))
+    }
+}
+
 fn pfx(lvl: usize) -> &'static str {
     const TABS: &str = "\t\t\t\t\t\t\t\t\t\t\t\t\t";
     &TABS[..lvl.min(TABS.len())]
@@ -142,6 +164,7 @@ impl<'a> CDumper<'a> {
             steps: 0,
             max_steps: (1 << 16) + btf.total_bytes() * MAX_STEPS_PER_BYTE,
             max_output: (1 << 14) + btf.total_bytes() * MAX_OUTPUT_PER_BYTE,
+            strip_mods: false,
         };
         // void is always "ordered" and "emitted".
         d.order[0] = State::Done;

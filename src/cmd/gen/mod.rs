@@ -1,14 +1,22 @@
 //! `ebpfctl gen object OUTPUT INPUT...` (libbpf's static linker) and `gen min_core_btf INPUT OUTPUT OBJECT...`
-//! (`btf minimize` in bpftool's argument order). Both print nothing, as bpftool (`null` under --json).
+//! (`btf minimize` in bpftool's argument order), which print nothing as bpftool (`null` under --json), and
+//! `gen skeleton|subskeleton OBJ [name NAME]`, which print a C header.
+
+mod skeleton;
+mod skeleton_c;
 
 use std::path::{Path, PathBuf};
 
 use crate::cli::GenVerb;
-use crate::cmd::{CmdResult, Context, Outcome};
+use crate::cmd::select::words::{usage, Words};
+use crate::cmd::{show, CmdResult, Context, Outcome};
 use crate::error::{Error, ErrorKind, Result};
+use crate::output::source::Source;
 
 pub fn run(ctx: &Context, verb: &GenVerb) -> CmdResult {
     match verb {
+        GenVerb::Skeleton { object, words } => return header(ctx, object, words, false),
+        GenVerb::Subskeleton { object, words } => return header(ctx, object, words, true),
         GenVerb::Object { output, inputs } => link(output, inputs)?,
         GenVerb::MinCoreBtf {
             input,
@@ -19,6 +27,26 @@ pub fn run(ctx: &Context, verb: &GenVerb) -> CmdResult {
         }
     }
     ctx.out.nothing();
+    Ok(Outcome::Success)
+}
+
+fn header(ctx: &Context, object: &Path, words: &[String], sub: bool) -> CmdResult {
+    let mut w = Words::new(words);
+    let mut name = None;
+    while let Some(word) = w.next_word() {
+        match word {
+            "name" => name = Some(w.value(word)?.to_string()),
+            other => return Err(usage(format!("unknown word {other:?} (want: name NAME)"))),
+        }
+    }
+    let name = skeleton::skeleton_name(object, name.as_deref())?;
+    let skel = skeleton::gather(object, &name)?;
+    let text = if sub {
+        skeleton_c::subskeleton(&skel)
+    } else {
+        skeleton_c::skeleton(&skel)
+    };
+    show(ctx, &Source(text))?;
     Ok(Outcome::Success)
 }
 

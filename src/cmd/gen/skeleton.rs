@@ -1,0 +1,231 @@
+//! What `gen skeleton` and `gen subskeleton` describe, gathered the way libbpf will see the object at run time:
+//! it is opened by libbpf under the skeleton's name (so internal maps get the names the skeleton must give them)
+//! and its data sections are read from the BTF libbpf fixed up at open (offsets and sizes the compiler left 0).
+
+use std::path::Path;
+
+use crate::btf::{Btf, DeclWriter, Kind};
+use crate::error::{Error, ErrorKind, Result};
+use crate::sys::object::OpenMapFacts;
+
+/// BTF_VAR_STATIC: static variables are the object's own business and stay out of a skeleton.
+const VAR_STATIC: u32 = 0;
+
+#[derive(Debug)]
+pub struct Skeleton {
+    /// The C identifier everything is named after (`struct NAME`, `NAME__open`).
+    pub name: String,
+    pub maps: Vec<SkelMap>,
+    pub progs: Vec<String>,
+    /// One per memory-mapped data map, in map order.
+    pub datasecs: Vec<DataSec>,
+    /// The object file, embedded as the skeleton's ELF bytes.
+    pub elf: Vec<u8>,
+}
+
+#[derive(Debug)]
+pub struct SkelMap {
+    /// libbpf's name for the map in this object ("name.rodata" for data maps).
+    pub name: String,
+    /// The section a data map holds (".rodata"): how a subskeleton finds it in whatever object links it in.
+    pub section: Option<String>,
+    /// Its member name in `maps` (`rodata`, `data_custom`, or the map's own name).
+    pub ident: String,
+    /// A data map the skeleton memory-maps (`mmaped` points at its DataSec struct).
+    pub mmaped: bool,
+    /// A struct_ops map, which the skeleton attaches (libbpf 1.5's `bpf_map_skeleton.link`).
+    pub struct_ops: bool,
+}
+
+#[derive(Debug)]
+pub struct DataSec {
+    pub ident: String,
+    pub vars: Vec<DataVar>,
+}
+
+#[derive(Debug)]
+pub struct DataVar {
+    pub name: String,
+    /// Bytes of padding to declare before it (layout assumes 32-bit alignment at most, as bpftool, so the struct
+    /// is right on any host).
+    pub pad_before: u32,
+    /// `TYPE NAME` for the skeleton (const/volatile stripped except in .kconfig).
+    pub decl: String,
+    /// `TYPE *NAME` (or `typeof(TYPE[N]) *NAME` for arrays) for the subskeleton.
+    pub pointer_decl: String,
+    pub size: u64,
+}
+
+/// The data sections a skeleton knows by name; other internal maps (arena, custom kinds) are not mapped.
+const DATA_SECTIONS: [&str; 4] = [".data", ".rodata", ".bss", ".kconfig"];
+
+/// C identifier from any text: every byte that cannot appear in one becomes '_'.
+pub fn sanitize(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    out
+}
+
+/// `name NAME` or the object file's name without ".o", as bpftool derives it ("x.bpf.o" → "x_bpf").
+pub fn skeleton_name(path: &Path, given: Option<&str>) -> Result<String> {
+    if let Some(name) = given {
+        let ok = !name.is_empty()
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !ok {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                name,
+                "not a C identifier (letters, digits and '_', not starting with a digit)",
+            ));
+        }
+        return Ok(name.to_string());
+    }
+    let base = path
+        .file_name()
+        .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+    Ok(sanitize(base.strip_suffix(".o").unwrap_or(&base)))
+}
+
+pub fn gather(path: &Path, name: &str) -> Result<Skeleton> {
+    let label = path.display().to_string();
+    let elf = crate::loader::read_object_file(path)?;
+    let mut builder = libbpf_rs::ObjectBuilder::default();
+    builder.name(name).map_err(|e| {
+        Error::new(
+            ErrorKind::InvalidInput,
+            name,
+            format!("bad object name: {e}"),
+        )
+    })?;
+    crate::sys::libbpf_log::take();
+    let open = builder.open_memory(&elf).map_err(|e| {
+        let said = crate::sys::libbpf_log::take().pop().unwrap_or_default();
+        let said = said.trim().trim_start_matches("libbpf: ");
+        Error::new(
+            ErrorKind::InvalidInput,
+            &label,
+            format!(
+                "libbpf cannot open it: {} {said}",
+                crate::sys::libbpf_reason(&e)
+            )
+            .trim_end(),
+        )
+    })?;
+    let progs = open
+        .progs()
+        .map(|p| p.name().to_string_lossy().into_owned())
+        .collect();
+    let maps: Vec<SkelMap> = crate::sys::object::open_map_facts(&open)
+        .into_iter()
+        .filter_map(skel_map)
+        .collect();
+    let btf = crate::sys::object::open_object_raw_btf(&open)
+        .map(|raw| Btf::parse(&raw))
+        .transpose()
+        .map_err(|e| Error::new(ErrorKind::InvalidInput, &label, format!("bad BTF: {e}")))?;
+    let datasecs = maps
+        .iter()
+        .filter(|m| m.mmaped)
+        .map(|m| data_sec(btf.as_ref(), m, &label))
+        .collect::<Result<_>>()?;
+    Ok(Skeleton {
+        name: name.to_string(),
+        maps,
+        progs,
+        datasecs,
+        elf,
+    })
+}
+
+/// How the skeleton names a map, or None for an internal map it cannot name (which it then leaves out).
+fn skel_map(m: OpenMapFacts) -> Option<SkelMap> {
+    if !m.internal {
+        return Some(SkelMap {
+            ident: sanitize(&m.name),
+            section: None,
+            mmaped: false,
+            struct_ops: m.map_type == libbpf_sys::BPF_MAP_TYPE_STRUCT_OPS,
+            name: m.name,
+        });
+    }
+    let at = DATA_SECTIONS.iter().filter_map(|s| m.name.find(s)).min()?;
+    let section = m.name[at..].to_string();
+    Some(SkelMap {
+        ident: sanitize(&section[1..]),
+        mmaped: m.map_flags & libbpf_sys::BPF_F_MMAPABLE != 0,
+        struct_ops: false,
+        section: Some(section),
+        name: m.name,
+    })
+}
+
+/// The variables of a data map's DATASEC (none when the BTF has no such section, e.g. a map of compiler
+/// string constants only: the skeleton still maps it, as an empty struct).
+fn data_sec(btf: Option<&Btf>, map: &SkelMap, label: &str) -> Result<DataSec> {
+    let mut sec = DataSec {
+        ident: map.ident.clone(),
+        vars: Vec::new(),
+    };
+    let section = map.section.as_deref().unwrap_or_default();
+    let Some(btf) = btf else {
+        return Ok(sec);
+    };
+    let Some(id) = btf.find_by_name(section, Kind::Datasec) else {
+        return Ok(sec);
+    };
+    let bad = |why: String| Error::new(ErrorKind::InvalidInput, label, format!("{section}: {why}"));
+    let mut decls = DeclWriter::new(btf);
+    let keep_mods = section == ".kconfig";
+    let mut end = 0u32;
+    for info in btf.get(id).map_err(|e| bad(e.to_string()))?.datasec_vars() {
+        let var = btf.get(info.type_id).map_err(|e| bad(e.to_string()))?;
+        if var.kind() != Kind::Var || var.var_linkage() == VAR_STATIC {
+            continue;
+        }
+        if info.offset < end {
+            return Err(bad(format!(
+                "variable {} overlaps the one before it",
+                var.name()
+            )));
+        }
+        let ty = var.type_id();
+        let align = btf
+            .align_of(ty)
+            .map_err(|e| bad(e.to_string()))?
+            .clamp(1, 4);
+        let aligned = end.div_ceil(align) * align;
+        let name = sanitize(var.name());
+        let decl = decls
+            .decl(ty, &name, 2, !keep_mods)
+            .map_err(|e| bad(e.to_string()))?;
+        let pointer_decl = if btf.get(ty).is_ok_and(|t| t.kind() == Kind::Array) {
+            let bare = decls
+                .decl(ty, "", 2, !keep_mods)
+                .map_err(|e| bad(e.to_string()))?;
+            format!("typeof({bare}) *{name}")
+        } else {
+            decls
+                .decl(ty, &format!("*{name}"), 2, !keep_mods)
+                .map_err(|e| bad(e.to_string()))?
+        };
+        sec.vars.push(DataVar {
+            pad_before: if aligned == info.offset {
+                0
+            } else {
+                info.offset - end
+            },
+            size: btf.resolve_size(ty).map_err(|e| bad(e.to_string()))?,
+            name,
+            decl,
+            pointer_decl,
+        });
+        end = info.offset.saturating_add(info.size);
+    }
+    Ok(sec)
+}
