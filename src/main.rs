@@ -79,7 +79,7 @@ fn dispatch(ctx: &Context, cli: Cli) -> CmdResult {
         Command::Map { verb } => cmd::map::run(ctx, &verb),
         Command::Link { verb } => cmd::link::run(ctx, verb),
         Command::Btf { verb } => cmd::btf::run(ctx, &verb),
-        Command::Gen { verb } => cmd::gen::run(ctx, &verb),
+        Command::Gen { verb } => cmd::gen::run(ctx, &verb, cli.global.use_loader),
         Command::Token { verb: _ } => cmd::token::run(ctx),
         Command::Inspect(args) => cmd::inspect::run(ctx, &args),
         Command::Feature { verb } => cmd::feature::run(ctx, verb),

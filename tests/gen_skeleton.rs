@@ -376,6 +376,7 @@ fn bad_input_is_one_line_and_exit_2() {
             "invalid_input",
         ),
         (vec!["gen", "skeleton", obj, "label", "x"], "invalid_input"),
+        (vec!["-L", "gen", "skeleton", obj], "invalid_input"),
     ] {
         let mut json = vec!["-j"];
         json.extend(&args);
