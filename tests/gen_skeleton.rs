@@ -364,7 +364,17 @@ fn the_skeleton_compiles_as_cxx() {
 fn bad_input_is_one_line_and_exit_2() {
     let object = fixture("skel_demo");
     let obj = object.to_str().unwrap();
+    let bytes = std::fs::read(&object).unwrap();
+    let truncated =
+        std::env::temp_dir().join(format!("ebpfctl_skel_trunc_{}.o", std::process::id()));
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let truncated = truncated.to_str().unwrap().to_string();
     for (args, kind) in [
+        (vec!["gen", "skeleton", truncated.as_str()], "invalid_input"),
+        (
+            vec!["gen", "subskeleton", truncated.as_str()],
+            "invalid_input",
+        ),
         (vec!["gen", "skeleton", "/nonexistent.o"], "not_found"),
         (vec!["gen", "skeleton", "/etc/passwd"], "invalid_input"),
         (
@@ -385,4 +395,5 @@ fn bad_input_is_one_line_and_exit_2() {
         assert_eq!(run.json()["kind"], kind, "{args:?}");
         assert_eq!(run.stderr.lines().count(), 1, "{args:?}: {}", run.stderr);
     }
+    let _ = std::fs::remove_file(&truncated);
 }
