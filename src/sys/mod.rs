@@ -26,6 +26,7 @@ pub mod names;
 pub mod netdev;
 pub mod netlink;
 pub mod object;
+pub mod parallel;
 pub mod perf_buffer;
 pub mod perf_event;
 pub mod pins;

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::btf::Btf;
 use crate::cli::{CiFormat, CompatCheckArgs, CompatVerb};
 use crate::cmd::{show, CmdResult, Context, Outcome};
 use crate::compat;
@@ -41,18 +42,7 @@ fn check(ctx: &Context, args: &CompatCheckArgs) -> CmdResult {
     };
     let kconfig = args.kconfig.as_deref().map(read_kconfig).transpose()?;
     let kallsyms = args.kallsyms.as_deref().map(read_kallsyms).transpose()?;
-    let targets = kernels
-        .iter()
-        .enumerate()
-        .map(|(i, k)| {
-            let name = k.display().to_string();
-            // --base-btf is the base of split --btf files, never of the running kernel's own BTF.
-            let base = args.base_btf.as_deref().filter(|_| Some(i) != live_index);
-            let btf = load_kernel_btf(k, base)?;
-            let core = compat::core::CoreBtf::new(&btf).map_err(|e| Error::invalid(&name, e))?;
-            Ok((name, btf, core))
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let targets = load_targets(&kernels, args.base_btf.as_deref(), live_index)?;
     let views = kernel_views(
         &targets,
         live_index,
@@ -69,8 +59,19 @@ fn check(ctx: &Context, args: &CompatCheckArgs) -> CmdResult {
         if obj.machine != "bpf" {
             return Err(Error::invalid(&name, "not a BPF object file"));
         }
+        // The checks against BTF alone are independent: all kernels at once; the live kernel's probes and trial
+        // load stay on this thread, after.
+        let indices: Vec<usize> = (0..targets.len()).collect();
+        let mut offline = crate::sys::parallel::map_with(
+            &indices,
+            || (),
+            |&i, _| compat::check(&obj, &views[i], &targets[i].2, &opts),
+        );
         for (i, ((kname, _, core), view)) in targets.iter().zip(&views).enumerate() {
-            let mut verdict = compat::check(&obj, view, core, &opts);
+            let mut verdict = match offline[i].take() {
+                Some(verdict) => verdict,
+                None => compat::check(&obj, view, core, &opts),
+            };
             if let (Some(prober), true) = (live_kernel.as_mut(), Some(i) == live_index) {
                 prober.refine(&obj, view, &mut verdict);
                 let trial = compat::trial::load(path, &opts.map_sizes)
@@ -97,6 +98,38 @@ fn check(ctx: &Context, args: &CompatCheckArgs) -> CmdResult {
     } else {
         Outcome::Negative
     })
+}
+
+/// Each kernel's BTF read (and for .xz, decompressed: most of a matrix's time) and indexed for CO-RE, one thread
+/// per CPU. `--base-btf` is the base of split --btf files, never of the running kernel's own BTF.
+fn load_targets(
+    kernels: &[PathBuf],
+    base_btf: Option<&Path>,
+    live_index: Option<usize>,
+) -> Result<Vec<(String, Btf, compat::core::CoreBtf)>> {
+    let indexed: Vec<(usize, &PathBuf)> = kernels.iter().enumerate().collect();
+    crate::sys::parallel::map_with(
+        &indexed,
+        || (),
+        |&(i, k), _| {
+            let name = k.display().to_string();
+            let base = base_btf.filter(|_| Some(i) != live_index);
+            let btf = load_kernel_btf(k, base)?;
+            let core = compat::core::CoreBtf::new(&btf).map_err(|e| Error::invalid(&name, e))?;
+            Ok((name, btf, core))
+        },
+    )
+    .into_iter()
+    .map(|t| {
+        t.unwrap_or_else(|| {
+            Err(Error::new(
+                ErrorKind::Kernel,
+                "compat",
+                "a worker thread died",
+            ))
+        })
+    })
+    .collect()
 }
 
 fn print_report(ctx: &Context, report: CompatReport, format: Option<CiFormat>) -> Result<()> {
