@@ -795,12 +795,20 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__gen__subcmd__skeleton)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-S -k -i -j -p -d -f -h --sign --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

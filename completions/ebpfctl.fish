@@ -477,6 +477,9 @@ complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand gen; and __fish_seen_sub
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand gen; and __fish_seen_subcommand_from object" -s d -l debug -d 'Say more on stderr: libbpf\'s messages, verifier logs, objects that could not be read'
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand gen; and __fish_seen_subcommand_from object" -s f -l bpffs -d 'Accepted for bpftool compatibility; pinned paths are always shown'
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand gen; and __fish_seen_subcommand_from object" -s h -l help -d 'Print help'
+complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand gen; and __fish_seen_subcommand_from skeleton" -s k -d 'Private key for -S (PEM)' -r -F
+complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand gen; and __fish_seen_subcommand_from skeleton" -s i -d 'Certificate for -S (PEM or DER)' -r -F
+complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand gen; and __fish_seen_subcommand_from skeleton" -s S -l sign -d 'bpftool 7.7\'s signed light skeleton (with -k KEY -i CERT): refused, ebpfctl writes libbpf skeletons'
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand gen; and __fish_seen_subcommand_from skeleton" -s j -l json -d 'Print JSON (one document on stdout); errors become {"error": ..., "kind": ...}'
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand gen; and __fish_seen_subcommand_from skeleton" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c ebpfctl -n "__fish_ebpfctl_using_subcommand gen; and __fish_seen_subcommand_from skeleton" -s d -l debug -d 'Say more on stderr: libbpf\'s messages, verifier logs, objects that could not be read'

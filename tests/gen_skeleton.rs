@@ -387,6 +387,10 @@ fn bad_input_is_one_line_and_exit_2() {
         ),
         (vec!["gen", "skeleton", obj, "label", "x"], "invalid_input"),
         (vec!["-L", "gen", "skeleton", obj], "invalid_input"),
+        (
+            vec!["gen", "skeleton", obj, "-S", "-k", "k.pem", "-i", "c.pem"],
+            "invalid_input",
+        ),
     ] {
         let mut json = vec!["-j"];
         json.extend(&args);

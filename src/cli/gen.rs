@@ -21,6 +21,15 @@ pub enum GenVerb {
         object: PathBuf,
         /// Keyword words: name NAME (default: the file name without ".o", as a C identifier)
         words: Vec<String>,
+        /// bpftool 7.7's signed light skeleton (with -k KEY -i CERT): refused, ebpfctl writes libbpf skeletons
+        #[arg(short = 'S', long = "sign")]
+        sign: bool,
+        /// Private key for -S (PEM)
+        #[arg(short = 'k', value_name = "KEY")]
+        key: Option<PathBuf>,
+        /// Certificate for -S (PEM or DER)
+        #[arg(short = 'i', value_name = "CERT")]
+        cert: Option<PathBuf>,
     },
     /// A C header giving a BPF library's maps, programs and variables by name inside whatever object links it
     /// in (libbpf's subskeleton API): `gen subskeleton OBJ [name NAME]`
