@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Regenerate src/compat/tables.rs: the feature tables `compat check` embeds for kernels it cannot ask (which helpers
 # and kfuncs each program type or kind may call, which program kinds and map types load, whether kallsyms lists
-# data symbols), from `ebpfctl feature probe kernel --extended -j` on each kernel of the qemu matrix and on this
-# machine's kernel.
+# data symbols), from `ebpfctl feature probe kernel --extended -j` on each kernel of the qemu matrix (both
+# architectures) and on this machine's kernel.
 #
 #   scripts/gen-compat-tables.sh BINARY
 #
@@ -23,7 +23,9 @@ trap 'rm -rf "$TMP"' EXIT
 
 # (features json, BTF) per kernel: the matrix kernels, then this one.
 inputs=()
-for k in 5.10 6.1 6.12; do
+# The arm64 guests' tables (kernel-matrix.sh with the aarch64 binary) follow the x86 ones: an unknown kernel is
+# matched to the nearest table of its own architecture first.
+for k in 5.10 6.1 6.12 arm64-5.10 arm64-6.1 arm64-6.12; do
   [[ -s $MATRIX/$k.features_ext.json ]] || die "no $MATRIX/$k.features_ext.json: run scripts/kernel-matrix.sh first"
   "$REPO/scripts/kernel-btf.sh" "$k" >/dev/null || die "cannot extract the BTF of $k"
   inputs+=("$MATRIX/$k.features_ext.json:$CACHE/$k/vmlinux.btf")
@@ -72,6 +74,7 @@ table() {
     | ($kfuncs[0] | to_entries | map({(.value): .key}) | add // {}) as $kidx
     | "    KernelTable {",
       "        release: \"\(.kernel.release)\",",
+      "        arch: \"\(.kernel.arch)\",",
       "        btf_sha256: \"\(.kernel.btf_sha256)\",",
       "        enums: \($enums),",
       "        prog_types: &[\(pairs(.program_types; "have_"; "_prog_type"))],",

@@ -179,6 +179,16 @@ pub fn sha256_hex(data: &[u8]) -> String {
         .collect()
 }
 
+/// The architecture a kernel BTF was built for, as `uname -m` names it: arm64 kernels have the UAPI register
+/// struct `user_pt_regs`, x86 kernels do not.
+fn btf_arch(btf: &Btf) -> &'static str {
+    if btf.find_by_name("user_pt_regs", Kind::Struct).is_some() {
+        "aarch64"
+    } else {
+        "x86_64"
+    }
+}
+
 /// The table probed on this very kernel (same BTF), or else on the kernel whose enums are closest (every
 /// release adds attach types, map types or helpers, so the nearest enums are the nearest release).
 fn choose_table(btf: &Btf) -> Option<(&'static KernelTable, TableChoice)> {
@@ -196,12 +206,18 @@ fn choose_table(btf: &Btf) -> Option<(&'static KernelTable, TableChoice)> {
         ));
     }
     let mine = enum_counts(btf);
-    let distance = |t: &KernelTable| -> u32 {
-        t.enums
+    let arch = btf_arch(btf);
+    // Kernels of one release have the same enums on every architecture, but not the same features (arm64's JIT
+    // gained trampolines later, Debian builds arm64 without data symbols in kallsyms on some releases): the
+    // target's own architecture decides first.
+    let distance = |t: &KernelTable| -> (bool, u32) {
+        let enums = t
+            .enums
             .iter()
             .zip(mine)
             .map(|(a, b)| (i32::from(*a) - i32::from(b)).unsigned_abs())
-            .sum()
+            .sum();
+        (t.arch != arch, enums)
     };
     let t = TABLES.iter().min_by_key(|t| distance(t))?;
     Some((

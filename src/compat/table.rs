@@ -4,6 +4,8 @@
 pub struct KernelTable {
     /// `uname -r` of the probed kernel.
     pub release: &'static str,
+    /// `uname -m` of the probed kernel: tables are matched within an architecture first.
+    pub arch: &'static str,
     /// sha256 of its /sys/kernel/btf/vmlinux: a target with the same BTF is that kernel.
     pub btf_sha256: &'static str,
     /// Values in its BTF's enum bpf_prog_type, bpf_map_type, bpf_attach_type, bpf_link_type and bpf_func_id: enums
