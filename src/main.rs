@@ -81,7 +81,7 @@ fn dispatch(ctx: &Context, cli: Cli) -> CmdResult {
         Command::Btf { verb } => cmd::btf::run(ctx, &verb),
         Command::Gen { verb } => cmd::gen::run(ctx, &verb, cli.global.use_loader),
         Command::Token { verb: _ } => cmd::token::run(ctx),
-        Command::Inspect(args) => cmd::inspect::run(ctx, &args),
+        Command::Offline(cli::OfflineCommand::Inspect(args)) => cmd::inspect::run(ctx, &args),
         Command::Feature { verb } => cmd::feature::run(ctx, verb),
         Command::Compat { verb } => cmd::compat::run(ctx, verb),
         Command::Net { command } => cmd::net::run(ctx, command),

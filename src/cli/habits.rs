@@ -19,6 +19,8 @@ pub struct Parser {
     cmd: Command,
     /// Lines of a batch file: objects and verbs only, the options being the batch's own.
     batch: bool,
+    /// The objects built so far (see `open`).
+    opened: Vec<String>,
 }
 
 impl Default for Parser {
@@ -26,6 +28,7 @@ impl Default for Parser {
         Parser {
             cmd: Cli::command(),
             batch: false,
+            opened: Vec::new(),
         }
     }
 }
@@ -43,6 +46,7 @@ impl Parser {
                 .subcommand_required(true)
                 .subcommands(grammar.get_subcommands().cloned()),
             batch: true,
+            opened: Vec::new(),
         }
     }
 
@@ -52,7 +56,7 @@ impl Parser {
         I: IntoIterator<Item = T>,
         T: Into<OsString>,
     {
-        let args = expand(&self.cmd, args.into_iter().map(Into::into).collect());
+        let args = self.expand(args.into_iter().map(Into::into).collect());
         let mut matches = self.cmd.try_get_matches_from_mut(args)?;
         let parsed = if self.batch {
             super::Command::from_arg_matches_mut(&mut matches).map(|command| Cli {
@@ -63,6 +67,32 @@ impl Parser {
             Cli::from_arg_matches_mut(&mut matches)
         };
         parsed.map_err(|e| e.format(&mut self.cmd))
+    }
+
+    /// `args` in clap's words (see the module comment). The grammar defers each object's verbs (see
+    /// `cli::Command`), so once the words name an object it is built and the words are read again with its verbs
+    /// in view.
+    fn expand(&mut self, args: Vec<OsString>) -> Vec<OsString> {
+        let (words, object) = expand(&self.cmd, args.clone());
+        match object {
+            Some(name) if !self.opened.contains(&name) => {
+                open(&mut self.cmd, &name);
+                self.opened.push(name);
+                expand(&self.cmd, args).0
+            }
+            _ => words,
+        }
+    }
+}
+
+/// Builds the object `name` under `root` as clap builds what it parses: the root first, which hands its global
+/// flags down, then the object, which runs its deferred part (its verbs) and hands the flags on. clap's one public
+/// call that builds a command without its subcommands is render_usage ("ensures the Command has been sufficiently
+/// built"); the usage line it renders on the way costs little.
+fn open(root: &mut Command, name: &str) {
+    root.render_usage();
+    if let Some(object) = root.find_subcommand_mut(name) {
+        object.render_usage();
     }
 }
 
@@ -146,13 +176,14 @@ fn runs_bare(cmd: &Command) -> bool {
 }
 
 /// Rewrites object and verb words to their full names (see the module comment); every other word is kept as is.
-fn expand(root: &Command, args: Vec<OsString>) -> Vec<OsString> {
+/// Also says which object the words name, if any.
+fn expand(root: &Command, args: Vec<OsString>) -> (Vec<OsString>, Option<String>) {
     let mut out = Vec::with_capacity(args.len() + 1);
     let mut words = args.into_iter();
     out.extend(words.next());
     // The command whose subcommand the next plain word names, while there is one; and how deep it is.
     let mut at = Some(root);
-    let (mut depth, mut version) = (0, false);
+    let (mut depth, mut version, mut object) = (0, false, None);
     while let Some(arg) = words.next() {
         let Some(cmd) = at else {
             out.push(arg);
@@ -171,6 +202,9 @@ fn expand(root: &Command, args: Vec<OsString>) -> Vec<OsString> {
         } else if cmd.has_subcommands() && cmd.get_positionals().next().is_none() {
             match resolve(cmd, text) {
                 Word::Sub(sub) => {
+                    if depth == 0 {
+                        object = Some(sub.get_name().to_string());
+                    }
                     out.push(OsString::from(sub.get_name()));
                     at = Some(sub);
                     depth += 1;
@@ -191,7 +225,7 @@ fn expand(root: &Command, args: Vec<OsString>) -> Vec<OsString> {
     if let Some(cmd) = at {
         out.extend(bare(cmd, depth, version));
     }
-    out
+    (out, object)
 }
 
 /// The word to add when the command line ends where an object or verb was expected.
@@ -220,7 +254,7 @@ mod tests {
             .chain(line.split_whitespace())
             .map(OsString::from)
             .collect();
-        let out = expand(&Cli::command(), args);
+        let out = Parser::default().expand(args);
         out[1..]
             .iter()
             .map(|a| a.to_string_lossy().into_owned())
