@@ -1,6 +1,7 @@
 //! Who refers to an object from outside the kernel: the bpffs paths that pin it and the processes that hold an fd
 //! to it. Both are gathered once per command, on their own threads while the command reads the objects
-//! themselves: on a box with thousands of objects the two walks cost about as much as the reading.
+//! themselves: on a box with thousands of objects the two walks cost about as much as the reading. With a few
+//! objects there is little reading to overlap, and the walks run on the calling thread once it is done.
 
 use std::thread::JoinHandle;
 
@@ -21,33 +22,59 @@ pub struct Refs {
     holders: Holders,
 }
 
-/// The two walks, running (None: not started, as there was no object to find references to).
+/// Below this many objects of the kind the walks are not worth two threads (spawning, joining, a heap each):
+/// hyperfine, 2-core VM, 110 processes: `-j prog show` with 9 programs 3.3 -> 2.7 ms, `-j map show` with 38 maps
+/// 3.0 -> 2.7 ms; callgrind: 160k fewer instructions, strace: 75 fewer syscalls.
+const THREADS_FROM: usize = 64;
+
+/// The two walks: running, still to run, or not needed.
 pub struct PendingRefs {
     kind: ObjKind,
-    pins: Option<JoinHandle<PinIndex>>,
-    holders: Option<JoinHandle<Holders>>,
+    walks: Walks,
+}
+
+enum Walks {
+    /// No object of the kind: nothing to find references to.
+    None,
+    /// Few objects: walked by `finish`, on the calling thread.
+    Later,
+    Running(JoinHandle<PinIndex>, JoinHandle<Holders>),
+}
+
+/// Every pin of an object of `kind` (BTF objects cannot be pinned: no walk).
+fn pins_of(kind: ObjKind) -> PinIndex {
+    match kind {
+        ObjKind::Btf => PinIndex::default(),
+        _ => pinned_objects(kind),
+    }
+}
+
+/// How many objects of `kind` the kernel has, counted up to `limit`.
+fn count_up_to(kind: ObjKind, limit: usize) -> usize {
+    let (mut count, mut id) = (0, 0);
+    while count < limit {
+        match crate::sys::bpf_obj::next_id(kind, id) {
+            Ok(Some(next)) => (count, id) = (count + 1, next),
+            _ => break,
+        }
+    }
+    count
 }
 
 impl Refs {
     /// Starts walking bpffs and /proc for objects of `kind`, unless the kernel has none: on an idle box the two
     /// walks (every pin, every fd of every process) would be most of a listing's time, for nothing.
+    /// Few objects: the walks wait for `finish` (see THREADS_FROM).
     pub fn start(kind: ObjKind) -> PendingRefs {
-        if let Ok(None) = crate::sys::bpf_obj::next_id(kind, 0) {
-            return PendingRefs {
-                kind,
-                pins: None,
-                holders: None,
-            };
-        }
-        PendingRefs {
-            kind,
-            // BTF objects cannot be pinned: no walk.
-            pins: Some(std::thread::spawn(move || match kind {
-                ObjKind::Btf => PinIndex::default(),
-                _ => pinned_objects(kind),
-            })),
-            holders: Some(std::thread::spawn(move || scan_holders(kind))),
-        }
+        let walks = match crate::sys::bpf_obj::next_id(kind, 0) {
+            Ok(None) => Walks::None,
+            _ if count_up_to(kind, THREADS_FROM) < THREADS_FROM => Walks::Later,
+            _ => Walks::Running(
+                std::thread::spawn(move || pins_of(kind)),
+                std::thread::spawn(move || scan_holders(kind)),
+            ),
+        };
+        PendingRefs { kind, walks }
     }
 
     pub fn pinned(&self, id: u32) -> Vec<String> {
@@ -70,14 +97,14 @@ impl PendingRefs {
     /// Waits for both walks; under --debug, says which pins and processes could not be read, so an empty
     /// `pinned` or `pids` is never silently incomplete.
     pub fn finish(self, ctx: &Context) -> Refs {
-        let pins = self
-            .pins
-            .map(|t| t.join().unwrap_or_default())
-            .unwrap_or_default();
-        let holders = self
-            .holders
-            .map(|t| t.join().unwrap_or_default())
-            .unwrap_or_default();
+        let (pins, holders) = match self.walks {
+            Walks::None => Default::default(),
+            Walks::Later => (pins_of(self.kind), scan_holders(self.kind)),
+            Walks::Running(pins, holders) => (
+                pins.join().unwrap_or_default(),
+                holders.join().unwrap_or_default(),
+            ),
+        };
         for pin in &pins.unreadable {
             ctx.note(&format!("pinned: cannot read {}: {}", pin.path, pin.reason));
         }
