@@ -166,8 +166,19 @@ fn index_types(
 /// Checks what every later reader relies on: names in the string section, referenced ids that exist, sane INTs.
 fn validate(btf: &Btf) -> Result<()> {
     let count = btf.type_count();
+    // Checked one by one, each name was a scan to its NUL and a UTF-8 check: most of a `prog show` whose program
+    // has a large BTF. When the whole section is UTF-8 (and it ends with a NUL), a name is UTF-8 exactly when it
+    // starts on a character boundary, not on a continuation byte.
+    let strings = &btf.data[btf.str_start..btf.str_start + btf.str_len];
+    let strings_utf8 = std::str::from_utf8(strings).is_ok();
+    let names_a_str = |off: u32| match off.checked_sub(btf.str_base) {
+        Some(rel) if strings_utf8 => strings
+            .get(rel as usize)
+            .is_some_and(|b| !(0x80..0xc0).contains(b)),
+        _ => btf.try_str_at(off).is_some(),
+    };
     let check_name = |id: u32, off: u32, what: &str| -> Result<()> {
-        if btf.try_str_at(off).is_none() {
+        if !names_a_str(off) {
             return err(format!("BTF type [{id}] {what} name offset {off} is outside the string section or not UTF-8"));
         }
         Ok(())
