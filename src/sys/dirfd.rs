@@ -11,7 +11,15 @@ use std::path::Path;
 /// An open directory to look names up in.
 pub struct Dir {
     fd: OwnedFd,
+    /// procfs and bpffs fill a getdents64 buffer until it is full or the directory is at its end, so a read
+    /// that leaves room for another record is the last one: the empty read that would confirm it is skipped
+    /// (one syscall per directory, a few hundred per `show`). Not true of every filesystem, hence opt-in.
+    short_read_is_end: bool,
 }
+
+/// More than the largest record procfs or bpffs writes for the names walked here (fd numbers, pids, pin names
+/// up to 255 bytes): 19 header bytes, the name, its NUL, alignment.
+const MAX_RECORD: usize = 19 + 256 + 8;
 
 fn c_name(name: &[u8]) -> io::Result<CString> {
     CString::new(name).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))
@@ -50,7 +58,49 @@ impl Dir {
         // SAFETY: open just returned this fd and nothing else owns it.
         Ok(Dir {
             fd: unsafe { OwnedFd::from_raw_fd(fd) },
+            short_read_is_end: false,
         })
+    }
+
+    /// Directory `name` below this one (a relative openat: the kernel resolves one or two names, not the path).
+    pub fn open_dir(&self, name: &[u8]) -> io::Result<Dir> {
+        // SAFETY: the name is NUL-terminated; the returned fd is checked before it is owned.
+        let fd = with_c_name(name, |c| unsafe {
+            libc::openat(
+                self.fd.as_raw_fd(),
+                c,
+                libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
+            )
+        })?;
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: openat just returned this fd and nothing else owns it.
+        Ok(Dir {
+            fd: unsafe { OwnedFd::from_raw_fd(fd) },
+            short_read_is_end: self.short_read_is_end,
+        })
+    }
+
+    /// Marks this directory (and those opened below it) as one of procfs or bpffs: see `short_read_is_end`.
+    pub fn in_memory_fs(mut self) -> Dir {
+        self.short_read_is_end = true;
+        self
+    }
+
+    /// st_size of entry `name` (followed if a link). For /proc/PID/fd it is the number of open fds on Linux
+    /// 6.2 and later, 0 before.
+    pub fn size_of(&self, name: &[u8]) -> io::Result<i64> {
+        let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+        // SAFETY: the name is NUL-terminated and st is writable; it is read only when the call succeeded.
+        let rc = with_c_name(name, |c| unsafe {
+            libc::fstatat(self.fd.as_raw_fd(), c, st.as_mut_ptr(), 0)
+        })?;
+        if rc < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: fstatat succeeded and filled st.
+        Ok(unsafe { st.assume_init() }.st_size)
     }
 
     /// Calls `visit(name, d_type)` for every entry but `.` and `..`, reading with getdents64 into `buf` (reused
@@ -95,6 +145,9 @@ impl Dir {
                     visit(name, d_type);
                 }
                 records = &records[reclen..];
+            }
+            if self.short_read_is_end && (n as usize) + MAX_RECORD <= buf.len() {
+                return Ok(());
             }
         }
     }

@@ -51,14 +51,22 @@ pub fn for_each_fd(mut visit: impl FnMut(&mut Process, &[u8], &[u8])) -> Vec<Unr
     let own_pid = std::process::id();
     let mut entries = Vec::new();
     let mut pids: Vec<u32> = Vec::new();
-    let listed = Dir::open(Path::new("/proc")).and_then(|proc| {
-        proc.for_each_entry(&mut entries, |name, _| {
-            if let Some(pid) = std::str::from_utf8(name).ok().and_then(|n| n.parse().ok()) {
-                if pid != own_pid {
-                    pids.push(pid);
-                }
+    let proc = match Dir::open(Path::new("/proc")) {
+        Ok(dir) => dir.in_memory_fs(),
+        Err(e) => {
+            unreadable.push(Unreadable {
+                pid: 0,
+                reason: format!("/proc: {}", errno_text(&e)),
+            });
+            return unreadable;
+        }
+    };
+    let listed = proc.for_each_entry(&mut entries, |name, _| {
+        if let Some(pid) = std::str::from_utf8(name).ok().and_then(|n| n.parse().ok()) {
+            if pid != own_pid {
+                pids.push(pid);
             }
-        })
+        }
     });
     if let Err(e) = listed {
         unreadable.push(Unreadable {
@@ -68,9 +76,17 @@ pub fn for_each_fd(mut visit: impl FnMut(&mut Process, &[u8], &[u8])) -> Vec<Unr
         return unreadable;
     }
     pids.sort_unstable();
+    // Since Linux 6.2 the size of /proc/PID/fd is its number of fds: one stat then skips the kernel threads and
+    // zombies (most of the pids on a server) instead of an open, two reads and a close each. This process has
+    // fds open, so a zero size for it means the kernel does not count.
+    let sizes_count_fds = proc.size_of(b"self/fd").is_ok_and(|size| size > 0);
     let mut target = [0u8; 64];
     for pid in pids {
-        let walked = Dir::open(Path::new(&format!("/proc/{pid}/fd"))).and_then(|fd_dir| {
+        let fd_path = format!("{pid}/fd");
+        if sizes_count_fds && proc.size_of(fd_path.as_bytes()).is_ok_and(|size| size == 0) {
+            continue;
+        }
+        let walked = proc.open_dir(fd_path.as_bytes()).and_then(|fd_dir| {
             let mut process = Process { pid, fdinfo: None };
             let mut failure = None;
             fd_dir.for_each_entry(&mut entries, |name, _| {
