@@ -14,7 +14,7 @@ use super::dirfd::Dir;
 
 /// Mount points of every bpffs instance, in mount order.
 pub fn bpffs_mounts() -> io::Result<Vec<PathBuf>> {
-    let text = std::fs::read_to_string("/proc/self/mountinfo")?;
+    let text = super::fdinfo::read_proc_text("/proc/self/mountinfo")?;
     Ok(parse_mountinfo(&text))
 }
 

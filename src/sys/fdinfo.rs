@@ -67,6 +67,15 @@ pub fn read_whole(mut file: std::fs::File, buf: &mut Vec<u8>) -> io::Result<()> 
     Ok(())
 }
 
+/// A whole /proc text file (mountinfo, comm): procfs reports a size of 0, so std's read_to_string stats, then
+/// reads in 32-byte steps that double, each one formatting the file again (mountinfo: 8 reads); a page at once
+/// takes one or two.
+pub fn read_proc_text(path: &str) -> io::Result<String> {
+    let mut buf = Vec::new();
+    read_whole(std::fs::File::open(path)?, &mut buf)?;
+    String::from_utf8(buf).map_err(|_| io::Error::from(io::ErrorKind::InvalidData))
+}
+
 /// The number after `key:` in fdinfo text, without copying the text.
 pub fn field_u64(text: &[u8], key: &str) -> Option<u64> {
     text.split(|&b| b == b'\n').find_map(|line| {

@@ -79,7 +79,7 @@ pub fn scan_holders(kind: ObjKind) -> Holders {
 }
 
 fn process_comm(pid: u32) -> String {
-    std::fs::read_to_string(format!("/proc/{pid}/comm"))
+    super::fdinfo::read_proc_text(&format!("/proc/{pid}/comm"))
         .map(|c| c.trim_end_matches('\n').to_string())
         .unwrap_or_default()
 }
