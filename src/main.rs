@@ -57,7 +57,17 @@ fn main() {
             ExitCode::Error
         }
     };
-    std::process::exit(code as i32);
+    exit_now(code as i32);
+}
+
+/// Exits without the C library's exit handlers: mimalloc's would hand every arena page back to the kernel
+/// (madvise DONTNEED, splitting its transparent huge pages) just before the kernel frees them all anyway, about
+/// 5% of a small listing. Rust's stdout buffer is flushed first, as std::process::exit would.
+fn exit_now(code: i32) -> ! {
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    // SAFETY: _exit only ends the process; every file this process wrote has been written through by now.
+    unsafe { libc::_exit(code) }
 }
 
 /// Runs one parsed command line: main's, or one line of a `batch` file.
