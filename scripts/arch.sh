@@ -44,3 +44,8 @@ CROSS_DPKG_ARCH=$(dpkg_arch "$CROSS_ARCH")
 CROSS_GNU_PKG=${CROSS_ARCH//_/-}-linux-gnu
 # shellcheck disable=SC2034  # used by the scripts that source this file
 NATIVE_DPKG_ARCH=$(dpkg_arch "$NATIVE_ARCH")
+# libbpf's headers as any cargo build of this tree leaves them (glibc dev build or a musl target, either arch):
+# what the benchmark and test scripts compile their BPF programs against. Prints nothing when there is no build.
+libbpf_include() {
+  find "${1:-.}/target" -maxdepth 6 -type d -path '*/build/ebpfctl-*/out/include' 2>/dev/null | head -n 1
+}

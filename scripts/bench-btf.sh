@@ -17,7 +17,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # A ~1 MB object: many programs, maps and CO-RE reads, with debug info as real builds have.
-include=$(ls -d target/*/build/ebpfctl-*/out/include 2>/dev/null | head -1)
+include=$(libbpf_include .)
 {
   echo '#include "vmlinux.h"'
   echo '#include <bpf/bpf_helpers.h>'

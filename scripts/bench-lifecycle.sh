@@ -28,7 +28,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-INC=$(ls -d target/*/build/ebpfctl-*/out/include 2>/dev/null | head -1)
+INC=$(libbpf_include .)
 for f in progs globals; do
   clang-19 -O2 -g -target bpf "-D__TARGET_ARCH_$(bpf_target_arch "$NATIVE_ARCH")" -Ibpf -I"$INC" -c "tests/bpf/lifecycle_$f.bpf.c" -o "$WORK/$f.o"
 done

@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 BIN=${1:-target/$NATIVE_TARGET/release/ebpfctl}
 [ -x "$BIN" ] || { echo "bench: $BIN missing; run make static" >&2; exit 2; }
 # ls fails when one of the two globs matches nothing; that is fine as long as the other one does.
-include=$(ls -d target/*/build/ebpfctl-*/out/include target/*/*/build/ebpfctl-*/out/include 2>/dev/null | head -1 || true)
+include=$(libbpf_include .)
 [ -n "$include" ] || { echo "bench: libbpf headers not found; build first" >&2; exit 2; }
 
 work=$(mktemp -d)

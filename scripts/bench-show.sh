@@ -15,15 +15,13 @@ set -euo pipefail
 N=${1:-1000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/scripts/arch.sh"
-EBPFCTL=${EBPFCTL:-$ROOT/target/release/ebpfctl}
+EBPFCTL=${EBPFCTL:-$ROOT/target/$NATIVE_TARGET/release/ebpfctl}
 CLANG=${BPF_CLANG:-clang-19}
 RUNS=${RUNS:-10}
 
 [[ $(id -u) == 0 ]] || { echo "bench-show: run as root" >&2; exit 2; }
 command -v hyperfine >/dev/null || { echo "bench-show: hyperfine missing (scripts/setup.sh)" >&2; exit 2; }
-if [[ ! -x $EBPFCTL ]]; then
-  (cd "$ROOT" && cargo build --release --quiet)
-fi
+[[ -x $EBPFCTL ]] || { echo "bench-show: no $EBPFCTL (make static)" >&2; exit 2; }
 
 WORK=$(mktemp -d)
 PINS=/sys/fs/bpf/ebpfctl-bench-$$
@@ -50,7 +48,7 @@ C
   done
   echo 'char LICENSE[] SEC("license") = "GPL";'
 } > "$WORK/bench.bpf.c"
-INCLUDE=$(ls -d "$ROOT"/target/*/build/ebpfctl-*/out/include 2>/dev/null | head -1)
+INCLUDE=$(libbpf_include "$ROOT")
 [[ -n $INCLUDE ]] || { echo "bench-show: build ebpfctl once first (libbpf headers)" >&2; exit 2; }
 "$CLANG" -O2 -g -target bpf "-D__TARGET_ARCH_$(bpf_target_arch "$NATIVE_ARCH")" -I"$ROOT/bpf" -I"$INCLUDE" -c "$WORK/bench.bpf.c" -o "$WORK/bench.o"
 
