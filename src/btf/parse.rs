@@ -107,6 +107,7 @@ pub(crate) fn parse(data: &[u8], base: Option<Box<Btf>>) -> Result<Btf> {
         str_start,
         str_len: str_end - str_start,
         str_base,
+        strings_utf8: std::str::from_utf8(&data[str_start..str_end]).is_ok(),
         base,
         hdr,
         ptr_size: OnceLock::new(),
@@ -170,9 +171,8 @@ fn validate(btf: &Btf) -> Result<()> {
     // has a large BTF. When the whole section is UTF-8 (and it ends with a NUL), a name is UTF-8 exactly when it
     // starts on a character boundary, not on a continuation byte.
     let strings = &btf.data[btf.str_start..btf.str_start + btf.str_len];
-    let strings_utf8 = std::str::from_utf8(strings).is_ok();
     let names_a_str = |off: u32| match off.checked_sub(btf.str_base) {
-        Some(rel) if strings_utf8 => strings
+        Some(rel) if btf.strings_utf8 => strings
             .get(rel as usize)
             .is_some_and(|b| !(0x80..0xc0).contains(b)),
         _ => btf.try_str_at(off).is_some(),
