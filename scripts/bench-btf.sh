@@ -40,7 +40,8 @@ ratio() {
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
 a, b = r[0]["mean"], r[1]["mean"]
-print(f"  {r[0]['command']}: {a*1000:.1f} ms\n  {r[1]['command']}: {b*1000:.1f} ms\n  ratio ebpfctl/bpftool: {a/b:.2f}")
+am, bm = r[0]["median"], r[1]["median"]
+print(f"  {r[0]['command']}: {a*1000:.1f} ms (median {am*1000:.1f})\n  {r[1]['command']}: {b*1000:.1f} ms (median {bm*1000:.1f})\n  ratio ebpfctl/bpftool: {a/b:.2f} (medians {am/bm:.2f}; the median is steadier on a shared machine)")
 PY
 }
 
