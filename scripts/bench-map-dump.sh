@@ -2,7 +2,7 @@
 # Map dump benchmark, ebpfctl and bpftool side by side in one run:
 #   hash map u32 -> struct { u64 packets; u64 bytes; char comm[16]; } with BTF, 100k and 1M entries,
 #   `map dump -j > /dev/null`, timed with hyperfine (wall time and CPU time = user + sys, which is steadier on a
-#   shared machine), syscalls counted with strace -c. "kernel" is BPF_MAP_LOOKUP_BATCH alone over the same map
+#   shared machine), syscalls counted with strace -c, peak RSS from getrusage. "kernel" is BPF_MAP_LOOKUP_BATCH alone over the same map
 #   (scripts/bench-map-walk.c): the floor no user-space formatting can go under.
 # CALLGRIND=1 also counts user-space instructions at 100k entries (valgrind --tool=callgrind; repeatable on a
 # loaded machine, unlike times).
@@ -55,6 +55,11 @@ for n in 100000 1000000; do
     if [ "$tool" = ebpfctl ]; then cmd=("$BIN" -j map dump pinned "$map"); else cmd=(bpftool -j map dump pinned "$map"); fi
     calls=$(strace -f -c -e trace=bpf,write -o "$work/strace.txt" "${cmd[@]}" >/dev/null; awk '$NF=="bpf"{b=$4} $NF=="write"{w=$4} END{printf "bpf %d, write %d", b, w}' "$work/strace.txt")
     echo "   $tool syscalls: $calls"
+    # Peak RSS of the dump (ru_maxrss of the child, KiB): a streaming dump keeps it independent of the map's size.
+    rss=$(python3 -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "${cmd[@]}")
+    echo "   $tool peak RSS: $((rss / 1024)) MiB"
     if [ "${CALLGRIND:-0}" = 1 ] && [ "$n" -le 100000 ]; then
       valgrind --tool=callgrind --callgrind-out-file=/dev/null "${cmd[@]}" 2>"$work/vg.txt" >/dev/null
       echo "   $tool user-space instructions: $(awk '/Collected/ {print $NF}' "$work/vg.txt")"
