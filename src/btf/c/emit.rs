@@ -239,7 +239,7 @@ impl<'a> CDumper<'a> {
         self.push_name(id, false);
     }
 
-    pub(super) fn emit_enum_def(&mut self, id: u32, t: &Type, lvl: usize) {
+    pub(super) fn emit_enum_def(&mut self, id: u32, t: &Type<'a>, lvl: usize) {
         self.out.push_str("enum");
         if t.name_off() != 0 {
             self.out.push(' ');

@@ -36,7 +36,8 @@ impl Hasher for FxHasher {
     }
 }
 
-type NameMap = HashMap<String, usize, BuildHasherDefault<FxHasher>>;
+/// Names borrowed from the blob: a C dump of vmlinux counts ~100k of them, each a String before.
+type NameMap<'a> = HashMap<&'a str, usize, BuildHasherDefault<FxHasher>>;
 
 /// A type's C name once resolved: its own (borrowed from the blob) or a `___N` rename.
 #[derive(Clone)]
@@ -66,8 +67,8 @@ pub(crate) struct CDumper<'a> {
     fwd_emitted: Vec<bool>,
     referenced: Vec<bool>,
     names: Vec<Name<'a>>,
-    type_names: NameMap,
-    ident_names: NameMap,
+    type_names: NameMap<'a>,
+    ident_names: NameMap<'a>,
     queue: Vec<u32>,
     /// Declarator stacks kept for reuse: one allocation per nesting level instead of one per declaration.
     decl_pool: Vec<Vec<u32>>,
@@ -223,13 +224,10 @@ impl<'a> CDumper<'a> {
         Ok(())
     }
 
-    fn name_dups(map: &mut NameMap, name: &str) -> usize {
-        if let Some(n) = map.get_mut(name) {
-            *n += 1;
-            return *n;
-        }
-        map.insert(name.to_string(), 1);
-        1
+    fn name_dups(map: &mut NameMap<'a>, name: &'a str) -> usize {
+        let n = map.entry(name).or_insert(0);
+        *n += 1;
+        *n
     }
 
     /// Appends the C name of a type, `___N`-suffixed when another type already took it (libbpf's
