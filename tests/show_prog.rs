@@ -125,12 +125,34 @@ fn table_shows_the_columns_an_operator_scans_and_wide_adds_pins() {
     let wide = ebpfctl(&["prog", "show", "--wide"]);
     assert!(wide.stdout.lines().next().unwrap().contains("PINNED"));
     assert!(row_of(&wide.stdout).contains(&pins.path_str("sock")));
+    // The plain table has no PINNED column, so it does not walk bpffs (BPF_OBJ_GET of every pin: a third of a
+    // small listing's time); the wide table and JSON do.
+    assert_eq!(obj_gets(&["prog", "show"]), 0);
+    assert!(obj_gets(&["prog", "show", "--wide"]) > 0);
+    assert!(obj_gets(&["-j", "prog", "show"]) > 0);
     // Local ISO 8601 time, as bpftool's text output.
     assert!(
         row.split_whitespace()
             .any(|w| w.len() == 24 && w.as_bytes()[10] == b'T'),
         "{row}"
     );
+}
+
+/// How many BPF_OBJ_GET calls (pins opened) `ebpfctl ARGS` makes, counted by strace.
+fn obj_gets(args: &[&str]) -> usize {
+    let trace = std::env::temp_dir().join(format!("ebpfctl-obj-get-{}", std::process::id()));
+    let run = std::process::Command::new("strace")
+        .args(["-f", "-e", "trace=bpf", "-o"])
+        .arg(&trace)
+        .arg(env!("CARGO_BIN_EXE_ebpfctl"))
+        .args(args)
+        .output()
+        .expect("strace (scripts/setup.sh installs it)");
+    assert!(run.status.success(), "{args:?}: {run:?}");
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let _ = std::fs::remove_file(&trace);
+    // "BPF_OBJ_GET," and not BPF_OBJ_GET_INFO_BY_FD.
+    text.matches("BPF_OBJ_GET,").count()
 }
 
 fn ids_of(v: &Value) -> Vec<u64> {

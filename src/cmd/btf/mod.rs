@@ -47,7 +47,8 @@ fn users() -> Result<(UsersByBtf, UsersByBtf)> {
 }
 
 fn show_btfs(ctx: &Context, selector: Option<&BtfSelector>, view: ShowView) -> CmdResult {
-    let pending = Refs::start(ObjKind::Btf);
+    let pins_shown = crate::cmd::select::refs::pins_shown(ctx, view, selector.is_some());
+    let pending = Refs::start(ObjKind::Btf, pins_shown);
     let (progs, maps) = users().map_err(|e| Error::new(e.kind, "btf", e.reason))?;
     let selection = select::btfs(selector, |live| {
         let info = &live.info;

@@ -30,6 +30,8 @@ const THREADS_FROM: usize = 64;
 /// The two walks: running, still to run, or not needed.
 pub struct PendingRefs {
     kind: ObjKind,
+    /// Whether the output shows pinned paths (see `Refs::start`).
+    pins_shown: bool,
     walks: Walks,
 }
 
@@ -38,13 +40,14 @@ enum Walks {
     None,
     /// Few objects: walked by `finish`, on the calling thread.
     Later,
-    Running(JoinHandle<PinIndex>, JoinHandle<Holders>),
+    Running(Option<JoinHandle<PinIndex>>, JoinHandle<Holders>),
 }
 
-/// Every pin of an object of `kind` (BTF objects cannot be pinned: no walk).
-fn pins_of(kind: ObjKind) -> PinIndex {
+/// Every pin of an object of `kind` (BTF objects cannot be pinned: no walk), when the output shows pins.
+fn pins_of(kind: ObjKind, shown: bool) -> PinIndex {
     match kind {
         ObjKind::Btf => PinIndex::default(),
+        _ if !shown => PinIndex::default(),
         _ => pinned_objects(kind),
     }
 }
@@ -64,17 +67,22 @@ fn count_up_to(kind: ObjKind, limit: usize) -> usize {
 impl Refs {
     /// Starts walking bpffs and /proc for objects of `kind`, unless the kernel has none: on an idle box the two
     /// walks (every pin, every fd of every process) would be most of a listing's time, for nothing.
-    /// Few objects: the walks wait for `finish` (see THREADS_FROM).
-    pub fn start(kind: ObjKind) -> PendingRefs {
+    /// Few objects: the walks wait for `finish` (see THREADS_FROM). Without `pins_shown` (the plain table, which
+    /// has a PIDS column and no PINNED one) bpffs is not walked: a third of a small listing's time.
+    pub fn start(kind: ObjKind, pins_shown: bool) -> PendingRefs {
         let walks = match crate::sys::bpf_obj::next_id(kind, 0) {
             Ok(None) => Walks::None,
             _ if count_up_to(kind, THREADS_FROM) < THREADS_FROM => Walks::Later,
             _ => Walks::Running(
-                std::thread::spawn(move || pins_of(kind)),
+                pins_shown.then(|| std::thread::spawn(move || pins_of(kind, true))),
                 std::thread::spawn(move || scan_holders(kind)),
             ),
         };
-        PendingRefs { kind, walks }
+        PendingRefs {
+            kind,
+            pins_shown,
+            walks,
+        }
     }
 
     pub fn pinned(&self, id: u32) -> Vec<String> {
@@ -99,9 +107,9 @@ impl PendingRefs {
     pub fn finish(self, ctx: &Context) -> Refs {
         let (pins, holders) = match self.walks {
             Walks::None => Default::default(),
-            Walks::Later => (pins_of(self.kind), scan_holders(self.kind)),
+            Walks::Later => (pins_of(self.kind, self.pins_shown), scan_holders(self.kind)),
             Walks::Running(pins, holders) => (
-                pins.join().unwrap_or_default(),
+                pins.and_then(|p| p.join().ok()).unwrap_or_default(),
                 holders.join().unwrap_or_default(),
             ),
         };
@@ -128,6 +136,12 @@ impl PendingRefs {
 /// A `show` entry that carries pins and holders, filled in once the background walks are done.
 pub trait Referenced {
     fn set_refs(&mut self, refs: &Refs);
+}
+
+/// Whether a `show` prints pinned paths: JSON and the wide table always; the plain table only as the details of a
+/// single object, which takes a selector.
+pub fn pins_shown(ctx: &Context, view: ShowView, selected: bool) -> bool {
+    ctx.out.is_json() || view.wide || selected
 }
 
 /// The end of every `show`: wait for the pin and holder walks, attach their answers, print the listing.
