@@ -97,6 +97,12 @@ pub struct Header {
     pub str_len: u32,
 }
 
+/// Whether a byte of UTF-8 text starts a character (is not a continuation byte): a name at such an offset of a
+/// string section that is UTF-8 as a whole is UTF-8 up to its NUL.
+pub(crate) fn starts_a_char(byte: u8) -> bool {
+    !(0x80..0xc0).contains(&byte)
+}
+
 /// The index of the first NUL in `bytes`, eight bytes at a time: names are looked up millions of times by
 /// `format c` on vmlinux, and a byte-by-byte scan was a tenth of it.
 fn nul_at(bytes: &[u8]) -> Option<usize> {
@@ -207,7 +213,7 @@ impl Btf {
         let end = nul_at(bytes)?;
         let name = &bytes[..end];
         // Checking every name again was a fifth of `btf dump ... format c`, which looks names up many times.
-        if self.strings_utf8 && !(0x80..0xc0).contains(&bytes[0]) {
+        if self.strings_utf8 && starts_a_char(bytes[0]) {
             // SAFETY: the whole section is UTF-8 (checked at parse), `name` starts on a character boundary (not a
             // continuation byte) and ends before a NUL, which is one: a slice between two boundaries of UTF-8 is UTF-8.
             return Some(unsafe { std::str::from_utf8_unchecked(name) });

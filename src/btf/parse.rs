@@ -174,7 +174,7 @@ fn validate(btf: &Btf) -> Result<()> {
     let names_a_str = |off: u32| match off.checked_sub(btf.str_base) {
         Some(rel) if btf.strings_utf8 => strings
             .get(rel as usize)
-            .is_some_and(|b| !(0x80..0xc0).contains(b)),
+            .is_some_and(|&b| super::starts_a_char(b)),
         _ => btf.try_str_at(off).is_some(),
     };
     let check_name = |id: u32, off: u32, what: &str| -> Result<()> {

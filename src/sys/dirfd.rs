@@ -41,45 +41,35 @@ fn with_c_name<T>(name: &[u8], f: impl FnOnce(*const libc::c_char) -> T) -> io::
     Ok(f(c.as_ptr()))
 }
 
+/// Directory `name`, relative to `dir_fd` (AT_FDCWD: the working directory, or absolute).
+fn open_at(dir_fd: libc::c_int, name: &[u8], short_read_is_end: bool) -> io::Result<Dir> {
+    // openat, not open: musl's open() follows O_CLOEXEC with a redundant fcntl, one syscall per directory.
+    // SAFETY: the name is NUL-terminated; the returned fd is checked before it is owned.
+    let fd = with_c_name(name, |c| unsafe {
+        libc::openat(
+            dir_fd,
+            c,
+            libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
+        )
+    })?;
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: openat just returned this fd and nothing else owns it.
+    Ok(Dir {
+        fd: unsafe { OwnedFd::from_raw_fd(fd) },
+        short_read_is_end,
+    })
+}
+
 impl Dir {
     pub fn open(path: &Path) -> io::Result<Dir> {
-        // openat, not open: musl's open() follows O_CLOEXEC with a redundant fcntl, one syscall per directory.
-        // SAFETY: the path is NUL-terminated; the returned fd is checked before it is owned.
-        let fd = with_c_name(path.as_os_str().as_encoded_bytes(), |c| unsafe {
-            libc::openat(
-                libc::AT_FDCWD,
-                c,
-                libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
-            )
-        })?;
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: open just returned this fd and nothing else owns it.
-        Ok(Dir {
-            fd: unsafe { OwnedFd::from_raw_fd(fd) },
-            short_read_is_end: false,
-        })
+        open_at(libc::AT_FDCWD, path.as_os_str().as_encoded_bytes(), false)
     }
 
     /// Directory `name` below this one (a relative openat: the kernel resolves one or two names, not the path).
     pub fn open_dir(&self, name: &[u8]) -> io::Result<Dir> {
-        // SAFETY: the name is NUL-terminated; the returned fd is checked before it is owned.
-        let fd = with_c_name(name, |c| unsafe {
-            libc::openat(
-                self.fd.as_raw_fd(),
-                c,
-                libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
-            )
-        })?;
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: openat just returned this fd and nothing else owns it.
-        Ok(Dir {
-            fd: unsafe { OwnedFd::from_raw_fd(fd) },
-            short_read_is_end: self.short_read_is_end,
-        })
+        open_at(self.fd.as_raw_fd(), name, self.short_read_is_end)
     }
 
     /// Marks this directory (and those opened below it) as one of procfs or bpffs: see `short_read_is_end`.

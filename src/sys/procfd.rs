@@ -51,8 +51,19 @@ pub fn for_each_fd(mut visit: impl FnMut(&mut Process, &[u8], &[u8])) -> Vec<Unr
     let own_pid = std::process::id();
     let mut entries = Vec::new();
     let mut pids: Vec<u32> = Vec::new();
-    let proc = match Dir::open(Path::new("/proc")) {
-        Ok(dir) => dir.in_memory_fs(),
+    let listed = Dir::open(Path::new("/proc")).and_then(|proc| {
+        let proc = proc.in_memory_fs();
+        proc.for_each_entry(&mut entries, |name, _| {
+            if let Some(pid) = std::str::from_utf8(name).ok().and_then(|n| n.parse().ok()) {
+                if pid != own_pid {
+                    pids.push(pid);
+                }
+            }
+        })?;
+        Ok(proc)
+    });
+    let proc = match listed {
+        Ok(proc) => proc,
         Err(e) => {
             unreadable.push(Unreadable {
                 pid: 0,
@@ -61,20 +72,6 @@ pub fn for_each_fd(mut visit: impl FnMut(&mut Process, &[u8], &[u8])) -> Vec<Unr
             return unreadable;
         }
     };
-    let listed = proc.for_each_entry(&mut entries, |name, _| {
-        if let Some(pid) = std::str::from_utf8(name).ok().and_then(|n| n.parse().ok()) {
-            if pid != own_pid {
-                pids.push(pid);
-            }
-        }
-    });
-    if let Err(e) = listed {
-        unreadable.push(Unreadable {
-            pid: 0,
-            reason: format!("/proc: {}", errno_text(&e)),
-        });
-        return unreadable;
-    }
     pids.sort_unstable();
     // Since Linux 6.2 the size of /proc/PID/fd is its number of fds: one stat then skips the kernel threads and
     // zombies (most of the pids on a server) instead of an open, two reads and a close each. This process has
