@@ -21,6 +21,28 @@ pub struct Dir {
 /// up to 255 bytes): 19 header bytes, the name, its NUL, alignment.
 const MAX_RECORD: usize = 19 + 256 + 8;
 
+/// The getdents64 buffer: a few hundred fd or pid records per read.
+const DIR_BUF: usize = 8192;
+
+/// Visits the linux_dirent64 records in `records` (u64 d_ino, i64 d_off, u16 d_reclen, u8 d_type, NUL-terminated
+/// d_name), skipping `.` and `..`; false once `visit` asked to stop.
+fn each_record(mut records: &[u8], visit: &mut impl FnMut(&[u8], u8) -> bool) -> bool {
+    while records.len() >= 19 {
+        let reclen = u16::from_ne_bytes([records[16], records[17]]) as usize;
+        if reclen < 19 || reclen > records.len() {
+            break;
+        }
+        let d_type = records[18];
+        let raw = &records[19..reclen];
+        let name = &raw[..raw.iter().position(|&b| b == 0).unwrap_or(raw.len())];
+        if name != b"." && name != b".." && !visit(name, d_type) {
+            return false;
+        }
+        records = &records[reclen..];
+    }
+    true
+}
+
 fn c_name(name: &[u8]) -> io::Result<CString> {
     CString::new(name).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))
 }
@@ -102,43 +124,45 @@ impl Dir {
         buf: &mut Vec<u8>,
         mut visit: impl FnMut(&[u8], u8),
     ) -> io::Result<()> {
-        if buf.len() < 8192 {
-            buf.resize(8192, 0);
+        self.entries_while(buf, DIR_BUF, |name, d_type| {
+            visit(name, d_type);
+            true
+        })
+    }
+
+    /// Like `for_each_entry`, but stops reading once `visit` returns false, and asks for at most `first_read`
+    /// bytes of records the first time. procfs builds a dentry for every fd it lists, so listing all 273 fds
+    /// of a process whose fds turn out unreadable at the first readlink cost 130 µs, a tenth of a `map show`.
+    pub fn entries_while(
+        &self,
+        buf: &mut Vec<u8>,
+        first_read: usize,
+        mut visit: impl FnMut(&[u8], u8) -> bool,
+    ) -> io::Result<()> {
+        if buf.len() < DIR_BUF {
+            buf.resize(DIR_BUF, 0);
         }
+        let mut want = first_read.clamp(MAX_RECORD, DIR_BUF);
         loop {
-            // SAFETY: buf is writable for its length; the kernel writes whole linux_dirent64 records into it.
+            // SAFETY: buf is writable for `want` <= its length; the kernel writes whole linux_dirent64 records.
             let n = unsafe {
                 libc::syscall(
                     libc::SYS_getdents64,
                     self.fd.as_raw_fd(),
                     buf.as_mut_ptr(),
-                    buf.len(),
+                    want,
                 )
             };
             if n < 0 {
                 return Err(io::Error::last_os_error());
             }
-            if n == 0 {
+            if n == 0 || !each_record(&buf[..n as usize], &mut visit) {
                 return Ok(());
             }
-            let mut records = &buf[..n as usize];
-            // linux_dirent64: u64 d_ino, i64 d_off, u16 d_reclen, u8 d_type, NUL-terminated d_name.
-            while records.len() >= 19 {
-                let reclen = u16::from_ne_bytes([records[16], records[17]]) as usize;
-                if reclen < 19 || reclen > records.len() {
-                    break;
-                }
-                let d_type = records[18];
-                let raw = &records[19..reclen];
-                let name = &raw[..raw.iter().position(|&b| b == 0).unwrap_or(raw.len())];
-                if name != b"." && name != b".." {
-                    visit(name, d_type);
-                }
-                records = &records[reclen..];
-            }
-            if self.short_read_is_end && (n as usize) + MAX_RECORD <= buf.len() {
+            if self.short_read_is_end && (n as usize) + MAX_RECORD <= want {
                 return Ok(());
             }
+            want = DIR_BUF;
         }
     }
 
@@ -187,5 +211,56 @@ impl Dir {
         }
         // SAFETY: the kernel just returned this fd and nothing else owns it.
         Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// This process's fd directory with `extra` more fds open than it has now, and the fds themselves.
+    fn own_fds_with(extra: usize) -> (Dir, Vec<std::fs::File>) {
+        let files = (0..extra)
+            .map(|_| std::fs::File::open("/proc/self/stat").unwrap())
+            .collect();
+        (
+            Dir::open(Path::new("/proc/self/fd"))
+                .unwrap()
+                .in_memory_fs(),
+            files,
+        )
+    }
+
+    #[test]
+    fn a_small_first_read_still_lists_every_entry() {
+        let (dir, files) = own_fds_with(100);
+        let mut names = Vec::new();
+        let mut buf = Vec::new();
+        dir.entries_while(&mut buf, 512, |name, _| {
+            names.push(name.to_vec());
+            true
+        })
+        .unwrap();
+        // 100 opened here, the directory's own fd, stdin/out/err and whatever the test harness holds.
+        assert!(names.len() > files.len(), "{} entries", names.len());
+        names.sort();
+        names.dedup();
+        assert!(names.len() > files.len(), "duplicates across reads");
+    }
+
+    #[test]
+    fn a_walk_told_to_stop_reads_no_further() {
+        let (dir, _files) = own_fds_with(400);
+        let (mut visited, mut buf) = (0, Vec::new());
+        dir.entries_while(&mut buf, 512, |_, _| {
+            visited += 1;
+            false
+        })
+        .unwrap();
+        assert_eq!(visited, 1);
+        // The next read starts after the first one: ~20 records were asked for, not the ~340 of a full buffer.
+        let mut rest = 0;
+        dir.for_each_entry(&mut buf, |_, _| rest += 1).unwrap();
+        assert!(rest > 300, "{rest} entries after the first read");
     }
 }

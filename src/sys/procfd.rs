@@ -35,6 +35,9 @@ impl Process {
     }
 }
 
+/// Bytes of /proc/PID/fd records asked for first: about 20 fds (24-byte records), as many as most processes have.
+const FIRST_FDS_READ: usize = 512;
+
 fn errno_text(err: &io::Error) -> String {
     crate::error::errno_text(err.raw_os_error().unwrap_or(libc::EIO))
 }
@@ -86,10 +89,8 @@ pub fn for_each_fd(mut visit: impl FnMut(&mut Process, &[u8], &[u8])) -> Vec<Unr
         let walked = proc.open_dir(fd_path.as_bytes()).and_then(|fd_dir| {
             let mut process = Process { pid, fdinfo: None };
             let mut failure = None;
-            fd_dir.for_each_entry(&mut entries, |name, _| {
-                if failure.is_some() {
-                    return;
-                }
+            // A first read of a score of fds: whether this process's fds are ours to read shows at the first.
+            fd_dir.entries_while(&mut entries, FIRST_FDS_READ, |name, _| {
                 // A target longer than the buffer is cut; no caller looks for such long names.
                 match fd_dir.readlink(name, &mut target) {
                     Ok(link) => visit(&mut process, name, link),
@@ -98,6 +99,7 @@ pub fn for_each_fd(mut visit: impl FnMut(&mut Process, &[u8], &[u8])) -> Vec<Unr
                     // Not ours to read (ptrace access mode): no other fd of this process will be either.
                     Err(e) => failure = Some(e),
                 }
+                failure.is_none()
             })?;
             failure.map_or(Ok(()), Err)
         });
