@@ -1,7 +1,7 @@
 //! BTF as a library: parse and validate a blob, look types up, resolve sizes and layouts, format values as JSON,
 //! dump types as bpftool prints them (raw) or as a C header. No CLI knowledge: callers get data or an [`Error`].
 //!
-//! Type data stays in the original bytes and is decoded on access, so a 5 MB vmlinux BTF costs one copy plus a
+//! Type data stays in the original bytes and is decoded on access, so a 5 MB vmlinux BTF costs its bytes plus a
 //! 16-byte index entry per type. Every offset is checked once at parse time; every walk over the type graph is
 //! bounded by a depth limit, so hostile input (type loops, huge vlen, bad offsets) yields an error, never a hang.
 
@@ -125,12 +125,17 @@ fn nul_at(bytes: &[u8]) -> Option<usize> {
 impl Btf {
     /// Parses a raw BTF blob (a /sys/kernel/btf file or the contents of a .BTF section).
     pub fn parse(data: &[u8]) -> Result<Btf> {
+        parse::parse(data.to_vec(), None)
+    }
+
+    /// Like `parse`, keeping `data` as the Btf's bytes instead of a copy of them.
+    pub fn parse_owned(data: Vec<u8>) -> Result<Btf> {
         parse::parse(data, None)
     }
 
     /// Parses split BTF whose type ids and string offsets continue those of `base`.
     pub fn parse_split(data: &[u8], base: Btf) -> Result<Btf> {
-        parse::parse(data, Some(Box::new(base)))
+        parse::parse(data.to_vec(), Some(Box::new(base)))
     }
 
     /// One past the last type id (void, id 0, counts): bpftool's and libbpf's `btf__type_cnt`.

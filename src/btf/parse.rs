@@ -74,16 +74,18 @@ fn section_range(
     Ok((start as usize, end as usize))
 }
 
-pub(crate) fn parse(data: &[u8], base: Option<Box<Btf>>) -> Result<Btf> {
-    let (hdr, big_endian) = read_header(data)?;
+/// Parses `data` in place: the blob becomes the Btf's own bytes, so a 5 MB vmlinux BTF read from a file is not
+/// copied again.
+pub(crate) fn parse(data: Vec<u8>, base: Option<Box<Btf>>) -> Result<Btf> {
+    let (hdr, big_endian) = read_header(&data)?;
     if hdr.type_off % 4 != 0 {
         return err(format!(
             "BTF type section offset {} is not 4-byte aligned",
             hdr.type_off
         ));
     }
-    let (type_start, type_end) = section_range(data, &hdr, hdr.type_off, hdr.type_len, "type")?;
-    let (str_start, str_end) = section_range(data, &hdr, hdr.str_off, hdr.str_len, "string")?;
+    let (type_start, type_end) = section_range(&data, &hdr, hdr.type_off, hdr.type_len, "type")?;
+    let (str_start, str_end) = section_range(&data, &hdr, hdr.str_off, hdr.str_len, "string")?;
     if type_start < str_end && str_start < type_end {
         return err("BTF type and string sections overlap");
     }
@@ -98,16 +100,17 @@ pub(crate) fn parse(data: &[u8], base: Option<Box<Btf>>) -> Result<Btf> {
         Some(b) => (b.type_count(), b.str_base + b.str_len as u32),
         None => (1, 0),
     };
-    let types = index_types(data, type_start, type_end, big_endian, start_id)?;
+    let types = index_types(&data, type_start, type_end, big_endian, start_id)?;
+    let strings_utf8 = std::str::from_utf8(&data[str_start..str_end]).is_ok();
     let btf = Btf {
-        data: data.to_vec(),
+        data,
         big_endian,
         types,
         start_id,
         str_start,
         str_len: str_end - str_start,
         str_base,
-        strings_utf8: std::str::from_utf8(&data[str_start..str_end]).is_ok(),
+        strings_utf8,
         base,
         hdr,
         ptr_size: OnceLock::new(),

@@ -142,6 +142,10 @@ pub fn load_btf(path: &Path, base: Option<Btf>) -> Result<Btf> {
     if let Some(vmlinux) = default_base_for(path) {
         return parse_raw_btf(&name, bytes, Some(load_btf(vmlinux, None)?));
     }
+    if bytes.len() == data.len() && !crate::btf::is_split_only(bytes) {
+        // The file is the blob and can only stand alone: parsed in place, not copied (vmlinux BTF is 5-6 MB).
+        return Btf::parse_owned(data).map_err(|e| Error::invalid(&name, e));
+    }
     let alone = parse_raw_btf(&name, bytes, None);
     match alone {
         Err(mut e) if crate::btf::is_split_only(bytes) && Path::new(RUNNING_VMLINUX).exists() => {

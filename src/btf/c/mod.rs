@@ -86,7 +86,12 @@ pub(crate) struct CDumper<'a> {
 /// The types `roots` (all types when empty: in id order, or in bpftool 7.6+'s sorted order when `sorted`) as C
 /// declarations, without the vmlinux.h guards.
 pub fn dump_c(btf: &Btf, roots: &[u32], sorted: bool) -> Result<String> {
-    let mut d = CDumper::new(btf);
+    dump_c_after(btf, roots, sorted, "")
+}
+
+/// `dump_c` appended to `head`, so that a header's guards need no second copy of megabytes of output.
+fn dump_c_after(btf: &Btf, roots: &[u32], sorted: bool, head: &str) -> Result<String> {
+    // Sorted before the dumper's tables exist, so that they and the output can take the memory the sort frees.
     let all: Vec<u32>;
     let roots = match (roots.is_empty(), sorted) {
         (false, _) => roots,
@@ -99,6 +104,8 @@ pub fn dump_c(btf: &Btf, roots: &[u32], sorted: bool) -> Result<String> {
             &all[..]
         }
     };
+    let mut d = CDumper::new(btf);
+    d.out.push_str(head);
     for &id in roots {
         d.dump_type(id)?;
     }
@@ -108,13 +115,11 @@ pub fn dump_c(btf: &Btf, roots: &[u32], sorted: bool) -> Result<String> {
 /// `dump_c` wrapped as bpftool wraps it: include guards and `preserve_access_index` for CO-RE, so the result can
 /// be used as vmlinux.h.
 pub fn dump_c_header(btf: &Btf, roots: &[u32], sorted: bool) -> Result<String> {
-    let body = dump_c(btf, roots, sorted)?;
-    let mut out = String::with_capacity(body.len() + 512);
-    out.push_str("#ifndef __VMLINUX_H__\n#define __VMLINUX_H__\n\n");
-    out.push_str("#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n");
-    out.push_str("#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)\n");
-    out.push_str("#endif\n\n");
-    out.push_str(&body);
+    const HEAD: &str = "#ifndef __VMLINUX_H__\n#define __VMLINUX_H__\n\n\
+        #ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n\
+        #pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)\n\
+        #endif\n\n";
+    let mut out = dump_c_after(btf, roots, sorted, HEAD)?;
     out.push_str("#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n#pragma clang attribute pop\n#endif\n\n");
     out.push_str("#endif /* __VMLINUX_H__ */\n");
     Ok(out)
