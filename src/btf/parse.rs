@@ -202,37 +202,27 @@ fn validate(btf: &Btf) -> Result<()> {
                 count - 1
             ));
         }
-        match t.kind() {
-            Kind::Struct | Kind::Union => {
-                for m in t.members() {
-                    check_name(id, m.name_off, "member")?;
-                }
+        let part = match t.kind() {
+            Kind::Struct | Kind::Union => "member",
+            Kind::Enum | Kind::Enum64 => "enumerator",
+            _ => "parameter",
+        };
+        for off in t.part_name_offs() {
+            check_name(id, off, part)?;
+        }
+        if t.kind() == Kind::Int {
+            let i = t.int_info();
+            if !matches!(t.size(), 1 | 2 | 4 | 8 | 16)
+                || i.bits > 128
+                || i.offset + i.bits > t.size() * 8
+            {
+                return err(format!(
+                    "BTF type [{id}] INT has size {} with {} bits at offset {}",
+                    t.size(),
+                    i.bits,
+                    i.offset
+                ));
             }
-            Kind::Enum | Kind::Enum64 => {
-                for v in t.enum_values() {
-                    check_name(id, v.name_off, "enumerator")?;
-                }
-            }
-            Kind::FuncProto => {
-                for p in t.params() {
-                    check_name(id, p.name_off, "parameter")?;
-                }
-            }
-            Kind::Int => {
-                let i = t.int_info();
-                if !matches!(t.size(), 1 | 2 | 4 | 8 | 16)
-                    || i.bits > 128
-                    || i.offset + i.bits > t.size() * 8
-                {
-                    return err(format!(
-                        "BTF type [{id}] INT has size {} with {} bits at offset {}",
-                        t.size(),
-                        i.bits,
-                        i.offset
-                    ));
-                }
-            }
-            _ => {}
         }
     }
     Ok(())

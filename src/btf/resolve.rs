@@ -124,7 +124,7 @@ impl Btf {
             Kind::Array => self.align_of_depth(t.array().elem_type, depth + 1, memo),
             Kind::Struct | Kind::Union => {
                 let mut max_align = 1;
-                for m in t.members() {
+                for m in t.member_layouts() {
                     let align = self.align_of_depth(m.type_id, depth + 1, memo)?;
                     max_align = max_align.max(align);
                     // A member off its natural alignment means the composite was packed.

@@ -151,6 +151,15 @@ pub struct Member<'a> {
     pub bitfield_size: u32,
 }
 
+/// A member as `Type::member_layouts` gives it: everything but the name string.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MemberLayout {
+    pub name_off: u32,
+    pub type_id: u32,
+    pub bit_offset: u32,
+    pub bitfield_size: u32,
+}
+
 /// An enumerator; `value` holds the raw bits (sign-extend with `signed` of the enum).
 #[derive(Debug, Clone, Copy)]
 pub struct EnumValue<'a> {
@@ -259,19 +268,30 @@ impl<'a> Type<'a> {
     }
 
     pub fn members(&self) -> impl ExactSizeIterator<Item = Member<'a>> + 'a {
+        let btf = self.btf;
+        self.member_layouts().map(move |m| Member {
+            name: btf.str_at(m.name_off),
+            name_off: m.name_off,
+            type_id: m.type_id,
+            bit_offset: m.bit_offset,
+            bitfield_size: m.bitfield_size,
+        })
+    }
+
+    /// Members without their names: walks that only follow type ids and offsets (ordering, alignment,
+    /// validation) skip a NUL scan per member, millions of them in `format c` of vmlinux.
+    pub(crate) fn member_layouts(&self) -> impl ExactSizeIterator<Item = MemberLayout> + 'a {
         let t = *self;
         let kflag = self.kflag();
         (0..self.vlen() as usize).map(move |i| {
-            let name_off = t.word(3 * i);
             let off = t.word(3 * i + 2);
             let (bit_offset, bitfield_size) = if kflag {
                 (off & 0xff_ffff, off >> 24)
             } else {
                 (off, 0)
             };
-            Member {
-                name: t.btf.str_at(name_off),
-                name_off,
+            MemberLayout {
+                name_off: t.word(3 * i),
                 type_id: t.word(3 * i + 1),
                 bit_offset,
                 bitfield_size,
@@ -322,6 +342,24 @@ impl<'a> Type<'a> {
         })
     }
 
+    /// The parameters' types, without looking their names up.
+    pub(crate) fn param_type_ids(&self) -> impl ExactSizeIterator<Item = u32> + 'a {
+        let t = *self;
+        (0..self.vlen() as usize).map(move |i| t.word(2 * i + 1))
+    }
+
+    /// Name offsets of the members, enumerators or parameters (none for other kinds), unresolved.
+    pub(crate) fn part_name_offs(&self) -> impl Iterator<Item = u32> + 'a {
+        let t = *self;
+        let stride = match self.kind() {
+            Kind::Struct | Kind::Union | Kind::Enum64 => 3,
+            Kind::Enum | Kind::FuncProto => 2,
+            _ => 0,
+        };
+        let count = if stride == 0 { 0 } else { self.vlen() as usize };
+        (0..count).map(move |i| t.word(stride * i))
+    }
+
     /// VAR linkage: 0 static, 1 global, 2 extern.
     pub fn var_linkage(&self) -> u32 {
         self.word(0)
@@ -354,10 +392,10 @@ impl<'a> Type<'a> {
                 f(a.elem_type);
                 f(a.index_type);
             }
-            Kind::Struct | Kind::Union => self.members().for_each(|m| f(m.type_id)),
+            Kind::Struct | Kind::Union => self.member_layouts().for_each(|m| f(m.type_id)),
             Kind::FuncProto => {
                 f(self.type_id());
-                self.params().for_each(|p| f(p.type_id));
+                self.param_type_ids().for_each(f);
             }
             Kind::Datasec => self.datasec_vars().for_each(|v| f(v.type_id)),
             _ => {}

@@ -189,14 +189,14 @@ impl<'a> CDumper<'a> {
                 continue;
             };
             let referenced = &mut self.referenced;
-            let mut mark = |r: u32| {
+            let mark = |r: u32| {
                 if let Some(slot) = referenced.get_mut(r as usize) {
                     *slot = true;
                 }
             };
             // A function prototype's return type does not count, as in libbpf.
             if t.kind() == Kind::FuncProto {
-                t.params().for_each(|p| mark(p.type_id));
+                t.param_type_ids().for_each(mark);
             } else {
                 t.for_each_ref(mark);
             }

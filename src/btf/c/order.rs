@@ -42,7 +42,7 @@ impl<'a> CDumper<'a> {
                     return Ok(false);
                 }
                 self.order[idx] = State::InProgress;
-                for m in t.members() {
+                for m in t.member_layouts() {
                     self.order_type(m.type_id, false)?;
                 }
                 if t.name_off() != 0 {
@@ -72,8 +72,8 @@ impl<'a> CDumper<'a> {
             }
             Kind::FuncProto => {
                 let mut strong = self.order_type(t.type_id(), through_ptr)?;
-                for p in t.params() {
-                    strong |= self.order_type(p.type_id, through_ptr)?;
+                for p in t.param_type_ids() {
+                    strong |= self.order_type(p, through_ptr)?;
                 }
                 Ok(strong)
             }
