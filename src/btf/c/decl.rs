@@ -65,6 +65,13 @@ impl<'a> CDumper<'a> {
         }
     }
 
+    /// `[N]` of an array declarator.
+    fn push_dim(&mut self, nelems: u32) {
+        self.out.push('[');
+        push_u64(&mut self.out, nelems.into());
+        self.out.push(']');
+    }
+
     pub(super) fn emit_name(&mut self, name: &str, last_was_ptr: bool) {
         if !name.is_empty() && !last_was_ptr {
             self.out.push(' ');
@@ -150,7 +157,7 @@ impl<'a> CDumper<'a> {
         self.drop_mods(decls);
         if decls.is_empty() {
             self.emit_name(fname, last_was_ptr);
-            let _ = write!(self.out, "[{nelems}]");
+            self.push_dim(nelems);
             return Ok(());
         }
         let multidim = self.top_kind(decls) == Some(Kind::Array);
@@ -164,7 +171,7 @@ impl<'a> CDumper<'a> {
         if !multidim {
             self.out.push(')');
         }
-        let _ = write!(self.out, "[{nelems}]");
+        self.push_dim(nelems);
         Ok(())
     }
 

@@ -139,10 +139,11 @@ impl<'a> CDumper<'a> {
             let m_off = m.bit_offset as u64;
             let in_bitfield = prev_bitfield && m.bitfield_size != 0;
             self.emit_bit_padding(off, m_off, m_align as u64, in_bitfield, lvl + 1)?;
-            let _ = write!(self.out, "\n{}", pfx(lvl + 1));
+            self.newline(lvl + 1);
             self.emit_type_decl(m.type_id, m.name, lvl + 1)?;
             if m.bitfield_size != 0 {
-                let _ = write!(self.out, ": {}", m.bitfield_size);
+                self.out.push_str(": ");
+                push_u64(&mut self.out, m.bitfield_size.into());
                 off = m_off + m.bitfield_size as u64;
                 prev_bitfield = true;
             } else {
@@ -156,7 +157,8 @@ impl<'a> CDumper<'a> {
             self.emit_bit_padding(off, t.size() as u64 * 8, align as u64, false, lvl + 1)?;
         }
         if t.vlen() != 0 || t.size() != 0 {
-            let _ = write!(self.out, "\n{}}}", pfx(lvl));
+            self.newline(lvl);
+            self.out.push('}');
         } else {
             self.out.push('}');
         }
@@ -253,18 +255,27 @@ impl<'a> CDumper<'a> {
         for v in t.enum_values() {
             // Enumerators share their namespace with typedef names.
             let dup = Self::name_dups(&mut self.ident_names, v.name);
-            let _ = write!(self.out, "\n{}{}", pfx(lvl + 1), v.name);
+            self.newline(lvl + 1);
+            self.out.push_str(v.name);
             if dup > 1 {
-                let _ = write!(self.out, "___{dup}");
+                self.out.push_str("___");
+                push_u64(&mut self.out, dup as u64);
             }
-            let _ = match (is64, signed) {
-                (false, false) => write!(self.out, " = {},", v.value as u32),
-                (false, true) => write!(self.out, " = {},", v.value as i64 as i32),
-                (true, false) => write!(self.out, " = {}ULL,", v.value),
-                (true, true) => write!(self.out, " = {}LL,", v.value as i64),
-            };
+            self.out.push_str(" = ");
+            match (is64, signed) {
+                (false, false) => push_u64(&mut self.out, v.value as u32 as u64),
+                (false, true) => push_i64(&mut self.out, v.value as i64 as i32 as i64),
+                (true, false) => push_u64(&mut self.out, v.value),
+                (true, true) => push_i64(&mut self.out, v.value as i64),
+            }
+            self.out.push_str(match (is64, signed) {
+                (false, _) => ",",
+                (true, false) => "ULL,",
+                (true, true) => "LL,",
+            });
         }
-        let _ = write!(self.out, "\n{}}}", pfx(lvl));
+        self.newline(lvl);
+        self.out.push('}');
         if t.size() == 1 {
             self.out.push_str(" __attribute__((packed))");
         } else if t.size() == 8 && self.ptr_size == 8 {

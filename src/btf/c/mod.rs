@@ -149,9 +149,22 @@ fn pfx(lvl: usize) -> &'static str {
     &TABS[..lvl.min(TABS.len())]
 }
 
+/// Appends `v` in decimal. Enumerator values, bitfield widths and array lengths are written ~100k times for
+/// vmlinux; core::fmt's machinery (a Formatter, dynamic calls per piece) cost more than the digits.
+fn push_u64(out: &mut String, v: u64) {
+    // SAFETY: fastfmt appends ASCII digits only, so the String stays UTF-8.
+    crate::fastfmt::push_u64(unsafe { out.as_mut_vec() }, v);
+}
+
+fn push_i64(out: &mut String, v: i64) {
+    // SAFETY: as in push_u64: ASCII digits and a minus sign.
+    crate::fastfmt::push_i64(unsafe { out.as_mut_vec() }, v);
+}
+
 impl<'a> CDumper<'a> {
     fn new(btf: &'a Btf) -> Self {
         let n = btf.type_count() as usize;
+        let names = name_counts(btf);
         let mut d = CDumper {
             btf,
             out: String::with_capacity(n * 40),
@@ -160,8 +173,8 @@ impl<'a> CDumper<'a> {
             fwd_emitted: vec![false; n],
             referenced: vec![false; n],
             names: vec![Name::Unresolved; n],
-            type_names: NameMap::default(),
-            ident_names: NameMap::default(),
+            type_names: NameMap::with_capacity_and_hasher(names.0, Default::default()),
+            ident_names: NameMap::with_capacity_and_hasher(names.1, Default::default()),
             queue: Vec::new(),
             decl_pool: Vec::new(),
             align_cache: vec![0; n],
@@ -177,6 +190,12 @@ impl<'a> CDumper<'a> {
         d.emit[0] = State::Done;
         d.mark_referenced();
         d
+    }
+
+    /// A new line indented `lvl` tabs.
+    fn newline(&mut self, lvl: usize) {
+        self.out.push('\n');
+        self.out.push_str(pfx(lvl));
     }
 
     fn t(&self, id: u32) -> Result<Type<'a>> {
@@ -270,7 +289,47 @@ impl<'a> CDumper<'a> {
     }
 }
 
+/// At most how many names the two name tables will hold (named structs, unions, enums and forward declarations;
+/// typedefs and enumerators): sized once, they are not rehashed ~15 times each as they fill.
+fn name_counts(btf: &Btf) -> (usize, usize) {
+    let (mut types, mut idents) = (0, 0);
+    for t in (1..btf.type_count()).filter_map(|id| btf.type_by_id(id)) {
+        match t.kind() {
+            Kind::Typedef => idents += 1,
+            Kind::Enum | Kind::Enum64 => idents += t.vlen() as usize,
+            _ => {}
+        }
+        if t.name_off() != 0
+            && matches!(
+                t.kind(),
+                Kind::Struct | Kind::Union | Kind::Enum | Kind::Enum64 | Kind::Fwd
+            )
+        {
+            types += 1;
+        }
+    }
+    (types, idents)
+}
+
 /// `__builtin_va_list` is a compiler built-in; redefining it breaks compilation.
 fn is_blacklisted(t: &Type) -> bool {
     t.name_off() != 0 && t.name() == "__builtin_va_list"
+}
+
+#[cfg(test)]
+mod tests {
+    /// The digits core::fmt would write, at the edges of every width the dumper prints.
+    #[test]
+    fn integers_print_as_display_does() {
+        for v in [0, 1, 9, 10, 99, 4_294_967_295, u64::MAX / 10, u64::MAX] {
+            let mut out = String::new();
+            super::push_u64(&mut out, v);
+            assert_eq!(out, v.to_string());
+        }
+        for v in [0, -1, -10, i32::MIN as i64, i64::MIN, i64::MAX] {
+            let mut out = String::new();
+            super::push_i64(&mut out, v);
+            assert_eq!(out, v.to_string());
+        }
+    }
 }

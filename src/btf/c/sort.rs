@@ -34,9 +34,18 @@ pub fn sorted_ids(btf: &Btf) -> Vec<u32> {
     // Types with neither a sort name nor a name of their own (36,731 of vmlinux's 125,828) tie on names with each
     // other: they are sorted apart by integers alone and merged in, instead of looking up names in every
     // comparison.
-    let (mut nameless, mut named): (Vec<_>, Vec<_>) = order
-        .into_iter()
-        .partition(|&(_, id)| names[id as usize] == ("", ""));
+    // Sized up front: grown by doubling, the two halves were copied ~2 MB over in reallocations.
+    let (mut nameless, mut named) = (
+        Vec::with_capacity(order.len()),
+        Vec::with_capacity(order.len()),
+    );
+    for key in order {
+        if names[key.1 as usize] == ("", "") {
+            nameless.push(key);
+        } else {
+            named.push(key);
+        }
+    }
     nameless.sort_unstable();
     named.sort_unstable_by(|a, b| by_names(a, b).then(a.1.cmp(&b.1)));
     let mut order = Vec::with_capacity(named.len() + nameless.len());
