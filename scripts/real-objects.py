@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""BPF objects nobody here wrote, checked against the kernel and bpftool.
+
+Downloads Debian bookworm packages that ship compiled BPF objects (libbpf-tools' 59 tools, whose objects are
+embedded in each executable as a libbpf skeleton; xdp-tools and libxdp, whose objects are files and skeletons;
+cilium/ebpf's test objects, both byte orders), extracts every object, and for each:
+
+  compat  `ebpfctl -j compat check OBJ` (the live kernel) against `bpftool prog loadall OBJ` (a real load): the
+          verdicts must agree. Each object is checked as its packager built it, run-time sizing and all.
+  maps    for each object that loads: every map pinned by `bpftool prog loadall … pinmaps`, dumped by
+          `ebpfctl -j map dump` and `bpftool -j map dump`; the JSON must be equal except where docs/map-json.md
+          says ebpfctl differs on purpose (the text of a per-key error, a ring buffer's dump).
+  order   big-endian objects (cilium's *-eb.elf) are not loadable here: compat must say so with exit 1, never 2.
+
+Prints one line per disagreement and a JSON summary as the last line; exits 1 on any disagreement.
+
+Usage: scripts/real-objects.py EBPFCTL [CACHE_DIR]   (root; CACHE_DIR keeps the downloads, default
+       target/real-objects)
+"""
+
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+# Pinned versions: the verdicts below are for these bytes.
+PACKAGES = [
+    "libbpf-tools=0.26.0+ds-1",
+    "xdp-tools=1.3.1-1",
+    "libxdp1=1.3.1-1",
+    "golang-github-cilium-ebpf-dev=0.9.1-1",
+]
+EM_BPF = 247
+BPFFS = "/sys/fs/bpf"
+
+
+def run(args, timeout=120):
+    try:
+        p = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return 124, "", f"timed out after {timeout}s"
+    return p.returncode, p.stdout, p.stderr
+
+
+def fetch(cache):
+    """The packages' files under cache/root (downloaded once)."""
+    debs = os.path.join(cache, "debs")
+    root = os.path.join(cache, "root")
+    os.makedirs(debs, exist_ok=True)
+    for spec in PACKAGES:
+        name, version = spec.split("=")
+        deb = f"{name}_{version.replace(':', '%3a')}_"
+        if not any(f.startswith(deb) for f in os.listdir(debs)):
+            code, _, err = run(["apt-get", "download", "-o", "APT::Sandbox::User=root", spec], timeout=300)
+            if code != 0:
+                # apt-get downloads into the working directory.
+                sys.exit(f"real-objects: cannot download {spec}: {err.strip()}")
+            for f in os.listdir("."):
+                if f.startswith(deb) and f.endswith(".deb"):
+                    shutil.move(f, os.path.join(debs, f))
+    if not os.path.isdir(root):
+        tmp = root + ".tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        for f in sorted(os.listdir(debs)):
+            subprocess.run(["dpkg-deb", "-x", os.path.join(debs, f), tmp], check=True)
+        os.rename(tmp, root)
+    return root
+
+
+def embedded_objects(path):
+    """BPF ELF objects inside an executable (a libbpf skeleton keeps its object as a byte array)."""
+    data = open(path, "rb").read()
+    found, start = [], 1
+    while True:
+        i = data.find(b"\x7fELF\x02\x01\x01", start)
+        if i < 0 or i + 64 > len(data):
+            return found
+        start = i + 1
+        if struct.unpack_from("<H", data, i + 18)[0] != EM_BPF:
+            continue
+        shoff = struct.unpack_from("<Q", data, i + 0x28)[0]
+        shentsize, shnum = struct.unpack_from("<HH", data, i + 0x3A)
+        end = i + shoff + shentsize * shnum
+        if shoff and end <= len(data):
+            found.append(data[i:end])
+
+
+def collect(root, out):
+    """(name, path, little_endian) of every object, written under out."""
+    objs = []
+    for sub in ("usr/sbin", "usr/bin"):
+        d = os.path.join(root, sub)
+        for tool in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+            for n, blob in enumerate(embedded_objects(os.path.join(d, tool))):
+                name = f"{tool}.{n}" if n else tool
+                path = os.path.join(out, name + ".bpf.o")
+                open(path, "wb").write(blob)
+                objs.append((name, path, True))
+    for dirpath, _, files in os.walk(root):
+        for f in sorted(files):
+            path = os.path.join(dirpath, f)
+            if dirpath.endswith("/bpf") and f.endswith(".o"):
+                objs.append((f[:-2], path, True))
+            elif f.endswith(".elf") and "/cilium/ebpf/" in dirpath:
+                objs.append((f[:-4], path, f.endswith("-el.elf")))
+    return objs
+
+
+def pin_name(name):
+    # bpffs refuses names with a dot.
+    return "ebpfctl_real_" + "".join(c if c.isalnum() else "_" for c in name)
+
+
+def clean_bpffs(before):
+    """Removes what a load pinned (incl. maps that pin themselves by name at the bpffs root)."""
+    for entry in set(os.listdir(BPFFS)) - before:
+        path = os.path.join(BPFFS, entry)
+        if os.path.isdir(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+
+
+def compat_verdict(ebpfctl, path):
+    code, out, err = run([ebpfctl, "-j", "compat", "check", path])
+    if code not in (0, 1):
+        return f"error {code}: {err.strip()}"
+    return "loads" if json.loads(out)["compatible"] else "fails"
+
+
+def normalized(text):
+    """A dump's JSON, with the per-key error texts docs/map-json.md lets differ made equal."""
+    def norm(x):
+        if isinstance(x, dict):
+            return {k: ("ERROR" if k == "error" and isinstance(v, str) else norm(v)) for k, v in x.items()}
+        if isinstance(x, list):
+            return [norm(v) for v in x]
+        return x
+    return norm(json.loads(text))
+
+
+def compare_maps(ebpfctl, name, path, before, report):
+    pins = os.path.join(BPFFS, pin_name(name))
+    os.mkdir(pins)
+    try:
+        code, _, err = run(["bpftool", "prog", "loadall", path, pins + "/p", "pinmaps", pins + "/m"])
+        maps = pins + "/m"
+        if code != 0:
+            # Maps that pin themselves by name (LIBBPF_PIN_BY_NAME, at the bpffs root) refuse a second pin path.
+            clean_bpffs(before | {pin_name(name)})
+            code, _, err = run(["bpftool", "prog", "loadall", path, pins + "/p"])
+            maps = BPFFS
+        if code != 0:
+            report["problems"].append(f"maps {name}: bpftool loads it once but not twice: {err.strip()[-200:]}")
+            return
+        if maps == BPFFS:
+            found = set(os.listdir(maps)) - before
+        else:
+            found = os.listdir(maps) if os.path.isdir(maps) else []
+        for m in sorted(found):
+            pin = os.path.join(maps, m)
+            if not os.path.isfile(pin):
+                continue
+            ours = run([ebpfctl, "-j", "map", "dump", "pinned", pin])
+            theirs = run(["bpftool", "-j", "map", "dump", "pinned", pin])
+            report["maps"] += 1
+            mtype = json.loads(run(["bpftool", "-j", "map", "show", "pinned", pin])[1])["type"]
+            if mtype in ("ringbuf", "user_ringbuf"):
+                # Documented: ebpfctl refuses with a hint (exit 2), bpftool prints [] and fails.
+                if ours[0] == 2 and json.loads(ours[1]).get("kind") == "invalid_input" and theirs[0] != 0:
+                    report["maps_documented"] += 1
+                    continue
+            elif ours[0] == 0 and theirs[0] == 0:
+                if ours[1] == theirs[1] or json.loads(ours[1]) == json.loads(theirs[1]):
+                    report["maps_equal"] += 1
+                    continue
+                if normalized(ours[1]) == normalized(theirs[1]):
+                    report["maps_documented"] += 1
+                    continue
+            report["problems"].append(f"map dump {name}/{m} ({mtype}): ebpfctl exit {ours[0]} {ours[1][:200]!r}, "
+                                      f"bpftool exit {theirs[0]} {theirs[1][:200]!r}")
+    finally:
+        clean_bpffs(before)
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    ebpfctl = os.path.abspath(sys.argv[1])
+    cache = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "target/real-objects")
+    os.makedirs(cache, exist_ok=True)
+    cwd = os.getcwd()
+    os.chdir(cache)
+    root = fetch(cache)
+    os.chdir(cwd)
+    work = tempfile.mkdtemp(prefix="real-objects-")
+    report = {"objects": 0, "agree": 0, "loadable": 0, "big_endian": 0, "maps": 0, "maps_equal": 0,
+              "maps_documented": 0, "problems": []}
+    try:
+        before = set(os.listdir(BPFFS))
+        for name, path, little in collect(root, work):
+            report["objects"] += 1
+            ours = compat_verdict(ebpfctl, path)
+            if not little:
+                report["big_endian"] += 1
+                if ours == "fails":
+                    report["agree"] += 1
+                else:
+                    report["problems"].append(f"compat {name}: big-endian object: {ours}, want a negative verdict")
+                continue
+            pins = os.path.join(BPFFS, pin_name(name))
+            code, _, err = run(["bpftool", "prog", "loadall", path, pins])
+            clean_bpffs(before)
+            theirs = "loads" if code == 0 else "fails"
+            if ours == theirs:
+                report["agree"] += 1
+            else:
+                report["problems"].append(f"compat {name}: ebpfctl says {ours}, the kernel {theirs} "
+                                          f"({err.strip().splitlines()[-1] if err.strip() else 'no error'})")
+            if theirs == "loads":
+                report["loadable"] += 1
+                compare_maps(ebpfctl, name, path, before, report)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    for p in report["problems"]:
+        print(p)
+    print(json.dumps(report | {"problems": len(report["problems"])}))
+    sys.exit(1 if report["problems"] else 0)
+
+
+if __name__ == "__main__":
+    main()
