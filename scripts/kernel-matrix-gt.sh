@@ -45,25 +45,54 @@ gt_build_objects() {
     bpf_cc -I"$REPO/tests/bpf" -idirafter /usr/include/x86_64-linux-gnu -c "$dir/$gt.c" -o "$dir/$gt.o" ||
       die "compiling tests/bpf/$gt.bpf.c"
   done
-  cat >"$dir/gt_loadall.sh" <<'EOF'
+  write_loadall "$dir" gt
+  GT_OBJ_DIR=$dir
+  real_register "$dir"
+}
+
+# $1/$2_loadall.sh: one `prog loadall` per object of corpus $2 (gt, real), its pins removed before the next (and the
+# maps that pin themselves by name at the bpffs root: the packaged xdp-filter objects do).
+write_loadall() {
+  cat >"$1/$2_loadall.sh" <<EOF
 #!/bin/sh
-# One `prog loadall` per corpus object, its pins removed before the next.
-for o in /objs/gt_*.o; do
+for o in /objs/$2_*.o; do
+EOF
+  cat >>"$1/$2_loadall.sh" <<'EOF'
   n=${o##*/}
   n=${n%.o}
-  timeout 60 /ebpfctl -j prog loadall "$o" "/sys/fs/bpf/$n" >/dev/null 2>/tmp/gt.err
-  echo "$n $? $(head -n 1 /tmp/gt.err)"
-  rm -rf "/sys/fs/bpf/$n"
+  before=$(ls /sys/fs/bpf 2>/dev/null)
+  timeout 60 /ebpfctl -j prog loadall "$o" "/sys/fs/bpf/$n" >/dev/null 2>/tmp/corpus.err
+  echo "$n $? $(head -n 1 /tmp/corpus.err)"
+  for e in $(ls /sys/fs/bpf 2>/dev/null); do
+    echo "$before" | grep -qx "$e" || rm -rf "/sys/fs/bpf/$e"
+  done
 done
 EOF
-  GT_OBJ_DIR=$dir
 }
+
+# The packaged objects of programs nobody here wrote (scripts/real-objects.py: Debian's libbpf-tools, xdp-tools,
+# libxdp and cilium/ebpf for $DEB_ARCH), extracted into $1 next to the gt corpus and checked the same way.
+real_register() {
+  local dir=$1 o live="real_live -j compat check"
+  python3 "$REPO/scripts/real-objects.py" extract "$DEB_ARCH" "$dir" "$CACHE/real-objects" >&2 ||
+    die "extracting the packaged objects (scripts/real-objects.py)"
+  REAL_OBJECTS=()
+  for o in "$dir"/real_*.o; do
+    REAL_OBJECTS+=("$(basename "$o" .o)")
+    live+=" /objs/$(basename "$o")"
+  done
+  ((${#REAL_OBJECTS[@]})) || die "no packaged objects extracted into $dir"
+  write_loadall "$dir" real
+  VM_COMMANDS+=("$live --live" "real_loads @sh /objs/real_loadall.sh")
+}
+want_rc_real_live() { echo '[01]'; }
 
 # The offline verdicts on kernel $1: one `compat check` of the whole corpus against its BTF, as "NAME true|false".
 gt_offline() {
-  local k=$1 json=$OUT/$KPREFIX$1.gt_offline.json objs=() gt
+  local k=$1 corpus=$2 json=$OUT/$KPREFIX$1.$2_offline.json objs=() gt
+  local -n names=${corpus^^}_OBJECTS
   "$REPO/scripts/kernel-btf.sh" "$KPREFIX$k" 2>"$OUT/$KPREFIX$k.gt_btf.stderr" || return 1
-  for gt in "${GT_OBJECTS[@]}"; do
+  for gt in "${names[@]}"; do
     objs+=("$GT_OBJ_DIR/$gt.o")
   done
   local rc=0
@@ -79,21 +108,35 @@ gt_known() {
 
 # gt_loads ran last: compare the three answers per object, keep them in $OUT/$1.gt_agreement.tsv.
 assert_gt_loads() {
-  local k=$1 loads=$2 tsv=$OUT/$KPREFIX$1.gt_agreement.tsv want got sha name rc rest truth off live n=0 agree_off=0 agree_live=0
+  assert_corpus_loads gt "$@"
+  GT_SUMMARY="ground truth $CORPUS_SUMMARY"
+}
+
+# real_loads ran after it: the packaged objects, compared the same way ($OUT/$1.real_agreement.tsv).
+assert_real_loads() {
+  assert_corpus_loads real "$@"
+  GT_SUMMARY+="; packaged objects $CORPUS_SUMMARY"
+}
+
+# Corpus $1 (gt, real) on kernel $2, whose in-VM `prog loadall` lines are in $3.
+assert_corpus_loads() {
+  local corpus=$1 k=$2 loads=$3 tsv=$OUT/$KPREFIX$2.$1_agreement.tsv want sha name rc rest truth off live
+  local n=0 agree_off=0 agree_live=0
+  local -n names=${corpus^^}_OBJECTS
   want=$(jq -r '.kernel.btf.sha256 // empty' "$OUT/$KPREFIX$k.check.json" 2>/dev/null)
   declare -A offline=()
-  while read -r name verdict; do offline[$name]=$verdict; done < <(gt_offline "$k" || true)
-  ((${#offline[@]})) || fail "ground truth: compat check --btf $CACHE/$KPREFIX$k/vmlinux.btf failed: $(head -c 300 \
-    "$OUT/$KPREFIX$k.gt_offline.json.stderr" "$OUT/$KPREFIX$k.gt_btf.stderr" 2>/dev/null | tr '\n' ' ')"
+  while read -r name verdict; do offline[$name]=$verdict; done < <(gt_offline "$k" "$corpus" || true)
+  ((${#offline[@]})) || fail "$corpus: compat check --btf $CACHE/$KPREFIX$k/vmlinux.btf failed: $(head -c 300 \
+    "$OUT/$KPREFIX$k.${corpus}_offline.json.stderr" "$OUT/$KPREFIX$k.gt_btf.stderr" 2>/dev/null | tr '\n' ' ')"
   sha=$(sha256sum "$CACHE/$KPREFIX$k/vmlinux.btf" 2>/dev/null | cut -d' ' -f1)
   [[ -n $want && $want == "$sha" ]] ||
     fail "ground truth: $CACHE/$KPREFIX$k/vmlinux.btf (sha256 ${sha:-none}) is not the BTF the VM serves (${want:-none})"
   declare -A onlive=()
   while read -r name verdict; do onlive[$name]=$verdict; done < <(jq -r \
-    '.results[]? | "\(.object | split("/") | last | rtrimstr(".o")) \(.compatible)"' "$OUT/$KPREFIX$k.gt_live.json")
+    '.results[]? | "\(.object | split("/") | last | rtrimstr(".o")) \(.compatible)"' "$OUT/$KPREFIX$k.${corpus}_live.json")
   : >"$tsv"
   while read -r name rc rest; do
-    [[ $name == gt_* ]] || continue
+    [[ $name == "${corpus}"_* ]] || continue
     n=$((n + 1))
     truth=false
     [[ $rc == 0 ]] && truth=true
@@ -112,6 +155,6 @@ assert_gt_loads() {
       fail "ground truth: $name.o on $k: compat check --btf says compatible=$off, but prog loadall exits $rc: $rest"
     fi
   done <"$loads"
-  ((n == ${#GT_OBJECTS[@]})) || fail "ground truth: gt_loads reported $n of ${#GT_OBJECTS[@]} objects (see $loads)"
-  GT_SUMMARY="ground truth $n objects: offline $agree_off/$n, --live $agree_live/$n agree with prog loadall"
+  ((n == ${#names[@]})) || fail "$corpus: ${corpus}_loads reported $n of ${#names[@]} objects (see $loads)"
+  CORPUS_SUMMARY="$n objects: offline $agree_off/$n, --live $agree_live/$n agree with prog loadall"
 }

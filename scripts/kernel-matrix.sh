@@ -861,7 +861,9 @@ main() {
 
   TMP=$(mktemp -d "${TMPDIR:-/tmp}/kernel-matrix.XXXXXX")
   trap 'rm -rf "$TMP"' EXIT
-  exec 9>"$CACHE/.lock"
+  # One run per architecture at a time: the caches of the two architectures are apart (kernels, busybox, packaged
+  # objects), so `make test-kernels` runs both at once.
+  exec 9>"$CACHE/.lock-$DEB_ARCH"
   flock 9
   find_busybox
 

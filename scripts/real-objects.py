@@ -14,10 +14,14 @@ cilium/ebpf's test objects, both byte orders), extracts every object, and for ea
 
 Prints one line per disagreement and a JSON summary as the last line; exits 1 on any disagreement.
 
-Usage: scripts/real-objects.py EBPFCTL [CACHE_DIR]   (root; CACHE_DIR keeps the downloads, default
-       target/real-objects)
+Usage: scripts/real-objects.py check EBPFCTL [CACHE_DIR]     the checks above (root); CACHE_DIR keeps the downloads,
+                                                          default target/real-objects
+       scripts/real-objects.py extract ARCH DIR [CACHE_DIR]  DIR/real_NAME.o for every little-endian object of
+                                                          Debian architecture ARCH (amd64, arm64): the kernel
+                                                          matrix's share of the corpus
 """
 
+import hashlib
 import json
 import os
 import shutil
@@ -37,30 +41,31 @@ EM_BPF = 247
 BPFFS = "/sys/fs/bpf"
 
 
-def run(args, timeout=120):
+def run(args, timeout=120, cwd=None):
     try:
-        p = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
+        p = subprocess.run(args, capture_output=True, text=True, timeout=timeout, cwd=cwd)
     except subprocess.TimeoutExpired:
         return 124, "", f"timed out after {timeout}s"
     return p.returncode, p.stdout, p.stderr
 
 
-def fetch(cache):
-    """The packages' files under cache/root (downloaded once)."""
-    debs = os.path.join(cache, "debs")
-    root = os.path.join(cache, "root")
+def fetch(cache, arch):
+    """The packages' files for Debian architecture `arch` under cache/arch/root (downloaded once)."""
+    debs = os.path.join(cache, arch, "debs")
+    root = os.path.join(cache, arch, "root")
     os.makedirs(debs, exist_ok=True)
     for spec in PACKAGES:
         name, version = spec.split("=")
         deb = f"{name}_{version.replace(':', '%3a')}_"
         if not any(f.startswith(deb) for f in os.listdir(debs)):
-            code, _, err = run(["apt-get", "download", "-o", "APT::Sandbox::User=root", spec], timeout=300)
+            # apt-get downloads into the working directory; arch-independent packages take no :arch.
+            code, _, err = run(["apt-get", "download", "-o", "APT::Sandbox::User=root", f"{name}:{arch}={version}"],
+                               timeout=300, cwd=debs)
             if code != 0:
-                # apt-get downloads into the working directory.
-                sys.exit(f"real-objects: cannot download {spec}: {err.strip()}")
-            for f in os.listdir("."):
-                if f.startswith(deb) and f.endswith(".deb"):
-                    shutil.move(f, os.path.join(debs, f))
+                code, _, err = run(["apt-get", "download", "-o", "APT::Sandbox::User=root", spec], timeout=300,
+                                   cwd=debs)
+            if code != 0:
+                sys.exit(f"real-objects: cannot download {spec} for {arch}: {err.strip()}")
     if not os.path.isdir(root):
         tmp = root + ".tmp"
         shutil.rmtree(tmp, ignore_errors=True)
@@ -89,7 +94,20 @@ def embedded_objects(path):
 
 
 def collect(root, out):
-    """(name, path, little_endian) of every object, written under out."""
+    """(name, path, little_endian) of every distinct object, written under out: xdp-tools' executables embed the
+    same libxdp objects (the dispatcher, the AF_XDP program) over and over; each is checked once, by its first
+    name."""
+    objs = _collect(root, out)
+    seen, distinct = set(), []
+    for name, path, little in objs:
+        digest = hashlib.sha256(open(path, "rb").read()).digest()
+        if digest not in seen:
+            seen.add(digest)
+            distinct.append((name, path, little))
+    return distinct
+
+
+def _collect(root, out):
     objs = []
     for sub in ("usr/sbin", "usr/bin"):
         d = os.path.join(root, sub)
@@ -145,6 +163,11 @@ def normalized(text):
     return norm(json.loads(text))
 
 
+def documented(report, mtype):
+    report["maps_documented"] += 1
+    report["documented_types"][mtype] = report["documented_types"].get(mtype, 0) + 1
+
+
 def compare_maps(ebpfctl, name, path, before, report):
     pins = os.path.join(BPFFS, pin_name(name))
     os.mkdir(pins)
@@ -174,14 +197,14 @@ def compare_maps(ebpfctl, name, path, before, report):
             if mtype in ("ringbuf", "user_ringbuf"):
                 # Documented: ebpfctl refuses with a hint (exit 2), bpftool prints [] and fails.
                 if ours[0] == 2 and json.loads(ours[1]).get("kind") == "invalid_input" and theirs[0] != 0:
-                    report["maps_documented"] += 1
+                    documented(report, mtype)
                     continue
             elif ours[0] == 0 and theirs[0] == 0:
                 if ours[1] == theirs[1] or json.loads(ours[1]) == json.loads(theirs[1]):
                     report["maps_equal"] += 1
                     continue
                 if normalized(ours[1]) == normalized(theirs[1]):
-                    report["maps_documented"] += 1
+                    documented(report, mtype)
                     continue
             report["problems"].append(f"map dump {name}/{m} ({mtype}): ebpfctl exit {ours[0]} {ours[1][:200]!r}, "
                                       f"bpftool exit {theirs[0]} {theirs[1][:200]!r}")
@@ -189,22 +212,23 @@ def compare_maps(ebpfctl, name, path, before, report):
         clean_bpffs(before)
 
 
-def main():
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    ebpfctl = os.path.abspath(sys.argv[1])
-    cache = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "target/real-objects")
-    os.makedirs(cache, exist_ok=True)
-    cwd = os.getcwd()
-    os.chdir(cache)
-    root = fetch(cache)
-    os.chdir(cwd)
+def extract(arch, out, cache):
+    """Writes every little-endian object for `arch` as out/real_NAME.o (names fit bpffs and the kernel matrix)."""
+    os.makedirs(out, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="real-objects-") as work:
+        for name, path, little in collect(fetch(cache, arch), work):
+            if little:
+                shutil.copyfile(path, os.path.join(out, pin_name(name).replace("ebpfctl_real_", "real_") + ".o"))
+
+
+def check(ebpfctl, cache):
     work = tempfile.mkdtemp(prefix="real-objects-")
     report = {"objects": 0, "agree": 0, "loadable": 0, "big_endian": 0, "maps": 0, "maps_equal": 0,
-              "maps_documented": 0, "problems": []}
+              "maps_documented": 0, "documented_types": {},
+              "problems": []}
     try:
         before = set(os.listdir(BPFFS))
-        for name, path, little in collect(root, work):
+        for name, path, little in collect(fetch(cache, native_arch()), work):
             report["objects"] += 1
             ours = compat_verdict(ebpfctl, path)
             if not little:
@@ -231,8 +255,23 @@ def main():
     for p in report["problems"]:
         print(p)
     print(json.dumps(report | {"problems": len(report["problems"])}))
-    sys.exit(1 if report["problems"] else 0)
+    return 1 if report["problems"] else 0
+
+
+def native_arch():
+    return subprocess.run(["dpkg", "--print-architecture"], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def main():
+    args = sys.argv[1:]
+    default_cache = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "target", "real-objects")
+    if len(args) >= 3 and args[0] == "extract":
+        extract(args[1], os.path.abspath(args[2]), os.path.abspath(args[3] if len(args) > 3 else default_cache))
+        return 0
+    if len(args) >= 2 and args[0] == "check":
+        return check(os.path.abspath(args[1]), os.path.abspath(args[2] if len(args) > 2 else default_cache))
+    sys.exit(__doc__)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

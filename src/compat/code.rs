@@ -58,12 +58,33 @@ impl<'o> Reach<'o> {
         }
     }
 
-    /// The reachable context loads of function `f` as (byte offset, size); empty when the walk gave up.
-    pub fn ctx_loads(&self, f: &str) -> Vec<(i64, usize)> {
-        match self.reached.get(f) {
-            Some(Some(walk)) => walk.ctx_loads.iter().copied().collect(),
-            _ => Vec::new(),
+    /// The reachable context loads of `prog` and of the subprograms it hands its context to as r1 (tools pick a
+    /// tracepoint argument by kernel version in a helper function shared by their tp_btf and raw_tp programs),
+    /// transitively, as (byte offset from the program's context, size).
+    pub fn ctx_loads_through_calls(&self, prog: &'o Program) -> Vec<(i64, usize)> {
+        let mut out = Vec::new();
+        let mut seen: HashSet<(&str, i64)> = HashSet::new();
+        let mut work = vec![(prog.name.as_str(), 0i64)];
+        while let Some((name, base)) = work.pop() {
+            if !seen.insert((name, base)) {
+                continue;
+            }
+            let (Some(Some(walk)), Some(f)) = (self.reached.get(name), self.functions.get(name))
+            else {
+                continue;
+            };
+            out.extend(walk.ctx_loads.iter().map(|&(off, size)| (off + base, size)));
+            for &(pc, offset) in &walk.ctx_calls {
+                let callee = f.refs.iter().find_map(|(at, r)| match r {
+                    InsnRef::Call(callee) if *at == pc => Some(callee.as_str()),
+                    _ => None,
+                });
+                if let Some(callee) = callee {
+                    work.push((callee, base + offset));
+                }
+            }
         }
+        out
     }
 
     /// Every function libbpf loads as part of `prog`: itself and the subprograms it calls or takes the address of,

@@ -35,7 +35,15 @@ pub fn evaluate(
                 &mut reasons,
             ),
             "ksym" => untyped_ksym(e, view, &mut reasons),
-            _ => ExternValue::UnknownValue,
+            _ => {
+                // libbpf looks every extern up in the object's BTF when it opens the object, and gives up on one
+                // it cannot find there ("failed to find BTF for extern"), weak or not.
+                reasons.push(format!(
+                    "extern {} has no BTF in the object (a declaration never defined?): libbpf cannot open it",
+                    e.name
+                ));
+                ExternValue::Unresolved
+            }
         };
         values.insert(e.name.clone(), value);
     }

@@ -9,6 +9,7 @@ mod code;
 pub mod core;
 mod externs;
 pub mod kernel;
+mod license;
 pub mod live;
 pub mod maps;
 pub mod minimize;

@@ -182,6 +182,16 @@ fn target_refusals(p: &Program, kind: &str, view: &KernelView) -> Vec<String> {
         ));
         return reasons;
     }
+    if p.prog_type == "ext" {
+        // freplace replaces a function of another BPF program, which only its loader can name (attach_prog_fd):
+        // libbpf refuses the object on its own ("attach program FD is not set").
+        reasons.push(format!(
+            "freplace: {}() belongs to another BPF program, which only the object's loader can name \
+             (attach_prog_fd); the object does not load on its own",
+            p.attach_target.as_deref().unwrap_or("?")
+        ));
+        return reasons;
+    }
     if let Some((btf_kind, name)) = load_target(p, kind) {
         if view.find(&name, btf_kind).is_none() {
             reasons.push(format!("attach target {name} not in kernel BTF"));
@@ -240,7 +250,7 @@ fn ctx_refusals(p: &Program, kind: &str, view: &KernelView, reach: &Reach) -> Op
     }
     let slots = ctx_slots(p, kind, view)? as i64;
     let (off, _) = reach
-        .ctx_loads(&p.name)
+        .ctx_loads_through_calls(p)
         .into_iter()
         .filter(|(off, _)| *off >= slots * 8 || *off < 0)
         .min()?;
@@ -274,6 +284,16 @@ fn call_refusals(
                     push_once(
                         &mut reasons,
                         format!("helper {name} not available to {table_key} programs (probed on {probed_on})"),
+                    );
+                } else if super::license::is_gpl_only(*id)
+                    && !super::license::is_gpl_compatible(p.license.as_deref())
+                {
+                    push_once(
+                        &mut reasons,
+                        format!(
+                            "helper {name} is GPL-only, and the license \"{}\" is not GPL-compatible",
+                            p.license.as_deref().unwrap_or("")
+                        ),
                     );
                 } else if name == "bpf_d_path" && d_path_refused(p, kind) {
                     push_once(

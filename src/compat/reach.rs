@@ -69,6 +69,8 @@ fn decode(word: u64) -> Insn {
 pub struct Walk {
     pub reached: HashSet<usize>,
     pub ctx_loads: HashSet<(i64, usize)>,
+    /// BPF-to-BPF calls that pass the context (plus an offset) as the callee's r1: (call index, offset).
+    pub ctx_calls: HashSet<(usize, i64)>,
 }
 
 /// Instruction indexes reachable from index 0 of `code` (little-endian instruction words, relocations applied),
@@ -89,6 +91,12 @@ pub fn reachable_with(code: &[u64], known: &KnownMemory) -> Option<Walk> {
         walk.reached.insert(pc);
         if let Some(load) = ctx_load(code[pc], &regs) {
             walk.ctx_loads.insert(load);
+        }
+        if let (0x85, Val::Ctx(base)) = (code[pc] as u8, get(&regs, 1)) {
+            // BPF_CALL with src BPF_PSEUDO_CALL (1): a subprogram, handed the context.
+            if decode(code[pc]).src == 1 {
+                walk.ctx_calls.insert((pc, base));
+            }
         }
         for next in step(code, pc, regs, known) {
             work.push(next);

@@ -162,7 +162,9 @@ pub fn run(ctx: &Context, args: &LoadArgs, all: bool) -> CmdResult {
     let mut pins = PinSet::new();
     let mut report = LoadReport::default();
     let label = args.object.display().to_string();
-    if object.progs().next().is_none() {
+    // `loadall` of an object with only maps creates them and pins what it is told to, as bpftool does (a real
+    // load: the kernel accepts it); `load` has no program to pin.
+    if !all && object.progs().next().is_none() {
         return Err(Error::new(
             ErrorKind::InvalidInput,
             label,
@@ -238,7 +240,8 @@ fn pin_programs(
     pins: &mut PinSet,
     report: &mut LoadReport,
 ) -> Result<()> {
-    if all {
+    // No directory for an object without programs: bpftool makes none either.
+    if all && object.progs().next().is_some() {
         pins.create_dir_all(path)?;
     }
     for (i, prog) in object.progs().enumerate() {
