@@ -3,7 +3,8 @@
 
 Downloads Debian bookworm packages that ship compiled BPF objects (libbpf-tools' 59 tools, whose objects are
 embedded in each executable as a libbpf skeleton; xdp-tools and libxdp, whose objects are files and skeletons;
-cilium/ebpf's test objects, both byte orders), extracts every object, and for each:
+cilium/ebpf's test objects, both byte orders; Performance Co-Pilot's BPF PMDA modules, skeletons in shared
+objects), extracts every distinct object, and for each:
 
   compat  `ebpfctl -j compat check OBJ` (the live kernel) against `bpftool prog loadall OBJ` (a real load): the
           verdicts must agree. Each object is checked as its packager built it, run-time sizing and all.
@@ -36,7 +37,11 @@ PACKAGES = [
     "xdp-tools=1.3.1-1",
     "libxdp1=1.3.1-1",
     "golang-github-cilium-ebpf-dev=0.9.1-1",
+    "pcp=6.0.3-1.1",
 ]
+# Performance Co-Pilot's BPF PMDA: 14 modules (its own builds of libbpf-tools programs), each a shared object
+# embedding its BPF object as a skeleton.
+PCP_MODULES = "usr/lib/pcp/pmdas/bpf/modules"
 EM_BPF = 247
 BPFFS = "/sys/fs/bpf"
 
@@ -52,7 +57,8 @@ def run(args, timeout=120, cwd=None):
 def fetch(cache, arch):
     """The packages' files for Debian architecture `arch` under cache/arch/root (downloaded once)."""
     debs = os.path.join(cache, arch, "debs")
-    root = os.path.join(cache, arch, "root")
+    # Extracted once per package list: a list that changes gets a new tree.
+    root = os.path.join(cache, arch, "root-" + hashlib.sha256(" ".join(PACKAGES).encode()).hexdigest()[:12])
     os.makedirs(debs, exist_ok=True)
     for spec in PACKAGES:
         name, version = spec.split("=")
@@ -117,6 +123,13 @@ def _collect(root, out):
                 path = os.path.join(out, name + ".bpf.o")
                 open(path, "wb").write(blob)
                 objs.append((name, path, True))
+    d = os.path.join(root, PCP_MODULES)
+    for module in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+        for n, blob in enumerate(embedded_objects(os.path.join(d, module))):
+            name = "pcp_" + module.removesuffix(".so") + (f".{n}" if n else "")
+            path = os.path.join(out, name + ".bpf.o")
+            open(path, "wb").write(blob)
+            objs.append((name, path, True))
     for dirpath, _, files in os.walk(root):
         for f in sorted(files):
             path = os.path.join(dirpath, f)

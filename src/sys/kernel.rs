@@ -5,6 +5,8 @@ use std::ffi::CStr;
 #[derive(Debug, Clone)]
 pub struct Uname {
     pub release: String,
+    /// `uname -v`: the build string, where Debian kernels name their real version ("... Debian 5.10.262-1 ...").
+    pub version: String,
     pub machine: String,
 }
 
@@ -15,6 +17,7 @@ pub fn uname() -> Uname {
     if rc != 0 {
         return Uname {
             release: "unknown".into(),
+            version: String::new(),
             machine: std::env::consts::ARCH.into(),
         };
     }
@@ -28,6 +31,7 @@ pub fn uname() -> Uname {
     };
     Uname {
         release: field(&uts.release),
+        version: field(&uts.version),
         machine: field(&uts.machine),
     }
 }
