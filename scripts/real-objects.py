@@ -140,9 +140,13 @@ def _collect(root, out):
     return objs
 
 
+def safe_name(name):
+    """`name` with every character but letters and digits as `_`: bpffs refuses names with a dot."""
+    return "".join(c if c.isalnum() else "_" for c in name)
+
+
 def pin_name(name):
-    # bpffs refuses names with a dot.
-    return "ebpfctl_real_" + "".join(c if c.isalnum() else "_" for c in name)
+    return "ebpfctl_real_" + safe_name(name)
 
 
 def clean_bpffs(before):
@@ -231,7 +235,7 @@ def extract(arch, out, cache):
     with tempfile.TemporaryDirectory(prefix="real-objects-") as work:
         for name, path, little in collect(fetch(cache, arch), work):
             if little:
-                shutil.copyfile(path, os.path.join(out, pin_name(name).replace("ebpfctl_real_", "real_") + ".o"))
+                shutil.copyfile(path, os.path.join(out, "real_" + safe_name(name) + ".o"))
 
 
 def check(ebpfctl, cache):

@@ -313,7 +313,7 @@ pub struct LiveFacts {
 impl LiveFacts {
     pub fn read() -> LiveFacts {
         let uname = crate::sys::kernel::uname();
-        let release = uname.release.clone();
+        let release = &uname.release;
         let symbols = std::fs::read_to_string("/proc/kallsyms").ok().map(|t| {
             let mut s = Symbols::parse(&t);
             s.traceable = [crate::sys::fs::TRACEFS_PATH, "/sys/kernel/debug/tracing"]
@@ -345,7 +345,7 @@ impl LiveFacts {
                     .ok()
                     .as_deref(),
                 &uname.version,
-                &release,
+                release,
             ),
         }
     }

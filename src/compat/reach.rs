@@ -92,11 +92,10 @@ pub fn reachable_with(code: &[u64], known: &KnownMemory) -> Option<Walk> {
         if let Some(load) = ctx_load(code[pc], &regs) {
             walk.ctx_loads.insert(load);
         }
-        if let (0x85, Val::Ctx(base)) = (code[pc] as u8, get(&regs, 1)) {
-            // BPF_CALL with src BPF_PSEUDO_CALL (1): a subprogram, handed the context.
-            if decode(code[pc]).src == 1 {
-                walk.ctx_calls.insert((pc, base));
-            }
+        // BPF_CALL with src BPF_PSEUDO_CALL (1): a subprogram, handed the context.
+        let i = decode(code[pc]);
+        if let (0x85, 1, Val::Ctx(base)) = (i.code, i.src, get(&regs, 1)) {
+            walk.ctx_calls.insert((pc, base));
         }
         for next in step(code, pc, regs, known) {
             work.push(next);

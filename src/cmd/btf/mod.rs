@@ -47,8 +47,7 @@ fn users() -> Result<(UsersByBtf, UsersByBtf)> {
 }
 
 fn show_btfs(ctx: &Context, selector: Option<&BtfSelector>, view: ShowView) -> CmdResult {
-    let pins_shown = crate::cmd::select::refs::pins_shown(ctx, view, selector.is_some());
-    let pending = Refs::start(ObjKind::Btf, pins_shown);
+    let pending = Refs::start_for_show(ctx, ObjKind::Btf, view, selector.is_some());
     let (progs, maps) = users().map_err(|e| Error::new(e.kind, "btf", e.reason))?;
     let selection = select::btfs(selector, |live| {
         let info = &live.info;

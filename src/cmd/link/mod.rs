@@ -23,8 +23,7 @@ pub fn run(ctx: &Context, verb: LinkVerb) -> CmdResult {
 }
 
 fn show_links(ctx: &Context, selector: Option<&LinkSelector>, view: ShowView) -> CmdResult {
-    let pins_shown = crate::cmd::select::refs::pins_shown(ctx, view, selector.is_some());
-    let pending = Refs::start(ObjKind::Link, pins_shown);
+    let pending = Refs::start_for_show(ctx, ObjKind::Link, view, selector.is_some());
     let mut symbols = SymbolCache::default();
     let selection = select::links(selector, |live| {
         let info = &live.info;

@@ -42,8 +42,7 @@ pub fn run(ctx: &Context, verb: &MapVerb) -> CmdResult {
 }
 
 fn show_maps(ctx: &Context, selector: Option<&MapSelector>, view: ShowView) -> CmdResult {
-    let pins_shown = crate::cmd::select::refs::pins_shown(ctx, view, selector.is_some());
-    let pending = Refs::start(ObjKind::Map, pins_shown);
+    let pending = Refs::start_for_show(ctx, ObjKind::Map, view, selector.is_some());
     let mut names = NameResolver::default();
     let selection = select::maps(selector, &mut names, describe)?;
     crate::cmd::select::refs::show_with_refs(ctx, pending, selection, view)

@@ -40,8 +40,7 @@ pub fn run(ctx: &Context, verb: ProgVerb) -> CmdResult {
 }
 
 fn show_progs(ctx: &Context, selector: Option<&ProgSelector>, view: ShowView) -> CmdResult {
-    let pins_shown = crate::cmd::select::refs::pins_shown(ctx, view, selector.is_some());
-    let pending = Refs::start(ObjKind::Prog, pins_shown);
+    let pending = Refs::start_for_show(ctx, ObjKind::Prog, view, selector.is_some());
     let mut names = NameResolver::default();
     let mut metadata = MetadataReader::default();
     let selection = select::progs(selector, &mut names, |live, names| {

@@ -85,6 +85,17 @@ impl Refs {
         }
     }
 
+    /// `start` for a `show` in `view`: bpffs is walked only where the output prints pinned paths, which JSON and
+    /// the wide table always do, the plain table only as the details of a single (selected) object.
+    pub fn start_for_show(
+        ctx: &Context,
+        kind: ObjKind,
+        view: ShowView,
+        selected: bool,
+    ) -> PendingRefs {
+        Refs::start(kind, ctx.out.is_json() || view.wide || selected)
+    }
+
     pub fn pinned(&self, id: u32) -> Vec<String> {
         self.pins.of(id).to_vec()
     }
@@ -136,12 +147,6 @@ impl PendingRefs {
 /// A `show` entry that carries pins and holders, filled in once the background walks are done.
 pub trait Referenced {
     fn set_refs(&mut self, refs: &Refs);
-}
-
-/// Whether a `show` prints pinned paths: JSON and the wide table always; the plain table only as the details of a
-/// single object, which takes a selector.
-pub fn pins_shown(ctx: &Context, view: ShowView, selected: bool) -> bool {
-    ctx.out.is_json() || view.wide || selected
 }
 
 /// The end of every `show`: wait for the pin and holder walks, attach their answers, print the listing.
