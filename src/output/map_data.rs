@@ -215,15 +215,21 @@ impl DumpPrinter<'_> {
     }
 
     /// An entry the kernel listed but would not let user space read (perf event arrays, cgroup arrays, empty
-    /// slots of socket maps): bpftool lists it with an error object as its value and goes on.
-    pub fn error_entry(&mut self, key: &[u8], reason: &str) -> io::Result<()> {
+    /// slots of socket maps): bpftool lists it with an error object as its value and goes on. `json_error` is what
+    /// bpftool's JSON says (glibc's strerror), `text_reason` what the text form says.
+    pub fn error_entry(
+        &mut self,
+        key: &[u8],
+        json_error: &str,
+        text_reason: &str,
+    ) -> io::Result<()> {
         let first = std::mem::replace(&mut self.first, false);
         let mut json = Vec::new();
         json.extend_from_slice(b"{\"key\":");
         push_hex_array(&mut json, key);
         json.extend_from_slice(b",\"value\":{\"error\":");
         // Writing into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut json, reason);
+        let _ = serde_json::to_writer(&mut json, json_error);
         json.extend_from_slice(b"}}");
         match &mut self.mode {
             DumpMode::Json => {
@@ -244,7 +250,7 @@ impl DumpPrinter<'_> {
             }
             // bpftool prints the text form of an error even between the formatted blocks.
             DumpMode::Layout { .. } | DumpMode::Text => {
-                push_error_entry(&mut self.buf, key, reason)
+                push_error_entry(&mut self.buf, key, text_reason)
             }
         }
         self.flush_if_full()

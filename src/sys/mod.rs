@@ -39,6 +39,7 @@ pub mod prog_insns;
 pub mod relo_core;
 pub mod signal;
 pub mod skel;
+pub mod strerror;
 pub mod terminal;
 pub mod tracefs;
 

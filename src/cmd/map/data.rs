@@ -228,7 +228,9 @@ pub fn dump(ctx: &Context, words: &[String]) -> CmdResult {
         map.layout,
         |k, v| walked.borrow_mut().entry(k, v),
         |k, unreadable| match unreadable_reason(map_type, &unreadable) {
-            Some(reason) => walked.borrow_mut().error_entry(k, &reason),
+            Some(reason) => walked
+                .borrow_mut()
+                .error_entry(k, &reason.json, &reason.text),
             None => Ok(()),
         },
     );
@@ -248,16 +250,25 @@ pub fn dump(ctx: &Context, words: &[String]) -> CmdResult {
     }
 }
 
+/// Why a listed key's value cannot be read, in each output's words.
+struct UnreadableReason {
+    /// bpftool's JSON: strerror(errno) as glibc words it, which scripts written for `bpftool -j` compare.
+    json: String,
+    /// The text form, for a person: bpftool's `<no entry>`, else what the errno means for this map type.
+    text: String,
+}
+
 /// Why a listed key's value cannot be shown, or None to skip the key: a key deleted since it was listed, and (as
 /// bpftool skips them) the empty slots of maps of maps and program arrays.
-fn unreadable_reason(map_type: u32, unreadable: &Unreadable<'_>) -> Option<String> {
+fn unreadable_reason(map_type: u32, unreadable: &Unreadable<'_>) -> Option<UnreadableReason> {
     let errno = match unreadable {
-        Unreadable::Missing if slots_may_be_empty(map_type) => return Some("no entry".to_string()),
+        Unreadable::Missing if slots_may_be_empty(map_type) => libc::ENOENT,
         Unreadable::Missing => return None,
         Unreadable::Error(e) => e.raw_os_error().unwrap_or(0),
     };
     let unsupported = matches!(errno, libc::EOPNOTSUPP | crate::error::ENOTSUPP);
-    Some(match map_type {
+    let text = match map_type {
+        _ if errno == libc::ENOENT => "<no entry>".to_string(),
         sys::BPF_MAP_TYPE_PERF_EVENT_ARRAY if unsupported => {
             "user space cannot read a perf event array's values (perf event fds); stream its events with \
              `ebpfctl map watch`"
@@ -273,6 +284,10 @@ fn unreadable_reason(map_type: u32, unreadable: &Unreadable<'_>) -> Option<Strin
             "cannot read: the kernel returns socket cookies only into 8-byte values".to_string()
         }
         _ => crate::error::errno_text(errno),
+    };
+    Some(UnreadableReason {
+        json: crate::sys::strerror::glibc_strerror(errno),
+        text,
     })
 }
 
