@@ -8,7 +8,9 @@ objects), extracts every distinct object, and for each:
 
   compat  `ebpfctl -j compat check OBJ` (the live kernel) against `bpftool prog loadall OBJ` (a real load): the
           verdicts must agree. Each object is checked as its packager built it, run-time sizing and all.
-  maps    for each object that loads: every map pinned by `bpftool prog loadall … pinmaps`, dumped by
+  maps    for each object that loads: every map pinned by `bpftool prog loadall … pinmaps`, seeded with three
+          entries by `bpftool map update`/`push` where user space can write them (random bits, text, small
+          numbers, so every BTF kind in the tools' own key and value types is formatted), dumped by
           `ebpfctl -j map dump` and `bpftool -j map dump`; the JSON must be equal except where docs/map-json.md
           says ebpfctl differs on purpose (a ring buffer's dump); per-key error texts compare as they are.
   order   big-endian objects (cilium's *-eb.elf) are not loadable here: compat must say so with exit 1, never 2.
@@ -25,6 +27,7 @@ Usage: scripts/real-objects.py check EBPFCTL [CACHE_DIR]     the checks above (r
 import hashlib
 import json
 import os
+import random
 import shutil
 import struct
 import subprocess
@@ -174,6 +177,48 @@ def documented(report, mtype):
     report["documented_types"][mtype] = report["documented_types"].get(mtype, 0) + 1
 
 
+# Map types whose entries user space can write, and so can seed before the dumps are compared.
+KEYED = {"hash", "lru_hash", "percpu_hash", "lru_percpu_hash", "lpm_trie"}
+INDEXED = {"array", "percpu_array"}
+PUSHED = {"queue", "stack", "bloom_filter"}
+
+
+def value_patterns(rng, size):
+    """Three values as a running tool leaves them: random bits, text (printable bytes with NULs, so char arrays
+    read as strings), and small numbers (0, 1, 2 and all-ones bytes: flags, counters, -1)."""
+    return [bytes(rng.randrange(256) for _ in range(size)),
+            bytes(rng.choice(b"abcdefghijklmnopqrstuvwxyz0123456789/._-\0") for _ in range(size)),
+            bytes(rng.choice((0, 1, 2, 255)) for _ in range(size))]
+
+
+def hexwords(data):
+    return ["hex"] + [f"{b:02x}" for b in data] if data else []
+
+
+def seed_map(pin, info):
+    """Writes a few entries with bpftool (values of every BTF kind, filled with patterns no test author chose);
+    returns whether anything was written. Frozen maps (.rodata, .kconfig) refuse, and are compared as loaded."""
+    mtype, ksize, vsize, entries = info["type"], info["bytes_key"], info["bytes_value"], info["max_entries"]
+    rng = random.Random(hashlib.sha256(pin.encode()).digest())
+    values = value_patterns(rng, vsize)
+    written = 0
+    for n, value in enumerate(values):
+        if mtype in PUSHED:
+            args = ["push", "pinned", pin, "value", *hexwords(value)]
+        else:
+            if mtype in INDEXED:
+                key = ([0, entries - 1, rng.randrange(entries)][n]).to_bytes(4, "little")
+            elif mtype == "lpm_trie":
+                # A prefix length within the key's data bits, the data random.
+                key = rng.randrange((ksize - 4) * 8 + 1).to_bytes(4, "little") + rng.randbytes(ksize - 4)
+            else:
+                key = rng.randbytes(ksize)
+            args = ["update", "pinned", pin, "key", *hexwords(key), "value", *hexwords(value)]
+        code, _, _ = run(["bpftool", "map", *args])
+        written += code == 0
+    return written > 0
+
+
 def compare_maps(ebpfctl, name, path, before, report):
     pins = os.path.join(BPFFS, pin_name(name))
     os.mkdir(pins)
@@ -196,10 +241,13 @@ def compare_maps(ebpfctl, name, path, before, report):
             pin = os.path.join(maps, m)
             if not os.path.isfile(pin):
                 continue
+            info = json.loads(run(["bpftool", "-j", "map", "show", "pinned", pin])[1])
+            mtype = info["type"]
+            if mtype in KEYED | INDEXED | PUSHED and seed_map(pin, info):
+                report["maps_seeded"] += 1
             ours = run([ebpfctl, "-j", "map", "dump", "pinned", pin])
             theirs = run(["bpftool", "-j", "map", "dump", "pinned", pin])
             report["maps"] += 1
-            mtype = json.loads(run(["bpftool", "-j", "map", "show", "pinned", pin])[1])["type"]
             if mtype in ("ringbuf", "user_ringbuf"):
                 # Documented: ebpfctl refuses with a hint (exit 2), bpftool prints [] and fails.
                 if ours[0] == 2 and json.loads(ours[1]).get("kind") == "invalid_input" and theirs[0] != 0:
@@ -226,7 +274,7 @@ def extract(arch, out, cache):
 
 def check(ebpfctl, cache):
     work = tempfile.mkdtemp(prefix="real-objects-")
-    report = {"objects": 0, "agree": 0, "loadable": 0, "big_endian": 0, "maps": 0, "maps_equal": 0,
+    report = {"objects": 0, "agree": 0, "loadable": 0, "big_endian": 0, "maps": 0, "maps_seeded": 0, "maps_equal": 0,
               "maps_documented": 0, "documented_types": {},
               "problems": []}
     try:
