@@ -13,6 +13,8 @@ objects), extracts every distinct object, and for each:
           numbers, so every BTF kind in the tools' own key and value types is formatted), dumped by
           `ebpfctl -j map dump` and `bpftool -j map dump`; the JSON must be equal except where docs/map-json.md
           says ebpfctl differs on purpose (a ring buffer's dump); per-key error texts compare as they are.
+  show    `ebpfctl -j prog show`/`map show` of each pinned program and map holds every field bpftool's does,
+          with the same value (extras allowed; `loaded_at` within a second).
   order   big-endian objects (cilium's *-eb.elf) are not loadable here: compat must say so with exit 1, never 2.
 
 Prints one line per disagreement and a JSON summary as the last line; exits 1 on any disagreement.
@@ -219,6 +221,33 @@ def seed_map(pin, info):
     return written > 0
 
 
+def show_differences(ours, theirs):
+    """Fields of bpftool's `show -j` object that ebpfctl's lacks or prints differently (extras are allowed).
+    `loaded_at` may differ by a second: each tool reads the boot-to-wall-clock offset at its own instant."""
+    out = []
+    for key, want in theirs.items():
+        got = ours.get(key)
+        if key == "loaded_at" and isinstance(got, int) and abs(got - want) <= 1:
+            continue
+        if key in ("pinned", "pids") and isinstance(got, list) and sorted(map(str, got)) == sorted(map(str, want)):
+            continue
+        if got != want:
+            out.append(f"{key}: ebpfctl {got!r}, bpftool {want!r}")
+    return out
+
+
+def compare_show(ebpfctl, what, pin, report):
+    ours = run([ebpfctl, "-j", what, "show", "pinned", pin])
+    theirs = run(["bpftool", "-j", what, "show", "pinned", pin])
+    report[what + "s_shown"] += 1
+    if ours[0] != 0 or theirs[0] != 0:
+        report["problems"].append(f"{what} show {pin}: ebpfctl exit {ours[0]}, bpftool exit {theirs[0]}")
+        return
+    diffs = show_differences(json.loads(ours[1]), json.loads(theirs[1]))
+    if diffs:
+        report["problems"].append(f"{what} show {pin}: " + "; ".join(diffs))
+
+
 def compare_maps(ebpfctl, name, path, before, report):
     pins = os.path.join(BPFFS, pin_name(name))
     os.mkdir(pins)
@@ -233,6 +262,9 @@ def compare_maps(ebpfctl, name, path, before, report):
         if code != 0:
             report["problems"].append(f"maps {name}: bpftool loads it once but not twice: {err.strip()[-200:]}")
             return
+        progs = os.path.join(pins, "p")
+        for p in sorted(os.listdir(progs)) if os.path.isdir(progs) else []:
+            compare_show(ebpfctl, "prog", os.path.join(progs, p), report)
         if maps == BPFFS:
             found = set(os.listdir(maps)) - before
         else:
@@ -248,6 +280,7 @@ def compare_maps(ebpfctl, name, path, before, report):
             ours = run([ebpfctl, "-j", "map", "dump", "pinned", pin])
             theirs = run(["bpftool", "-j", "map", "dump", "pinned", pin])
             report["maps"] += 1
+            compare_show(ebpfctl, "map", pin, report)
             if mtype in ("ringbuf", "user_ringbuf"):
                 # Documented: ebpfctl refuses with a hint (exit 2), bpftool prints [] and fails.
                 if ours[0] == 2 and json.loads(ours[1]).get("kind") == "invalid_input" and theirs[0] != 0:
@@ -274,7 +307,7 @@ def extract(arch, out, cache):
 
 def check(ebpfctl, cache):
     work = tempfile.mkdtemp(prefix="real-objects-")
-    report = {"objects": 0, "agree": 0, "loadable": 0, "big_endian": 0, "maps": 0, "maps_seeded": 0, "maps_equal": 0,
+    report = {"objects": 0, "agree": 0, "loadable": 0, "big_endian": 0, "progs_shown": 0, "maps_shown": 0, "maps": 0, "maps_seeded": 0, "maps_equal": 0,
               "maps_documented": 0, "documented_types": {},
               "problems": []}
     try:

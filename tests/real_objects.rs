@@ -2,7 +2,8 @@
 //! cilium/ebpf's test objects and PCP's BPF PMDA modules, downloaded by scripts/real-objects.py (pinned package
 //! versions). `compat check` must agree with a real `bpftool prog loadall` on every one, and `map dump -j` must
 //! equal bpftool's on every map of every object that loads (seeded with entries first, where user space can write
-//! them), but for the differences docs/map-json.md documents.
+//! them), but for the differences docs/map-json.md documents; `prog show -j` and `map show -j` of each pinned
+//! program and map must hold every field bpftool prints, with the same value.
 
 mod common;
 
@@ -37,6 +38,10 @@ fn compat_and_map_dump_agree_with_the_kernel_and_bpftool_on_packaged_objects() {
     // Most of them hold entries the script wrote (random, text-like and small-number values) before the dumps
     // were compared: empty maps would compare equal whatever the value formatting did.
     assert!(count("maps_seeded") >= 90, "{summary}");
+    // `prog show -j` and `map show -j` of each pinned program and map printed every field bpftool printed, with
+    // its value (counted here, compared by the script).
+    assert!(count("progs_shown") >= 100, "{summary}");
+    assert_eq!(count("maps_shown"), count("maps"), "{summary}");
     assert_eq!(
         count("maps"),
         count("maps_equal") + count("maps_documented"),
