@@ -95,6 +95,7 @@ table() {
         | "            (\"\(.key)\", &[\(bitmap([.value[] | $kidx[.]]; $kw))]),"),
       "        ],",
       "        kallsyms_data: \(if .kernel.kallsyms_data == null then "None" else "Some(\(.kernel.kallsyms_data))" end),",
+      "        version_code: \(if .kernel.version_code == null then "None" else "Some(\(.kernel.version_code))" end),",
       "    },"' "$1"
 }
 

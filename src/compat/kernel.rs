@@ -112,8 +112,12 @@ impl<'a> KernelView<'a> {
             None => (None, None),
         };
         // LINUX_KERNEL_VERSION: that of the kernel whose table matched (exact for the same BTF, an estimate for the
-        // nearest); the running kernel's is set by the caller.
-        let version = choice.as_ref().and_then(|c| kernel_version_code(c.release));
+        // nearest; from its release for a table harvested before it was recorded); the running kernel's is set by
+        // the caller.
+        let version = table.and_then(|t| {
+            t.version_code
+                .or_else(|| crate::sys::kernel::version_code(t.release))
+        });
         KernelView {
             btf,
             index: NameIndex::new(btf),
@@ -270,38 +274,6 @@ pub fn parse_kconfig(raw: &[u8]) -> Result<Kconfig, String> {
     Ok(config)
 }
 
-/// LINUX_KERNEL_VERSION as libbpf computes it from a release string ("6.1.0-57-amd64" → 6.1.0).
-pub fn kernel_version_code(release: &str) -> Option<u32> {
-    let mut parts = release
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<u32>().ok());
-    let (major, minor) = (parts.next()??, parts.next()??);
-    let patch = parts.next().flatten().unwrap_or(0).min(255);
-    Some((major << 16) + (minor << 8) + patch)
-}
-
-/// LINUX_KERNEL_VERSION as libbpf computes it on a running kernel: Ubuntu's /proc/version_signature ("Ubuntu
-/// 5.15.0-91.101-generic 5.15.131": the third word), else a Debian build string in `uname -v` ("Debian
-/// 5.10.262-1"), else the release. Debian's releases say 5.10.0 for every 5.10 update, and tools compare
-/// against point releases (`> KERNEL_VERSION(5, 10, 0)`).
-pub fn libbpf_version_code(
-    signature: Option<&str>,
-    uname_version: &str,
-    release: &str,
-) -> Option<u32> {
-    if let Some(code) = signature
-        .and_then(|s| s.split_whitespace().nth(2))
-        .and_then(kernel_version_code)
-    {
-        return Some(code);
-    }
-    let debian = uname_version
-        .split_once("Debian ")
-        .and_then(|(_, v)| kernel_version_code(v.split_whitespace().next()?));
-    debian.or_else(|| kernel_version_code(release))
-}
-
 /// What the running kernel shows about itself: kallsyms (and the functions ftrace can attach to), its config
 /// where libbpf would read it, and its version.
 pub struct LiveFacts {
@@ -340,42 +312,7 @@ impl LiveFacts {
         LiveFacts {
             symbols,
             kconfig,
-            version: libbpf_version_code(
-                std::fs::read_to_string("/proc/version_signature")
-                    .ok()
-                    .as_deref(),
-                &uname.version,
-                release,
-            ),
+            version: crate::sys::kernel::libbpf_version_code(),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::libbpf_version_code;
-
-    #[test]
-    fn the_version_is_read_where_libbpf_reads_it() {
-        let code = |a: u32, b: u32, c: u32| Some((a << 16) + (b << 8) + c.min(255));
-        // Debian: the release says 5.10.0 for every update; the build string has the point release.
-        let debian = "#1 SMP Debian 5.10.262-1 (2025-06-29)";
-        assert_eq!(
-            libbpf_version_code(None, debian, "5.10.0-46-amd64"),
-            code(5, 10, 262)
-        );
-        assert_eq!(
-            libbpf_version_code(None, "#1 SMP Debian 6.1.192-3", "6.1.0-57-amd64"),
-            code(6, 1, 192)
-        );
-        let ubuntu = "Ubuntu 5.15.0-91.101-generic 5.15.131\n";
-        assert_eq!(
-            libbpf_version_code(Some(ubuntu), "#101-Ubuntu SMP", "5.15.0-91-generic"),
-            code(5, 15, 131)
-        );
-        assert_eq!(
-            libbpf_version_code(None, "#1 SMP PREEMPT_DYNAMIC @0", "6.18.44-fc-v1252"),
-            code(6, 18, 44)
-        );
     }
 }

@@ -26,6 +26,8 @@ pub struct KernelTable {
     pub kfuncs: &'static [(&'static str, &'static [u32])],
     /// Whether kallsyms lists data symbols (CONFIG_KALLSYMS_ALL): the kernel resolves __ksym variables through it.
     pub kallsyms_data: Option<bool>,
+    /// LINUX_KERNEL_VERSION as libbpf computed it there (from `uname -v` on Debian, whose release says x.y.0).
+    pub version_code: Option<u32>,
 }
 
 /// bpf_trace_printk (6), bpf_probe_write_user (36), bpf_trace_vprintk (177): `feature probe` skips them unless

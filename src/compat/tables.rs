@@ -253,6 +253,7 @@ pub static TABLES: &[KernelTable] = &[
             ("lsm", &[0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000]),
         ],
         kallsyms_data: Some(true),
+        version_code: Some(330495),
     },
     KernelTable {
         release: "6.1.0-57-amd64",
@@ -335,6 +336,7 @@ pub static TABLES: &[KernelTable] = &[
             ("lsm", &[0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000]),
         ],
         kallsyms_data: Some(true),
+        version_code: Some(393664),
     },
     KernelTable {
         release: "6.12.118+deb12-amd64",
@@ -418,6 +420,7 @@ pub static TABLES: &[KernelTable] = &[
             ("lsm", &[0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000]),
         ],
         kallsyms_data: Some(true),
+        version_code: Some(396406),
     },
     KernelTable {
         release: "5.10.0-32-arm64",
@@ -499,6 +502,7 @@ pub static TABLES: &[KernelTable] = &[
             ("lsm", &[0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000]),
         ],
         kallsyms_data: Some(false),
+        version_code: Some(330463),
     },
     KernelTable {
         release: "6.1.0-57-arm64",
@@ -581,6 +585,7 @@ pub static TABLES: &[KernelTable] = &[
             ("lsm", &[0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000]),
         ],
         kallsyms_data: Some(false),
+        version_code: Some(393664),
     },
     KernelTable {
         release: "6.12.118+deb12-arm64",
@@ -664,6 +669,7 @@ pub static TABLES: &[KernelTable] = &[
             ("lsm", &[0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000]),
         ],
         kallsyms_data: Some(true),
+        version_code: Some(396406),
     },
     KernelTable {
         release: "6.18.44-fc-v1252",
@@ -743,5 +749,6 @@ pub static TABLES: &[KernelTable] = &[
             ("iter", &[0xffffffff, 0xfe78007f, 0xffffffff, 0xffffffff, 0x7fffffd0, 0x00000030]),
         ],
         kallsyms_data: Some(false),
+        version_code: Some(397868),
     },
 ];

@@ -27,6 +27,7 @@ pub fn kernel_identity() -> KernelIdentity {
         arch: uname.machine,
         btf_sha256,
         kallsyms_data,
+        version_code: kernel::libbpf_version_code(),
     }
 }
 

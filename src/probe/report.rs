@@ -45,6 +45,9 @@ pub struct KernelIdentity {
     pub btf_sha256: Option<String>,
     /// Whether /proc/kallsyms lists data symbols (CONFIG_KALLSYMS_ALL): the verifier finds __ksym variables there.
     pub kallsyms_data: Option<bool>,
+    /// LINUX_KERNEL_VERSION as libbpf computes it here (Debian's and Ubuntu's point release, not `uname -r`'s): what
+    /// `compat check` offline assumes for an object that branches on it.
+    pub version_code: Option<u32>,
 }
 
 /// kfuncs the kernel declares, and those each program type may call.
