@@ -5,13 +5,14 @@ use serde::{Serialize, Serializer};
 
 use super::{Render, Text};
 
-/// The source line of an instruction (`; __u32 k = 1;`), with its place when `linum` asked for it.
+/// The source line of an instruction (`; __u32 k = 1;`), with its place when `linum` asked for it. bpftool prints
+/// every line record, even one with no text (`"src": ""`, `; `), and its JSON leaves out a zero line or column.
 #[derive(Debug, Clone, Serialize)]
 pub struct SourceLine {
     pub src: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "no_column")]
     pub line_num: Option<u32>,
     /// bpftool's JSON leaves out a zero column; its text prints it.
     #[serde(skip_serializing_if = "no_column")]

@@ -220,7 +220,9 @@ impl<'a> Lines<'a> {
                 break;
             }
             self.next += 1;
-            found = source_line(self.btf, l, self.linum).or(found);
+            found = source_line(self.btf, l, self.linum)
+                .filter(|s| !s.src.is_empty())
+                .or(found);
         }
         found
     }

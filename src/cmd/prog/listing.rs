@@ -69,12 +69,9 @@ pub(super) fn program_btf(insns: &ProgInsns) -> Option<Btf> {
     Btf::parse(&data).ok()
 }
 
-/// The source line a line_info record names (none for an empty one), with its file and position under `linum`.
+/// The source line a line_info record names (its text may be empty), with its file and position under `linum`.
 pub(super) fn source_line(btf: &Btf, l: &LineInfo, linum: bool) -> Option<SourceLine> {
     let src = btf.str_at(l.line_off).trim_start();
-    if src.is_empty() {
-        return None;
-    }
     Some(SourceLine {
         src: src.to_string(),
         file: linum.then(|| btf.str_at(l.file_name_off).to_string()),
