@@ -17,6 +17,8 @@ objects), extracts every distinct object, and for each:
           with the same value (extras allowed; `loaded_at` within a second).
   xlated  `prog dump xlated … linum` of each pinned program, text and JSON, equals bpftool's but
           for two bpftool 7.1 defects (PERCPU_MOV below, a backslash in JSON strings).
+  btf     `btf dump id N` of each loaded object's BTF, raw text, JSON and C, equals bpftool's (C unsorted, as 7.1
+          prints it; a sign-extended enum value in 7.1's JSON, as_bpftool_btf_json).
   order   big-endian objects (cilium's *-eb.elf) are not loadable here: compat must say so with exit 1, never 2.
 
 Prints one line per disagreement and a JSON summary as the last line; exits 1 on any disagreement.
@@ -283,6 +285,34 @@ def compare_xlated(ebpfctl, pin, report):
     report["progs_xlated"] += 1
 
 
+def as_bpftool_btf_json(dump):
+    """bpftool's JSON of an unsigned 32-bit enum sign-extends a value of 2^31 or more to 64 bits (its text form
+    and ebpfctl print the value): ours made so before comparing (docs/inspect.md)."""
+    for t in dump.get("types", []):
+        if t.get("kind") == "ENUM" and t.get("encoding") != "SIGNED":
+            for v in t.get("values", []):
+                if isinstance(v.get("val"), int) and v["val"] >= 1 << 31:
+                    v["val"] += (1 << 64) - (1 << 32)
+    return dump
+
+
+def compare_btf(ebpfctl, btf_id, report):
+    """`btf dump id N`: raw text, JSON, and C (`unsorted`: bpftool 7.1 prints types in id order, ebpfctl sorts
+    them like bpftool 7.6+ unless asked not to)."""
+    for ours_args, theirs_args in ((["format", "raw"], ["format", "raw"]), (["format", "c", "unsorted"], ["format", "c"])):
+        ours = run([ebpfctl, "btf", "dump", "id", str(btf_id), *ours_args])
+        theirs = run(["bpftool", "btf", "dump", "id", str(btf_id), *theirs_args])
+        if ours != theirs:
+            report["problems"].append(f"btf dump id {btf_id} {' '.join(ours_args)}: differs from bpftool")
+            return
+    ours = run([ebpfctl, "-j", "btf", "dump", "id", str(btf_id)])
+    theirs = run(["bpftool", "-j", "btf", "dump", "id", str(btf_id)])
+    if ours[0] != 0 or theirs[0] != 0 or as_bpftool_btf_json(json.loads(ours[1])) != json.loads(theirs[1]):
+        report["problems"].append(f"btf dump id {btf_id} -j: differs from bpftool")
+        return
+    report["btf_dumped"] += 1
+
+
 def compare_maps(ebpfctl, name, path, before, report):
     pins = os.path.join(BPFFS, pin_name(name))
     os.mkdir(pins)
@@ -298,9 +328,14 @@ def compare_maps(ebpfctl, name, path, before, report):
             report["problems"].append(f"maps {name}: bpftool loads it once but not twice: {err.strip()[-200:]}")
             return
         progs = os.path.join(pins, "p")
+        btf_ids = set()
         for p in sorted(os.listdir(progs)) if os.path.isdir(progs) else []:
             compare_show(ebpfctl, "prog", os.path.join(progs, p), report)
             compare_xlated(ebpfctl, os.path.join(progs, p), report)
+            btf_ids.add(json.loads(run(["bpftool", "-j", "prog", "show", "pinned", os.path.join(progs, p)])[1])
+                        .get("btf_id"))
+        for btf_id in sorted(btf_ids - {None}):
+            compare_btf(ebpfctl, btf_id, report)
         if maps == BPFFS:
             found = set(os.listdir(maps)) - before
         else:
@@ -343,7 +378,7 @@ def extract(arch, out, cache):
 
 def check(ebpfctl, cache):
     work = tempfile.mkdtemp(prefix="real-objects-")
-    report = {"objects": 0, "agree": 0, "loadable": 0, "big_endian": 0, "progs_shown": 0, "progs_xlated": 0, "xlated_bpftool_71_bugs": 0, "maps_shown": 0, "maps": 0, "maps_seeded": 0, "maps_equal": 0,
+    report = {"objects": 0, "agree": 0, "loadable": 0, "big_endian": 0, "progs_shown": 0, "progs_xlated": 0, "btf_dumped": 0, "xlated_bpftool_71_bugs": 0, "maps_shown": 0, "maps": 0, "maps_seeded": 0, "maps_equal": 0,
               "maps_documented": 0, "documented_types": {},
               "problems": []}
     try:

@@ -4,7 +4,7 @@
 //! equal bpftool's on every map of every object that loads (seeded with entries first, where user space can write
 //! them), but for the differences docs/map-json.md documents; `prog show -j` and `map show -j` of each pinned
 //! program and map must hold every field bpftool prints, with the same value, and `prog dump xlated` of each
-//! program must print what bpftool prints.
+//! program and `btf dump id` of each object's BTF must print what bpftool prints.
 
 mod common;
 
@@ -46,6 +46,8 @@ fn compat_and_map_dump_agree_with_the_kernel_and_bpftool_on_packaged_objects() {
     // `prog dump xlated … linum`, text and JSON, of every one of those programs equals bpftool's (the script
     // makes ours wrong the way bpftool 7.1 is before comparing, docs/prog-dump.md).
     assert_eq!(count("progs_xlated"), count("progs_shown"), "{summary}");
+    // `btf dump id` of each loaded object's BTF (raw, JSON, C) equals bpftool's.
+    assert!(count("btf_dumped") >= 50, "{summary}");
     assert_eq!(
         count("maps"),
         count("maps_equal") + count("maps_documented"),
