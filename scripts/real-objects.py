@@ -15,6 +15,8 @@ objects), extracts every distinct object, and for each:
           says ebpfctl differs on purpose (a ring buffer's dump); per-key error texts compare as they are.
   show    `ebpfctl -j prog show`/`map show` of each pinned program and map holds every field bpftool's does,
           with the same value (extras allowed; `loaded_at` within a second).
+  entries the text `map dump` (but where ebpfctl explains an unreadable value), and `map lookup`/`getnext` of the
+          first two keys, equal bpftool's.
   xlated  `prog dump xlated … linum` of each pinned program, text and JSON, equals bpftool's but
           for two bpftool 7.1 defects (PERCPU_MOV below, a backslash in JSON strings).
   btf     `btf dump id N` of each loaded object's BTF, raw text, JSON and C, equals bpftool's (C unsorted, as 7.1
@@ -313,6 +315,30 @@ def compare_btf(ebpfctl, btf_id, report):
     report["btf_dumped"] += 1
 
 
+# Map types whose text dump says what an unreadable value means instead of bpftool's strerror (docs/map-json.md).
+TEXT_EXPLAINED = {"perf_event_array", "cgroup_array", "xskmap", "ringbuf", "user_ringbuf"}
+
+
+def compare_entry_reads(ebpfctl, pin, mtype, dump, report):
+    """The text dump, and `map lookup`/`map getnext` of the first two dumped keys, as bpftool prints them."""
+    if mtype not in TEXT_EXPLAINED:
+        ours, theirs = run([ebpfctl, "map", "dump", "pinned", pin]), run(["bpftool", "map", "dump", "pinned", pin])
+        if ours != theirs:
+            report["problems"].append(f"map dump {pin} (text, {mtype}): differs from bpftool")
+            return
+        report["maps_text_equal"] += 1
+    for entry in [e for e in dump if "error" not in (e.get("value") or {})][:2]:
+        key = ["key", "hex", *[b.removeprefix("0x") for b in entry["key"]]]
+        for verb in ("lookup", "getnext"):
+            args = ["-j", "map", verb, "pinned", pin, *key]
+            ours, theirs = run([ebpfctl, *args]), run(["bpftool", *args])
+            if (ours[0] == 0) != (theirs[0] == 0) or (ours[0] == 0 and json.loads(ours[1]) != json.loads(theirs[1])):
+                report["problems"].append(f"map {verb} {pin} {' '.join(key)}: ebpfctl exit {ours[0]} "
+                                          f"{ours[1][:200]!r}, bpftool exit {theirs[0]} {theirs[1][:200]!r}")
+                return
+            report["entry_reads_equal"] += 1
+
+
 def compare_maps(ebpfctl, name, path, before, report):
     pins = os.path.join(BPFFS, pin_name(name))
     os.mkdir(pins)
@@ -360,6 +386,7 @@ def compare_maps(ebpfctl, name, path, before, report):
             elif ours[0] == 0 and theirs[0] == 0:
                 if ours[1] == theirs[1] or json.loads(ours[1]) == json.loads(theirs[1]):
                     report["maps_equal"] += 1
+                    compare_entry_reads(ebpfctl, pin, mtype, json.loads(theirs[1]), report)
                     continue
             report["problems"].append(f"map dump {name}/{m} ({mtype}): ebpfctl exit {ours[0]} {ours[1][:200]!r}, "
                                       f"bpftool exit {theirs[0]} {theirs[1][:200]!r}")
@@ -378,7 +405,7 @@ def extract(arch, out, cache):
 
 def check(ebpfctl, cache):
     work = tempfile.mkdtemp(prefix="real-objects-")
-    report = {"objects": 0, "agree": 0, "loadable": 0, "big_endian": 0, "progs_shown": 0, "progs_xlated": 0, "btf_dumped": 0, "xlated_bpftool_71_bugs": 0, "maps_shown": 0, "maps": 0, "maps_seeded": 0, "maps_equal": 0,
+    report = {"objects": 0, "agree": 0, "loadable": 0, "big_endian": 0, "progs_shown": 0, "progs_xlated": 0, "btf_dumped": 0, "xlated_bpftool_71_bugs": 0, "maps_shown": 0, "maps_text_equal": 0, "entry_reads_equal": 0, "maps": 0, "maps_seeded": 0, "maps_equal": 0,
               "maps_documented": 0, "documented_types": {},
               "problems": []}
     try:

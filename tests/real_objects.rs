@@ -46,6 +46,9 @@ fn compat_and_map_dump_agree_with_the_kernel_and_bpftool_on_packaged_objects() {
     // `prog dump xlated … linum`, text and JSON, of every one of those programs equals bpftool's (the script
     // makes ours wrong the way bpftool 7.1 is before comparing, docs/prog-dump.md).
     assert_eq!(count("progs_xlated"), count("progs_shown"), "{summary}");
+    // The text dumps and `map lookup`/`getnext` of the first two keys of the equal ones too.
+    assert!(count("maps_text_equal") >= 100, "{summary}");
+    assert!(count("entry_reads_equal") >= 300, "{summary}");
     // `btf dump id` of each loaded object's BTF (raw, JSON, C) equals bpftool's.
     assert!(count("btf_dumped") >= 50, "{summary}");
     assert_eq!(
