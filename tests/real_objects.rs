@@ -43,7 +43,7 @@ fn compat_and_map_dump_agree_with_the_kernel_and_bpftool_on_packaged_objects() {
     // its value (counted here, compared by the script).
     assert!(count("progs_shown") >= 100, "{summary}");
     assert_eq!(count("maps_shown"), count("maps"), "{summary}");
-    // `prog dump xlated … linum`, text and JSON, of every one of those programs equals bpftool's (the script
+    // `prog dump xlated … linum -j` of every one of those programs equals bpftool's (the script
     // makes ours wrong the way bpftool 7.1 is before comparing, docs/prog-dump.md).
     assert_eq!(count("progs_xlated"), count("progs_shown"), "{summary}");
     // The text dumps and `map lookup`/`getnext` of the first two keys of the equal ones too.
