@@ -1,10 +1,9 @@
 //! The per-type fields of a link, named and typed as bpftool (7.7) prints them, flattened into the link's object.
 
-use std::collections::HashMap;
 use std::os::fd::AsFd;
 
 use crate::sys::bpf_obj::{fd_by_id, ObjKind};
-use crate::sys::kallsyms::{text_symbols, KernelSym};
+use crate::sys::kallsyms::{text_symbols, KernelSym, TextSymbols};
 use crate::sys::link_info::{LinkDetail, PerfEventDetail};
 use crate::sys::netdev::if_name;
 use crate::sys::prog_info::prog_info;
@@ -17,18 +16,18 @@ use crate::sys::names::Named;
 /// Kernel symbols, read once and only if some link needs them.
 #[derive(Default)]
 pub struct SymbolCache {
-    symbols: Option<HashMap<u64, KernelSym>>,
+    symbols: Option<TextSymbols>,
 }
 
 impl SymbolCache {
-    fn lookup(&mut self, addr: u64) -> Option<&KernelSym> {
+    fn lookup(&mut self, addr: u64) -> Option<KernelSym<'_>> {
         let symbols = self
             .symbols
             .get_or_insert_with(|| text_symbols().unwrap_or_default());
         // With x86 IBT the probe sits after the 4-byte endbr at the symbol's address (bpftool does the same).
         symbols
-            .get(&addr)
-            .or_else(|| addr.checked_sub(4).and_then(|a| symbols.get(&a)))
+            .at(addr)
+            .or_else(|| addr.checked_sub(4).and_then(|a| symbols.at(a)))
     }
 }
 
@@ -241,8 +240,8 @@ fn kprobe_multi(
             let sym = symbols.lookup(addr);
             KprobeFunc {
                 addr,
-                func: sym.map(|s| s.name.clone()),
-                module: sym.and_then(|s| s.module.clone()),
+                func: sym.map(|s| s.name.to_string()),
+                module: sym.and_then(|s| s.module.map(str::to_string)),
                 cookie,
             }
         })

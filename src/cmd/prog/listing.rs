@@ -1,7 +1,6 @@
 //! What every `prog dump` shares: bpftool's option words, the program's own BTF with its function prototypes and
 //! source lines, kallsyms names for calls and map references, and `file FILE`.
 
-use std::collections::HashMap;
 use std::os::fd::AsFd;
 
 use crate::bpf_disasm::{Insn, Namer};
@@ -106,7 +105,7 @@ pub(super) fn func_proto(btf: &Btf, func: u32) -> Option<String> {
 
 /// Names calls and ld_imm64 operands from kallsyms and the pseudo-register conventions of the xlated dump.
 pub(super) struct KernelNamer<'a> {
-    syms: HashMap<u64, crate::sys::kallsyms::KernelSym>,
+    syms: crate::sys::kallsyms::TextSymbols,
     call_base: Option<u64>,
     ksyms: &'a [u64],
 }
@@ -114,10 +113,7 @@ pub(super) struct KernelNamer<'a> {
 impl<'a> KernelNamer<'a> {
     pub(super) fn new(insns: &'a ProgInsns) -> Self {
         let syms = crate::sys::kallsyms::text_symbols().unwrap_or_default();
-        let call_base = syms
-            .iter()
-            .find(|(_, s)| s.name == "__bpf_call_base")
-            .map(|(a, _)| *a);
+        let call_base = syms.addr_of("__bpf_call_base");
         KernelNamer {
             syms,
             call_base,
@@ -126,7 +122,7 @@ impl<'a> KernelNamer<'a> {
     }
 
     fn name_at(&self, addr: u64) -> Option<&str> {
-        self.syms.get(&addr).map(|s| s.name.as_str())
+        self.syms.at(addr).map(|s| s.name)
     }
 }
 
