@@ -244,15 +244,18 @@ def show_differences(ours, theirs):
 
 
 def compare_show(ebpfctl, what, pin, report):
+    """Compares the two `show -j` objects; returns bpftool's ({} when either tool failed)."""
     ours = run([ebpfctl, "-j", what, "show", "pinned", pin])
     theirs = run(["bpftool", "-j", what, "show", "pinned", pin])
     report[what + "s_shown"] += 1
     if ours[0] != 0 or theirs[0] != 0:
         report["problems"].append(f"{what} show {pin}: ebpfctl exit {ours[0]}, bpftool exit {theirs[0]}")
-        return
-    diffs = show_differences(json.loads(ours[1]), json.loads(theirs[1]))
+        return {}
+    shown = json.loads(theirs[1])
+    diffs = show_differences(json.loads(ours[1]), shown)
     if diffs:
         report["problems"].append(f"{what} show {pin}: " + "; ".join(diffs))
+    return shown
 
 
 # Where bpftool 7.1's xlated dump is wrong, ours made wrong the same way before comparing: its disassembler predates
@@ -261,9 +264,8 @@ def compare_show(ebpfctl, what, pin, report):
 PERCPU_MOV = re.compile(r"r(\d+) = &\(void __percpu \*\)\(r(\d+)\)")
 
 
-def as_bpftool_71(text, json_strings):
-    text = PERCPU_MOV.sub(r"r\1 = r\2", text)
-    return text.replace("\\\\", "\\n") if json_strings else text
+def as_bpftool_71(json_text):
+    return PERCPU_MOV.sub(r"r\1 = r\2", json_text).replace("\\\\", "\\n")
 
 
 def compare_xlated(ebpfctl, pin, report):
@@ -273,9 +275,11 @@ def compare_xlated(ebpfctl, pin, report):
     ours, theirs = run([ebpfctl, *args]), run(["bpftool", *args])
     if ours[0] != 0 or theirs[0] != 0:
         report["problems"].append(f"{' '.join(args)}: ebpfctl exit {ours[0]}, bpftool exit {theirs[0]}")
-    elif json.loads(ours[1]) == json.loads(theirs[1]):
+        return
+    want = json.loads(theirs[1])
+    if json.loads(ours[1]) == want:
         report["progs_xlated"] += 1
-    elif json.loads(as_bpftool_71(ours[1], True)) == json.loads(theirs[1]):
+    elif json.loads(as_bpftool_71(ours[1])) == want:
         report["progs_xlated"] += 1
         report["xlated_bpftool_71_bugs"] += 1
     else:
@@ -351,10 +355,8 @@ def compare_maps(ebpfctl, name, path, before, report):
         progs = os.path.join(pins, "p")
         btf_ids = set()
         for p in sorted(os.listdir(progs)) if os.path.isdir(progs) else []:
-            compare_show(ebpfctl, "prog", os.path.join(progs, p), report)
+            btf_ids.add(compare_show(ebpfctl, "prog", os.path.join(progs, p), report).get("btf_id"))
             compare_xlated(ebpfctl, os.path.join(progs, p), report)
-            btf_ids.add(json.loads(run(["bpftool", "-j", "prog", "show", "pinned", os.path.join(progs, p)])[1])
-                        .get("btf_id"))
         for btf_id in sorted(btf_ids - {None}):
             compare_btf(ebpfctl, btf_id, report)
         if maps == BPFFS:

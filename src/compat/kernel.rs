@@ -312,7 +312,7 @@ impl LiveFacts {
         LiveFacts {
             symbols,
             kconfig,
-            version: crate::sys::kernel::libbpf_version_code(),
+            version: crate::sys::kernel::libbpf_version_code(&uname),
         }
     }
 }

@@ -23,11 +23,11 @@ pub fn kernel_identity() -> KernelIdentity {
         .ok()
         .map(|t| crate::sys::kallsyms::lists_data_symbols(&t));
     KernelIdentity {
+        version_code: kernel::libbpf_version_code(&uname),
         release: uname.release,
         arch: uname.machine,
         btf_sha256,
         kallsyms_data,
-        version_code: kernel::libbpf_version_code(),
     }
 }
 

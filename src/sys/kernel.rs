@@ -64,9 +64,8 @@ fn version_code_from(signature: Option<&str>, uname_version: &str, release: &str
     debian.or_else(|| version_code(release))
 }
 
-/// LINUX_KERNEL_VERSION of the running kernel, read where libbpf reads it.
-pub fn libbpf_version_code() -> Option<u32> {
-    let uname = uname();
+/// LINUX_KERNEL_VERSION of the running kernel (`uname` is its uname()), read where libbpf reads it.
+pub fn libbpf_version_code(uname: &Uname) -> Option<u32> {
     version_code_from(
         std::fs::read_to_string("/proc/version_signature")
             .ok()
