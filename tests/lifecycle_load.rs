@@ -74,6 +74,31 @@ fn load_pins_only_the_first_program() {
 }
 
 #[test]
+fn alternatives_with_autoload_off_are_neither_loaded_nor_pinned() {
+    // gt_autoload_alt declares fentry and kprobe alternatives as SEC("?...") next to a tracepoint: libbpf loads
+    // only the tracepoint. bpftool 7.1's loadall then fails on "can't pin program that wasn't loaded" (libbpf's
+    // pin-all does not skip them); ebpfctl pins what was loaded and reports nothing else as loaded.
+    let obj = fixture("gt_autoload_alt");
+    let dir = BpffsDir::new("alt");
+    let report = ebpfctl_json(&["prog", "loadall", obj.to_str().unwrap(), &dir.path()]);
+    assert_eq!(names(&report, "programs"), ["unlink_tp"], "{report}");
+    let seen = bpftool_json(&["prog", "show", "pinned", &dir.join("unlink_tp")]);
+    assert_eq!(seen["type"], "tracepoint");
+    assert_eq!(seen["id"], report["programs"][0]["id"]);
+    assert!(!exists(&dir.join("unlink_fentry")) && !exists(&dir.join("unlink_kprobe")));
+
+    // `load` pins the first program libbpf loaded, not the first in the object.
+    let one = BpffsDir::new("alt1");
+    let path = one.join("first");
+    let report = ebpfctl_json(&["prog", "load", obj.to_str().unwrap(), &path]);
+    assert_eq!(names(&report, "programs"), ["unlink_tp"], "{report}");
+    assert_eq!(
+        bpftool_json(&["prog", "show", "pinned", &path])["name"],
+        "unlink_tp"
+    );
+}
+
+#[test]
 fn type_word_overrides_the_section_program_type() {
     let dir = BpffsDir::new("ty");
     let obj = fixture("lifecycle_unknown_sec");

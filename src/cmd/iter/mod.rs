@@ -51,11 +51,12 @@ pub fn run(ctx: &Context, command: IterCommand) -> CmdResult {
                 ..Default::default()
             })?;
             let label = object.display().to_string();
-            let prog = loaded.progs().next().ok_or_else(|| {
+            // The first program libbpf loaded: a SEC("?...") alternative with autoload off has no fd.
+            let prog = loaded.progs().find(|p| p.autoload()).ok_or_else(|| {
                 Error::new(
                     ErrorKind::InvalidInput,
                     &label,
-                    "the object has no programs",
+                    "the object has no program with autoload on",
                 )
             })?;
             let name = format!("program {}", prog.name().to_string_lossy());

@@ -164,12 +164,13 @@ pub fn run(ctx: &Context, args: &LoadArgs, all: bool) -> CmdResult {
     let label = args.object.display().to_string();
     // `loadall` of an object with only maps creates them and pins what it is told to, as bpftool does (a real
     // load: the kernel accepts it); `load` has no program to pin.
-    if !all && object.progs().next().is_none() {
-        return Err(Error::new(
-            ErrorKind::InvalidInput,
-            label,
-            "the object has no programs",
-        ));
+    if !all && !object.progs().any(|p| p.autoload()) {
+        let reason = if object.progs().next().is_none() {
+            "the object has no programs"
+        } else {
+            "every program of the object has autoload off (SEC(\"?...\")), so none was loaded"
+        };
+        return Err(Error::new(ErrorKind::InvalidInput, label, reason));
     }
     if opts.autoattach {
         attach_programs(&object, &args.path, all, &mut pins, &mut report)?;
@@ -241,10 +242,12 @@ fn pin_programs(
     report: &mut LoadReport,
 ) -> Result<()> {
     // No directory for an object without programs: bpftool makes none either.
-    if all && object.progs().next().is_some() {
+    if all && object.progs().any(|p| p.autoload()) {
         pins.create_dir_all(path)?;
     }
-    for (i, prog) in object.progs().enumerate() {
+    // A SEC("?...") program is one of a tool's alternatives, left for its loader to turn on: libbpf did not load
+    // it, so there is nothing to pin (bpftool fails the whole loadall on "can't pin program that wasn't loaded").
+    for (i, prog) in object.progs().filter(|p| p.autoload()).enumerate() {
         let target = if all {
             Some(path.join(prog.name()))
         } else if i == 0 {
@@ -272,7 +275,7 @@ fn attach_programs(
     if all {
         pins.create_dir_all(path)?;
     }
-    for (i, prog) in object.progs_mut().enumerate() {
+    for (i, prog) in object.progs_mut().filter(|p| p.autoload()).enumerate() {
         if all {
             let target = path.join(prog.name());
             attach_one(prog, &target, pins, report)?;
