@@ -9,7 +9,7 @@ mod lifecycle_util;
 use std::net::{TcpListener, TcpStream};
 use std::os::fd::AsRawFd;
 
-use common::{bpftool_json, ebpfctl, ebpfctl_json, fixture};
+use common::{bpftool_json, ebpfctl, ebpfctl_json, fixture, host_command};
 use lifecycle_util::{exists, BpffsDir};
 use serde_json::Value;
 
@@ -168,6 +168,25 @@ fn struct_ops_register_show_run_unregister() {
         ebpfctl_json(&["struct_ops", "show", "pinned", &link_pin])["name"],
         "lc_ccl"
     );
+    // `map dump` of a struct_ops map formats its value with the kernel's `bpf_struct_ops_tcp_congestion_ops`
+    // (the map's own BTF types nothing): state INUSE, the program slots, the name. Text and JSON as bpftool's.
+    for m in &theirs {
+        let id = m["id"].as_u64().unwrap().to_string();
+        let dump = ebpfctl_json(&["map", "dump", "id", &id]);
+        assert_eq!(dump, bpftool_json(&["map", "dump", "id", &id]), "map {id}");
+        let data = &dump[0]["formatted"]["value"]["data"];
+        assert_eq!(data["name"], m["name"], "{dump}");
+        assert!(data["ssthresh"].as_u64().unwrap() > 0, "{dump}");
+        let text = |tool: &str| {
+            let out = host_command(tool)
+                .args(["map", "dump", "id", &id])
+                .output()
+                .expect(tool);
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        assert_eq!(text(&common::bin()), text("bpftool"), "map {id}");
+    }
+
     // The pinned link is a struct_ops link on lc_ccl's map. bpftool 7.1 prints no map_id for struct_ops links
     // (it predates them), so the id is ours and the type is compared with bpftool's.
     let link = ebpfctl_json(&["link", "show", "pinned", &link_pin]);

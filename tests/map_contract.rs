@@ -115,6 +115,14 @@ fn every_map_of_real_tools_dumps_as_bpftool_does() {
             assert!(run.stderr.contains("map watch"), "{}", run.stderr);
             continue;
         }
+        if name == "task_switches" {
+            // Task storage is keyed by pidfds: the kernel's key walk says ENOTSUPP, bpftool 7.1 prints [] and
+            // exits 244 as if the map were empty. ebpfctl says why it cannot be dumped.
+            assert_eq!(run.code, 2, "{path}");
+            assert_eq!(run.json()["kind"], "invalid_input", "{}", run.stdout);
+            assert!(run.stderr.contains("local storage"), "{}", run.stderr);
+            continue;
+        }
         assert_eq!(run.code, 0, "{path}: {}", run.stderr);
         let ours = run.json();
         let Some(theirs) = bpftool_dump(path) else {

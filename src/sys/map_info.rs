@@ -24,6 +24,8 @@ pub struct MapInfo {
     pub btf_value_type_id: u32,
     /// struct_ops maps: the kernel's `bpf_struct_ops_<name>` value type in vmlinux BTF.
     pub btf_vmlinux_value_type_id: u32,
+    /// struct_ops maps on 6.9+: the kernel BTF object holding that type (a module's, for a module's struct_ops).
+    pub btf_vmlinux_id: u32,
 }
 
 pub fn map_info(fd: BorrowedFd<'_>) -> io::Result<MapInfo> {
@@ -45,6 +47,7 @@ pub fn map_info(fd: BorrowedFd<'_>) -> io::Result<MapInfo> {
         btf_key_type_id: raw.btf_key_type_id,
         btf_value_type_id: raw.btf_value_type_id,
         btf_vmlinux_value_type_id: raw.btf_vmlinux_value_type_id,
+        btf_vmlinux_id: raw.btf_vmlinux_id,
     })
 }
 

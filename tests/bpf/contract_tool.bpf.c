@@ -145,6 +145,14 @@ struct {
 	__type(value, __u64);
 } socks SEC(".maps");
 
+/* Per-task state as schedulers and security tools keep it: task-local storage, created on first use. */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
+} task_switches SEC(".maps");
+
 struct inner_counts {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 4);
@@ -221,6 +229,10 @@ static __always_inline void account(void *ctx, struct task_struct *p, struct tas
 SEC("tp_btf/sched_switch")
 int BPF_PROG(handle_switch_btf, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
+	__u64 *switches = bpf_task_storage_get(&task_switches, next, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+	if (switches)
+		(*switches)++;
 	__sync_fetch_and_add(&hook_hits[0], 1);
 	account(ctx, next, prev, bpf_ktime_get_ns());
 	return 0;

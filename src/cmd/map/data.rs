@@ -318,6 +318,14 @@ fn refuse_undumpable(map: &OpenMap) -> Result<()> {
         sys::BPF_MAP_TYPE_BLOOM_FILTER => {
             "a bloom filter has no keys; test membership with `map peek MAP value DATA`"
         }
+        // Each value hangs off its owner and is keyed by the owner's fd: the kernel's next-key walk answers
+        // ENOTSUPP (bpftool 7.1 prints `[]` and exits 244). Programs read them, and iterators for sockets.
+        sys::BPF_MAP_TYPE_SK_STORAGE
+        | sys::BPF_MAP_TYPE_INODE_STORAGE
+        | sys::BPF_MAP_TYPE_TASK_STORAGE
+        | sys::BPF_MAP_TYPE_CGRP_STORAGE => {
+            "a local storage map (socket, inode, task or cgroup storage) is keyed by each owner's fd and has no keys to walk; its values are read by BPF programs"
+        }
         _ => return Ok(()),
     };
     Err(Error::new(ErrorKind::InvalidInput, &map.label, how))

@@ -193,6 +193,16 @@ impl OpenMap {
 /// The map's BTF, read from the kernel, when the map has key or value types. A BTF the library rejects only
 /// costs the typed view: the bytes are still shown.
 fn typed_view(info: &MapInfo, layout: Layout) -> Option<TypedView> {
+    if info.map_type == sys::BPF_MAP_TYPE_STRUCT_OPS && info.btf_vmlinux_value_type_id != 0 {
+        // The value is the kernel's `bpf_struct_ops_<name>`; the key has no type: bpftool formats the value only.
+        let btf = struct_ops_value_btf(info)?;
+        return Some(TypedView::new(
+            btf,
+            0,
+            info.btf_vmlinux_value_type_id,
+            layout,
+        ));
+    }
     if info.btf_id == 0 || (info.btf_key_type_id == 0 && info.btf_value_type_id == 0) {
         return None;
     }
@@ -204,6 +214,22 @@ fn typed_view(info: &MapInfo, layout: Layout) -> Option<TypedView> {
         info.btf_value_type_id,
         layout,
     ))
+}
+
+/// vmlinux BTF, or on 6.9+ a module's BTF on top of it when the struct_ops type is the module's.
+fn struct_ops_value_btf(info: &MapInfo) -> Option<crate::btf::Btf> {
+    let vmlinux =
+        crate::btf::Btf::parse_owned(std::fs::read(crate::input::btf_file::RUNNING_VMLINUX).ok()?)
+            .ok()?;
+    if info.btf_vmlinux_id == 0 {
+        return Some(vmlinux);
+    }
+    let fd = crate::sys::bpf_obj::fd_by_id(ObjKind::Btf, info.btf_vmlinux_id).ok()?;
+    if crate::sys::btf_info::btf_info(fd.as_fd()).ok()?.name == "vmlinux" {
+        return Some(vmlinux);
+    }
+    let split = crate::sys::btf_info::btf_data(fd.as_fd()).ok()?;
+    crate::btf::Btf::parse_split(&split, vmlinux).ok()
 }
 
 fn not_found_or(label: &str, e: std::io::Error, missing: &str) -> Error {
