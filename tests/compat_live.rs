@@ -27,12 +27,19 @@ fn a_helper_the_program_type_may_not_use_is_caught_offline_and_live() {
     let obj = fixture("compat_helper_type").display().to_string();
     assert!(!loads(&obj), "the fixture must not load here");
 
-    // Every kernel's BTF knows the helper; the feature table of this kernel (same BTF) says socket filters may not
-    // call it.
+    // Every kernel's BTF knows the helper; the feature table of this kernel says socket filters may not call it.
+    // scripts/gen-compat-tables.sh embeds the table of the machine it ran on; another build of the kernel (this VM's
+    // is updated now and then) is judged by the nearest table by BTF, which must give the same answer.
     let (code, offline) = check(&[&obj, "--btf", "/sys/kernel/btf/vmlinux"]);
     assert_eq!(code, 1, "{offline:#}");
     let result = &offline["results"][0];
-    assert_eq!(result["feature_table"]["match"], "same BTF", "{offline:#}");
+    let table = &result["feature_table"];
+    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap();
+    if table["release"] == release.trim() {
+        assert_eq!(table["match"], "same BTF", "{offline:#}");
+    } else {
+        assert_eq!(table["match"], "nearest by BTF enums", "{offline:#}");
+    }
     assert!(
         result["programs"][0]["reasons"][0]
             .as_str()

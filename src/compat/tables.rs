@@ -672,9 +672,9 @@ pub static TABLES: &[KernelTable] = &[
         version_code: Some(396406),
     },
     KernelTable {
-        release: "6.18.44-fc-v1252",
+        release: "6.18.44-fc-v1272",
         arch: "x86_64",
-        btf_sha256: "ade293af68474222c4be4fe56fa2796abdfdcbe162256d2f14ba2d1c3c2c212c",
+        btf_sha256: "c3a17d88cd3164ba29cd326589cf296a15e3d4086f8fc4d350ed89ffdb0a3030",
         enums: [34, 37, 59, 16, 213],
         prog_types: &[("socket_filter", true), ("kprobe", true), ("sched_cls", true), ("sched_act", true), ("tracepoint", true), ("xdp", true), ("perf_event", true), ("cgroup_skb", true), ("cgroup_sock", true), ("lwt_in", true), ("lwt_out", true), ("lwt_xmit", true), ("sock_ops", true), ("sk_skb", true), ("cgroup_device", true), ("sk_msg", true), ("raw_tracepoint", true), ("cgroup_sock_addr", true), ("lwt_seg6local", true), ("lirc_mode2", false), ("sk_reuseport", true), ("flow_dissector", true), ("cgroup_sysctl", true), ("raw_tracepoint_writable", true), ("cgroup_sockopt", true), ("tracing", false), ("struct_ops", true), ("ext", false), ("lsm", false), ("sk_lookup", true), ("syscall", true), ("netfilter", true)],
         map_types: &[("hash", true), ("array", true), ("prog_array", true), ("perf_event_array", true), ("percpu_hash", true), ("percpu_array", true), ("stack_trace", true), ("cgroup_array", true), ("lru_hash", true), ("lru_percpu_hash", true), ("lpm_trie", true), ("array_of_maps", true), ("hash_of_maps", true), ("devmap", true), ("sockmap", true), ("cpumap", true), ("xskmap", true), ("sockhash", true), ("cgroup_storage", true), ("reuseport_sockarray", true), ("percpu_cgroup_storage", true), ("queue", true), ("stack", true), ("sk_storage", true), ("devmap_hash", true), ("struct_ops", true), ("ringbuf", true), ("inode_storage", true), ("task_storage", true), ("bloom_filter", true), ("user_ringbuf", true), ("cgrp_storage", true), ("arena", false), ("insn_array", false)],
