@@ -80,7 +80,7 @@ fn dirs(pins: &PinDir) -> (String, String) {
 
 #[test]
 fn an_unprivileged_user_is_told_which_capability_each_command_needs() {
-    let pins = PinDir::new("priv-nobody");
+    let pins = PinDir::own_mount("priv-nobody", "");
     let (open, _closed) = dirs(&pins);
     // A root-owned pin, mode 0600 as bpffs makes it.
     let root_map = pins.pin("root-map");
@@ -123,6 +123,17 @@ fn an_unprivileged_user_is_told_which_capability_each_command_needs() {
         "the pin is mode 0600, owner uid 0",
     );
     who.refused(&["prog", "tracelog"], "/sys/kernel/tracing/trace_pipe");
+    // bpffs mounted mode 0700 (systemd's way): nothing below it can be reached, and that directory is named.
+    let shut = PinDir::own_mount("priv-nobody-0700", "mode=0700");
+    let inside = shut.pin("maps/m");
+    who.refused(
+        &["map", "dump", "pinned", &inside],
+        &format!(
+            "{} is not searchable for this user (mode 1700, owner uid 0)",
+            shut.path.display()
+        ),
+    );
+
     assert!(
         std::fs::read_dir(&open).unwrap().next().is_none(),
         "nothing was created"
@@ -131,7 +142,7 @@ fn an_unprivileged_user_is_told_which_capability_each_command_needs() {
 
 #[test]
 fn cap_bpf_alone_loads_but_is_told_what_else_an_operation_needs() {
-    let pins = PinDir::new("priv-bpf");
+    let pins = PinDir::own_mount("priv-bpf", "");
     let (open, closed) = dirs(&pins);
     let who = Caller::RootBpfOnly;
     // What CAP_BPF + CAP_PERFMON are enough for.
@@ -188,7 +199,7 @@ fn cap_bpf_alone_loads_but_is_told_what_else_an_operation_needs() {
 
 #[test]
 fn an_unprivileged_user_with_cap_bpf_is_told_which_file_refuses() {
-    let pins = PinDir::new("priv-nobody-bpf");
+    let pins = PinDir::own_mount("priv-nobody-bpf", "");
     let (open, closed) = dirs(&pins);
     let who = Caller::NobodyBpf;
     let obj = fixture("hostile");
@@ -217,6 +228,12 @@ fn an_unprivileged_user_with_cap_bpf_is_told_which_file_refuses() {
     assert!(
         !std::path::Path::new(&format!("{open}/auto")).exists(),
         "rolled back"
+    );
+    // bpffs mounted mode 0700: the map is made, its pin cannot be, and the directory in the way is named.
+    let shut = PinDir::own_mount("priv-nobody-bpf-0700", "mode=0700");
+    who.refused(
+        &words(&map_create(&shut.pin("maps/m"), "hash", 4, 4)),
+        &format!("{} is not searchable for this user", shut.path.display()),
     );
     let run = who.run(&["prog", "loadall", obj, &format!("{open}/objs")]);
     assert_eq!(run.code, 0, "{}", run.stderr);

@@ -62,6 +62,9 @@ pub fn check_on_bpffs(path: &Path) -> Result<()> {
 /// writable, which is what the user has to fix (bpffs permissions are plain file modes).
 pub fn make_error(path: &Path, e: &std::io::Error, what: &str) -> Error {
     let err = Error::from_io(path.display().to_string(), e, what);
+    if let (Some(libc::EACCES), Some(why)) = (e.raw_os_error(), unsearchable(path)) {
+        return Error::new(err.kind, err.object, format!("{}: {why}", err.reason));
+    }
     match (e.raw_os_error(), path.parent()) {
         (Some(libc::EACCES), Some(dir)) => Error::new(
             err.kind,
@@ -74,6 +77,40 @@ pub fn make_error(path: &Path, e: &std::io::Error, what: &str) -> Error {
         ),
         _ => err,
     }
+}
+
+/// Why this user cannot reach `path`, when a directory on the way to it may not be searched: bpffs mounted with
+/// mode 0700 (systemd mounts it so) refuses every path below it, whatever the modes further down say, and
+/// "not writable" or a bare "permission denied" would send the user to the wrong directory.
+pub fn unsearchable(path: &Path) -> Option<String> {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::MetadataExt;
+    let mut dirs: Vec<&Path> = path
+        .ancestors()
+        .skip(1)
+        .filter(|d| !d.as_os_str().is_empty())
+        .collect();
+    dirs.reverse();
+    for dir in dirs {
+        let c = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+        // SAFETY: c is a NUL-terminated path; faccessat only reads it.
+        let rc =
+            unsafe { libc::faccessat(libc::AT_FDCWD, c.as_ptr(), libc::X_OK, libc::AT_EACCESS) };
+        if rc != 0 {
+            if std::io::Error::last_os_error().raw_os_error() != Some(libc::EACCES) {
+                return None;
+            }
+            // Its parent is searchable (it is the first that is not), so its own mode can be read.
+            let meta = std::fs::metadata(dir).ok()?;
+            return Some(format!(
+                "{} is not searchable for this user (mode {:04o}, owner uid {})",
+                dir.display(),
+                meta.mode() & 0o7777,
+                meta.uid()
+            ));
+        }
+    }
+    None
 }
 
 /// Pins and directories made so far; rolled back on drop unless committed. Termination signals are held while

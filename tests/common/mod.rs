@@ -197,6 +197,8 @@ pub fn try_fixture(name: &str) -> Result<PathBuf, String> {
 /// A private directory on bpffs for one test's pins, removed (with everything pinned in it) when dropped.
 pub struct PinDir {
     pub path: PathBuf,
+    /// A bpffs instance of its own (`own_mount`), unmounted when dropped.
+    mounted: bool,
 }
 
 impl PinDir {
@@ -208,7 +210,42 @@ impl PinDir {
         ));
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(&path).expect("create a bpffs test dir");
-        PinDir { path }
+        PinDir {
+            path,
+            mounted: false,
+        }
+    }
+
+    /// A bpffs of its own, mounted with `options` ("" for the kernel's mode 1777, or "mode=0700" as systemd mounts
+    /// /sys/fs/bpf), for tests of file modes: how the machine mounted /sys/fs/bpf must not decide what they see.
+    pub fn own_mount(test: &str, options: &str) -> PinDir {
+        use std::ffi::CString;
+        use std::os::unix::ffi::OsStrExt;
+        let path = PathBuf::from(format!("/tmp/ebpfctl-test-{}-{test}", std::process::id()));
+        std::fs::create_dir_all(&path).expect("create a mount point");
+        let target = CString::new(path.as_os_str().as_bytes()).unwrap();
+        let (fstype, data) = (CString::new("bpf").unwrap(), CString::new(options).unwrap());
+        // SAFETY: every pointer is a live NUL-terminated string.
+        let rc = unsafe {
+            libc::mount(
+                fstype.as_ptr(),
+                target.as_ptr(),
+                fstype.as_ptr(),
+                0,
+                data.as_ptr().cast(),
+            )
+        };
+        assert_eq!(
+            rc,
+            0,
+            "mount bpffs at {}: {}",
+            path.display(),
+            std::io::Error::last_os_error()
+        );
+        PinDir {
+            path,
+            mounted: true,
+        }
     }
 
     /// The path of a pin inside the directory, as a string for command lines.
@@ -219,7 +256,16 @@ impl PinDir {
 
 impl Drop for PinDir {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
+        if !self.mounted {
+            let _ = std::fs::remove_dir_all(&self.path);
+            return;
+        }
+        use std::os::unix::ffi::OsStrExt;
+        let target = std::ffi::CString::new(self.path.as_os_str().as_bytes()).unwrap();
+        // The pins go with the file system: what they held is released once nothing else holds it.
+        // SAFETY: target is a live NUL-terminated string.
+        unsafe { libc::umount2(target.as_ptr(), libc::MNT_DETACH) };
+        let _ = std::fs::remove_dir(&self.path);
     }
 }
 

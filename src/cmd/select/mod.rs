@@ -161,7 +161,15 @@ pub fn open_pinned(
     open: impl FnOnce(&Path) -> std::io::Result<OwnedFd>,
 ) -> Result<OwnedFd> {
     let object = path.display().to_string();
-    let meta = std::fs::symlink_metadata(path).map_err(|e| Error::from_io(&object, &e, ""))?;
+    let meta = std::fs::symlink_metadata(path).map_err(|e| {
+        let err = Error::from_io(&object, &e, "");
+        match (e.raw_os_error(), crate::sys::pins::unsearchable(path)) {
+            (Some(libc::EACCES), Some(why)) => {
+                Error::new(err.kind, err.object, format!("{}: {why}", err.reason))
+            }
+            _ => err,
+        }
+    })?;
     // statfs follows the path: a symlink loop or a too-long name is that error, not "elsewhere".
     if !on_fs(PseudoFs::Bpf, path).map_err(|e| Error::from_io(&object, &e, ""))? {
         return Err(Error::new(
