@@ -285,7 +285,8 @@ fn check_mounts_bpffs_and_tracefs_where_missing() {
     // which both file systems are unmounted first.
     let script = format!(
         "umount /sys/fs/bpf 2>/dev/null; umount /sys/kernel/tracing 2>/dev/null; {} -j check >/tmp/ebpfctl-mount-test.json; \
-         grep -c ' /sys/fs/bpf bpf ' /proc/mounts; grep -c ' /sys/kernel/tracing tracefs ' /proc/mounts",
+         grep -c ' /sys/fs/bpf bpf ' /proc/mounts; grep -c ' /sys/kernel/tracing tracefs ' /proc/mounts; \
+         stat -c %a /sys/fs/bpf /sys/kernel/tracing",
         bin()
     );
     let out = common::host_command("unshare")
@@ -293,9 +294,10 @@ fn check_mounts_bpffs_and_tracefs_where_missing() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
+    // Mounted root's only (mode=0700), as bpftool mounts them; bpffs adds the sticky bit.
     assert_eq!(
         text.lines().collect::<Vec<_>>(),
-        ["1", "1"],
+        ["1", "1", "1700", "700"],
         "{text} {}",
         String::from_utf8_lossy(&out.stderr)
     );

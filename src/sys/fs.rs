@@ -101,14 +101,16 @@ pub fn ensure_mounted(fs: PseudoFs) -> Result<MountState> {
         .map_err(|e| Error::from_io(&object, &e, "cannot create mount point"))?;
     let target = CString::new(fs.default_path()).expect("constant path has no NUL");
     let fstype = CString::new(fs.fstype()).expect("constant name has no NUL");
-    // SAFETY: all pointers are valid NUL-terminated strings; data may be NULL for these file systems.
+    // Root's only, as bpftool and systemd mount both: without a mode bpffs would be world-writable (1777).
+    let options = CString::new("mode=0700").expect("constant options have no NUL");
+    // SAFETY: all pointers are valid NUL-terminated strings.
     let rc = unsafe {
         libc::mount(
             fstype.as_ptr(),
             target.as_ptr(),
             fstype.as_ptr(),
             0,
-            std::ptr::null(),
+            options.as_ptr().cast(),
         )
     };
     if rc != 0 {
