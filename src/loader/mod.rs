@@ -331,9 +331,10 @@ fn load_error(object: &str, err: &libbpf_rs::Error) -> Error {
     let messages = sys::libbpf_log::take();
     let failure = verifier::explain(&messages);
     let base = libbpf_error(object, "load failed", err);
+    let verified = failure.verified();
     // libbpf's advice on EPERM ("make sure your kernel supports BPF", "try raising 'ulimit -l'") misleads on
     // kernels that charge BPF memory to the cgroup (5.11+): it is a missing capability; `needing` names it.
-    if base.kind == ErrorKind::Permission && failure.log.is_empty() {
+    if base.kind == ErrorKind::Permission && !verified {
         // Which map or program the kernel refused, as libbpf's last message about one names it.
         let named = |what: &str| {
             messages.iter().rev().find_map(|m| {
@@ -388,7 +389,7 @@ fn load_error(object: &str, err: &libbpf_rs::Error) -> Error {
         d
     };
     // A verifier verdict is about the program, not about privileges, whatever errno carried it (EACCES, EINVAL).
-    let kind = if failure.log.is_empty() {
+    let kind = if !verified {
         base.kind
     } else {
         ErrorKind::InvalidInput

@@ -18,6 +18,17 @@ pub struct LoadFailure {
 
 const TAIL_LINES: usize = 6;
 
+impl LoadFailure {
+    /// Whether the verifier ran: a log that is only its summary of zero instructions is no verdict (the kernel
+    /// refused before verifying: an LSM, a policy on the attach target), and then the errno says what it was.
+    pub fn verified(&self) -> bool {
+        !self
+            .log
+            .iter()
+            .all(|l| l.trim().is_empty() || l.starts_with("processed 0 insns"))
+    }
+}
+
 /// Reads libbpf's warnings from a failed load.
 pub fn explain(messages: &[String]) -> LoadFailure {
     let mut failure = LoadFailure {
@@ -125,6 +136,19 @@ mod tests {
         assert_eq!(verdict(&f), Some("R1 invalid mem access 'scalar'"));
         assert_eq!(f.insn.as_deref(), Some("1: (61) r0 = *(u32 *)(r1 +0)"));
         assert!(!f.tail.iter().any(|l| l.starts_with("processed")));
+    }
+
+    #[test]
+    fn a_log_of_zero_instructions_is_no_verdict() {
+        let refused = explain(&[
+            "libbpf: prog 'map_iter': BPF program load failed: -EPERM".into(),
+            "libbpf: prog 'map_iter': -- BEGIN PROG LOAD LOG --\nprocessed 0 insns (limit 1000000) \
+             max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n-- END PROG LOAD LOG --"
+                .into(),
+        ]);
+        assert_eq!(refused.program.as_deref(), Some("map_iter"));
+        assert!(!refused.verified());
+        assert!(explain(&[LOG.to_string()]).verified());
     }
 
     #[test]
