@@ -105,6 +105,19 @@ pub fn default_base_for(path: &Path) -> Option<&'static Path> {
     (path.parent() == Some(Path::new("/sys/kernel/btf")) && path != vmlinux).then_some(vmlinux)
 }
 
+/// The kernel's BTF object `id`, on top of `base` when given, else on top of vmlinux when it is a module's.
+pub fn load_btf_id(id: u32, base: Option<&Path>) -> Result<Btf> {
+    let k = crate::sys::btf_data::btf_by_id(id)?;
+    let object = format!("btf id {id}");
+    let base_path = match base {
+        Some(p) => Some(p),
+        None if k.kernel && k.name != "vmlinux" => Some(Path::new(RUNNING_VMLINUX)),
+        None => None,
+    };
+    let base = base_path.map(|b| load_btf(b, None)).transpose()?;
+    parse_raw_btf(&object, &k.data, base)
+}
+
 /// Parses a raw BTF blob, on top of `base` when given.
 pub fn parse_raw_btf(name: &str, data: &[u8], base: Option<Btf>) -> Result<Btf> {
     match base {

@@ -62,8 +62,8 @@ pub fn check_on_bpffs(path: &Path) -> Result<()> {
 /// writable, which is what the user has to fix (bpffs permissions are plain file modes).
 pub fn make_error(path: &Path, e: &std::io::Error, what: &str) -> Error {
     let err = Error::from_io(path.display().to_string(), e, what);
-    if let (Some(libc::EACCES), Some(why)) = (e.raw_os_error(), unsearchable(path)) {
-        return Error::new(err.kind, err.object, format!("{}: {why}", err.reason));
+    if let Some(named) = naming_unsearchable(&err, e, path) {
+        return named;
     }
     match (e.raw_os_error(), path.parent()) {
         (Some(libc::EACCES), Some(dir)) => Error::new(
@@ -79,10 +79,22 @@ pub fn make_error(path: &Path, e: &std::io::Error, what: &str) -> Error {
     }
 }
 
-/// Why this user cannot reach `path`, when a directory on the way to it may not be searched: bpffs mounted with
-/// mode 0700 (systemd mounts it so) refuses every path below it, whatever the modes further down say, and
-/// "not writable" or a bare "permission denied" would send the user to the wrong directory.
-pub fn unsearchable(path: &Path) -> Option<String> {
+/// `err` (the EACCES `e` on `path`) with the directory on the way that this user may not search named, when that
+/// is why: bpffs mounted with mode 0700 (systemd mounts it so) refuses every path below it, whatever the modes
+/// further down say, and "not writable" or a bare "permission denied" would send the user to the wrong directory.
+pub fn naming_unsearchable(err: &Error, e: &std::io::Error, path: &Path) -> Option<Error> {
+    if e.raw_os_error() != Some(libc::EACCES) {
+        return None;
+    }
+    let why = unsearchable(path)?;
+    Some(Error::new(
+        err.kind,
+        err.object.clone(),
+        format!("{}: {why}", err.reason),
+    ))
+}
+
+fn unsearchable(path: &Path) -> Option<String> {
     use std::os::unix::ffi::OsStrExt;
     use std::os::unix::fs::MetadataExt;
     let mut dirs: Vec<&Path> = path

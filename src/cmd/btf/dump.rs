@@ -8,7 +8,7 @@ use crate::btf::Btf;
 use crate::cli::{BtfDumpArgs, BtfDumpFormat, BtfDumpOptions, BtfDumpSource};
 use crate::cmd::{show, CmdResult, Context, Outcome};
 use crate::error::{Error, ErrorKind, Result};
-use crate::input::btf_file::{load_btf, load_btf_over, parse_raw_btf, RUNNING_VMLINUX};
+use crate::input::btf_file::{load_btf, load_btf_id, load_btf_over};
 use crate::output::btf_dump::BtfDump;
 
 /// The BTF to dump, the format words, the types a map or program narrows the dump to, and its name for errors.
@@ -196,13 +196,5 @@ fn load_file(path: &Path, opts: &BtfDumpOptions) -> Result<(Btf, BtfDumpOptions)
 }
 
 fn load_id(id: u32, opts: &BtfDumpOptions) -> Result<Btf> {
-    let k = crate::sys::btf_data::btf_by_id(id)?;
-    let object = format!("btf id {id}");
-    let base_path = match &opts.base_btf {
-        Some(p) => Some(p.as_path()),
-        None if k.kernel && k.name != "vmlinux" => Some(Path::new(RUNNING_VMLINUX)),
-        None => None,
-    };
-    let base = base_path.map(|b| load_btf(b, None)).transpose()?;
-    parse_raw_btf(&object, &k.data, base)
+    load_btf_id(id, opts.base_btf.as_deref())
 }

@@ -216,20 +216,13 @@ fn typed_view(info: &MapInfo, layout: Layout) -> Option<TypedView> {
     ))
 }
 
-/// vmlinux BTF, or on 6.9+ a module's BTF on top of it when the struct_ops type is the module's.
+/// vmlinux BTF, or on 6.9+ the kernel BTF object holding the struct_ops type (a module's, on top of vmlinux).
 fn struct_ops_value_btf(info: &MapInfo) -> Option<crate::btf::Btf> {
-    let vmlinux =
-        crate::btf::Btf::parse_owned(std::fs::read(crate::input::btf_file::RUNNING_VMLINUX).ok()?)
-            .ok()?;
-    if info.btf_vmlinux_id == 0 {
-        return Some(vmlinux);
+    use crate::input::btf_file::{load_btf, load_btf_id, RUNNING_VMLINUX};
+    match info.btf_vmlinux_id {
+        0 => load_btf(std::path::Path::new(RUNNING_VMLINUX), None).ok(),
+        id => load_btf_id(id, None).ok(),
     }
-    let fd = crate::sys::bpf_obj::fd_by_id(ObjKind::Btf, info.btf_vmlinux_id).ok()?;
-    if crate::sys::btf_info::btf_info(fd.as_fd()).ok()?.name == "vmlinux" {
-        return Some(vmlinux);
-    }
-    let split = crate::sys::btf_info::btf_data(fd.as_fd()).ok()?;
-    crate::btf::Btf::parse_split(&split, vmlinux).ok()
 }
 
 fn not_found_or(label: &str, e: std::io::Error, missing: &str) -> Error {

@@ -163,12 +163,7 @@ pub fn open_pinned(
     let object = path.display().to_string();
     let meta = std::fs::symlink_metadata(path).map_err(|e| {
         let err = Error::from_io(&object, &e, "");
-        match (e.raw_os_error(), crate::sys::pins::unsearchable(path)) {
-            (Some(libc::EACCES), Some(why)) => {
-                Error::new(err.kind, err.object, format!("{}: {why}", err.reason))
-            }
-            _ => err,
-        }
+        crate::sys::pins::naming_unsearchable(&err, &e, path).unwrap_or(err)
     })?;
     // statfs follows the path: a symlink loop or a too-long name is that error, not "elsewhere".
     if !on_fs(PseudoFs::Bpf, path).map_err(|e| Error::from_io(&object, &e, ""))? {
