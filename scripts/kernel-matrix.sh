@@ -20,6 +20,7 @@
 #   @@EBPFCTL-BEGIN <name>        then the command's stdout
 #   @@EBPFCTL-STDERR <name>       then its stderr
 #   @@EBPFCTL-EXIT <name> <rc>
+#   @@EBPFCTL-UPTIME <name> <seconds since boot>   (the summary names the slowest commands)
 # Outputs go to ${EBPFCTL_MATRIX_OUT:-<repo>/target/kernel-matrix}/ (<kernel> as in the cache): <kernel>.log (whole console),
 # <kernel>.<name>.json (stdout), <kernel>.<name>.stderr, <kernel>.<name>.rc.
 #
@@ -342,6 +343,8 @@ exec </dev/console >/dev/console 2>&1
 # the commands ran are printed at the end.
 echo 1 >/proc/sys/kernel/printk
 echo "@@EBPFCTL-UNAME $(uname -r)"
+read -r up _ </proc/uptime
+echo "@@EBPFCTL-UPTIME boot $up"
 dmesg -c >/dev/null
 EOF
     echo "cmd_timeout=$CMD_TIMEOUT"
@@ -362,6 +365,8 @@ run() {
   cat /tmp/err
   [ -n "$(tail -c 1 /tmp/err)" ] && echo
   echo "@@EBPFCTL-EXIT $name $rc"
+  read -r up _ </proc/uptime
+  echo "@@EBPFCTL-UPTIME $name $up"
 }
 EOF
     for entry in "${VM_COMMANDS[@]}"; do
@@ -776,6 +781,9 @@ run_kernel() {
     fail "qemu exited with $qrc (see $logf)"
   fi
   grep -qx '@@EBPFCTL-DONE' "$logf" || fail "the VM did not finish its commands (see $logf)"
+  # Where the guest's time went: boot, then the slowest commands (seconds of guest uptime).
+  BOOT_SECS+=" ($(awk '$1 == "@@EBPFCTL-UPTIME" { printf "%s %.1f\n", $2, $3 - prev; prev = $3 }' "$logf" |
+    sort -k2,2 -rn | head -n 5 | awk '{ printf "%s%s %s s", (NR > 1 ? ", " : ""), $1, $2 }'))"
   for entry in "${VM_COMMANDS[@]}"; do
     name=${entry%% *}
     json=$OUT/$KPREFIX$k.$name.json

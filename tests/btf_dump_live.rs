@@ -1,6 +1,6 @@
 //! `btf dump map MAP [key|value|kv|all]` and `btf dump prog PROG` against bpftool on live objects.
 
-mod common;
+use crate::common;
 
 use common::{bpftool_json, ebpfctl, fixture, host_command, PinDir};
 use libbpf_rs::{MapCore, ObjectBuilder};

@@ -2,7 +2,7 @@
 //! relocations through it, and — the ground truth — libbpf and the kernel must load the objects with it as custom
 //! BTF into exactly the instructions a load against the real kernel BTF gives.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -3,8 +3,8 @@
 //! given to `inspect` and `compat check --btf`. This kernel has no module BTF (/sys/kernel/btf holds only
 //! vmlinux), so the module BTF is built here: a raw blob and a relocatable ELF (.ko-like) carrying it as .BTF.
 
-mod common;
-mod inspect_support;
+use crate::common;
+use crate::inspect_support;
 
 use std::path::PathBuf;
 use std::process::Command;

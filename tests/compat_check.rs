@@ -1,7 +1,7 @@
 //! `compat check` against the live kernel's BTF file, compared with the ground truth: whether libbpf actually loads
 //! the object on this kernel.
 
-mod common;
+use crate::common;
 
 use common::{ebpfctl, fixture};
 

@@ -1,7 +1,7 @@
 //! `compat check --btf-dir` over a btfhub-like tree (plain, .btf.xz and .btf.tar.xz kernel BTF) and the CI formats:
 //! JUnit checked by python's XML parser and against the per-kernel single runs, GitHub annotations, bad archives.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

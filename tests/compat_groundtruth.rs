@@ -4,7 +4,7 @@
 //! each verdict must equal the outcome. scripts/kernel-matrix.sh does the same in the qemu kernels (5.10, 6.1,
 //! 6.12) with their extracted BTF. Also: --map-size, --require-attach, --kconfig, and permission errors.
 
-mod common;
+use crate::common;
 
 use std::ffi::CString;
 use std::path::{Path, PathBuf};

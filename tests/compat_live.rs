@@ -2,7 +2,7 @@
 //! helper) and trial-loads the object, and its verdict must equal the real load; a `--btf` file, even the running
 //! kernel's, is only read (with the feature table probed on the same kernel).
 
-mod common;
+use crate::common;
 
 use common::{ebpfctl, fixture};
 use serde_json::Value;

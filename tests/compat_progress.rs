@@ -1,6 +1,6 @@
 //! `compat check` shows a progress counter on stderr only when stderr is a terminal.
 
-mod common;
+use crate::common;
 
 use common::{bin, ebpfctl, fixture};
 

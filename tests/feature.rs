@@ -2,7 +2,7 @@
 //! load, the JSON contract against bpftool's (top-level keys, key names, value types), and bpftool's values where
 //! bpftool is right.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,7 +1,7 @@
 //! The foundation's promises, checked against the live kernel: grammar and exit codes, `version`, generated
 //! completions that match the committed ones, and `check` compared probe by probe with what the kernel says.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! `gen object` (libbpf's static linker) and `gen min_core_btf` (bpftool's spelling of `btf minimize`), against
 //! bpftool 7.1's own `gen object` and the live kernel.
 
-mod common;
+use crate::common;
 
 use common::{bpftool, ebpfctl, ebpfctl_json, fixture, PinDir};
 use serde_json::Value;

@@ -4,7 +4,7 @@
 //! tools' headers must declare the same API (the struct a loader uses, and every map, program and variable entry
 //! handed to libbpf), compared with whitespace squeezed since only the layout is the contract, not the text.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

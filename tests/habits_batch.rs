@@ -3,7 +3,7 @@
 //! bpftool's array of {"command", "output"}; the first failure stops the batch and names its line. bpftool runs the
 //! same files as the oracle.
 
-mod common;
+use crate::common;
 
 use common::{bpftool, bpftool_json, ebpfctl, ebpfctl_stdin, host_command, PinDir};
 use serde_json::Value;

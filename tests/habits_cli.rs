@@ -2,7 +2,7 @@
 //! objects, -V, -n/-m/-L, `null` for commands that return nothing, and tables that keep one row per line in a
 //! pipe. Each is checked against the kernel's objects and, where bpftool 7.1 has the same habit, against bpftool.
 
-mod common;
+use crate::common;
 
 use common::{bpftool, bpftool_json, ebpfctl, ebpfctl_json, fixture, host_command, PinDir};
 use serde_json::Value;

@@ -3,8 +3,8 @@
 //! when nothing is attached; `prog load ... autoattach` attaches the first program and pins its link at PATH
 //! (bpftool 7.7), `loadall` every program under DIR.
 
-mod common;
-mod lifecycle_util;
+use crate::common;
+use crate::lifecycle_util;
 
 use common::{bpftool_json, ebpfctl, ebpfctl_json, fixture, PinDir};
 use lifecycle_util::{exists, VethPair};

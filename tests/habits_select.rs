@@ -2,8 +2,8 @@
 //! grammar gaps of issue #23 (struct_ops dump, event_pipe cpu/index, iter pin OBJ, offload_dev/xdpmeta_dev),
 //! each against the live kernel with bpftool as the oracle where it has the same words.
 
-mod common;
-mod lifecycle_util;
+use crate::common;
+use crate::lifecycle_util;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

@@ -3,7 +3,7 @@
 //! `net show` and `struct_ops show` run again and again. An id that vanishes between the kernel's id walk and its
 //! open is skipped: every run exits 0 and prints a valid listing. The table of cases is docs/reliability.md.
 
-mod common;
+use crate::common;
 
 use std::os::fd::{FromRawFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

@@ -3,8 +3,8 @@
 //! ends in one `invalid_input` line and exit 2 within a bounded time; nothing is left pinned or half written.
 //! The table of cases is docs/reliability.md.
 
-mod common;
-mod hostile_support;
+use crate::common;
+use crate::hostile_support;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

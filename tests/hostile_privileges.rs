@@ -3,8 +3,8 @@
 //! `not_found`) and names what is missing: the capability the kernel checks for that operation, or the file
 //! whose mode refused. Runs the binary under setpriv(1). The table of cases is docs/reliability.md.
 
-mod common;
-mod hostile_support;
+use crate::common;
+use crate::hostile_support;
 
 use common::{ebpfctl, fixture, PinDir, Run};
 use hostile_support::{assert_error, map_create, words};

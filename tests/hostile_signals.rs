@@ -2,8 +2,8 @@
 //! the middle of streams and of changes. Every case ends promptly with the documented exit status, never panics,
 //! and leaves a change whole or absent. The table of cases is docs/reliability.md.
 
-mod common;
-mod hostile_support;
+use crate::common;
+use crate::hostile_support;
 
 use std::io::Read;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};

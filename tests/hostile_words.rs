@@ -2,8 +2,8 @@
 //! of range, malformed, enormous, not UTF-8, loops or on the wrong file system. Each is one error line of the
 //! right kind and exit 2, never a panic; bad JSON writes nothing. The table of cases is docs/reliability.md.
 
-mod common;
-mod hostile_support;
+use crate::common;
+use crate::hostile_support;
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;

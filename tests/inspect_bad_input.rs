@@ -1,8 +1,8 @@
 //! Hostile and broken inputs: every one ends in exit 0 (with a warning where the damage is partial) or in one
 //! `ebpfctl: FILE: reason` line and exit 2; never a panic, a hang or unbounded memory.
 
-mod common;
-mod inspect_support;
+use crate::common;
+use crate::inspect_support;
 
 use common::{ebpfctl, fixture};
 use inspect_support::{temp_file, BtfBuilder, KIND_PTR, KIND_STRUCT, KIND_TYPEDEF};

@@ -2,8 +2,8 @@
 //! byte for byte, raw JSON type for type, C header byte for byte (save bpftool's known defects, named below), and
 //! the C header compiled into a CO-RE program with clang.
 
-mod common;
-mod inspect_support;
+use crate::common;
+use crate::inspect_support;
 
 use std::path::Path;
 use std::process::Command;

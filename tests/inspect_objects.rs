@@ -2,7 +2,7 @@
 //! sources declare, against libbpf's own reading of the object (`bpf_object__open` through libbpf-rs), and against
 //! bpftool's raw BTF dump of the same file.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::CStr;

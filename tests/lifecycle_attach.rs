@@ -2,8 +2,8 @@
 //! attachment is proven by the program's own counter moving, and detaching leaves no link and no pin (bpftool's
 //! link list as the oracle). Types this kernel refuses must fail cleanly with the kernel's reason.
 
-mod common;
-mod lifecycle_util;
+use crate::common;
+use crate::lifecycle_util;
 
 use common::{ebpfctl, ebpfctl_json, fixture};
 use lifecycle_util::{counts, exists, links_of_prog_settled, load_progs, prog_id, slot};

@@ -1,8 +1,8 @@
 //! cgroup_skb on a test cgroup (traffic counted), `cgroup show/tree` against bpftool, `perf show` against bpftool
 //! plus the link-based attachments bpftool misses, and `prog run` / `prog tracelog`.
 
-mod common;
-mod lifecycle_util;
+use crate::common;
+use crate::lifecycle_util;
 
 use common::{bpftool_json, ebpfctl, ebpfctl_json};
 use lifecycle_util::{counts, links_of_prog_settled, load_progs, prog_id, slot, Cgroup};

@@ -1,9 +1,9 @@
 //! `prog load` / `prog loadall` against the live kernel: what gets pinned is what bpftool sees, globals set with
 //! --set are what the kernel holds, and every failure is one clear line, exit 2, with nothing left behind.
 
-mod common;
-mod inspect_support;
-mod lifecycle_util;
+use crate::common;
+use crate::inspect_support;
+use crate::lifecycle_util;
 
 use common::{bpftool_json, ebpfctl, ebpfctl_json, fixture};
 use inspect_support::{temp_file, BtfBuilder, KIND_STRUCT};

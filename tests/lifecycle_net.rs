@@ -2,8 +2,8 @@
 //! host's interfaces): traffic sent across is counted by the program; `net show` is compared with `bpftool -j net
 //! show`; detaching leaves no link, filter or XDP program.
 
-mod common;
-mod lifecycle_util;
+use crate::common;
+use crate::lifecycle_util;
 
 use common::bpftool_json;
 use lifecycle_util::{

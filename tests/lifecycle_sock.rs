@@ -2,8 +2,8 @@
 //! counters (tests/bpf/lifecycle_sock.bpf.c), detached and checked to leave nothing: sk_msg and sk_skb programs
 //! on a sockmap carrying a real TCP connection, flow_dissector on a test network namespace, netfilter in one.
 
-mod common;
-mod lifecycle_util;
+use crate::common;
+use crate::lifecycle_util;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};

@@ -3,8 +3,8 @@
 //! to bpftool's) and by a TCP socket that runs it; unregistering leaves no link, program or congestion control.
 //! One test owns the fixture's names, so nothing here runs twice in parallel.
 
-mod common;
-mod lifecycle_util;
+use crate::common;
+use crate::lifecycle_util;
 
 use std::net::{TcpListener, TcpStream};
 use std::os::fd::AsRawFd;

@@ -3,8 +3,8 @@
 //! binary on PATH) and pinned, every firing counted with its argument decoded, then `link detach` leaving no
 //! link and no more counts.
 
-mod common;
-mod lifecycle_util;
+use crate::common;
+use crate::lifecycle_util;
 
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,6 @@
 //! `map create`, `map pin` and bulk `map update --from`, checked with bpftool.
 
-mod common;
+use crate::common;
 
 use common::{bpftool_json, ebpfctl, ebpfctl_json, ebpfctl_stdin, PinDir};
 use serde_json::{json, Value};

@@ -6,7 +6,7 @@
 //! 7.1; the two JSON documents must be equal field by field (`key`, `value`, `formatted`, `values`), except where
 //! bpftool 7.1 is wrong or 7.7 changed it, each named below.
 
-mod common;
+use crate::common;
 
 use common::{ebpfctl, ebpfctl_json, fixture, host_command, PinDir};
 use serde_json::Value;

@@ -1,6 +1,6 @@
 //! Map data verbs against live maps, compared with bpftool's dump of the same map.
 
-mod common;
+use crate::common;
 
 use common::{bpftool, bpftool_json, ebpfctl, ebpfctl_json, PinDir};
 use serde_json::{json, Value};

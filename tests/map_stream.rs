@@ -1,6 +1,6 @@
 //! `map watch` / `event_pipe` against a program that emits events when this test process calls getppid().
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

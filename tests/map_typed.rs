@@ -1,7 +1,7 @@
 //! Maps with BTF: `formatted` output equal to bpftool's, and typed input (`key 7`, `value '{"packets": 1}'`,
 //! `--from` lines in the formatted shape) checked against the map's BTF.
 
-mod common;
+use crate::common;
 
 use common::{bpftool_json, ebpfctl, ebpfctl_json, ebpfctl_stdin, fixture, PinDir};
 use libbpf_rs::{MapCore, ObjectBuilder};

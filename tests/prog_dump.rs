@@ -1,7 +1,7 @@
 //! `prog dump xlated` against the live kernel, with bpftool 7.1 as the oracle: programs with maps (ld_imm64 map
 //! references), helper calls, a bpf-to-bpf call, a 64-bit constant, atomics and BTF line info.
 
-mod common;
+use crate::common;
 
 use common::{bpftool, ebpfctl, fixture, host_command, PinDir};
 use serde_json::Value;

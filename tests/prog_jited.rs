@@ -4,7 +4,7 @@
 //! kernel address, and every instruction (address and text) must be ebpfctl's. Function names must be the
 //! kernel's symbols in /proc/kallsyms; the JSON must say what the text says.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 

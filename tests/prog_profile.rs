@@ -3,7 +3,7 @@
 //! profiles a program triggered in the guest and checks run_cnt and the counter. Bad input is refused before
 //! anything is loaded.
 
-mod common;
+use crate::common;
 
 use common::{ebpfctl, fixture, host_command, PinDir};
 use serde_json::Value;

@@ -4,8 +4,8 @@
 //! keyring, a key that is not the certificate's is refused before anything loads, and a kernel that cannot verify
 //! signatures (this one: no CONFIG_SYSTEM_DATA_VERIFICATION) is named as such, kind `unsupported`, nothing left.
 
-mod common;
-mod lifecycle_util;
+use crate::common;
+use crate::lifecycle_util;
 
 use std::path::{Path, PathBuf};
 

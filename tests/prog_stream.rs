@@ -2,7 +2,7 @@
 //! them. The fixture writes one line to each stream per run; what a read must return is what the kernel kept, and
 //! the program itself records the kfunc's answer, so the test compares with the kernel's own account.
 
-mod common;
+use crate::common;
 
 use common::{ebpfctl, ebpfctl_json, fixture, PinDir};
 use serde_json::{json, Value};

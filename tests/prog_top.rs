@@ -2,8 +2,8 @@
 //! the runs and runs per second `prog top` reports must match what the test did (±10%); programs that appear and
 //! vanish mid-run; the plain table of a pipe; errors; and `prog show` printing the kernel's counters as bpftool.
 
-mod common;
-mod top_support;
+use crate::common;
+use crate::top_support;
 
 use std::time::Duration;
 

@@ -2,8 +2,8 @@
 //! BPF_ENABLE_STATS fd, close-on-exec) and off again after it ends normally, by SIGINT and by SIGKILL; an
 //! operator's sysctl is left on. On a terminal, q, Ctrl-C and SIGTERM give the terminal back as it was.
 
-mod common;
-mod top_support;
+use crate::common;
+use crate::top_support;
 
 use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};

@@ -2,7 +2,7 @@
 //! programs (one difference, below), graphviz's `dot` renders every one of them, and what cannot be drawn is one
 //! error line.
 
-mod common;
+use crate::common;
 
 use common::{ebpfctl, fixture, host_command, PinDir};
 use serde_json::Value;

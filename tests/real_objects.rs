@@ -6,7 +6,7 @@
 //! program and map must hold every field bpftool prints, with the same value, and `prog dump xlated` of each
 //! program and `btf dump id` of each object's BTF must print what bpftool prints.
 
-mod common;
+use crate::common;
 
 use common::bin;
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! `btf show`: the kernel's and a loaded object's BTF, compared with bpftool (users as sets).
 
-mod common;
-mod show_support;
+use crate::common;
+use crate::show_support;
 
 use common::ebpfctl_json;
 use show_support::*;

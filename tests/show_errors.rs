@@ -1,8 +1,8 @@
 //! Bad selectors: a missing object, a path off bpffs, a pin of the wrong kind, a malformed id or tag. Each is one
 //! line on stderr, exit status 2, and under --json an error object on stdout.
 
-mod common;
-mod show_support;
+use crate::common;
+use crate::show_support;
 
 use common::ebpfctl;
 use show_support::*;

@@ -3,8 +3,8 @@
 //! few per-type fields; those must match. The fields it learned later (7.7: tracepoint, cookie, devname, ...)
 //! are checked against what the test itself attached to.
 
-mod common;
-mod show_support;
+use crate::common;
+use crate::show_support;
 
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::fs::MetadataExt;

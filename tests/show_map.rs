@@ -1,8 +1,8 @@
 //! `map show` against the live kernel: every field bpftool prints equals ebpfctl's for hash, array, per-CPU,
 //! ring buffer, prog array, map-in-map and BTF-less maps; btf_id never leaks from one map to the next.
 
-mod common;
-mod show_support;
+use crate::common;
+use crate::show_support;
 
 use common::ebpfctl_json;
 use libbpf_rs::{MapHandle, MapType};

@@ -1,8 +1,8 @@
 //! `pids` for objects held by another process: a child loads the fixture and pins it, ebpfctl must name the
 //! child (pid and comm) as holder; once the child exits, the pinned objects remain and have no holders.
 
-mod common;
-mod show_support;
+use crate::common;
+use crate::show_support;
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
@@ -40,7 +40,7 @@ fn holders_are_the_processes_with_fds() {
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "holders_are_the_processes_with_fds",
+            "show_pids::holders_are_the_processes_with_fds",
             "--nocapture",
         ])
         .env(HOLDER_ENV, &pins.0)

@@ -1,8 +1,8 @@
 //! `prog show` against the live kernel: every field bpftool prints, for every program type the fixture loads,
 //! equals ebpfctl's; metadata and full names come from BTF; pins and holders are right.
 
-mod common;
-mod show_support;
+use crate::common;
+use crate::show_support;
 
 use common::{ebpfctl, ebpfctl_json};
 use serde_json::{json, Value};

@@ -1,7 +1,7 @@
 //! `token show|list` against real bpffs mounts with delegate options, made in a private mount namespace. bpftool
 //! 7.1 has no `token` object; the fields are bpftool HEAD's (token_info and the four allowed_* lists).
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 
