@@ -7,6 +7,7 @@
 use crate::common;
 
 use std::ffi::CString;
+use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 
 use common::{bin, ebpfctl, fixture, host_command, PinDir};
@@ -239,6 +240,67 @@ fn maps_the_loader_sizes_are_named_and_can_be_sized_like_the_loader() {
         "stackmap",
     ]);
     assert_eq!(bad.code, 2, "{}", bad.stderr);
+}
+
+#[test]
+fn per_cpu_ring_buffers_are_sized_outer_and_inner_like_the_loader() {
+    let obj = fixture("gt_ringbuf_percpu");
+    let one = std::slice::from_ref(&obj);
+    let first_reason = |extra: &[&str]| {
+        let (_, v) = verdicts(one, extra).remove(0);
+        assert_eq!(v["compatible"], false, "{extra:?}: {v:#}");
+        v["reasons"][0].as_str().unwrap().to_string()
+    };
+    for extra in [&["--btf", VMLINUX][..], &["--live"][..]] {
+        let outer_unsized = first_reason(extra);
+        assert!(
+            outer_unsized.starts_with("map ringbuf_maps: max_entries is 0")
+                && outer_unsized.ends_with("--map-size ringbuf_maps=N)"),
+            "{outer_unsized}"
+        );
+        // The outer map sized, the inner template still has no size: libbpf creates it first and fails there.
+        let outer = [extra, &["--map-size", "ringbuf_maps=4"]].concat();
+        let inner_unsized = first_reason(&outer);
+        assert!(
+            inner_unsized.starts_with("inner map ringbuf_maps.inner: max_entries is 0")
+                && inner_unsized.ends_with("--map-size ringbuf_maps.inner=N)"),
+            "{inner_unsized}"
+        );
+        // 5000 bytes: libbpf makes a ring buffer a power-of-two number of pages, and so does --map-size.
+        let both = [&outer[..], &["--map-size", "ringbuf_maps.inner=5000"]].concat();
+        let (_, v) = verdicts(one, &both).remove(0);
+        assert_eq!(v["compatible"], true, "{both:?}: {v:#}");
+    }
+    // The truth, as falco's loader does it: the outer map sized to the CPUs, the inner template a ring buffer it
+    // creates itself and hands to libbpf.
+    libbpf_rs::set_print(None);
+    let open = libbpf_rs::ObjectBuilder::default()
+        .open_file(&obj)
+        .expect("open");
+    assert!(
+        open.load().is_err(),
+        "as compiled, no kernel creates the maps"
+    );
+    let mut open = libbpf_rs::ObjectBuilder::default()
+        .open_file(&obj)
+        .expect("open");
+    let template = libbpf_rs::MapHandle::create(
+        libbpf_rs::MapType::RingBuf,
+        Some("ringbuf_tmpl"),
+        0,
+        0,
+        8192,
+        &libbpf_sys::bpf_map_create_opts {
+            sz: std::mem::size_of::<libbpf_sys::bpf_map_create_opts>() as _,
+            ..Default::default()
+        },
+    )
+    .expect("ring buffer template");
+    for mut m in open.maps_mut().filter(|m| m.name() == "ringbuf_maps") {
+        m.set_max_entries(4).expect("max_entries");
+        m.set_inner_map_fd(template.as_fd()).expect("inner map fd");
+    }
+    assert!(open.load().is_ok(), "loads once both are sized");
 }
 
 /// The attach status and reason of program `prog` in a result.

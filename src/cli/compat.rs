@@ -44,10 +44,12 @@ pub struct CompatCheckArgs {
     /// Kernel symbols of the --btf kernels (/proc/kallsyms or System.map): kprobe targets and __ksym externs
     #[arg(long, value_name = "FILE")]
     pub kallsyms: Option<PathBuf>,
-    /// Give map NAME N entries, as its loader would (bpf_map__set_max_entries); repeatable
+    /// Give map NAME N entries, as its loader would (bpf_map__set_max_entries); NAME.inner: a map-in-map's inner
+    /// template; repeatable
     #[arg(long = "map-size", value_name = "NAME=N")]
     pub map_size: Vec<String>,
-    /// Give map NAME values of N bytes, as its loader would (bpf_map__set_value_size); repeatable
+    /// Give map NAME values of N bytes, as its loader would (bpf_map__set_value_size); NAME.inner: a map-in-map's
+    /// inner template; repeatable
     #[arg(long = "map-value-size", value_name = "NAME=N")]
     pub map_value_size: Vec<String>,
     /// Also require every loaded program to be able to attach (a missing target or unsupported attachment fails)

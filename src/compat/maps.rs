@@ -18,6 +18,18 @@ pub struct MapSize {
     pub value_size: Option<u32>,
 }
 
+/// The suffix that names a map-in-map's inner map in `--map-size` ("ringbufs.inner=4096"): loaders size the
+/// template their inner maps are created from (bpf_map__inner_map, or an fd of their own via
+/// bpf_map__set_inner_map_fd), as falco does for its per-CPU ring buffers.
+pub const INNER_SUFFIX: &str = ".inner";
+
+impl MapSize {
+    /// The outer map whose inner map this size is for.
+    pub fn inner_of(&self) -> Option<&str> {
+        self.name.strip_suffix(INNER_SUFFIX)
+    }
+}
+
 /// Local storage and cgroup storage maps must be created with max_entries 0; libbpf sizes a perf event array
 /// left at 0 to the number of CPUs and creates struct_ops maps with one entry.
 fn zero_entries_ok(map_type: &str) -> bool {
@@ -82,9 +94,11 @@ pub fn creation_refusal(m: &MapDef, sizes: &[MapSize], view: &KernelView) -> Opt
     let internal = matches!(m.definition, "global_data" | "kconfig");
     if !internal && entries == 0 && !zero_entries_ok(ty) {
         return Some(format!(
-            "map {}: max_entries is 0, which the kernel refuses for a {ty} map (its loader sizes it at run \
+            "map {}: max_entries is 0, which the kernel refuses for {} {ty} map (its loader sizes it at run \
              time: say how with --map-size {}=N)",
-            m.name, m.name
+            m.name,
+            if ty.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" },
+            m.name
         ));
     }
     if needs_value(ty) && value_size == 0 {
@@ -99,7 +113,14 @@ pub fn creation_refusal(m: &MapDef, sizes: &[MapSize], view: &KernelView) -> Opt
             m.name
         ));
     }
-    None
+    // libbpf creates the inner map's template to create the outer map, so the kernel must accept it too.
+    let inner = m.inner_map.as_deref()?;
+    let named = MapDef {
+        name: format!("{}{INNER_SUFFIX}", m.name),
+        inner_map: None,
+        ..inner.clone()
+    };
+    creation_refusal(&named, sizes, view).map(|why| why.replacen("map ", "inner map ", 1))
 }
 
 /// Why libbpf cannot create a struct_ops map here: the kernel must have the struct and its value wrapper.

@@ -100,23 +100,28 @@ fn open_and_load(
     off: &HashSet<String>,
 ) -> Result<(), libbpf_rs::Error> {
     let mut open = libbpf_rs::ObjectBuilder::default().open_file(path)?;
+    // Inner-map templates made for `--map-size NAME.inner=N`: open until the outer maps are created.
+    let mut inner_fds = Vec::new();
     for mut p in open.progs_mut() {
         if off.contains(&*p.name().to_string_lossy()) {
             p.set_autoload(false);
         }
     }
     for mut m in open.maps_mut() {
-        let Some(size) = sizes
-            .iter()
-            .find(|s| *s.name == *m.name().to_string_lossy())
-        else {
-            continue;
-        };
-        if let Some(n) = size.max_entries {
-            m.set_max_entries(n)?;
+        let name = m.name().to_string_lossy().into_owned();
+        if let Some(size) = sizes.iter().find(|s| s.name == name) {
+            if let Some(n) = size.max_entries {
+                m.set_max_entries(n)?;
+            }
+            if let Some(n) = size.value_size {
+                m.set_value_size(n)?;
+            }
         }
-        if let Some(n) = size.value_size {
-            m.set_value_size(n)?;
+        let inner = sizes.iter().find(|s| s.inner_of() == Some(&name));
+        if let Some(size) = inner {
+            let fd = sys::object::replace_inner_map(&mut m, size.max_entries, size.value_size)
+                .map_err(libbpf_rs::Error::from_raw_os_error)?;
+            inner_fds.extend(fd);
         }
     }
     sys::object::clear_map_pins(&mut open);

@@ -94,6 +94,13 @@ pub fn raise_memlock_limit() {
     }
 }
 
+/// The size of a memory page (ring buffers are sized in pages).
+pub fn page_size() -> u32 {
+    // SAFETY: sysconf has no memory-safety preconditions.
+    let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    u32::try_from(size).unwrap_or(4096)
+}
+
 #[cfg(test)]
 mod tests {
     use super::version_code_from;

@@ -1,7 +1,9 @@
 //! The few libbpf object accessors libbpf-rs keeps behind raw pointers.
 
 use libbpf_rs::btf::Btf;
-use libbpf_rs::{AsRawLibbpf, OpenObject};
+use std::os::fd::{FromRawFd, OwnedFd};
+
+use libbpf_rs::{AsRawLibbpf, OpenMapMut, OpenObject};
 
 /// The BTF of an opened (not yet loaded) object, when it has one.
 pub fn open_object_btf(obj: &OpenObject) -> Option<Btf<'_>> {
@@ -49,6 +51,68 @@ pub fn clear_map_pins(obj: &mut OpenObject) {
             libbpf_sys::bpf_map__set_pin_path(map.as_libbpf_object().as_ptr(), std::ptr::null());
         }
     }
+}
+
+/// Gives map-in-map `map` an inner-map template of its own, created like the object's but with the sizes a loader
+/// gives it, and hands libbpf its fd (bpf_map__set_inner_map_fd), as falco does for its per-CPU ring buffers.
+/// libbpf's own template cannot be resized: its setters dereference an object the template does not belong to.
+/// Ok(None): the map has no inner map. Err: the errno. The fd must stay open until the object is loaded.
+pub fn replace_inner_map(
+    map: &mut OpenMapMut,
+    max_entries: Option<u32>,
+    value_size: Option<u32>,
+) -> Result<Option<OwnedFd>, i32> {
+    let outer = map.as_libbpf_object().as_ptr();
+    // SAFETY: the map belongs to a live OpenObject and so does its inner template; the getters read its definition
+    // only, and the name is copied by the kernel call before the template is freed by set_inner_map_fd.
+    unsafe {
+        let inner = libbpf_sys::bpf_map__inner_map(outer);
+        if inner.is_null() {
+            return Ok(None);
+        }
+        let map_type = libbpf_sys::bpf_map__type(inner);
+        let mut entries = max_entries.unwrap_or_else(|| libbpf_sys::bpf_map__max_entries(inner));
+        if map_type == libbpf_sys::BPF_MAP_TYPE_RINGBUF
+            || map_type == libbpf_sys::BPF_MAP_TYPE_USER_RINGBUF
+        {
+            entries = ringbuf_size(entries);
+        }
+        let opts = libbpf_sys::bpf_map_create_opts {
+            sz: std::mem::size_of::<libbpf_sys::bpf_map_create_opts>() as _,
+            map_flags: libbpf_sys::bpf_map__map_flags(inner),
+            ..Default::default()
+        };
+        let fd = libbpf_sys::bpf_map_create(
+            map_type,
+            libbpf_sys::bpf_map__name(inner),
+            libbpf_sys::bpf_map__key_size(inner),
+            value_size.unwrap_or_else(|| libbpf_sys::bpf_map__value_size(inner)),
+            entries,
+            &opts,
+        );
+        if fd < 0 {
+            return Err(-fd);
+        }
+        let owned = OwnedFd::from_raw_fd(fd);
+        let rc = libbpf_sys::bpf_map__set_inner_map_fd(outer, fd);
+        if rc < 0 {
+            return Err(-rc);
+        }
+        Ok(Some(owned))
+    }
+}
+
+/// A ring buffer's size as libbpf's bpf_map__set_max_entries makes it: a power-of-two number of pages.
+fn ringbuf_size(entries: u32) -> u32 {
+    if entries == 0 {
+        return 0;
+    }
+    let page = crate::sys::kernel::page_size();
+    entries
+        .div_ceil(page)
+        .checked_next_power_of_two()
+        .and_then(|pages| pages.checked_mul(page))
+        .unwrap_or(entries)
 }
 
 /// A map of an opened object as libbpf has set it up: what a skeleton needs to name and map it.
@@ -103,5 +167,21 @@ pub fn open_object_raw_btf(obj: &OpenObject) -> Option<Vec<u8>> {
             return None;
         }
         Some(std::slice::from_raw_parts(data.cast::<u8>(), size as usize).to_vec())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ringbuf_size;
+
+    #[test]
+    fn ring_buffers_are_a_power_of_two_pages_as_libbpf_makes_them() {
+        let page = crate::sys::kernel::page_size();
+        assert_eq!(ringbuf_size(0), 0, "left unsized for the kernel to refuse");
+        assert_eq!(ringbuf_size(1), page);
+        assert_eq!(ringbuf_size(page), page);
+        assert_eq!(ringbuf_size(page + 1), 2 * page);
+        assert_eq!(ringbuf_size(3 * page), 4 * page);
+        assert_eq!(ringbuf_size(u32::MAX), u32::MAX, "no overflow");
     }
 }

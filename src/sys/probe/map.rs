@@ -33,7 +33,7 @@ pub fn probe_map_type(map_type: u32, env: ProbeEnv) -> Verdict {
         }
         sys::BPF_MAP_TYPE_RINGBUF | sys::BPF_MAP_TYPE_USER_RINGBUF => {
             (spec.key_size, spec.value_size) = (0, 0);
-            spec.max_entries = page_size();
+            spec.max_entries = crate::sys::kernel::page_size();
         }
         sys::BPF_MAP_TYPE_STRUCT_OPS => {
             spec.btf_vmlinux_value_type_id = 1;
@@ -160,10 +160,4 @@ fn local_storage_btf() -> Vec<u8> {
     raw.extend_from_slice(&type_bytes);
     raw.extend_from_slice(strings);
     raw
-}
-
-fn page_size() -> u32 {
-    // SAFETY: sysconf has no memory-safety preconditions.
-    let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    u32::try_from(size).unwrap_or(4096)
 }
