@@ -271,6 +271,18 @@ fn per_cpu_ring_buffers_are_sized_outer_and_inner_like_the_loader() {
         let (_, v) = verdicts(one, &both).remove(0);
         assert_eq!(v["compatible"], true, "{both:?}: {v:#}");
     }
+    // A size the kernel refuses for the template the trial load creates: named, not a bare errno.
+    let refused = first_reason(&[
+        "--live",
+        "--map-size",
+        "ringbuf_maps=4",
+        "--map-size",
+        "ringbuf_maps.inner=4294967295",
+    ]);
+    assert!(
+        refused.contains("creating its inner map with the sizes given for ringbuf_maps.inner"),
+        "{refused}"
+    );
     // The truth, as falco's loader does it: the outer map sized to the CPUs, the inner template a ring buffer it
     // creates itself and hands to libbpf.
     libbpf_rs::set_print(None);

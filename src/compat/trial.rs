@@ -7,9 +7,10 @@
 use std::collections::HashSet;
 use std::path::Path;
 
+use libbpf_rs::ErrorExt;
 use serde::Serialize;
 
-use super::maps::MapSize;
+use super::maps::{MapSize, INNER_SUFFIX};
 use crate::loader::verifier;
 use crate::sys::caps::{self, Capability};
 use crate::sys::{self, libbpf_log};
@@ -120,7 +121,11 @@ fn open_and_load(
         let inner = sizes.iter().find(|s| s.inner_of() == Some(&name));
         if let Some(size) = inner {
             let fd = sys::object::replace_inner_map(&mut m, size.max_entries, size.value_size)
-                .map_err(libbpf_rs::Error::from_raw_os_error)?;
+                .map_err(|errno| {
+                    libbpf_rs::Error::from_raw_os_error(errno).context(format!(
+                        "map '{name}': creating its inner map with the sizes given for {name}{INNER_SUFFIX}"
+                    ))
+                })?;
             inner_fds.extend(fd);
         }
     }
