@@ -3,13 +3,13 @@
 #   1. `btf dump file /sys/kernel/btf/vmlinux format c > /dev/null`   (goal: ebpfctl <= 0.8x bpftool's time)
 #   2. `inspect` of a ~1 MB BPF object vs `bpftool btf dump file` of it (bpftool has no object inspector;
 #      dumping the object's BTF is the closest work it does)
-# Usage: scripts/bench-btf.sh [EBPFCTL_BINARY]   (default: a release build, built if missing)
+# Usage: scripts/bench-btf.sh [EBPFCTL_BINARY]   (default: the static binary that ships; make static)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/arch.sh
 
-BIN=${1:-target/release/ebpfctl}
-[[ -x $BIN ]] || cargo build --release
+BIN=${1:-target/$NATIVE_TARGET/release/ebpfctl}
+[[ -x $BIN ]] || { echo "bench-btf: no $BIN (make static)" >&2; exit 2; }
 command -v hyperfine >/dev/null || { echo "hyperfine missing: run scripts/setup.sh" >&2; exit 2; }
 VMLINUX=/sys/kernel/btf/vmlinux
 
