@@ -1,8 +1,8 @@
 //! The few libbpf object accessors libbpf-rs keeps behind raw pointers.
 
-use libbpf_rs::btf::Btf;
 use std::os::fd::{FromRawFd, OwnedFd};
 
+use libbpf_rs::btf::Btf;
 use libbpf_rs::{AsRawLibbpf, OpenMapMut, OpenObject};
 
 /// The BTF of an opened (not yet loaded) object, when it has one.
