@@ -5,6 +5,8 @@ use crate::common;
 use crate::show_support;
 
 use common::ebpfctl_json;
+use std::os::fd::{AsFd, AsRawFd};
+
 use libbpf_rs::{MapHandle, MapType};
 use serde_json::{json, Value};
 use show_support::*;
@@ -107,5 +109,92 @@ fn map_selectors_and_pins() {
     assert!(
         pids.iter().any(|p| p["pid"] == std::process::id()),
         "{pids:?}"
+    );
+}
+
+/// With many maps the /proc walk runs beside the listing, and memlock, frozen and a prog array's owner come from
+/// a holder's fdinfo, or, for a map nobody holds, from a new fd once both are done (`cmd/select/refs.rs`). 80
+/// maps of our own put the listing past that threshold (64) whatever else the box has, and their 80 pins put the
+/// bpffs walk past the number of pins (64) after which it tells a pin's kind by its info struct's size
+/// (`sys/bpffs.rs`). Every map of ours, held or only pinned, frozen or not, must show what bpftool shows, and the
+/// pins and holders it has.
+#[test]
+fn a_long_listing_takes_memlock_and_frozen_from_holders_and_pins_alike() {
+    let pins = PinDir::new("map-many");
+    let obj = load("show_objects");
+    let jmp = map_id(&obj, "show_jmp");
+    // (id, pin, frozen, the map's handle if this process holds it)
+    let mut maps = Vec::new();
+    for i in 0..80 {
+        let (mut map, id) = map_without_btf(&format!("many_{i}"));
+        let frozen = i % 3 == 0;
+        if frozen {
+            // SAFETY: the fd is a live map fd of ours.
+            let rc = unsafe { libbpf_rs::libbpf_sys::bpf_map_freeze(map.as_fd().as_raw_fd()) };
+            assert_eq!(rc, 0, "freeze map {id}");
+        }
+        map.pin(pins.path(&format!("m{i}"))).expect("pin");
+        // Every other map is held by its pin alone.
+        let held = (i % 2 == 1).then_some(map);
+        maps.push((id, pins.path_str(&format!("m{i}")), frozen, held));
+    }
+    // A program's pin among the maps', for the walk to tell apart.
+    let mut progs = load("show_objects");
+    pin_prog(&mut progs, "show_xdp_pass_long_name", &pins.path("prog"));
+    let ours = ebpfctl_json(&["map", "show"]);
+    let theirs = common::bpftool_json(&["-f", "map", "show"]);
+    let find = |list: &Value, id: u32| -> Value {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("map {id} not listed"))
+    };
+    let me = std::process::id();
+    for (id, path, frozen, held) in &maps {
+        let (o, t) = (find(&ours, *id), find(&theirs, *id));
+        for field in ["type", "bytes_memlock", "frozen", "max_entries", "pinned"] {
+            assert_eq!(o[field], t[field], "map {id} {field}: {o}");
+        }
+        assert_eq!(o["frozen"], i64::from(*frozen), "map {id}");
+        assert_eq!(o["pinned"], json!([path]), "map {id}");
+        let held_by_me = o["pids"].as_array().unwrap().iter().any(|p| p["pid"] == me);
+        assert_eq!(held_by_me, held.is_some(), "map {id}: {o}");
+    }
+    let listed_jmp = find(&ours, jmp);
+    assert_eq!(
+        (
+            listed_jmp["owner_prog_type"].clone(),
+            listed_jmp["owner_jited"].clone()
+        ),
+        (json!("xdp"), json!(true))
+    );
+    assert_eq!(
+        listed_jmp["bytes_memlock"],
+        find(&theirs, jmp)["bytes_memlock"]
+    );
+    // Every map's pins, not only ours, as bpftool finds them (it tells a pin's kind from /proc): a program's pin
+    // taken for a map's would show up under whichever map has the program's id.
+    let sorted = |v: &Value| {
+        let mut paths: Vec<String> = v.as_array().map_or(Vec::new(), |a| {
+            a.iter().map(|p| p.as_str().unwrap().to_string()).collect()
+        });
+        paths.sort();
+        paths
+    };
+    for t in theirs.as_array().unwrap() {
+        let o = find(&ours, t["id"].as_u64().unwrap() as u32);
+        assert_eq!(
+            sorted(&o["pinned"]),
+            sorted(&t["pinned"]),
+            "map {}",
+            t["id"]
+        );
+    }
+    let prog_pin = pins.path_str("prog");
+    assert!(
+        !ours.to_string().contains(&prog_pin),
+        "{prog_pin} listed as a map's pin"
     );
 }

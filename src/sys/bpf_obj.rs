@@ -4,7 +4,7 @@
 
 use std::ffi::CString;
 use std::io;
-use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::path::Path;
 
 /// The four kinds of kernel BPF object that have ids.
@@ -197,6 +197,54 @@ pub fn id_of_fd(fd: BorrowedFd<'_>, kind: ObjKind) -> io::Result<u32> {
     Ok(info.id)
 }
 
+/// The length the kernel fills of `fd`'s info struct, and the object's id: one BPF_OBJ_GET_INFO_BY_FD with a
+/// zeroed buffer larger than any kind's struct, so the kernel reports its own struct's size (it copies
+/// min(ours, its own) and checks that the rest of ours is zero). Programs, maps and links keep `id` in the second
+/// u32; a BTF object's info is not laid out so, but BTF cannot be pinned or held as such here.
+pub fn info_len_and_id(fd: BorrowedFd<'_>) -> io::Result<(u32, u32)> {
+    // 512 bytes: twice bpf_prog_info, the largest so far (232 bytes in 6.18).
+    let mut buf = [0u64; 64];
+    let mut len = std::mem::size_of_val(&buf) as u32;
+    // SAFETY: buf is valid for `len` bytes of writes, and all-zero, so the kernel follows no pointer in it.
+    check(unsafe {
+        libbpf_sys::bpf_obj_get_info_by_fd(fd.as_raw_fd(), buf.as_mut_ptr().cast(), &mut len)
+    })?;
+    Ok((len, (buf[0] >> 32) as u32))
+}
+
+/// Tells programs, maps and links apart by the size of their info structs on this kernel, learnt from one
+/// live object of each kind: the size differs by kernel (bpf_map_info gained map_extra in 5.16), and nothing
+/// promises that two kinds' sizes never meet, so a size shared by two kinds, or seen for no kind, decides
+/// nothing and the caller asks /proc instead. A kind with no object when this was made has no size; an object
+/// of it created afterwards is told by /proc too, unless its size is another kind's.
+#[derive(Debug, Default)]
+pub struct KindsByInfoLen {
+    sizes: Vec<(ObjKind, u32)>,
+}
+
+impl KindsByInfoLen {
+    pub fn learn() -> KindsByInfoLen {
+        let sizes = [ObjKind::Prog, ObjKind::Map, ObjKind::Link]
+            .into_iter()
+            .filter_map(|kind| {
+                let id = next_id(kind, 0).ok()??;
+                let fd = fd_by_id(kind, id).ok()?;
+                Some((kind, info_len_and_id(fd.as_fd()).ok()?.0))
+            })
+            .collect();
+        KindsByInfoLen { sizes }
+    }
+
+    /// The one kind whose info struct is `len` bytes, if exactly one is.
+    pub fn kind_of(&self, len: u32) -> Option<ObjKind> {
+        let mut kinds = self.sizes.iter().filter(|(_, size)| *size == len);
+        match (kinds.next(), kinds.next()) {
+            (Some((kind, _)), None) => Some(*kind),
+            _ => None,
+        }
+    }
+}
+
 /// One element of a map, looked up by key; `value_size` must be the map's (per-CPU maps are not supported here).
 pub fn map_lookup(fd: BorrowedFd<'_>, key: &[u8], value_size: usize) -> io::Result<Vec<u8>> {
     let mut value = vec![0u8; value_size];
@@ -230,6 +278,22 @@ pub fn c_bytes(raw: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_info_size_decides_a_kind_only_when_one_kind_has_it() {
+        let sizes = KindsByInfoLen {
+            sizes: vec![
+                (ObjKind::Prog, 232),
+                (ObjKind::Map, 96),
+                (ObjKind::Link, 96),
+            ],
+        };
+        assert_eq!(sizes.kind_of(232), Some(ObjKind::Prog));
+        // Two kinds of one size, or a size no kind had: /proc has to say.
+        assert_eq!(sizes.kind_of(96), None);
+        assert_eq!(sizes.kind_of(64), None);
+        assert_eq!(KindsByInfoLen::default().kind_of(232), None);
+    }
 
     #[test]
     fn fd_targets_map_to_kinds() {

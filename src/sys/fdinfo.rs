@@ -24,6 +24,12 @@ impl FdInfo {
     pub fn get_u64(&self, key: &str) -> Option<u64> {
         field_u64(self.text.as_bytes(), key)
     }
+
+    pub fn from_bytes(text: &[u8]) -> FdInfo {
+        FdInfo {
+            text: String::from_utf8_lossy(text).into_owned(),
+        }
+    }
 }
 
 /// The fdinfo of one of our own fds, looked up relative to /proc/self/fdinfo opened once.
@@ -43,9 +49,7 @@ fn read_fdinfo(path: &str) -> io::Result<FdInfo> {
 fn read_fdinfo_file(file: std::fs::File) -> io::Result<FdInfo> {
     let mut buf = Vec::new();
     read_whole(file, &mut buf)?;
-    Ok(FdInfo {
-        text: String::from_utf8_lossy(&buf).into_owned(),
-    })
+    Ok(FdInfo::from_bytes(&buf))
 }
 
 /// Reads a whole fdinfo file into `buf` (cleared first). fdinfo files are a few hundred bytes that seq_file hands

@@ -20,12 +20,12 @@ use std::os::fd::AsFd;
 use crate::cli::{ProgSelector, ProgVerb, ShowView};
 use crate::sys::bpf_obj::ObjKind;
 use crate::sys::clock::boottime_to_epoch;
-use crate::sys::fdinfo::own_fdinfo;
+use crate::sys::fdinfo::FdInfo;
 use crate::sys::prog_info::ProgInfo;
 
 use crate::cmd::prog::metadata::MetadataReader;
 use crate::cmd::select::names::NameResolver;
-use crate::cmd::select::refs::Refs;
+use crate::cmd::select::refs::{PendingRefs, Referenced, Refs};
 use crate::cmd::select::{self, Live};
 use crate::cmd::{CmdResult, Context};
 use crate::output::prog::ProgEntry;
@@ -44,7 +44,7 @@ fn show_progs(ctx: &Context, selector: Option<&ProgSelector>, view: ShowView) ->
     let mut names = NameResolver::default();
     let mut metadata = MetadataReader::default();
     let selection = select::progs(selector, &mut names, |live, names| {
-        describe(live, names, &mut metadata)
+        describe(live, names, &mut metadata, &pending)
     })?;
     crate::cmd::select::refs::show_with_refs(ctx, pending, selection, view)
 }
@@ -57,12 +57,12 @@ fn describe(
     live: &Live<ProgInfo>,
     names: &mut NameResolver,
     metadata: &mut MetadataReader,
+    refs: &PendingRefs,
 ) -> ProgEntry {
     let info = &live.info;
-    let fdinfo = own_fdinfo(live.fd.as_fd()).unwrap_or_default();
     let loaded = info.load_time_ns != 0;
     let nonzero = |v: u64| (v != 0).then_some(v);
-    ProgEntry {
+    let mut entry = ProgEntry {
         id: info.id,
         prog_type: Named::prog_type(info.prog_type),
         name: (!info.name.is_empty()).then(|| names.prog_full_name(info)),
@@ -80,18 +80,30 @@ fn describe(
         bytes_xlated: info.xlated_len,
         jited: info.jited_len != 0,
         bytes_jited: (info.jited_len != 0).then_some(info.jited_len),
-        bytes_memlock: fdinfo.get("memlock").and_then(|v| v.parse().ok()),
+        bytes_memlock: None,
         map_ids: info.map_ids.clone(),
         btf_id: (info.btf_id != 0).then_some(info.btf_id),
         pinned: Vec::new(),
         pids: Vec::new(),
         metadata: metadata.of_prog(info, &mut names.btfs),
+    };
+    if let Some(fdinfo) = refs.fdinfo(info.id, live.fd.as_fd()) {
+        entry.set_fdinfo(&fdinfo);
     }
+    entry
 }
 
-impl crate::cmd::select::refs::Referenced for ProgEntry {
-    fn set_refs(&mut self, refs: &crate::cmd::select::refs::Refs) {
+impl Referenced for ProgEntry {
+    fn set_refs(&mut self, refs: &Refs) {
         self.pinned = refs.pinned(self.id);
         self.pids = refs.pids(self.id);
+    }
+
+    fn fdinfo_id(&self) -> Option<u32> {
+        Some(self.id)
+    }
+
+    fn set_fdinfo(&mut self, fdinfo: &FdInfo) {
+        self.bytes_memlock = fdinfo.get("memlock").and_then(|v| v.parse().ok());
     }
 }

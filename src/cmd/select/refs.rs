@@ -1,12 +1,17 @@
 //! Who refers to an object from outside the kernel: the bpffs paths that pin it and the processes that hold an fd
-//! to it. Both are gathered once per command, on their own threads while the command reads the objects
-//! themselves: on a box with thousands of objects the two walks cost about as much as the reading. With a few
-//! objects there is little reading to overlap, and the walks run on the calling thread once it is done.
+//! to it, gathered once per command. The /proc walk also reads the fdinfo of every held object, and the listing
+//! takes memlock and frozen from it rather than reading its own fd's again (an fdinfo read is most of a map's
+//! listing time). With a few objects everything runs on the calling thread: holders, then the listing, then
+//! bpffs. With many, the /proc walk runs on a second thread while this one lists the objects and walks bpffs,
+//! and the fdinfo fields are filled in once both are done.
 
+use std::borrow::Cow;
+use std::os::fd::BorrowedFd;
 use std::thread::JoinHandle;
 
-use crate::sys::bpf_obj::ObjKind;
+use crate::sys::bpf_obj::{fd_by_id, ObjKind};
 use crate::sys::bpffs::{pinned_objects, PinIndex};
+use crate::sys::fdinfo::{own_fdinfo, FdInfo};
 use crate::sys::holders::{scan_holders, Holders};
 
 use crate::cli::ShowView;
@@ -20,36 +25,28 @@ pub struct Refs {
     kind: ObjKind,
     pins: PinIndex,
     holders: Holders,
+    /// The listing left the fdinfo fields to `show_with_refs` (the /proc walk ran beside it).
+    fdinfo_deferred: bool,
 }
 
-/// Below this many objects of the kind the walks are not worth two threads (spawning, joining, a heap each):
-/// hyperfine, 2-core VM, 110 processes: `-j prog show` with 9 programs 3.3 -> 2.7 ms, `-j map show` with 38 maps
-/// 3.0 -> 2.7 ms; callgrind: 160k fewer instructions, strace: 75 fewer syscalls.
+/// From this many objects of the kind (listing them all) the /proc walk gets a thread of its own: below, the
+/// thread's set-up (a stack, a heap of its own) costs more than the overlap saves. hyperfine, 2-core VM, 110
+/// processes: `-j prog show` with 9 programs 3.3 -> 2.7 ms, `-j map show` with 38 maps 3.0 -> 2.7 ms without
+/// threads. 1,000 maps, each pinned and held (`scripts/bench-show.sh`): 13.4 ms median this way, 17.0 ms with
+/// the listing reading every map's own fdinfo beside two walking threads.
 const THREADS_FROM: usize = 64;
 
-/// The two walks: running, still to run, or not needed.
+/// The walks: the /proc one done or running, the bpffs one still to run or not needed.
 pub struct PendingRefs {
     kind: ObjKind,
+    holders: HolderWalk,
     /// Whether the output shows pinned paths (see `Refs::start`).
     pins_shown: bool,
-    walks: Walks,
 }
 
-enum Walks {
-    /// No object of the kind: nothing to find references to.
-    None,
-    /// Few objects: walked by `finish`, on the calling thread.
-    Later,
-    Running(Option<JoinHandle<PinIndex>>, JoinHandle<Holders>),
-}
-
-/// Every pin of an object of `kind` (BTF objects cannot be pinned: no walk), when the output shows pins.
-fn pins_of(kind: ObjKind, shown: bool) -> PinIndex {
-    match kind {
-        ObjKind::Btf => PinIndex::default(),
-        _ if !shown => PinIndex::default(),
-        _ => pinned_objects(kind),
-    }
+enum HolderWalk {
+    Done(Holders),
+    Running(JoinHandle<Holders>),
 }
 
 /// How many objects of `kind` the kernel has, counted up to `limit`.
@@ -65,23 +62,28 @@ fn count_up_to(kind: ObjKind, limit: usize) -> usize {
 }
 
 impl Refs {
-    /// Starts walking bpffs and /proc for objects of `kind`, unless the kernel has none: on an idle box the two
-    /// walks (every pin, every fd of every process) would be most of a listing's time, for nothing.
-    /// Few objects: the walks wait for `finish` (see THREADS_FROM). Without `pins_shown` (the plain table, which
-    /// has a PIDS column and no PINNED one) bpffs is not walked: a third of a small listing's time.
-    pub fn start(kind: ObjKind, pins_shown: bool) -> PendingRefs {
-        let walks = match crate::sys::bpf_obj::next_id(kind, 0) {
-            Ok(None) => Walks::None,
-            _ if count_up_to(kind, THREADS_FROM) < THREADS_FROM => Walks::Later,
-            _ => Walks::Running(
-                pins_shown.then(|| std::thread::spawn(move || pins_of(kind, true))),
-                std::thread::spawn(move || scan_holders(kind)),
-            ),
+    /// Walks /proc for holders of objects of `kind` (on a thread of its own when `everything` is listed and there
+    /// are many), unless the kernel has none: on an idle box the two walks (every pin, every fd of every process)
+    /// would be most of a listing's time, for nothing. Without `pins_shown` (the plain table, which has a PIDS
+    /// column and no PINNED one) bpffs is not walked: a third of a small listing's time.
+    pub fn start(kind: ObjKind, pins_shown: bool, everything: bool) -> PendingRefs {
+        let holders = match crate::sys::bpf_obj::next_id(kind, 0) {
+            Ok(None) => HolderWalk::Done(Holders::default()),
+            _ if everything && count_up_to(kind, THREADS_FROM) == THREADS_FROM => {
+                HolderWalk::Running(std::thread::spawn(move || {
+                    // Its fds never leave the thread. Sharing one fd table with the listing, every open, close
+                    // and fd lookup of both contends, and each ran a third slower; if the kernel refuses, the
+                    // walk is as right, only slower.
+                    let _ = crate::sys::process::unshare_fd_table();
+                    scan_holders(kind)
+                }))
+            }
+            _ => HolderWalk::Done(scan_holders(kind)),
         };
         PendingRefs {
             kind,
+            holders,
             pins_shown,
-            walks,
         }
     }
 
@@ -93,11 +95,25 @@ impl Refs {
         view: ShowView,
         selected: bool,
     ) -> PendingRefs {
-        Refs::start(kind, ctx.out.is_json() || view.wide || selected)
+        Refs::start(kind, ctx.out.is_json() || view.wide || selected, !selected)
     }
 
     pub fn pinned(&self, id: u32) -> Vec<String> {
         self.pins.of(id).to_vec()
+    }
+
+    /// The fdinfo of object `id` for a listing that left it for later: a holder's copy, or read from a new fd to
+    /// the object (empty if unreadable, as in the listing); None when the object is gone since it was listed.
+    fn late_fdinfo(&self, id: u32) -> Option<Cow<'_, FdInfo>> {
+        if let Some(held) = self.holders.fdinfo(id) {
+            return Some(Cow::Borrowed(held));
+        }
+        let fdinfo = match fd_by_id(self.kind, id) {
+            Ok(fd) => own_fdinfo(std::os::fd::AsFd::as_fd(&fd)).unwrap_or_default(),
+            Err(e) if e.raw_os_error() == Some(libc::ENOENT) => return None,
+            Err(_) => FdInfo::default(),
+        };
+        Some(Cow::Owned(fdinfo))
     }
 
     pub fn pids(&self, id: u32) -> Vec<Pid> {
@@ -113,16 +129,30 @@ impl Refs {
 }
 
 impl PendingRefs {
-    /// Waits for both walks; under --debug, says which pins and processes could not be read, so an empty
-    /// `pinned` or `pids` is never silently incomplete.
+    /// The fdinfo of object `id`, open as `fd`: a holder's copy when the /proc walk read one (the same text for
+    /// every fd to the object), else our own fd's (empty if unreadable). None while the walk is still running:
+    /// `show_with_refs` fills the fields in afterwards.
+    pub fn fdinfo(&self, id: u32, fd: BorrowedFd<'_>) -> Option<Cow<'_, FdInfo>> {
+        match &self.holders {
+            HolderWalk::Running(_) => None,
+            HolderWalk::Done(holders) => Some(match holders.fdinfo(id) {
+                Some(held) => Cow::Borrowed(held),
+                None => Cow::Owned(own_fdinfo(fd).unwrap_or_default()),
+            }),
+        }
+    }
+
+    /// Walks bpffs (BTF objects cannot be pinned) and waits for the /proc walk; under --debug, says which pins
+    /// and processes could not be read, so an empty `pinned` or `pids` is never silently incomplete.
     pub fn finish(self, ctx: &Context) -> Refs {
-        let (pins, holders) = match self.walks {
-            Walks::None => Default::default(),
-            Walks::Later => (pins_of(self.kind, self.pins_shown), scan_holders(self.kind)),
-            Walks::Running(pins, holders) => (
-                pins.and_then(|p| p.join().ok()).unwrap_or_default(),
-                holders.join().unwrap_or_default(),
-            ),
+        let pins = match self.kind {
+            ObjKind::Btf => PinIndex::default(),
+            _ if !self.pins_shown => PinIndex::default(),
+            kind => pinned_objects(kind),
+        };
+        let (holders, fdinfo_deferred) = match self.holders {
+            HolderWalk::Done(holders) => (holders, false),
+            HolderWalk::Running(walk) => (walk.join().unwrap_or_default(), true),
         };
         for pin in &pins.unreadable {
             ctx.note(&format!("pinned: cannot read {}: {}", pin.path, pin.reason));
@@ -140,13 +170,23 @@ impl PendingRefs {
             kind: self.kind,
             pins,
             holders,
+            fdinfo_deferred,
         }
     }
 }
 
-/// A `show` entry that carries pins and holders, filled in once the background walks are done.
+/// A `show` entry that carries pins and holders, filled in once the walks are done.
 pub trait Referenced {
     fn set_refs(&mut self, refs: &Refs);
+
+    /// Entries that show fields of their object's fdinfo: the object's id, to fetch it by when the listing
+    /// left it for later.
+    fn fdinfo_id(&self) -> Option<u32> {
+        None
+    }
+
+    /// Takes the fields the entry shows from its object's fdinfo.
+    fn set_fdinfo(&mut self, _fdinfo: &FdInfo) {}
 }
 
 /// The end of every `show`: wait for the pin and holder walks, attach their answers, print the listing.
@@ -164,9 +204,13 @@ where
     let items = selection
         .items
         .into_iter()
-        .map(|mut e| {
+        .filter_map(|mut e| {
+            if let Some(id) = e.fdinfo_id().filter(|_| refs.fdinfo_deferred) {
+                // Gone since it was listed: as if it had gone a moment earlier.
+                e.set_fdinfo(refs.late_fdinfo(id)?.as_ref());
+            }
             e.set_refs(&refs);
-            e
+            Some(e)
         })
         .collect();
     show(

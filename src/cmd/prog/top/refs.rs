@@ -38,7 +38,7 @@ fn walk(ctx: &Context) -> Walk {
     };
     std::thread::spawn(move || {
         let start = boottime_ns();
-        let refs = Refs::start(ObjKind::Prog, true).finish(&ctx);
+        let refs = Refs::start(ObjKind::Prog, true, false).finish(&ctx);
         (refs, boottime_ns().saturating_sub(start))
     })
 }
