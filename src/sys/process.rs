@@ -9,6 +9,33 @@ pub fn getpid() -> u32 {
     std::process::id()
 }
 
+/// The CPU the calling thread runs on now, if the kernel says.
+pub fn current_cpu() -> Option<usize> {
+    // SAFETY: sched_getcpu takes no arguments.
+    usize::try_from(unsafe { libc::sched_getcpu() }).ok()
+}
+
+/// Moves the calling thread off `cpu`, unless that is the only CPU it may use. The scheduler wakes a new thread
+/// on its creator's CPU and may leave both there for milliseconds before it moves either.
+pub fn leave_cpu(cpu: usize) -> std::io::Result<()> {
+    let size = std::mem::size_of::<libc::cpu_set_t>();
+    // SAFETY: cpu_set_t is a plain bit set, valid when zeroed; both calls get its true size.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        if libc::sched_getaffinity(0, size, &mut set) != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        if cpu >= 8 * size || !libc::CPU_ISSET(cpu, &set) || libc::CPU_COUNT(&set) < 2 {
+            return Ok(());
+        }
+        libc::CPU_CLR(cpu, &mut set);
+        if libc::sched_setaffinity(0, size, &set) != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
 /// Gives the calling thread an fd table of its own (a copy of the shared one). While two threads share a
 /// table, every fd lookup of both takes a reference on the file and every open and close takes the table's
 /// lock; a walk that opens and closes thousands of fds beside a thread that does the same slows both by a
