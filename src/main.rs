@@ -30,6 +30,7 @@ use error::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    sys::heap::small_pages_for_small_commands();
     let cli = match cli::Parser::default().parse(std::env::args_os()) {
         Ok(cli) => cli,
         Err(e) => usage_error(e),

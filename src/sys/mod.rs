@@ -11,6 +11,7 @@ pub mod clock;
 pub mod dirfd;
 pub mod fdinfo;
 pub mod fs;
+pub mod heap;
 pub mod holders;
 pub mod kallsyms;
 pub mod kernel;
