@@ -40,7 +40,7 @@ const THREADS_FROM: usize = 64;
 pub struct PendingRefs {
     kind: ObjKind,
     holders: HolderWalk,
-    /// Whether the output shows pinned paths (see `Refs::start`).
+    /// Whether bpffs is to be walked: the output shows pinned paths and the kernel has objects of the kind.
     pins_shown: bool,
 }
 
@@ -67,8 +67,9 @@ impl Refs {
     /// would be most of a listing's time, for nothing. Without `pins_shown` (the plain table, which has a PIDS
     /// column and no PINNED one) bpffs is not walked: a third of a small listing's time.
     pub fn start(kind: ObjKind, pins_shown: bool, everything: bool) -> PendingRefs {
-        let holders = match crate::sys::bpf_obj::next_id(kind, 0) {
-            Ok(None) => HolderWalk::Done(Holders::default()),
+        let any = !matches!(crate::sys::bpf_obj::next_id(kind, 0), Ok(None));
+        let holders = match any {
+            false => HolderWalk::Done(Holders::default()),
             _ if everything && count_up_to(kind, THREADS_FROM) == THREADS_FROM => {
                 let listing_cpu = crate::sys::process::current_cpu();
                 HolderWalk::Running(std::thread::spawn(move || {
@@ -89,7 +90,7 @@ impl Refs {
         PendingRefs {
             kind,
             holders,
-            pins_shown,
+            pins_shown: pins_shown && any,
         }
     }
 
