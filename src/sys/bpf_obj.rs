@@ -202,14 +202,14 @@ pub fn id_of_fd(fd: BorrowedFd<'_>, kind: ObjKind) -> io::Result<u32> {
 /// min(ours, its own) and checks that the rest of ours is zero). Programs, maps and links keep `id` in the second
 /// u32; a BTF object's info is not laid out so, but BTF cannot be pinned or held as such here.
 pub fn info_len_and_id(fd: BorrowedFd<'_>) -> io::Result<(u32, u32)> {
-    // 512 bytes: twice bpf_prog_info, the largest so far (232 bytes in 6.18).
-    let mut buf = [0u64; 64];
+    // 512 bytes: twice bpf_prog_info, the largest so far (232 bytes in 6.18). u32s, as `type` and `id` are.
+    let mut buf = [0u32; 128];
     let mut len = std::mem::size_of_val(&buf) as u32;
     // SAFETY: buf is valid for `len` bytes of writes, and all-zero, so the kernel follows no pointer in it.
     check(unsafe {
         libbpf_sys::bpf_obj_get_info_by_fd(fd.as_raw_fd(), buf.as_mut_ptr().cast(), &mut len)
     })?;
-    Ok((len, (buf[0] >> 32) as u32))
+    Ok((len, buf[1]))
 }
 
 /// Tells programs, maps and links apart by the size of their info structs on this kernel, learnt from one

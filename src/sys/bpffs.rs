@@ -78,8 +78,8 @@ impl PinIndex {
     }
 }
 
-/// State of one walk: how to tell an opened pin's kind (by its info struct's size, learnt at the first pin, and
-/// where that does not decide, by this thread's fd directory) and whether this kernel takes BPF_OBJ_GET
+/// State of one walk: how to tell an opened pin's kind (by a readlink in this thread's fd directory, then, once
+/// there are many pins, by its info struct's size where that decides) and whether this kernel takes BPF_OBJ_GET
 /// relative to a directory fd (6.5 and later).
 struct Walker {
     kind: ObjKind,
