@@ -127,13 +127,29 @@ VM_COMMANDS+=(
 
 # Objects for the attach commands: tests/bpf/matrix_attach.bpf.c compiled once per attach type this VM's kernel
 # refuses, so the matrix is where their success paths are proven.
-MATRIX_OBJECTS=(kprobe kprobe_multi fentry lsm iter iter_map profile)
+MATRIX_OBJECTS=(kprobe kprobe_multi fentry lsm iter iter_map profile many)
 
 # Probes of `ebpfctl -j check` that must have status "pass" on every kernel of the matrix.
 CHECK_PROBES=(
   bpf_syscall btf bpffs tracefs core_task_struct tracepoint ringbuf perf_buffer raw_tracepoint
   uprobe kprobe fentry test_run_xdp test_run_socket_filter
 )
+
+# A long listing (more than 64 maps and 64 pins, no process holding them): every map of the object is listed with
+# its memlock, its one pin and no holder, and no program's pin is taken for a map's (assert_many_maps).
+VM_COMMANDS+=(
+  "many_load -j prog loadall /objs/many.o /sys/fs/bpf/matrix_many pinmaps /sys/fs/bpf/matrix_many_maps"
+  "many_maps -j map show"
+)
+assert_many_maps() {
+  jq -e '[.[] | select(.name // "" | startswith("many_"))] as $many
+    | ($many | length) == 70
+    and all($many[]; (.bytes_memlock | type) == "number" and .frozen == 0 and .pids == []
+                     and .pinned == ["/sys/fs/bpf/matrix_many_maps/" + .name])
+    and ([.[].pinned[] | select(startswith("/sys/fs/bpf/matrix_many/"))] | length) == 0' "$2" >/dev/null ||
+    fail "many_maps: want 70 many_* maps, each with memlock, its own pin and no holder: $(jq -c \
+      '[.[] | select(.name // "" | startswith("many_"))] | length, .[0]' "$2" 2>/dev/null | head -c 400)"
+}
 
 ALL_KERNELS=(5.10 6.1 6.12)
 BOOT_TIMEOUT=${EBPFCTL_MATRIX_TIMEOUT:-600}     # seconds for one whole boot (all commands)

@@ -89,4 +89,28 @@ int matrix_profile(void *ctx)
 }
 #endif
 
+#ifdef MATRIX_MANY
+/* 70 maps, each pinned by `prog loadall ... pinmaps` and held by nothing else: `map show` of more than 64 maps takes
+ * the path with the /proc walk on its own thread and memlock read late from a new fd, and more than 64 pins make
+ * the bpffs walk tell kinds by info size (cmd/select/refs.rs, sys/bpffs.rs). */
+#define MANY_MAP(n) \
+	struct { \
+		__uint(type, BPF_MAP_TYPE_ARRAY); \
+		__uint(max_entries, 1); \
+		__type(key, __u32); \
+		__type(value, __u64); \
+	} many_##n SEC(".maps");
+#define MANY_TEN(t) \
+	MANY_MAP(t##0) MANY_MAP(t##1) MANY_MAP(t##2) MANY_MAP(t##3) MANY_MAP(t##4) \
+	MANY_MAP(t##5) MANY_MAP(t##6) MANY_MAP(t##7) MANY_MAP(t##8) MANY_MAP(t##9)
+MANY_TEN(1) MANY_TEN(2) MANY_TEN(3) MANY_TEN(4) MANY_TEN(5) MANY_TEN(6) MANY_TEN(7)
+
+SEC("socket")
+int matrix_many(void *ctx)
+{
+	__sync_fetch_and_add(&hits, 1);
+	return 0;
+}
+#endif
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
