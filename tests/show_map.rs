@@ -33,6 +33,16 @@ fn map_without_btf(name: &str) -> (MapHandle, u32) {
     (map, id)
 }
 
+/// The entry of map `id` in a `map show -j` listing.
+fn listed(list: &Value, id: u32) -> Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == id)
+        .cloned()
+        .unwrap_or_else(|| panic!("map {id} not listed"))
+}
+
 #[test]
 fn every_map_matches_bpftool_field_by_field() {
     let obj = load("show_objects");
@@ -69,18 +79,13 @@ fn btf_id_does_not_leak_into_maps_without_btf() {
     let ring = map_id(&obj, "show_ring");
     let (_plain, plain) = map_without_btf("show_leakcheck");
     let all = ebpfctl_json(&["map", "show"]);
-    let find = |id: u32| -> Value {
-        all.as_array()
-            .unwrap()
-            .iter()
-            .find(|m| m["id"] == id)
-            .cloned()
-            .unwrap_or_else(|| panic!("map {id} not listed"))
-    };
-    assert!(find(percpu)["btf_id"].is_u64(), "the neighbour has BTF");
+    assert!(
+        listed(&all, percpu)["btf_id"].is_u64(),
+        "the neighbour has BTF"
+    );
     for id in [ring, plain] {
-        let listed = find(id);
-        assert!(listed.get("btf_id").is_none(), "leaked btf_id: {listed}");
+        let entry = listed(&all, id);
+        assert!(entry.get("btf_id").is_none(), "leaked btf_id: {entry}");
         assert!(bpftool_show("map", id).get("btf_id").is_none());
     }
 }
@@ -143,17 +148,9 @@ fn a_long_listing_takes_memlock_and_frozen_from_holders_and_pins_alike() {
     pin_prog(&mut progs, "show_xdp_pass_long_name", &pins.path("prog"));
     let ours = ebpfctl_json(&["map", "show"]);
     let theirs = common::bpftool_json(&["-f", "map", "show"]);
-    let find = |list: &Value, id: u32| -> Value {
-        list.as_array()
-            .unwrap()
-            .iter()
-            .find(|m| m["id"] == id)
-            .cloned()
-            .unwrap_or_else(|| panic!("map {id} not listed"))
-    };
     let me = std::process::id();
     for (id, path, frozen, held) in &maps {
-        let (o, t) = (find(&ours, *id), find(&theirs, *id));
+        let (o, t) = (listed(&ours, *id), listed(&theirs, *id));
         for field in ["type", "bytes_memlock", "frozen", "max_entries", "pinned"] {
             assert_eq!(o[field], t[field], "map {id} {field}: {o}");
         }
@@ -162,7 +159,7 @@ fn a_long_listing_takes_memlock_and_frozen_from_holders_and_pins_alike() {
         let held_by_me = o["pids"].as_array().unwrap().iter().any(|p| p["pid"] == me);
         assert_eq!(held_by_me, held.is_some(), "map {id}: {o}");
     }
-    let listed_jmp = find(&ours, jmp);
+    let listed_jmp = listed(&ours, jmp);
     assert_eq!(
         (
             listed_jmp["owner_prog_type"].clone(),
@@ -172,7 +169,7 @@ fn a_long_listing_takes_memlock_and_frozen_from_holders_and_pins_alike() {
     );
     assert_eq!(
         listed_jmp["bytes_memlock"],
-        find(&theirs, jmp)["bytes_memlock"]
+        listed(&theirs, jmp)["bytes_memlock"]
     );
     // Every map's pins, not only ours, as bpftool finds them (it tells a pin's kind from /proc): a program's pin
     // taken for a map's would show up under whichever map has the program's id.
@@ -184,7 +181,7 @@ fn a_long_listing_takes_memlock_and_frozen_from_holders_and_pins_alike() {
         paths
     };
     for t in theirs.as_array().unwrap() {
-        let o = find(&ours, t["id"].as_u64().unwrap() as u32);
+        let o = listed(&ours, t["id"].as_u64().unwrap() as u32);
         assert_eq!(
             sorted(&o["pinned"]),
             sorted(&t["pinned"]),

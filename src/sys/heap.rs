@@ -18,9 +18,9 @@ extern "C" {
 
 /// Words of a command line whose heap stays small: listings and `version`. Any `dump` keeps huge pages (`btf
 /// show` is small, `btf dump` is not).
-fn is_small_heap_command<'a>(mut words: impl Iterator<Item = &'a [u8]>) -> bool {
+fn is_small_heap_command<'a>(words: impl Iterator<Item = &'a [u8]>) -> bool {
     let mut small = false;
-    for word in words.by_ref() {
+    for word in words {
         match word {
             b"dump" => return false,
             b"show" | b"list" | b"version" | b"--version" | b"-V" => small = true,
