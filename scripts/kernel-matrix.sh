@@ -37,6 +37,8 @@ VM_COMMANDS=(
   "check -j check"
   "features -j feature probe kernel"
   "features_ext -j feature probe kernel --extended"
+  "features_chain -j feature probe kernel full --extended"
+  "features_single @env EBPFCTL_PROBE_SINGLE=1 /ebpfctl -j feature probe kernel full --extended"
   "maps -j map show"
   "kprobe -j prog loadall /objs/kprobe.o /sys/fs/bpf/matrix_kprobe pinmaps /sys/fs/bpf/matrix_maps_kprobe autoattach"
   "kprobe_multi -j prog loadall /objs/kprobe_multi.o /sys/fs/bpf/matrix_kprobe_multi pinmaps /sys/fs/bpf/matrix_maps_kprobe_multi autoattach"
@@ -470,6 +472,17 @@ assert_features_ext() {
     "$json" >/dev/null ||
     fail "features_ext: want kprobe_multi $km, uprobe_multi $um, got $(jq -c '.link_types' "$json" | head -c 300)"
   [[ $(jq -r '.kernel.release' "$json") == "$k"* ]] || fail "features_ext: kernel.release is $(jq -r '.kernel.release' "$json")"
+}
+
+# Helper probes chained several to a load (the default) answer as one load per helper does, on this kernel: the
+# whole report, every program type and --extended kind, the noisy helpers included.
+assert_features_single() {
+  local json=$2 chain=${2%.features_single.json}.features_chain.json
+  if ! jq -e '.helpers.kprobe_available_helpers | length > 20' "$json" >/dev/null 2>&1; then
+    fail "features_single: not a report with kprobe helpers: $(head -c 300 "$json")"
+  elif [[ $(jq -S . "$json") != "$(jq -S . "$chain")" ]]; then
+    fail "features_single: one load per helper answers differently from chained probes: $(diff <(jq -S . "$chain") <(jq -S . "$json") | head -n 10 | tr '\n' ' ')"
+  fi
 }
 
 # An attach command: the program loaded and one link made and pinned.

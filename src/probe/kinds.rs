@@ -8,6 +8,7 @@
 
 use libbpf_sys as sys;
 
+use super::helpers::{HelperJob, HelperPlan};
 use super::kernel_btf::KernelBtf;
 use super::parallel;
 use super::report::{HelperProbes, KfuncReport};
@@ -204,21 +205,24 @@ pub fn probe_kind_calls(
         .filter(|(name, _, v)| CALL_KINDS.contains(name) && *v == Verdict::Yes)
         .filter_map(|(name, spec, _)| Some((*name, (*spec)?)))
         .collect();
-    let helper_jobs: Vec<(ProgSpec, u32)> = accepted
-        .iter()
-        .flat_map(|(_, spec)| helpers.iter().map(move |(id, _)| (*spec, *id)))
-        .collect();
+    let specs: Vec<ProgSpec> = accepted.iter().map(|(_, spec)| *spec).collect();
+    let plan = HelperPlan::new(
+        helpers.iter().map(|(id, _)| *id).collect(),
+        env,
+        !specs.is_empty(),
+    );
+    let helper_jobs: Vec<HelperJob> = plan.jobs(&specs).collect();
     let kfunc_jobs: Vec<(ProgSpec, u32)> = accepted
         .iter()
         .flat_map(|(_, spec)| btf.kfuncs.iter().map(move |(id, _)| (*spec, *id)))
         .collect();
-    let helper_verdicts = parallel::run(&helper_jobs, |(spec, id), log| {
-        probe::probe_helper_in(spec, *id, env, log)
-    });
+    let helper_answers = parallel::run(&helper_jobs, |job, log| plan.run(job, env, log));
     let kfunc_verdicts = parallel::run(&kfunc_jobs, |(spec, id), log| {
         probe::probe_kfunc_in(spec, *id, env, log)
     });
-    let mut helper_rows = helper_verdicts.into_iter();
+    let mut helper_rows = plan
+        .rows(specs.len(), &mut helper_answers.into_iter())
+        .into_iter();
     let mut kfunc_rows = kfunc_verdicts.into_iter();
     let mut kfuncs = KfuncReport::default();
     let mut out = Vec::new();
@@ -226,11 +230,7 @@ pub fn probe_kind_calls(
         out.push(HelperProbes {
             prog_type: name.to_string(),
             skipped: None,
-            verdicts: helper_rows
-                .by_ref()
-                .take(helpers.len())
-                .map(|v| v.unwrap_or_else(|| Verdict::Unknown("probe thread failed".into())))
-                .collect(),
+            verdicts: helper_rows.next().unwrap_or_default(),
         });
         let available = btf
             .kfuncs

@@ -5,10 +5,13 @@
 
 mod config;
 mod extended;
+mod helpers;
 mod kernel_btf;
 mod kinds;
 mod parallel;
 mod report;
+
+use helpers::{HelperAnswer, HelperJob, HelperPlan};
 
 pub use config::SystemConfig;
 pub use report::{FeatureReport, HelperProbes, Probed};
@@ -51,8 +54,28 @@ pub struct ProbeRequest {
 enum Job {
     Misc(MiscFeature),
     Map(u32),
-    /// (program type, helper id)
-    Helper(u32, u32),
+    Helpers(HelperJob),
+}
+
+enum Answer {
+    One(Verdict),
+    Helpers(HelperAnswer),
+}
+
+impl Answer {
+    fn one(self) -> Option<Verdict> {
+        match self {
+            Answer::One(v) => Some(v),
+            Answer::Helpers(_) => None,
+        }
+    }
+
+    fn helpers(self) -> Option<HelperAnswer> {
+        match self {
+            Answer::One(_) => None,
+            Answer::Helpers(a) => Some(a),
+        }
+    }
 }
 
 /// Runs every probe the request asks for. Fails only when the capabilities for `unprivileged` cannot be dropped.
@@ -134,46 +157,59 @@ pub fn probe(req: &ProbeRequest) -> Result<FeatureReport, String> {
 }
 
 /// Phase 2: maps, misc features and helpers in one pool, the slowest probes (a 4097-instruction program, map
-/// allocations) first so that no thread is left with them at the end.
+/// allocations, chains of helper calls) first so that no thread is left with them at the end.
 fn probe_phase2(
     prog_types: &[Probed],
     map_ids: &[u32],
     helper_ids: &[(u32, String)],
     env: ProbeEnv,
 ) -> (Vec<Probed>, Vec<(&'static str, Verdict)>, Vec<HelperProbes>) {
-    let probed_types: Vec<u32> = prog_types
+    let specs: Vec<_> = prog_types
         .iter()
         .filter(|p| helper_skip_reason(p).is_none())
-        .map(|p| p.id)
+        .map(|p| probe::spec_for(p.id, env))
         .collect();
+    let plan = HelperPlan::new(
+        helper_ids.iter().map(|(id, _)| *id).collect(),
+        env,
+        !specs.is_empty(),
+    );
     let jobs: Vec<Job> = MiscFeature::ALL
         .iter()
         .map(|&f| Job::Misc(f))
         .chain(map_ids.iter().map(|&id| Job::Map(id)))
-        .chain(
-            probed_types
-                .iter()
-                .flat_map(|&t| helper_ids.iter().map(move |(h, _)| Job::Helper(t, *h))),
-        )
+        .chain(plan.jobs(&specs).map(Job::Helpers))
         .collect();
-    let mut verdicts = parallel::run(&jobs, |job, log| match *job {
-        Job::Misc(f) => probe::probe_misc(f, env),
-        Job::Map(id) => probe::probe_map_type(id, env),
-        Job::Helper(prog, helper) => probe::probe_helper(prog, helper, env, log),
+    let mut answers = parallel::run(&jobs, |job, log| match job {
+        Job::Misc(f) => Answer::One(probe::probe_misc(*f, env)),
+        Job::Map(id) => Answer::One(probe::probe_map_type(*id, env)),
+        Job::Helpers(job) => Answer::Helpers(plan.run(job, env, log)),
     })
     .into_iter();
     let misc = MiscFeature::ALL
         .iter()
-        .zip(verdicts.by_ref())
-        .map(|(&f, v)| (misc_key(f), v.unwrap_or_else(not_probed)))
+        .zip(answers.by_ref())
+        .map(|(&f, a)| {
+            (
+                misc_key(f),
+                a.and_then(Answer::one).unwrap_or_else(not_probed),
+            )
+        })
         .collect();
     let map_types = named(
         map_ids,
         names::map_type,
-        verdicts.by_ref().take(map_ids.len()).collect(),
+        answers
+            .by_ref()
+            .take(map_ids.len())
+            .map(|a| a.and_then(Answer::one))
+            .collect(),
     );
-    let helpers = helper_results(prog_types, helper_ids.len(), &mut verdicts);
-    (map_types, misc, helpers)
+    let rows = plan.rows(
+        specs.len(),
+        &mut answers.map(|a| a.and_then(Answer::helpers)),
+    );
+    (map_types, misc, helper_results(prog_types, rows))
 }
 
 /// Program and map types to probe: libbpf's tables for the kernel, the offloadable ones for a device.
@@ -262,22 +298,16 @@ fn helper_skip_reason(prog: &Probed) -> Option<String> {
     }
 }
 
-/// Splits the helper verdicts (in job order: probed type by probed type) back into one list per program type.
-fn helper_results(
-    prog_types: &[Probed],
-    helper_count: usize,
-    verdicts: &mut dyn Iterator<Item = Option<Verdict>>,
-) -> Vec<HelperProbes> {
+/// One list of helper verdicts per program type: the rows of the probed types, in order, and none for the others.
+fn helper_results(prog_types: &[Probed], rows: Vec<Vec<Verdict>>) -> Vec<HelperProbes> {
+    let mut rows = rows.into_iter();
     prog_types
         .iter()
         .map(|p| {
             let skipped = helper_skip_reason(p);
             let verdicts = match skipped {
                 Some(_) => Vec::new(),
-                None => verdicts
-                    .take(helper_count)
-                    .map(|v| v.unwrap_or_else(not_probed))
-                    .collect(),
+                None => rows.next().unwrap_or_default(),
             };
             HelperProbes {
                 prog_type: p.name.clone(),

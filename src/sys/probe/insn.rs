@@ -2,12 +2,18 @@
 
 use libbpf_sys::bpf_insn;
 
+const BPF_LD: u8 = 0x00;
+const BPF_ST: u8 = 0x02;
 const BPF_JMP: u8 = 0x05;
 const BPF_JMP32: u8 = 0x06;
 const BPF_ALU64: u8 = 0x07;
 const BPF_K: u8 = 0x00;
 const BPF_X: u8 = 0x08;
 const BPF_MOV: u8 = 0xb0;
+const BPF_ADD: u8 = 0x00;
+const BPF_IMM: u8 = 0x00;
+const BPF_MEM: u8 = 0x60;
+const BPF_DW: u8 = 0x18;
 const BPF_SUB: u8 = 0x10;
 const BPF_JA: u8 = 0x00;
 const BPF_JEQ: u8 = 0x10;
@@ -15,6 +21,8 @@ const BPF_JNE: u8 = 0x50;
 const BPF_JLT: u8 = 0xa0;
 const BPF_CALL: u8 = 0x80;
 const BPF_EXIT: u8 = 0x90;
+/// src_reg of a 16-byte immediate load whose imm is a map fd.
+const BPF_PSEUDO_MAP_FD: u8 = 1;
 /// src_reg of a call instruction whose imm is a kernel BTF id (a kfunc) rather than a helper id.
 const BPF_PSEUDO_KFUNC_CALL: u8 = 2;
 
@@ -40,6 +48,28 @@ pub fn mov64_imm(dst: u8, imm: i32) -> bpf_insn {
 
 pub fn mov64_reg(dst: u8, src: u8) -> bpf_insn {
     insn(BPF_ALU64 | BPF_MOV | BPF_X, dst, src, 0, 0)
+}
+
+pub fn add64_imm(dst: u8, imm: i32) -> bpf_insn {
+    insn(BPF_ALU64 | BPF_ADD | BPF_K, dst, 0, 0, imm)
+}
+
+/// `*(u64 *)(dst + off) = imm`.
+pub fn st_dw_imm(dst: u8, off: i16, imm: i32) -> bpf_insn {
+    insn(BPF_ST | BPF_MEM | BPF_DW, dst, 0, off, imm)
+}
+
+/// `dst = map` by fd: the 16-byte immediate load, two instruction slots.
+pub fn ld_map_fd(dst: u8, fd: i32) -> [bpf_insn; 2] {
+    [
+        insn(BPF_LD | BPF_DW | BPF_IMM, dst, BPF_PSEUDO_MAP_FD, 0, fd),
+        insn(0, 0, 0, 0, 0),
+    ]
+}
+
+/// The second slot of a 16-byte load (opcode 0, which no instruction has): the verifier counts the pair as one.
+pub fn is_wide_second_half(insn: &bpf_insn) -> bool {
+    insn.code == 0
 }
 
 pub fn sub64_imm(dst: u8, imm: i32) -> bpf_insn {
@@ -103,5 +133,14 @@ mod tests {
         assert_eq!((mov.code, mov.dst_reg(), mov.imm), (0xb7, 0, 10));
         assert_eq!(exit().code, 0x95);
         assert_eq!(gotol(1).code, 0x06);
+        let [ld, second] = ld_map_fd(1, 9);
+        assert_eq!(
+            (ld.code, ld.dst_reg(), ld.src_reg(), ld.imm),
+            (0x18, 1, 1, 9)
+        );
+        assert!(is_wide_second_half(&second) && !is_wide_second_half(&ld));
+        let st = st_dw_imm(10, -8, 0);
+        assert_eq!((st.code, st.dst_reg(), st.off), (0x7a, 10, -8));
+        assert_eq!(add64_imm(3, -64).code, 0x07);
     }
 }

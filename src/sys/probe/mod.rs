@@ -2,18 +2,20 @@
 //! an ISA extension? Each probe asks the kernel directly and answers with a tri-state `Verdict`; the reason for an
 //! inconclusive answer is kept for the caller. No CLI knowledge here: `crate::probe` assembles the report.
 
+mod chain;
 mod insn;
 mod link;
 mod load;
 mod map;
 mod prog;
 
+pub use chain::{chainable, chains_apply, probe_helper_chain, ChainMaps, Link};
 pub use link::{probe_multi_link, MultiLink};
 pub use load::{bpf_syscall_exists, ifindex, LogBuf, ProgSpec};
 pub use map::probe_map_type;
 pub use prog::{
-    helpers_probeable, kernel_helper_count, probe_helper, probe_helper_in, probe_kfunc,
-    probe_kfunc_in, probe_misc, probe_prog_spec, probe_prog_type, MiscFeature,
+    helpers_probeable, kernel_helper_count, probe_helper_in, probe_kfunc, probe_kfunc_in,
+    probe_misc, probe_prog_spec, probe_prog_type, spec_for, MiscFeature,
 };
 
 use crate::error::errno_text;

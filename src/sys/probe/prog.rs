@@ -23,7 +23,7 @@ const KFUNC_UNAVAILABLE: [&str; 3] = [" is not allowed", " is not a function", "
 const NEEDS_SLEEPABLE: &str = "might sleep in a non-sleepable prog";
 
 /// The load attributes a program type needs to be accepted at all, as libbpf's probes set them.
-fn spec_for(prog_type: u32, env: ProbeEnv) -> ProgSpec {
+pub fn spec_for(prog_type: u32, env: ProbeEnv) -> ProgSpec {
     let mut spec = ProgSpec {
         prog_type,
         ifindex: env.ifindex,
@@ -94,7 +94,11 @@ pub fn probe_prog_spec(spec: &ProgSpec, env: ProbeEnv, log: &mut LogBuf) -> Verd
     }
 }
 
-/// `probe_helper` in a program with these attributes (a tracing program with its real attach target).
+/// Is helper `id` available to programs with these attributes (`spec_for` a type, or a kind with its real
+/// attach target)? Loads `call id` (see `fail_after`) and reads the verifier's verdict on the call: the helper is
+/// unavailable only when the verifier says so in words; any other failure after the call was processed (wrong
+/// argument types, for a helper called without arguments) means the verifier accepted the helper id for this
+/// type.
 pub fn probe_helper_in(spec: &ProgSpec, id: u32, env: ProbeEnv, log: &mut LogBuf) -> Verdict {
     let insns = fail_after(insn::call_helper(id));
     probe_call(*spec, &insns, &HELPER_UNAVAILABLE, env, log)
@@ -120,22 +124,7 @@ pub fn probe_prog_type(prog_type: u32, env: ProbeEnv, log: &mut LogBuf) -> Verdi
     }
 }
 
-/// Is helper `id` available to programs of this type? Loads `call id` (see `fail_after`) and reads the verifier's verdict on
-/// the call: the helper is unavailable only when the verifier says so in words; any other failure after the call
-/// was processed (wrong argument types, for a helper called without arguments) means the verifier accepted the
-/// helper id for this type.
-pub fn probe_helper(prog_type: u32, id: u32, env: ProbeEnv, log: &mut LogBuf) -> Verdict {
-    let insns = fail_after(insn::call_helper(id));
-    probe_call(
-        spec_for(prog_type, env),
-        &insns,
-        &HELPER_UNAVAILABLE,
-        env,
-        log,
-    )
-}
-
-/// Is the vmlinux kfunc with BTF id `btf_id` callable from programs of this type? Same reading as helpers.
+/// Is the vmlinux kfunc with BTF id `btf_id` callable from programs of this type? Same reading as `probe_helper_in`.
 pub fn probe_kfunc(prog_type: u32, btf_id: u32, env: ProbeEnv, log: &mut LogBuf) -> Verdict {
     let insns = fail_after(insn::call_kfunc(btf_id));
     probe_call(
@@ -181,6 +170,11 @@ fn probe_call(
         };
     }
     call_verdict(&refusal, unavailable, env)
+}
+
+/// Whether the verifier refused a helper call because the program type cannot use the helper.
+pub(super) fn is_helper_unavailable(refusal: &Refusal) -> bool {
+    HELPER_UNAVAILABLE.iter().any(|m| refusal.says(m))
 }
 
 fn call_verdict(refusal: &Refusal, unavailable: &[&str], env: ProbeEnv) -> Verdict {
@@ -235,7 +229,7 @@ pub fn kernel_helper_count(upper: u32, log: &mut LogBuf) -> Option<u32> {
 }
 
 /// The verifier's closing "processed N insns" count: present whenever verification started.
-fn processed_insns(refusal: &Refusal) -> Option<u32> {
+pub(super) fn processed_insns(refusal: &Refusal) -> Option<u32> {
     refusal
         .after("processed ")?
         .split_whitespace()
