@@ -31,7 +31,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     sys::heap::small_pages_for_small_commands();
-    let cli = match cli::Parser::default().parse(std::env::args_os()) {
+    let cli = match cli::parse_command_line(std::env::args_os().collect()) {
         Ok(cli) => cli,
         Err(e) => usage_error(e),
     };

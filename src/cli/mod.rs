@@ -7,6 +7,7 @@ use clap::{Subcommand, ValueEnum};
 mod btf;
 mod cgroup;
 mod compat;
+mod fast;
 mod feature;
 mod gen;
 mod habits;
@@ -37,6 +38,12 @@ pub use prog::*;
 pub use prog_top::*;
 pub use struct_ops::*;
 pub use token::*;
+
+/// The command line (program name first) as the grammar reads it: the common listings by `fast`, the rest by
+/// clap with bpftool's habits (`Parser`).
+pub fn parse_command_line(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
+    fast::parse(&args).map_or_else(|| Parser::default().parse(args), Ok)
+}
 
 #[derive(Debug, clap::Parser)]
 #[command(
