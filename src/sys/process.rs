@@ -48,6 +48,28 @@ pub fn unshare_fd_table() -> std::io::Result<()> {
     }
 }
 
+/// Whether processes `a` and `b` share one fd table (kcmp KCMP_FILES): Err when the kernel has no kcmp or the
+/// caller may not compare them (ptrace read access to both).
+pub fn share_fd_table(a: u32, b: u32) -> std::io::Result<bool> {
+    const KCMP_FILES: libc::c_long = 2;
+    // SAFETY: kcmp with KCMP_FILES reads no memory of the caller; the last two arguments are unused.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_kcmp,
+            a as libc::pid_t,
+            b as libc::pid_t,
+            KCMP_FILES,
+            0,
+            0,
+        )
+    };
+    match rc {
+        0 => Ok(true),
+        rc if rc > 0 => Ok(false),
+        _ => Err(std::io::Error::last_os_error()),
+    }
+}
+
 /// A mapped file region of this process, from /proc/self/maps.
 #[derive(Debug, Clone)]
 pub struct Mapping {
