@@ -18,7 +18,7 @@ ALLOWED = {
     "cli": set(),
     "cmd": None,  # commands use every layer below them
     "output": {"sys", "btf", "elf", "compat", "probe", "mapdata", "error", "fastfmt", "bpf_disasm", "check"},
-    "check": {"sys", "btf", "elf", "error", "loader", "userspace", "probe"},
+    "check": {"sys", "btf", "elf", "error", "loader", "userspace", "probe", "fastfmt"},
     "compat": {"sys", "btf", "elf", "error", "probe", "loader", "input"},
     "probe": {"sys", "btf", "elf", "error"},
     "loader": {"sys", "btf", "elf", "error", "input"},
@@ -26,7 +26,7 @@ ALLOWED = {
     "userspace": {"sys", "elf", "error", "input"},
     "input": {"sys", "btf", "elf", "error"},
     "error": {"sys"},
-    "sys": {"error", "btf", "elf"},
+    "sys": {"error", "btf", "elf", "fastfmt"},
     "btf": {"fastfmt"},
     "elf": {"btf"},
     "fastfmt": set(),

@@ -75,6 +75,18 @@ pub fn push_i64(out: &mut Vec<u8>, v: i64) {
     push_u64(out, v.unsigned_abs());
 }
 
+/// Bytes as lower-case hex digits, two per byte (a tag, a digest): `format!("{b:02x}")` per byte, without a
+/// String per byte (a listing formats a tag per program).
+pub fn hex_string(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(2 * bytes.len());
+    for &b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
+}
+
 /// `"0x2a"`: lower-case hex without leading zeros, as `format!("\"0x{v:x}\"")`.
 pub fn push_hex(out: &mut Vec<u8>, v: u128) {
     out.push(b'"');
@@ -247,6 +259,14 @@ mod tests {
             push_hex(&mut out, v);
             assert_eq!(out, format!("\"0x{v:x}\"").into_bytes());
         }
+    }
+
+    #[test]
+    fn hex_strings_match_std_formatting() {
+        let bytes: Vec<u8> = (0..=255).collect();
+        let std: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex_string(&bytes), std);
+        assert_eq!(hex_string(&[]), "");
     }
 
     #[test]

@@ -85,7 +85,7 @@ pub fn btf() -> (ProbeResult, Option<BtfIdentity>) {
             let identity = BtfIdentity {
                 path: VMLINUX_BTF.to_string(),
                 size: bytes.len() as u64,
-                sha256: hex(&Sha256::digest(&bytes)),
+                sha256: crate::fastfmt::hex_string(&Sha256::digest(&bytes)),
             };
             let detail = format!("{} ({} bytes)", VMLINUX_BTF, identity.size);
             (ProbeResult::pass(name, detail), Some(identity))
@@ -108,10 +108,6 @@ pub fn btf() -> (ProbeResult, Option<BtfIdentity>) {
             None,
         ),
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn mount_probe(name: &'static str, fs: PseudoFs) -> ProbeResult {

@@ -68,7 +68,7 @@ pub fn prog_brief(fd: BorrowedFd<'_>) -> io::Result<ProgBrief> {
         id: info.id,
         prog_type: info.type_,
         name: c_name(&info.name),
-        tag: info.tag.iter().map(|b| format!("{b:02x}")).collect(),
+        tag: crate::fastfmt::hex_string(&info.tag),
         attach_btf_obj_id: info.attach_btf_obj_id,
         attach_btf_id: info.attach_btf_id,
     })

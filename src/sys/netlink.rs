@@ -302,7 +302,7 @@ fn parse_filter(payload: &[u8]) -> Option<TcFilter> {
             match kind {
                 TCA_BPF_NAME => filter.prog_name = Some(attr_str(data)),
                 TCA_BPF_ID => filter.prog_id = attr_u32(data),
-                TCA_BPF_TAG => filter.tag = Some(data.iter().map(|b| format!("{b:02x}")).collect()),
+                TCA_BPF_TAG => filter.tag = Some(crate::fastfmt::hex_string(data)),
                 TCA_BPF_FLAGS => {
                     filter.direct_action =
                         attr_u32(data).unwrap_or(0) & TCA_BPF_FLAG_ACT_DIRECT != 0

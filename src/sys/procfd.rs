@@ -42,6 +42,13 @@ fn errno_text(err: &io::Error) -> String {
     crate::error::errno_text(err.raw_os_error().unwrap_or(libc::EIO))
 }
 
+/// "PID/fd", relative to /proc.
+fn fd_path(pid: u32) -> String {
+    let mut path = pid.to_string();
+    path.push_str("/fd");
+    path
+}
+
 fn is_gone(err: &io::Error) -> bool {
     matches!(err.raw_os_error(), Some(libc::ENOENT) | Some(libc::ESRCH))
 }
@@ -72,6 +79,45 @@ fn kernel_threads_comparable(proc: &Dir, entries: &mut Vec<u8>) -> bool {
     is_kthread() == Some(true)
         && has_no_fds() == Some(true)
         && super::process::share_fd_table(KTHREADD, KTHREADD).is_ok()
+}
+
+/// How the walk tells a process that holds no fd (a kernel thread, a zombie) without opening its fd directory.
+struct Fdless {
+    /// Since Linux 6.2 the size of /proc/PID/fd is its number of fds: one stat then skips the kernel threads and
+    /// zombies (most of the pids on a server) instead of an open, two reads and a close each. This process has
+    /// fds open, so a zero size for it means the kernel does not count.
+    sizes_count_fds: bool,
+    /// See `kernel_threads_comparable`.
+    kthreads_comparable: bool,
+}
+
+impl Fdless {
+    fn find(proc: &Dir, entries: &mut Vec<u8>) -> Fdless {
+        Fdless {
+            sizes_count_fds: proc.size_of(b"self/fd").is_ok_and(|size| size > 0),
+            kthreads_comparable: kernel_threads_comparable(proc, entries),
+        }
+    }
+
+    /// Whether `pid` surely holds no fd (or is gone): false walks it.
+    fn holds_none(&self, proc: &Dir, pid: u32) -> bool {
+        match self
+            .kthreads_comparable
+            .then(|| super::process::share_fd_table(KTHREADD, pid))
+        {
+            Some(Ok(true)) => true,
+            Some(Err(e)) if is_gone(&e) => true,
+            // A table of its own: walked (a zombie's fd directory lists nothing).
+            Some(Ok(false)) => false,
+            // Not compared (no kcmp, another user's process, an LSM's refusal): a stat tells.
+            Some(Err(_)) | None => {
+                self.sizes_count_fds
+                    && proc
+                        .size_of(fd_path(pid).as_bytes())
+                        .is_ok_and(|size| size == 0)
+            }
+        }
+    }
 }
 
 /// The flags field of a /proc/PID/stat line: the 7th after the command, which is in parentheses and may itself
@@ -112,28 +158,13 @@ pub fn for_each_fd(mut visit: impl FnMut(&mut Process, &[u8], &[u8])) -> Vec<Unr
         }
     };
     pids.sort_unstable();
-    // Since Linux 6.2 the size of /proc/PID/fd is its number of fds: one stat then skips the kernel threads and
-    // zombies (most of the pids on a server) instead of an open, two reads and a close each. This process has
-    // fds open, so a zero size for it means the kernel does not count.
-    let sizes_count_fds = proc.size_of(b"self/fd").is_ok_and(|size| size > 0);
-    let kthreads_comparable = kernel_threads_comparable(&proc, &mut entries);
+    let fdless = Fdless::find(&proc, &mut entries);
     let mut target = [0u8; 64];
     for pid in pids {
-        let shares_kthreads_table =
-            kthreads_comparable.then(|| super::process::share_fd_table(KTHREADD, pid));
-        let fd_path = format!("{pid}/fd");
-        match shares_kthreads_table {
-            Some(Ok(true)) => continue,
-            Some(Err(e)) if is_gone(&e) => continue,
-            // A table of its own: walked (a zombie's fd directory lists nothing).
-            Some(Ok(false)) => {}
-            // Not compared (no kcmp, another user's process, an LSM's refusal): a stat tells.
-            Some(Err(_)) | None => {
-                if sizes_count_fds && proc.size_of(fd_path.as_bytes()).is_ok_and(|size| size == 0) {
-                    continue;
-                }
-            }
+        if fdless.holds_none(&proc, pid) {
+            continue;
         }
+        let fd_path = fd_path(pid);
         let walked = proc.open_dir(fd_path.as_bytes()).and_then(|fd_dir| {
             let mut process = Process { pid, fdinfo: None };
             let mut failure = None;

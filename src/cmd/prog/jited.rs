@@ -141,7 +141,6 @@ impl FunctionNames {
         // net.core.bpf_jit_kallsyms=0: the kernel publishes no symbol, and bpftool prints the addresses.
         let hidden = std::fs::read_to_string("/proc/sys/net/core/bpf_jit_kallsyms")
             .is_ok_and(|v| v.trim() == "0");
-        let hex = |b: &[u8; 8]| b.iter().map(|b| format!("{b:02x}")).collect::<String>();
         let names = insns
             .jited_ksyms
             .iter()
@@ -161,8 +160,12 @@ impl FunctionNames {
                     _ => "F".to_string(),
                 });
                 match tag {
-                    Some(tag) if !hidden && func.is_empty() => format!("bpf_prog_{}", hex(&tag)),
-                    Some(tag) if !hidden => format!("bpf_prog_{}_{func}", hex(&tag)),
+                    Some(tag) if !hidden && func.is_empty() => {
+                        format!("bpf_prog_{}", crate::fastfmt::hex_string(&tag))
+                    }
+                    Some(tag) if !hidden => {
+                        format!("bpf_prog_{}_{func}", crate::fastfmt::hex_string(&tag))
+                    }
                     _ => format!("0x{address:016x}"),
                 }
             })

@@ -49,10 +49,6 @@ fn show_progs(ctx: &Context, selector: Option<&ProgSelector>, view: ShowView) ->
     crate::cmd::select::refs::show_with_refs(ctx, pending, selection, view)
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn describe(
     live: &Live<ProgInfo>,
     names: &mut NameResolver,
@@ -66,7 +62,7 @@ fn describe(
         id: info.id,
         prog_type: Named::prog_type(info.prog_type),
         name: (!info.name.is_empty()).then(|| names.prog_full_name(info)),
-        tag: hex(&info.tag),
+        tag: crate::fastfmt::hex_string(&info.tag),
         gpl_compatible: info.gpl_compatible,
         // bpftool prints run_cnt whenever run_time_ns is non-zero, and only then.
         run_time_ns: nonzero(info.run_time_ns),

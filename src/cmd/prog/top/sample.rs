@@ -152,7 +152,7 @@ impl Sampler {
         let ident = selected.then(|| Ident {
             prog_type: Named::prog_type(info.prog_type),
             name,
-            tag: crate::cmd::prog::hex(&info.tag),
+            tag: crate::fastfmt::hex_string(&info.tag),
             load_time_ns: info.load_time_ns,
         });
         self.known.insert(
