@@ -7,11 +7,10 @@
 //! readings of every line this accepts equal.
 
 use std::ffi::OsString;
-use std::path::PathBuf;
 
 use super::{
     BtfSelector, BtfVerb, Cli, Command, GlobalArgs, LinkSelector, LinkVerb, MapSelector, MapVerb,
-    ProgSelector, ProgVerb, ShowView,
+    ProgRef, ProgSelector, ProgVerb, SelectorKind, ShowView,
 };
 
 /// `args` (program name first) as clap would read them, when they are one of the lines above.
@@ -93,42 +92,42 @@ fn selected<T>(
     }
 }
 
-fn prog_selector((word, value): (&str, String)) -> Option<ProgSelector> {
+/// A selector's first word, as `prog pin`'s PROG argument spells it.
+fn selector_kind(word: &str) -> Option<SelectorKind> {
     Some(match word {
-        "id" => ProgSelector::Id { id: value },
-        "pinned" => ProgSelector::Pinned {
-            path: PathBuf::from(value),
-        },
-        "tag" => ProgSelector::Tag { tag: value },
-        "name" => ProgSelector::Name { name: value },
+        "id" => SelectorKind::Id,
+        "pinned" => SelectorKind::Pinned,
+        "tag" => SelectorKind::Tag,
+        "name" => SelectorKind::Name,
         _ => return None,
     })
 }
 
+fn prog_selector((word, value): (&str, String)) -> Option<ProgSelector> {
+    let by = selector_kind(word)?;
+    Some(ProgRef { by, value }.selector())
+}
+
 fn map_selector((word, value): (&str, String)) -> Option<MapSelector> {
-    Some(match word {
-        "id" => MapSelector::Id { id: value },
-        "pinned" => MapSelector::Pinned {
-            path: PathBuf::from(value),
-        },
-        "name" => MapSelector::Name { name: value },
-        _ => return None,
+    Some(match selector_kind(word)? {
+        SelectorKind::Id => MapSelector::Id { id: value },
+        SelectorKind::Pinned => MapSelector::Pinned { path: value.into() },
+        SelectorKind::Name => MapSelector::Name { name: value },
+        SelectorKind::Tag => return None,
     })
 }
 
 fn link_selector((word, value): (&str, String)) -> Option<LinkSelector> {
-    Some(match word {
-        "id" => LinkSelector::Id { id: value },
-        "pinned" => LinkSelector::Pinned {
-            path: PathBuf::from(value),
-        },
-        _ => return None,
+    Some(match selector_kind(word)? {
+        SelectorKind::Id => LinkSelector::Id { id: value },
+        SelectorKind::Pinned => LinkSelector::Pinned { path: value.into() },
+        SelectorKind::Tag | SelectorKind::Name => return None,
     })
 }
 
 fn btf_selector((word, value): (&str, String)) -> Option<BtfSelector> {
-    match word {
-        "id" => Some(BtfSelector::Id { id: value }),
+    match selector_kind(word)? {
+        SelectorKind::Id => Some(BtfSelector::Id { id: value }),
         _ => None,
     }
 }
@@ -146,20 +145,20 @@ impl Flags {
     /// Some(true): `word` was flags, now set; Some(false): not a flag; None: a flag this reader leaves to clap
     /// (unknown, given twice, -w before show).
     fn take(&mut self, word: &str, after_show: bool) -> Option<bool> {
-        let letters: Vec<char> = match word.strip_prefix("--") {
-            Some("json") => vec!['j'],
-            Some("pretty") => vec!['p'],
-            Some("debug") => vec!['d'],
-            Some("bpffs") => vec!['f'],
-            Some("wide") => vec!['w'],
+        let letters = match word.strip_prefix("--") {
+            Some("json") => "j",
+            Some("pretty") => "p",
+            Some("debug") => "d",
+            Some("bpffs") => "f",
+            Some("wide") => "w",
             Some(_) => return None,
             None => match word.strip_prefix('-') {
                 Some("") => return None,
-                Some(cluster) => cluster.chars().collect(),
+                Some(cluster) => cluster,
                 None => return Some(false),
             },
         };
-        for letter in letters {
+        for letter in letters.chars() {
             let flag = match letter {
                 'j' => &mut self.json,
                 'p' => &mut self.pretty,

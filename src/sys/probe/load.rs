@@ -55,6 +55,11 @@ impl Refusal<'_> {
         position(self.log, words).is_some()
     }
 
+    /// Whether the log contains any of `phrases`.
+    pub fn says_any(&self, phrases: &[&str]) -> bool {
+        phrases.iter().any(|words| self.says(words))
+    }
+
     /// The text after the first occurrence of `words`.
     pub fn after(&self, words: &str) -> Option<&str> {
         position(self.log, words).map(|at| &self.log[at + words.len()..])

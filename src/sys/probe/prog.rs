@@ -174,11 +174,11 @@ fn probe_call(
 
 /// Whether the verifier refused a helper call because the program type cannot use the helper.
 pub(super) fn is_helper_unavailable(refusal: &Refusal) -> bool {
-    HELPER_UNAVAILABLE.iter().any(|m| refusal.says(m))
+    refusal.says_any(&HELPER_UNAVAILABLE)
 }
 
 fn call_verdict(refusal: &Refusal, unavailable: &[&str], env: ProbeEnv) -> Verdict {
-    if unavailable.iter().any(|m| refusal.says(m)) {
+    if refusal.says_any(unavailable) {
         return Verdict::No;
     }
     if processed_insns(refusal).is_some_and(|n| n >= 1) {
