@@ -12,14 +12,16 @@
 //! use it" (an argument this kernel checks differently) is probed again on its own, and a log that does not
 //! name the failing instruction sends the rest of the run to single probes.
 
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 
 use libbpf_sys::{self as sys, bpf_insn};
 
 use super::insn::{self, R0, R6};
-use super::load::{create_map, load_prog, LogBuf, MapSpec, ProgSpec};
-use super::prog::{is_helper_unavailable, probe_helper_in, processed_insns};
+use super::load::{create_map, load_btf, load_prog, LogBuf, MapSpec, ProgSpec};
+use super::map::local_storage_btf;
+use super::prog::{probe_helper_in, processed_insns, refuses_helper};
 use super::{ProbeEnv, Verdict};
+use crate::sys::map_ops;
 
 const R1: u8 = 1;
 const R2: u8 = 2;
@@ -62,6 +64,43 @@ enum Args {
     RingbufReserve,
     /// r1 = a ring buffer, r2 = 0.
     RingbufQuery,
+    /// r1 = a perf event array, r2 = 0: bpf_perf_event_read(map, flags).
+    PerfEventRead,
+    /// PerfEventRead, r3 = 8 bytes of stack, r4 = 8: bpf_perf_event_read_value(map, flags, buf, size).
+    PerfEventReadValue,
+    /// r1 = a cgroup array, r2 = 0: bpf_current_task_under_cgroup(map, index).
+    CgroupArray,
+    /// r1 = a queue, r2 = 8 bytes of stack, r3 = 0: push, pop and peek.
+    Queue,
+    /// r1 = a per-CPU array, r2 = key, r3 = 0: bpf_map_lookup_percpu_elem(map, key, cpu).
+    PercpuLookup,
+    /// r1 = 8 bytes of stack, r2 = 8, r3 = 0, r4 = 8 other bytes: bpf_strtol(buf, len, flags, res).
+    ParseNumber,
+    /// r1 = the current task, from a call of bpf_get_current_task_btf made here.
+    Task,
+    /// Task, r2 = 8 bytes of stack, r3 = 8, r4 = 0: bpf_get_task_stack(task, buf, size, flags).
+    TaskBuffer,
+    /// r1 = a ring buffer record reserved here (the null branch jumps to the end), r2 = 0: submit, discard.
+    RingbufRecord,
+    /// r1 = a ring buffer, r2 = 8, r3 = 0, r4 = the dynptr slot: bpf_ringbuf_reserve_dynptr.
+    RingbufDynptr,
+    /// r1 = 8 bytes of stack, r2 = 8, r3 = the dynptr, r4 = 0, r5 = 0: bpf_dynptr_read(dst, len, src, off, flags).
+    DynptrRead,
+    /// r1 = the dynptr, r2 = 0, r3 = 8 bytes of stack, r4 = 8, r5 = 0: bpf_dynptr_write(dst, off, src, len, flags).
+    DynptrWrite,
+    /// r1 = the dynptr, r2 = 0, r3 = 8: bpf_dynptr_data(ptr, offset, len).
+    DynptrData,
+    /// r1 = the dynptr, r2 = 0: bpf_ringbuf_submit_dynptr, which releases it.
+    DynptrRelease,
+    /// r1 = a second ring buffer dynptr reserved here, r2 = 0: bpf_ringbuf_discard_dynptr.
+    DynptrReserveThenRelease,
+    /// r1 = an array map value looked up here (the null branch jumps to the end), r2 = 8, r3 = 0, r4 = a third
+    /// dynptr slot: bpf_dynptr_from_mem(data, size, flags, ptr).
+    DynptrFromMem,
+    /// r1 = a task storage map, r2 = the current task, r3 = 0, r4 = 0: bpf_task_storage_get and _delete.
+    TaskStorage,
+    /// r1 = 8 bytes of stack, r2 = 8, r3 = a constant string, r4 = 0, r5 = 0: bpf_snprintf and bpf_strncmp.
+    ConstString,
 }
 
 /// The chained helpers by id, in chain order. Taken from a run of every helper in every program type on 6.18:
@@ -101,6 +140,37 @@ const CHAINED: &[(u32, Args)] = &[
     (sys::BPF_FUNC_get_branch_snapshot, Args::Buffer),
     (sys::BPF_FUNC_trace_vprintk, Args::Printf),
     (sys::BPF_FUNC_ktime_get_tai_ns, Args::Nothing),
+    (sys::BPF_FUNC_perf_event_read, Args::PerfEventRead),
+    (
+        sys::BPF_FUNC_perf_event_read_value,
+        Args::PerfEventReadValue,
+    ),
+    (sys::BPF_FUNC_current_task_under_cgroup, Args::CgroupArray),
+    (sys::BPF_FUNC_map_push_elem, Args::Queue),
+    (sys::BPF_FUNC_map_pop_elem, Args::Queue),
+    (sys::BPF_FUNC_map_peek_elem, Args::Queue),
+    (sys::BPF_FUNC_map_lookup_percpu_elem, Args::PercpuLookup),
+    (sys::BPF_FUNC_strtol, Args::ParseNumber),
+    (sys::BPF_FUNC_strtoul, Args::ParseNumber),
+    (sys::BPF_FUNC_task_pt_regs, Args::Task),
+    (sys::BPF_FUNC_get_task_stack, Args::TaskBuffer),
+    (sys::BPF_FUNC_ringbuf_submit, Args::RingbufRecord),
+    (sys::BPF_FUNC_ringbuf_discard, Args::RingbufRecord),
+    // The dynptr calls use the one the first reserves, so they follow it, and the release comes last.
+    (sys::BPF_FUNC_ringbuf_reserve_dynptr, Args::RingbufDynptr),
+    (sys::BPF_FUNC_dynptr_read, Args::DynptrRead),
+    (sys::BPF_FUNC_dynptr_write, Args::DynptrWrite),
+    (sys::BPF_FUNC_dynptr_data, Args::DynptrData),
+    (sys::BPF_FUNC_ringbuf_submit_dynptr, Args::DynptrRelease),
+    (
+        sys::BPF_FUNC_ringbuf_discard_dynptr,
+        Args::DynptrReserveThenRelease,
+    ),
+    (sys::BPF_FUNC_dynptr_from_mem, Args::DynptrFromMem),
+    (sys::BPF_FUNC_task_storage_get, Args::TaskStorage),
+    (sys::BPF_FUNC_task_storage_delete, Args::TaskStorage),
+    (sys::BPF_FUNC_snprintf, Args::ConstString),
+    (sys::BPF_FUNC_strncmp, Args::ConstString),
     // Accepted this way in 22 of the 24 types that load on 6.18.
     (sys::BPF_FUNC_perf_event_output, Args::PerfOutput),
     // In 17 of them.
@@ -114,6 +184,13 @@ pub struct ChainMaps {
     perf_event_array: Option<OwnedFd>,
     prog_array: Option<OwnedFd>,
     ringbuf: Option<OwnedFd>,
+    cgroup_array: Option<OwnedFd>,
+    queue: Option<OwnedFd>,
+    percpu_array: Option<OwnedFd>,
+    /// BTF-typed (int key and value): the kernel makes local storage only with BTF.
+    task_storage: Option<OwnedFd>,
+    /// A frozen array the programs may only read, holding "x": the constant strings of snprintf and strncmp.
+    const_string: Option<OwnedFd>,
 }
 
 impl ChainMaps {
@@ -138,20 +215,80 @@ impl ChainMaps {
                 0,
                 crate::sys::kernel::page_size(),
             ),
+            cgroup_array: map(sys::BPF_MAP_TYPE_CGROUP_ARRAY, 4, 4, 1),
+            queue: map(sys::BPF_MAP_TYPE_QUEUE, 0, 8, 1),
+            percpu_array: map(sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1),
+            task_storage: task_storage(),
+            const_string: const_string(),
+        }
+    }
+
+    #[cfg(test)]
+    fn none() -> ChainMaps {
+        ChainMaps {
+            array: None,
+            perf_event_array: None,
+            prog_array: None,
+            ringbuf: None,
+            cgroup_array: None,
+            queue: None,
+            percpu_array: None,
+            task_storage: None,
+            const_string: None,
         }
     }
 
     /// The map a call's arguments need: Ok(None) for none, Err when it could not be created.
     fn for_args(&self, args: Args) -> Result<Option<i32>, ()> {
         let map = match args {
-            Args::MapKeyValue => &self.array,
-            Args::PerfOutput => &self.perf_event_array,
+            Args::MapKeyValue | Args::DynptrFromMem => &self.array,
+            Args::PerfOutput | Args::PerfEventRead | Args::PerfEventReadValue => {
+                &self.perf_event_array
+            }
             Args::TailCall => &self.prog_array,
-            Args::RingbufOutput | Args::RingbufReserve | Args::RingbufQuery => &self.ringbuf,
+            Args::RingbufOutput
+            | Args::RingbufReserve
+            | Args::RingbufQuery
+            | Args::RingbufRecord
+            | Args::RingbufDynptr
+            | Args::DynptrReserveThenRelease => &self.ringbuf,
+            Args::CgroupArray => &self.cgroup_array,
+            Args::Queue => &self.queue,
+            Args::PercpuLookup => &self.percpu_array,
+            Args::TaskStorage => &self.task_storage,
+            Args::ConstString => &self.const_string,
             _ => return Ok(None),
         };
         map.as_ref().map(|fd| Some(fd.as_raw_fd())).ok_or(())
     }
+}
+
+fn task_storage() -> Option<OwnedFd> {
+    let btf = load_btf(&local_storage_btf()).ok()?;
+    create_map(&MapSpec {
+        map_type: sys::BPF_MAP_TYPE_TASK_STORAGE,
+        key_size: 4,
+        value_size: 4,
+        flags: sys::BPF_F_NO_PREALLOC,
+        btf: Some((btf.as_raw_fd(), 1, 1)),
+        ..Default::default()
+    })
+    .ok()
+}
+
+fn const_string() -> Option<OwnedFd> {
+    let map = create_map(&MapSpec {
+        map_type: sys::BPF_MAP_TYPE_ARRAY,
+        key_size: 4,
+        value_size: 8,
+        max_entries: 1,
+        flags: sys::BPF_F_RDONLY_PROG,
+        ..Default::default()
+    })
+    .ok()?;
+    map_ops::update(map.as_fd(), Some(&[0; 4]), b"x\0\0\0\0\0\0\0", 0).ok()?;
+    map_ops::freeze(map.as_fd()).ok()?;
+    Some(map)
 }
 
 /// One chained call: the helper and the position of its verdict in the caller's list.
@@ -205,7 +342,7 @@ pub fn probe_helper_chain(
             // Cannot verify (r7 is read unwritten); if a kernel ever did, every call was accepted.
             Ok(()) => Stop::End,
             Err(refusal) => match processed_insns(&refusal).and_then(|n| program.stop_at(n)) {
-                Some(Stop::At(k)) if is_helper_unavailable(&refusal) => Stop::Refused(k),
+                Some(Stop::At(k)) if refuses_helper(&refusal, rest[k].id) => Stop::Refused(k),
                 Some(stop) => stop,
                 None => break,
             },
@@ -222,7 +359,7 @@ pub fn probe_helper_chain(
             }
             // Accepted as a helper of this type, refused for something else (an argument check): the single
             // probe's reading of that refusal decides, as it would without chains.
-            Stop::At(k) => {
+            Stop::At(k) | Stop::Setup(k) => {
                 verdicts.extend((0..k).map(|_| Verdict::Yes));
                 verdicts.push(probe_helper_in(spec, rest[k].id, env, log));
                 rest = &rest[k + 1..];
@@ -245,6 +382,8 @@ enum Stop {
     Refused(usize),
     /// At call k, for another reason.
     At(usize),
+    /// In the instructions that set call k's arguments (a call or check they make): k is not answered.
+    Setup(usize),
 }
 
 /// A chain's instructions and, for each call, the verifier's "processed" count when it fails there.
@@ -252,33 +391,39 @@ struct Program {
     insns: Vec<bpf_insn>,
     /// The processed count at call k (the 16-byte map loads count once).
     call_counts: Vec<u32>,
+    /// The processed count of the first instruction of the chain proper, after the prologue.
+    first_count: u32,
     end_count: u32,
 }
 
 impl Program {
     /// None when a call needs a map that does not exist (`chainable` leaves those out).
     fn build(links: &[Link], maps: &ChainMaps) -> Option<Program> {
-        let mut insns = vec![insn::mov64_reg(R6, 1)];
-        insns.extend((1..=STACK / 8).map(|i| insn::st_dw_imm(FP, -8 * i, 0)));
-        let mut count = insns.len() as u32;
+        let mut code = Code::default();
+        code.push(insn::mov64_reg(R6, 1));
+        for i in 1..=STACK / 8 {
+            code.push(insn::st_dw_imm(FP, -8 * i, 0));
+        }
+        let first_count = code.count + 1;
         let mut call_counts = Vec::with_capacity(links.len());
         for link in links {
-            let setup = setup(link.args, maps.for_args(link.args).ok()?)?;
-            count += setup
-                .iter()
-                .filter(|i| !insn::is_wide_second_half(i))
-                .count() as u32;
-            insns.extend(setup);
-            insns.push(insn::call_helper(link.id));
-            count += 1;
-            call_counts.push(count);
+            setup(&mut code, link.args, maps.for_args(link.args).ok()?)?;
+            code.push(insn::call_helper(link.id));
+            call_counts.push(code.count);
         }
-        insns.push(insn::mov64_reg(R0, R7));
-        insns.push(insn::exit());
+        // Null branches of set-ups jump here: the verifier would only walk them after the straight path, which
+        // fails first at this read.
+        let end = code.insns.len();
+        for &at in &code.to_end {
+            code.insns[at].off = i16::try_from(end - at - 1).ok()?;
+        }
+        code.push(insn::mov64_reg(R0, R7));
+        code.push(insn::exit());
         Some(Program {
-            insns,
+            insns: code.insns,
             call_counts,
-            end_count: count + 1,
+            first_count,
+            end_count: code.count - 1,
         })
     }
 
@@ -286,73 +431,207 @@ impl Program {
         if processed == self.end_count {
             return Some(Stop::End);
         }
-        self.call_counts
-            .iter()
-            .position(|&c| c == processed)
-            .map(Stop::At)
+        if processed < self.first_count {
+            return None;
+        }
+        let k = self.call_counts.iter().position(|&c| processed <= c)?;
+        Some(if processed == self.call_counts[k] {
+            Stop::At(k)
+        } else {
+            Stop::Setup(k)
+        })
     }
 }
 
-/// The instructions that set a call's argument registers.
-/// None when the call needs a map and there is none.
-fn setup(args: Args, map: Option<i32>) -> Option<Vec<bpf_insn>> {
-    let stack = |reg, at: i16| [insn::mov64_reg(reg, FP), insn::add64_imm(reg, at.into())];
-    let mut out = Vec::new();
+/// Instructions being built, with the verifier's count of them (a 16-byte load is one) and the jumps whose
+/// target is the end of the chain.
+#[derive(Default)]
+struct Code {
+    insns: Vec<bpf_insn>,
+    count: u32,
+    to_end: Vec<usize>,
+}
+
+impl Code {
+    fn push(&mut self, insn: bpf_insn) {
+        if !insn::is_wide_second_half(&insn) {
+            self.count += 1;
+        }
+        self.insns.push(insn);
+    }
+
+    fn extend(&mut self, insns: impl IntoIterator<Item = bpf_insn>) {
+        for insn in insns {
+            self.push(insn);
+        }
+    }
+
+    /// `reg = fp + at`.
+    fn stack(&mut self, reg: u8, at: i16) {
+        self.extend([insn::mov64_reg(reg, FP), insn::add64_imm(reg, at.into())]);
+    }
+
+    /// `if reg == 0 goto end`, the offset set when the end is known.
+    fn if_null_to_end(&mut self, reg: u8) {
+        self.to_end.push(self.insns.len());
+        self.push(insn::jeq_imm(reg, 0, 0));
+    }
+}
+
+/// Stack slots of the dynptrs chained calls make (16 bytes each, below the zeroed buffer).
+const DYNPTR_RINGBUF: i16 = -STACK - 16;
+const DYNPTR_DISCARD: i16 = -STACK - 32;
+const DYNPTR_MEM: i16 = -STACK - 48;
+
+/// Appends the instructions that set a call's argument registers; None when the call needs a map and there is
+/// none.
+fn setup(code: &mut Code, args: Args, map: Option<i32>) -> Option<()> {
     match args {
         Args::Nothing => {}
-        Args::Ctx => out.push(insn::mov64_reg(R1, R6)),
-        Args::Zero => out.push(insn::mov64_imm(R1, 0)),
+        Args::Ctx => code.push(insn::mov64_reg(R1, R6)),
+        Args::Zero => code.push(insn::mov64_imm(R1, 0)),
         Args::Buffer | Args::Printf => {
-            out.extend(stack(R1, -STACK));
-            out.extend([insn::mov64_imm(R2, 8), insn::mov64_imm(R3, 0)]);
+            code.stack(R1, -STACK);
+            code.extend([insn::mov64_imm(R2, 8), insn::mov64_imm(R3, 0)]);
             if args == Args::Printf {
-                out.push(insn::mov64_imm(R4, 0));
+                code.push(insn::mov64_imm(R4, 0));
             }
         }
         Args::TwoBuffers => {
-            out.extend(stack(R1, -STACK));
-            out.push(insn::mov64_imm(R2, 8));
-            out.extend(stack(R3, -STACK));
-            out.extend([insn::mov64_imm(R4, 8), insn::mov64_imm(R5, 0)]);
+            code.stack(R1, -STACK);
+            code.push(insn::mov64_imm(R2, 8));
+            code.stack(R3, -STACK);
+            code.extend([insn::mov64_imm(R4, 8), insn::mov64_imm(R5, 0)]);
         }
         Args::ZerosThenBuffer => {
-            out.extend([insn::mov64_imm(R1, 0), insn::mov64_imm(R2, 0)]);
-            out.extend(stack(R3, -STACK));
-            out.push(insn::mov64_imm(R4, 8));
+            code.extend([insn::mov64_imm(R1, 0), insn::mov64_imm(R2, 0)]);
+            code.stack(R3, -STACK);
+            code.push(insn::mov64_imm(R4, 8));
         }
         Args::MapKeyValue => {
-            out.extend(insn::ld_map_fd(R1, map?));
-            out.extend(stack(R2, -8));
-            out.extend(stack(R3, -16));
-            out.push(insn::mov64_imm(R4, 0));
+            code.extend(insn::ld_map_fd(R1, map?));
+            code.stack(R2, -8);
+            code.stack(R3, -16);
+            code.push(insn::mov64_imm(R4, 0));
         }
         Args::PerfOutput => {
-            out.push(insn::mov64_reg(R1, R6));
-            out.extend(insn::ld_map_fd(R2, map?));
-            out.push(insn::mov64_imm(R3, 0));
-            out.extend(stack(R4, -STACK));
-            out.push(insn::mov64_imm(R5, 8));
+            code.push(insn::mov64_reg(R1, R6));
+            code.extend(insn::ld_map_fd(R2, map?));
+            code.push(insn::mov64_imm(R3, 0));
+            code.stack(R4, -STACK);
+            code.push(insn::mov64_imm(R5, 8));
         }
         Args::TailCall => {
-            out.push(insn::mov64_reg(R1, R6));
-            out.extend(insn::ld_map_fd(R2, map?));
-            out.push(insn::mov64_imm(R3, 0));
+            code.push(insn::mov64_reg(R1, R6));
+            code.extend(insn::ld_map_fd(R2, map?));
+            code.push(insn::mov64_imm(R3, 0));
         }
         Args::RingbufOutput => {
-            out.extend(insn::ld_map_fd(R1, map?));
-            out.extend(stack(R2, -STACK));
-            out.extend([insn::mov64_imm(R3, 8), insn::mov64_imm(R4, 0)]);
+            code.extend(insn::ld_map_fd(R1, map?));
+            code.stack(R2, -STACK);
+            code.extend([insn::mov64_imm(R3, 8), insn::mov64_imm(R4, 0)]);
         }
         Args::RingbufReserve => {
-            out.extend(insn::ld_map_fd(R1, map?));
-            out.extend([insn::mov64_imm(R2, 8), insn::mov64_imm(R3, 0)]);
+            code.extend(insn::ld_map_fd(R1, map?));
+            code.extend([insn::mov64_imm(R2, 8), insn::mov64_imm(R3, 0)]);
         }
         Args::RingbufQuery => {
-            out.extend(insn::ld_map_fd(R1, map?));
-            out.push(insn::mov64_imm(R2, 0));
+            code.extend(insn::ld_map_fd(R1, map?));
+            code.push(insn::mov64_imm(R2, 0));
+        }
+        Args::PerfEventRead | Args::PerfEventReadValue | Args::CgroupArray => {
+            code.extend(insn::ld_map_fd(R1, map?));
+            code.push(insn::mov64_imm(R2, 0));
+            if args == Args::PerfEventReadValue {
+                code.stack(R3, -STACK);
+                code.push(insn::mov64_imm(R4, 8));
+            }
+        }
+        Args::Queue | Args::PercpuLookup => {
+            code.extend(insn::ld_map_fd(R1, map?));
+            code.stack(R2, -8);
+            code.push(insn::mov64_imm(R3, 0));
+        }
+        Args::ParseNumber => {
+            code.stack(R1, -STACK);
+            code.extend([insn::mov64_imm(R2, 8), insn::mov64_imm(R3, 0)]);
+            code.stack(R4, -16);
+        }
+        Args::Task | Args::TaskBuffer => {
+            code.push(insn::call_helper(sys::BPF_FUNC_get_current_task_btf));
+            code.push(insn::mov64_reg(R1, R0));
+            if args == Args::TaskBuffer {
+                code.stack(R2, -STACK);
+                code.extend([insn::mov64_imm(R3, 8), insn::mov64_imm(R4, 0)]);
+            }
+        }
+        Args::RingbufRecord => {
+            code.extend(insn::ld_map_fd(R1, map?));
+            code.extend([insn::mov64_imm(R2, 8), insn::mov64_imm(R3, 0)]);
+            code.push(insn::call_helper(sys::BPF_FUNC_ringbuf_reserve));
+            code.if_null_to_end(R0);
+            code.extend([insn::mov64_reg(R1, R0), insn::mov64_imm(R2, 0)]);
+        }
+        Args::RingbufDynptr | Args::DynptrReserveThenRelease => {
+            let slot = if args == Args::RingbufDynptr {
+                DYNPTR_RINGBUF
+            } else {
+                DYNPTR_DISCARD
+            };
+            code.extend(insn::ld_map_fd(R1, map?));
+            code.extend([insn::mov64_imm(R2, 8), insn::mov64_imm(R3, 0)]);
+            code.stack(R4, slot);
+            if args == Args::DynptrReserveThenRelease {
+                code.push(insn::call_helper(sys::BPF_FUNC_ringbuf_reserve_dynptr));
+                code.stack(R1, slot);
+                code.push(insn::mov64_imm(R2, 0));
+            }
+        }
+        Args::DynptrRead => {
+            code.stack(R1, -STACK);
+            code.push(insn::mov64_imm(R2, 8));
+            code.stack(R3, DYNPTR_RINGBUF);
+            code.extend([insn::mov64_imm(R4, 0), insn::mov64_imm(R5, 0)]);
+        }
+        Args::DynptrWrite => {
+            code.stack(R1, DYNPTR_RINGBUF);
+            code.push(insn::mov64_imm(R2, 0));
+            code.stack(R3, -STACK);
+            code.extend([insn::mov64_imm(R4, 8), insn::mov64_imm(R5, 0)]);
+        }
+        Args::DynptrData | Args::DynptrRelease => {
+            code.stack(R1, DYNPTR_RINGBUF);
+            code.push(insn::mov64_imm(R2, 0));
+            if args == Args::DynptrData {
+                code.push(insn::mov64_imm(R3, 8));
+            }
+        }
+        Args::TaskStorage => {
+            code.push(insn::call_helper(sys::BPF_FUNC_get_current_task_btf));
+            code.push(insn::mov64_reg(R2, R0));
+            code.extend(insn::ld_map_fd(R1, map?));
+            code.extend([insn::mov64_imm(R3, 0), insn::mov64_imm(R4, 0)]);
+        }
+        Args::ConstString => {
+            code.stack(R1, -STACK);
+            code.push(insn::mov64_imm(R2, 8));
+            code.extend(insn::ld_map_value(R3, map?, 0));
+            code.extend([insn::mov64_imm(R4, 0), insn::mov64_imm(R5, 0)]);
+        }
+        Args::DynptrFromMem => {
+            code.extend(insn::ld_map_fd(R1, map?));
+            code.stack(R2, -8);
+            code.push(insn::call_helper(sys::BPF_FUNC_map_lookup_elem));
+            code.if_null_to_end(R0);
+            code.extend([
+                insn::mov64_reg(R1, R0),
+                insn::mov64_imm(R2, 8),
+                insn::mov64_imm(R3, 0),
+            ]);
+            code.stack(R4, DYNPTR_MEM);
         }
     }
-    Some(out)
+    Some(())
 }
 
 #[cfg(test)]
@@ -375,9 +654,7 @@ mod tests {
         let file = std::fs::File::open("/dev/null").unwrap();
         let maps = ChainMaps {
             array: Some(OwnedFd::from(file)),
-            perf_event_array: None,
-            prog_array: None,
-            ringbuf: None,
+            ..ChainMaps::none()
         };
         let links = [
             link(5, Args::Nothing),
@@ -394,22 +671,51 @@ mod tests {
         assert_eq!(program.stop_at(23), Some(Stop::End));
         assert_eq!(
             program.stop_at(12),
-            None,
-            "a set-up instruction cannot fail"
+            Some(Stop::Setup(1)),
+            "a failing set-up instruction leaves its call unanswered"
         );
+        assert_eq!(program.stop_at(9), None, "the prologue answers nothing");
         // A call whose map could not be made is never built.
         assert!(Program::build(&[link(12, Args::TailCall)], &maps).is_none());
         assert!(chainable(&[1, 12, 5], &maps).iter().all(|l| l.id != 12));
     }
 
+    /// A null check in a set-up jumps to the final read, which fails whichever way it is reached; the counts
+    /// follow the straight path, and a failure inside a set-up (its own call, say) answers nothing for the link.
+    #[test]
+    fn null_checks_jump_to_the_end_and_set_ups_fail_as_set_ups() {
+        let file = std::fs::File::open("/dev/null").unwrap();
+        let maps = ChainMaps {
+            ringbuf: Some(OwnedFd::from(file)),
+            ..ChainMaps::none()
+        };
+        let links = [
+            link(sys::BPF_FUNC_ringbuf_submit, Args::RingbufRecord),
+            link(sys::BPF_FUNC_ktime_get_ns, Args::Nothing),
+        ];
+        let program = Program::build(&links, &maps).unwrap();
+        // 9 + ld (1) + 2 + reserve + jeq + 2 + call = 17; + call = 18; r0 = r7 at 19.
+        assert_eq!(program.call_counts, [17, 18]);
+        assert_eq!(program.end_count, 19);
+        let jump = program
+            .insns
+            .iter()
+            .position(|i| i.code == 0x15)
+            .expect("the null check");
+        let end = program.insns.len() - 2;
+        assert_eq!(jump + 1 + program.insns[jump].off as usize, end);
+        assert_eq!(
+            program.stop_at(14),
+            Some(Stop::Setup(0)),
+            "the reserve call"
+        );
+        assert_eq!(program.stop_at(17), Some(Stop::At(0)));
+        assert_eq!(program.stop_at(18), Some(Stop::At(1)));
+    }
+
     #[test]
     fn chainable_keeps_the_callers_positions_in_chain_order() {
-        let maps = ChainMaps {
-            array: None,
-            perf_event_array: None,
-            prog_array: None,
-            ringbuf: None,
-        };
+        let maps = ChainMaps::none();
         let ids = [
             sys::BPF_FUNC_ktime_get_coarse_ns,
             sys::BPF_FUNC_map_lookup_elem,

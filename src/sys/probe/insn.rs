@@ -23,6 +23,8 @@ const BPF_CALL: u8 = 0x80;
 const BPF_EXIT: u8 = 0x90;
 /// src_reg of a 16-byte immediate load whose imm is a map fd.
 const BPF_PSEUDO_MAP_FD: u8 = 1;
+/// src_reg of a 16-byte load of the address of a map's value (fd in the first imm, offset in the second).
+const BPF_PSEUDO_MAP_VALUE: u8 = 2;
 /// src_reg of a call instruction whose imm is a kernel BTF id (a kfunc) rather than a helper id.
 const BPF_PSEUDO_KFUNC_CALL: u8 = 2;
 
@@ -67,6 +69,14 @@ pub fn ld_map_fd(dst: u8, fd: i32) -> [bpf_insn; 2] {
     ]
 }
 
+/// `dst = &value[off]` of the array map with this fd (its only element).
+pub fn ld_map_value(dst: u8, fd: i32, off: i32) -> [bpf_insn; 2] {
+    [
+        insn(BPF_LD | BPF_DW | BPF_IMM, dst, BPF_PSEUDO_MAP_VALUE, 0, fd),
+        insn(0, 0, 0, 0, off),
+    ]
+}
+
 /// The second slot of a 16-byte load (opcode 0, which no instruction has): the verifier counts the pair as one.
 pub fn is_wide_second_half(insn: &bpf_insn) -> bool {
     insn.code == 0
@@ -88,6 +98,10 @@ pub fn jlt_imm(dst: u8, imm: i32, off: i16) -> bpf_insn {
 /// The 32-bit `if w(dst) < imm goto +off`: the v3 ISA extension.
 pub fn jlt32_imm(dst: u8, imm: i32, off: i16) -> bpf_insn {
     insn(BPF_JMP32 | BPF_JLT | BPF_K, dst, 0, off, imm)
+}
+
+pub fn jeq_imm(dst: u8, imm: i32, off: i16) -> bpf_insn {
+    insn(BPF_JMP | BPF_JEQ | BPF_K, dst, 0, off, imm)
 }
 
 pub fn jeq32_imm(dst: u8, imm: i32, off: i16) -> bpf_insn {

@@ -116,7 +116,7 @@ fn inner_failure(what: &str, errno: i32, env: ProbeEnv) -> Verdict {
 }
 
 /// Raw BTF: [1] int, [2] struct bpf_spin_lock { int val; }, [3] struct val { int cnt; struct bpf_spin_lock l; }.
-fn local_storage_btf() -> Vec<u8> {
+pub(super) fn local_storage_btf() -> Vec<u8> {
     const KIND_INT: u32 = 1;
     const KIND_STRUCT: u32 = 4;
     let strings: &[u8] = b"\0bpf_spin_lock\0val\0cnt\0l\0";

@@ -173,8 +173,17 @@ fn probe_call(
 }
 
 /// Whether the verifier refused a helper call because the program type cannot use the helper.
-pub(super) fn is_helper_unavailable(refusal: &Refusal) -> bool {
-    refusal.says_any(&HELPER_UNAVAILABLE)
+/// Whether the verifier refused helper `id` as one this program type cannot use: its words, and the "#id" that
+/// ends them (a chain must never take one call's refusal for another's).
+pub(super) fn refuses_helper(refusal: &Refusal, id: u32) -> bool {
+    HELPER_UNAVAILABLE.iter().any(|phrase| {
+        refusal
+            .after(phrase)
+            .and_then(|rest| rest.lines().next())
+            .and_then(|line| line.rsplit_once('#'))
+            .and_then(|(_, n)| n.trim().parse::<u32>().ok())
+            == Some(id)
+    })
 }
 
 fn call_verdict(refusal: &Refusal, unavailable: &[&str], env: ProbeEnv) -> Verdict {
@@ -359,6 +368,24 @@ mod tests {
                 "{log}"
             );
         }
+        let refuses = |log, id| {
+            refuses_helper(
+                &Refusal {
+                    errno: libc::EINVAL,
+                    log,
+                },
+                id,
+            )
+        };
+        let log =
+            "program of this type cannot use helper bpf_xdp_adjust_head#44\nprocessed 9 insns";
+        assert!(refuses(log, 44) && !refuses(log, 4) && !refuses(log, 444));
+        assert!(refuses("unknown func bpf_sys_bpf#166\n", 166));
+        assert!(refuses("invalid func unknown#9999", 9999));
+        assert!(
+            !refuses("R2 !read_ok\n#44", 44),
+            "an id outside the verifier's words"
+        );
         let args = Refusal {
             errno: libc::EACCES,
             log: "R2 !read_ok\nprocessed 1 insns",
