@@ -9,8 +9,14 @@ pub struct HelperPlan {
     /// The chained helpers (positions in `ids`) and the maps their calls pass; empty when chains do not apply.
     links: Vec<probe::Link>,
     maps: Option<ChainMaps>,
-    chained: Vec<bool>,
+    /// Positions of the helpers that end the chain's runs (see `probe_helper_chain`), and of the rest.
+    tails: Vec<usize>,
+    singles: Vec<usize>,
 }
+
+/// How many of the other helpers a chain job takes as tails. A type's chain takes one load plus one per helper
+/// it refuses; a tail left over is probed alone by the same job, so a few more than loads cost nothing.
+const TAILS: usize = 4;
 
 /// One job: the chained helpers of a spec, or one other helper of it.
 #[derive(Debug, Clone, Copy)]
@@ -19,7 +25,7 @@ pub enum HelperJob {
     Single(ProgSpec, u32),
 }
 
-/// A job's answer: one verdict per chained helper, or the single helper's.
+/// A job's answer: one verdict per chained helper and tail, or the single helper's.
 pub enum HelperAnswer {
     Chain(Vec<Verdict>),
     Single(Verdict),
@@ -32,15 +38,19 @@ impl HelperPlan {
         let links = maps
             .as_ref()
             .map_or_else(Vec::new, |maps| probe::chainable(&ids, maps));
-        let mut chained = vec![false; ids.len()];
-        for link in &links {
-            chained[link.position] = true;
-        }
+        let mut others: Vec<usize> = (0..ids.len())
+            .filter(|&i| links.iter().all(|link| link.position != i))
+            .collect();
+        let tails = match links.is_empty() {
+            true => Vec::new(),
+            false => others.drain(..TAILS.min(others.len())).collect(),
+        };
         HelperPlan {
             ids,
             links,
             maps,
-            chained,
+            tails,
+            singles: others,
         }
     }
 
@@ -51,11 +61,9 @@ impl HelperPlan {
             .filter(|_| !self.links.is_empty())
             .map(|&spec| HelperJob::Chain(spec));
         let singles = specs.iter().flat_map(move |&spec| {
-            self.ids
+            self.singles
                 .iter()
-                .zip(&self.chained)
-                .filter(|(_, chained)| !**chained)
-                .map(move |(&id, _)| HelperJob::Single(spec, id))
+                .map(move |&i| HelperJob::Single(spec, self.ids[i]))
         });
         chains.chain(singles)
     }
@@ -63,7 +71,15 @@ impl HelperPlan {
     pub fn run(&self, job: &HelperJob, env: ProbeEnv, log: &mut LogBuf) -> HelperAnswer {
         match (job, &self.maps) {
             (HelperJob::Chain(spec), Some(maps)) => {
-                HelperAnswer::Chain(probe::probe_helper_chain(spec, &self.links, maps, env, log))
+                let tails: Vec<u32> = self.tails.iter().map(|&i| self.ids[i]).collect();
+                HelperAnswer::Chain(probe::probe_helper_chain(
+                    spec,
+                    &self.links,
+                    &tails,
+                    maps,
+                    env,
+                    log,
+                ))
             }
             (HelperJob::Chain(_), None) => HelperAnswer::Chain(Vec::new()),
             (HelperJob::Single(spec, id), _) => {
@@ -80,18 +96,23 @@ impl HelperPlan {
     ) -> Vec<Vec<Verdict>> {
         let mut rows: Vec<Vec<Option<Verdict>>> = vec![vec![None; self.ids.len()]; specs];
         if !self.links.is_empty() {
+            let chained = self
+                .links
+                .iter()
+                .map(|link| link.position)
+                .chain(self.tails.iter().copied());
             for row in &mut rows {
                 if let Some(HelperAnswer::Chain(verdicts)) = answers.next().flatten() {
-                    for (link, verdict) in self.links.iter().zip(verdicts) {
-                        row[link.position] = Some(verdict);
+                    for (i, verdict) in chained.clone().zip(verdicts) {
+                        row[i] = Some(verdict);
                     }
                 }
             }
         }
         for row in &mut rows {
-            for (slot, _) in row.iter_mut().zip(&self.chained).filter(|(_, c)| !**c) {
+            for &i in &self.singles {
                 if let Some(HelperAnswer::Single(verdict)) = answers.next().flatten() {
-                    *slot = Some(verdict);
+                    row[i] = Some(verdict);
                 }
             }
         }

@@ -3,6 +3,7 @@
 use libbpf_sys as sys;
 
 use super::load::{create_map, load_btf, MapSpec};
+use super::raw_btf::RawBtf;
 use super::{refusal_verdict, ProbeEnv, Verdict};
 use crate::error::errno_text;
 
@@ -117,47 +118,9 @@ fn inner_failure(what: &str, errno: i32, env: ProbeEnv) -> Verdict {
 
 /// Raw BTF: [1] int, [2] struct bpf_spin_lock { int val; }, [3] struct val { int cnt; struct bpf_spin_lock l; }.
 pub(super) fn local_storage_btf() -> Vec<u8> {
-    const KIND_INT: u32 = 1;
-    const KIND_STRUCT: u32 = 4;
-    let strings: &[u8] = b"\0bpf_spin_lock\0val\0cnt\0l\0";
-    let info = |kind: u32, vlen: u32| (kind << 24) | vlen;
-    let types: [u32; 16] = [
-        0,
-        info(KIND_INT, 0),
-        4,
-        (1 << 24) | 32, // int: signed, 32 bits
-        1,
-        info(KIND_STRUCT, 1),
-        4,
-        15,
-        1,
-        0, // struct bpf_spin_lock { int val; }
-        15,
-        info(KIND_STRUCT, 2),
-        8,
-        19,
-        1,
-        0, // struct val { int cnt; ...
-    ];
-    let last_member: [u32; 3] = [23, 2, 32]; // ... struct bpf_spin_lock l; } at bit 32
-    let type_bytes: Vec<u8> = types
-        .iter()
-        .chain(last_member.iter())
-        .flat_map(|w| w.to_ne_bytes())
-        .collect();
-    let mut raw = Vec::new();
-    raw.extend_from_slice(&0xeb9f_u16.to_ne_bytes()); // magic
-    raw.extend_from_slice(&[1, 0]); // version, flags
-    for word in [
-        24u32,
-        0,
-        type_bytes.len() as u32,
-        type_bytes.len() as u32,
-        strings.len() as u32,
-    ] {
-        raw.extend_from_slice(&word.to_ne_bytes()); // hdr_len, type_off, type_len, str_off, str_len
-    }
-    raw.extend_from_slice(&type_bytes);
-    raw.extend_from_slice(strings);
-    raw
+    let mut btf = RawBtf::new();
+    let int = btf.int();
+    let lock = btf.structure("bpf_spin_lock", 4, &[("val", int, 0)]);
+    btf.structure("val", 8, &[("cnt", int, 0), ("l", lock, 32)]);
+    btf.finish()
 }

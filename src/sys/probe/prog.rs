@@ -172,7 +172,6 @@ fn probe_call(
     call_verdict(&refusal, unavailable, env)
 }
 
-/// Whether the verifier refused a helper call because the program type cannot use the helper.
 /// Whether the verifier refused helper `id` as one this program type cannot use: its words, and the "#id" that
 /// ends them (a chain must never take one call's refusal for another's).
 pub(super) fn refuses_helper(refusal: &Refusal, id: u32) -> bool {
