@@ -90,15 +90,12 @@ pub fn read() -> SystemConfig {
         Ok((source, text)) => (text, Ok(source)),
         Err(reason) => (String::new(), Err(reason)),
     };
-    let values = parse_kconfig(&text);
     let kconfig = KCONFIG
         .iter()
-        .map(|name| KconfigOption {
+        .zip(kconfig_values(&text, &KCONFIG))
+        .map(|(name, value)| KconfigOption {
             name,
-            value: values
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone()),
+            value,
             macro_worthy: *name == "CONFIG_HZ",
         })
         .collect();
@@ -116,22 +113,39 @@ fn read_kconfig() -> Result<(String, String), String> {
         return Ok((boot, text));
     }
     let gz = "/proc/config.gz";
-    let file = std::fs::File::open(gz)
-        .map_err(|e| format!("neither {boot} nor {gz} is readable ({e})"))?;
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(file)
+    let compressed =
+        std::fs::read(gz).map_err(|e| format!("neither {boot} nor {gz} is readable ({e})"))?;
+    // The gzip trailer's ISIZE is the text's length (mod 4 GiB): one allocation instead of a buffer doubling
+    // (and copying) its way up to ~200 KB. Only a hint: a wrong one costs a reallocation, never the text.
+    let size = compressed
+        .last_chunk::<4>()
+        .map_or(0, |n| u32::from_le_bytes(*n) as usize);
+    let mut text = String::with_capacity(size.min(16 << 20));
+    flate2::read::GzDecoder::new(compressed.as_slice())
         .read_to_string(&mut text)
         .map_err(|e| format!("{gz}: not a gzip-compressed kernel config ({e})"))?;
     Ok((gz.to_string(), text))
 }
 
-/// `CONFIG_X=value` lines; quotes stay, as bpftool keeps them. "# CONFIG_X is not set" needs no entry.
-fn parse_kconfig(text: &str) -> Vec<(String, String)> {
-    text.lines()
+/// The values of `names` from `CONFIG_X=value` lines (quotes stay, as bpftool keeps them); None for "# CONFIG_X is
+/// not set" and for options the text lacks. Only the asked-for values are copied: a config has ~2,000 options.
+fn kconfig_values(text: &str, names: &[&str]) -> Vec<Option<String>> {
+    let mut values = vec![None; names.len()];
+    for (key, value) in text
+        .lines()
         .filter(|l| l.starts_with("CONFIG_"))
         .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    {
+        // The first line for an option wins (a config repeats none).
+        if let Some(slot) = names
+            .iter()
+            .position(|name| *name == key)
+            .map(|i| &mut values[i])
+        {
+            slot.get_or_insert_with(|| value.to_string());
+        }
+    }
+    values
 }
 
 #[cfg(test)]
@@ -140,13 +154,17 @@ mod tests {
 
     #[test]
     fn parses_set_and_unset_options() {
-        let values =
-            parse_kconfig("# comment\nCONFIG_BPF=y\n# CONFIG_TEST_BPF is not set\nCONFIG_HZ=250\n");
+        let text = "# comment\nCONFIG_BPF=y\n# CONFIG_TEST_BPF is not set\nCONFIG_HZ=250\nCONFIG_X=\"a=b\"\n";
         assert_eq!(
-            values,
+            kconfig_values(
+                text,
+                &["CONFIG_HZ", "CONFIG_TEST_BPF", "CONFIG_BPF", "CONFIG_X"]
+            ),
             vec![
-                ("CONFIG_BPF".into(), "y".into()),
-                ("CONFIG_HZ".into(), "250".into())
+                Some("250".into()),
+                None,
+                Some("y".into()),
+                Some("\"a=b\"".into())
             ]
         );
     }

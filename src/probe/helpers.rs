@@ -32,9 +32,14 @@ pub enum HelperAnswer {
 }
 
 impl HelperPlan {
-    /// The plan for helpers `ids`; `any_specs` false (no spec to probe) creates no maps.
-    pub fn new(ids: Vec<u32>, env: ProbeEnv, any_specs: bool) -> HelperPlan {
-        let maps = (any_specs && probe::chains_apply(env)).then(ChainMaps::create);
+    /// The maps chains pass, when chains apply here (None: every helper is probed alone). A few dozen
+    /// microseconds of map creation, which a caller may overlap with other probes.
+    pub fn chain_maps(env: ProbeEnv) -> Option<ChainMaps> {
+        probe::chains_apply(env).then(ChainMaps::create)
+    }
+
+    /// The plan for helpers `ids`, chaining those `maps` (from `chain_maps`) allow.
+    pub fn new(ids: Vec<u32>, maps: Option<ChainMaps>) -> HelperPlan {
         let links = maps
             .as_ref()
             .map_or_else(Vec::new, |maps| probe::chainable(&ids, maps));

@@ -206,11 +206,11 @@ pub fn probe_kind_calls(
         .filter_map(|(name, spec, _)| Some((*name, (*spec)?)))
         .collect();
     let specs: Vec<ProgSpec> = accepted.iter().map(|(_, spec)| *spec).collect();
-    let plan = HelperPlan::new(
-        helpers.iter().map(|(id, _)| *id).collect(),
-        env,
-        !specs.is_empty(),
-    );
+    let maps = match specs.is_empty() {
+        true => None,
+        false => HelperPlan::chain_maps(env),
+    };
+    let plan = HelperPlan::new(helpers.iter().map(|(id, _)| *id).collect(), maps);
     let helper_jobs: Vec<HelperJob> = plan.jobs(&specs).collect();
     let kfunc_jobs: Vec<(ProgSpec, u32)> = accepted
         .iter()

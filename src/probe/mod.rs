@@ -99,11 +99,10 @@ pub fn probe(req: &ProbeRequest) -> Result<FeatureReport, String> {
         // report does not parse BTF at all: libbpf parsing 5 MB of vmlinux BTF took 45 ms on this machine, a
         // third of bpftool's whole run.
         let config = scope.spawn(move || on_kernel.then(config::read));
-        let btf = scope.spawn(|| {
-            req.extended
-                .then(|| kernel_btf::read(true, kinds::target_names()))
-        });
-        let identity = scope.spawn(|| req.extended.then(extended::kernel_identity));
+        let btf = req
+            .extended
+            .then(|| scope.spawn(|| kernel_btf::read(true, kinds::target_names())));
+        let identity = req.extended.then(|| scope.spawn(extended::kernel_identity));
         if !probe::bpf_syscall_exists() {
             return Ok(FeatureReport {
                 system_config: config.join().ok().flatten(),
@@ -116,7 +115,9 @@ pub fn probe(req: &ProbeRequest) -> Result<FeatureReport, String> {
                 extended: None,
             });
         }
-        // Phase 1 decides what phase 2 asks: helpers are only probed for program types the kernel accepts.
+        // The maps of chained helper probes are made beside phase 1, which decides what phase 2 asks: helpers
+        // are only probed for program types the kernel accepts.
+        let chain_maps = scope.spawn(move || HelperPlan::chain_maps(env));
         let (prog_ids, map_ids) = types_to_probe(on_kernel);
         let prog_types = named(
             &prog_ids,
@@ -125,16 +126,16 @@ pub fn probe(req: &ProbeRequest) -> Result<FeatureReport, String> {
         );
         let helper_ids = helpers_to_probe(req.full);
         let helper_names = helper_ids.iter().map(|(_, n)| n.clone()).collect();
-        let (map_types, misc, helpers) = probe_phase2(&prog_types, &map_ids, &helper_ids, env);
+        let plan = HelperPlan::new(
+            helper_ids.iter().map(|(id, _)| *id).collect(),
+            chain_maps.join().ok().flatten(),
+        );
+        let (map_types, misc, helpers) = probe_phase2(&prog_types, &map_ids, &plan, env);
         let btf = btf
-            .join()
-            .ok()
-            .flatten()
+            .and_then(|h| h.join().ok())
             .unwrap_or_else(|| Err("kernel BTF was not read".into()));
         let extended = identity
-            .join()
-            .ok()
-            .flatten()
+            .and_then(|h| h.join().ok())
             .map(|kernel| extended::build(kernel, &btf, &prog_types, &helper_ids, env));
         let mut report = FeatureReport {
             system_config: config.join().ok().flatten(),
@@ -161,7 +162,7 @@ pub fn probe(req: &ProbeRequest) -> Result<FeatureReport, String> {
 fn probe_phase2(
     prog_types: &[Probed],
     map_ids: &[u32],
-    helper_ids: &[(u32, String)],
+    plan: &HelperPlan,
     env: ProbeEnv,
 ) -> (Vec<Probed>, Vec<(&'static str, Verdict)>, Vec<HelperProbes>) {
     let specs: Vec<_> = prog_types
@@ -169,11 +170,6 @@ fn probe_phase2(
         .filter(|p| helper_skip_reason(p).is_none())
         .map(|p| probe::spec_for(p.id, env))
         .collect();
-    let plan = HelperPlan::new(
-        helper_ids.iter().map(|(id, _)| *id).collect(),
-        env,
-        !specs.is_empty(),
-    );
     let jobs: Vec<Job> = MiscFeature::ALL
         .iter()
         .map(|&f| Job::Misc(f))
