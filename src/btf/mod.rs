@@ -8,6 +8,7 @@
 // This is a library API: map formatting, compat and the fuzz targets use parts the binary does not (yet).
 #![allow(dead_code, unused_imports)]
 
+mod blob;
 mod c;
 mod encode;
 mod json_out;
@@ -17,11 +18,10 @@ mod raw;
 mod resolve;
 mod signature;
 mod subset;
-#[cfg(test)]
-mod test_blob;
 mod types;
 mod value;
 
+pub use blob::Blob;
 pub use c::{dump_c, dump_c_header, DeclWriter};
 pub use json_out::Flavor;
 pub use json_plan::JsonPlan;

@@ -361,8 +361,8 @@ pub(super) fn bitfield_bits(raw: u128, shift: u32, bits: u32) -> u128 {
 
 #[cfg(test)]
 pub(super) mod tests {
+    use super::super::blob::Blob;
     use super::super::json_out::Flavor;
-    use super::super::test_blob::Blob;
     use super::*;
 
     /// A `.data` section holding every shape the writers plan: a struct with a CHAR-encoded int, a float, two

@@ -3,8 +3,8 @@
 use libbpf_sys as sys;
 
 use super::load::{create_map, load_btf, MapSpec};
-use super::raw_btf::RawBtf;
 use super::{refusal_verdict, ProbeEnv, Verdict};
+use crate::btf::Blob;
 use crate::error::errno_text;
 
 /// Does the kernel create maps of this type?
@@ -118,9 +118,9 @@ fn inner_failure(what: &str, errno: i32, env: ProbeEnv) -> Verdict {
 
 /// Raw BTF: [1] int, [2] struct bpf_spin_lock { int val; }, [3] struct val { int cnt; struct bpf_spin_lock l; }.
 pub(super) fn local_storage_btf() -> Vec<u8> {
-    let mut btf = RawBtf::new();
-    let int = btf.int();
-    let lock = btf.structure("bpf_spin_lock", 4, &[("val", int, 0)]);
-    btf.structure("val", 8, &[("cnt", int, 0), ("l", lock, 32)]);
-    btf.finish()
+    let mut btf = Blob::new();
+    let int = btf.int("int", 4, 1, 0, 32);
+    let lock = btf.structure("bpf_spin_lock", 4, false, &[("val", int, 0)]);
+    btf.structure("val", 8, false, &[("cnt", int, 0), ("l", lock, 32)]);
+    btf.raw()
 }

@@ -8,7 +8,6 @@ mod link;
 mod load;
 mod map;
 mod prog;
-mod raw_btf;
 
 pub use chain::{chainable, chains_apply, probe_helper_chain, ChainMaps, Link};
 pub use link::{probe_multi_link, MultiLink};

@@ -5,9 +5,9 @@ use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use libbpf_sys as sys;
 
 use super::args::Args;
+use crate::btf::Blob;
 use crate::sys::map_ops;
 use crate::sys::probe::load::{create_map, load_btf, MapSpec};
-use crate::sys::probe::raw_btf::RawBtf;
 
 /// The maps chained calls pass, created once per probe run. A map the kernel refuses leaves its helpers to
 /// single probes.
@@ -60,13 +60,13 @@ impl ChainMaps {
 
     /// The maps that need BTF, from one BTF object: task storage, the spin lock and the timer values.
     fn typed_by_btf() -> ChainMaps {
-        let mut types = RawBtf::new();
-        let int = types.int();
-        let lock = types.structure("bpf_spin_lock", 4, &[("val", int, 0)]);
-        let locked = types.structure("locked", 8, &[("cnt", int, 0), ("l", lock, 32)]);
-        let timer = types.structure("bpf_timer", 16, &[]);
-        let timed = types.structure("timed", 16, &[("t", timer, 0)]);
-        let Ok(btf) = load_btf(&types.finish()) else {
+        let mut types = Blob::new();
+        let int = types.int("int", 4, 1, 0, 32);
+        let lock = types.structure("bpf_spin_lock", 4, false, &[("val", int, 0)]);
+        let locked = types.structure("locked", 8, false, &[("cnt", int, 0), ("l", lock, 32)]);
+        let timer = types.structure("bpf_timer", 16, false, &[]);
+        let timed = types.structure("timed", 16, false, &[("t", timer, 0)]);
+        let Ok(btf) = load_btf(&types.raw()) else {
             return ChainMaps::none();
         };
         let map = |map_type, value_size, max_entries, flags, value_type| {

@@ -1,13 +1,20 @@
-//! Hand-made BTF for unit tests: the shapes no compiler here emits (CHAR-encoded ints, members without kflag that
-//! start inside a byte) next to the ones it does (DATASEC, VAR, anonymous members), in a few lines per type.
+//! Hand-made BTF, a few lines per type: for the maps feature probes create (the kernel types a map value with a
+//! spin lock or timer, and local storage, only from BTF), and for unit tests, which need shapes no compiler here
+//! emits (CHAR-encoded ints, members without kflag that start inside a byte) next to the ones it does (DATASEC,
+//! VAR, anonymous members).
 
+#[cfg(test)]
 use super::Btf;
 
 const KIND_INT: u32 = 1;
 const KIND_STRUCT: u32 = 4;
+#[cfg(test)]
 const KIND_TYPEDEF: u32 = 8;
+#[cfg(test)]
 const KIND_VAR: u32 = 14;
+#[cfg(test)]
 const KIND_DATASEC: u32 = 15;
+#[cfg(test)]
 const KIND_FLOAT: u32 = 16;
 
 #[derive(Default)]
@@ -51,10 +58,12 @@ impl Blob {
         id
     }
 
+    #[cfg(test)]
     pub fn float(&mut self, name: &str, size: u32) -> u32 {
         self.header(name, KIND_FLOAT, 0, false, size)
     }
 
+    #[cfg(test)]
     pub fn typedef(&mut self, name: &str, target: u32) -> u32 {
         self.header(name, KIND_TYPEDEF, 0, false, target)
     }
@@ -75,6 +84,7 @@ impl Blob {
         id
     }
 
+    #[cfg(test)]
     pub fn var(&mut self, name: &str, target: u32) -> u32 {
         let id = self.header(name, KIND_VAR, 0, false, target);
         self.types.push(1);
@@ -82,6 +92,7 @@ impl Blob {
     }
 
     /// A section of (var type id, offset, size) entries.
+    #[cfg(test)]
     pub fn datasec(&mut self, name: &str, size: u32, vars: &[(u32, u32, u32)]) -> u32 {
         let id = self.header(name, KIND_DATASEC, vars.len() as u32, false, size);
         for v in vars {
@@ -90,20 +101,48 @@ impl Blob {
         id
     }
 
-    pub fn build(&self) -> Btf {
-        let types: Vec<u8> = self.types.iter().flat_map(|w| w.to_le_bytes()).collect();
-        let mut data = vec![0x9f, 0xeb, 1, 0];
-        for w in [
-            24,
-            0,
-            types.len() as u32,
-            types.len() as u32,
-            self.strings.len() as u32,
-        ] {
-            data.extend_from_slice(&w.to_le_bytes());
+    /// The blob as BPF_BTF_LOAD takes it: header, types, strings, in this machine's byte order.
+    pub fn raw(&self) -> Vec<u8> {
+        let type_len = (self.types.len() * 4) as u32;
+        let mut data = Vec::with_capacity(24 + type_len as usize + self.strings.len());
+        data.extend_from_slice(&0xeb9f_u16.to_ne_bytes()); // magic
+        data.extend_from_slice(&[1, 0]); // version, flags
+                                         // hdr_len, type_off, type_len, str_off, str_len
+        for w in [24, 0, type_len, type_len, self.strings.len() as u32] {
+            data.extend_from_slice(&w.to_ne_bytes());
         }
-        data.extend_from_slice(&types);
+        data.extend(self.types.iter().flat_map(|w| w.to_ne_bytes()));
         data.extend_from_slice(&self.strings);
-        Btf::parse(&data).expect("test BTF parses")
+        data
+    }
+
+    #[cfg(test)]
+    pub fn build(&self) -> Btf {
+        Btf::parse(&self.raw()).expect("test BTF parses")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The layout the kernel reads: one int, then a struct with one member pointing at it.
+    #[test]
+    fn lays_out_header_types_and_strings() {
+        let mut btf = Blob::new();
+        let int = btf.int("int", 4, 1, 0, 32);
+        let st = btf.structure("s", 4, false, &[("m", int, 0)]);
+        assert_eq!((int, st), (1, 2));
+        let raw = btf.raw();
+        let word = |at: usize| u32::from_ne_bytes(raw[at..at + 4].try_into().unwrap());
+        assert_eq!(&raw[..4], &[0x9f, 0xeb, 1, 0][..]);
+        assert_eq!(
+            (word(4), word(8), word(12), word(16), word(20)),
+            (24, 0, 40, 40, 9)
+        );
+        assert_eq!(&raw[24 + 40..], b"\0int\0m\0s\0");
+        assert_eq!(word(24 + 16), 7, "the struct's name is the string at 7");
+        assert_eq!(word(24 + 28), 5, "its member's name");
+        assert_eq!(word(24 + 32), 1, "its member's type");
     }
 }
