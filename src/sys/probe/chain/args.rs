@@ -5,16 +5,16 @@ use libbpf_sys as sys;
 use super::code::Code;
 use crate::sys::probe::insn::{self, R0, R6};
 
-pub(super) const R1: u8 = 1;
-pub(super) const R2: u8 = 2;
-pub(super) const R3: u8 = 3;
-pub(super) const R4: u8 = 4;
-pub(super) const R5: u8 = 5;
+const R1: u8 = 1;
+const R2: u8 = 2;
+const R3: u8 = 3;
+const R4: u8 = 4;
+const R5: u8 = 5;
 /// Never written: reading it ends the run with "R7 !read_ok" after the last call.
 pub(super) const R7: u8 = 7;
 /// Callee-saved, keeping the spin lock's and the timer's map values between calls.
-pub(super) const R8: u8 = 8;
-pub(super) const R9: u8 = 9;
+const R8: u8 = 8;
+const R9: u8 = 9;
 /// Bytes of stack the prologue zeroes, for helpers that read or fill a buffer.
 pub(super) const STACK: i16 = 64;
 
