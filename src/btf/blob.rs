@@ -8,13 +8,9 @@ use super::Btf;
 
 const KIND_INT: u32 = 1;
 const KIND_STRUCT: u32 = 4;
-#[cfg(test)]
 const KIND_TYPEDEF: u32 = 8;
-#[cfg(test)]
 const KIND_VAR: u32 = 14;
-#[cfg(test)]
 const KIND_DATASEC: u32 = 15;
-#[cfg(test)]
 const KIND_FLOAT: u32 = 16;
 
 #[derive(Default)]
@@ -58,12 +54,10 @@ impl Blob {
         id
     }
 
-    #[cfg(test)]
     pub fn float(&mut self, name: &str, size: u32) -> u32 {
         self.header(name, KIND_FLOAT, 0, false, size)
     }
 
-    #[cfg(test)]
     pub fn typedef(&mut self, name: &str, target: u32) -> u32 {
         self.header(name, KIND_TYPEDEF, 0, false, target)
     }
@@ -84,7 +78,6 @@ impl Blob {
         id
     }
 
-    #[cfg(test)]
     pub fn var(&mut self, name: &str, target: u32) -> u32 {
         let id = self.header(name, KIND_VAR, 0, false, target);
         self.types.push(1);
@@ -92,7 +85,6 @@ impl Blob {
     }
 
     /// A section of (var type id, offset, size) entries.
-    #[cfg(test)]
     pub fn datasec(&mut self, name: &str, size: u32, vars: &[(u32, u32, u32)]) -> u32 {
         let id = self.header(name, KIND_DATASEC, vars.len() as u32, false, size);
         for v in vars {
@@ -105,9 +97,9 @@ impl Blob {
     pub fn raw(&self) -> Vec<u8> {
         let type_len = (self.types.len() * 4) as u32;
         let mut data = Vec::with_capacity(24 + type_len as usize + self.strings.len());
-        data.extend_from_slice(&0xeb9f_u16.to_ne_bytes()); // magic
-        data.extend_from_slice(&[1, 0]); // version, flags
-                                         // hdr_len, type_off, type_len, str_off, str_len
+        // magic, version, flags; then hdr_len, type_off, type_len, str_off, str_len
+        data.extend_from_slice(&0xeb9f_u16.to_ne_bytes());
+        data.extend_from_slice(&[1, 0]);
         for w in [24, 0, type_len, type_len, self.strings.len() as u32] {
             data.extend_from_slice(&w.to_ne_bytes());
         }

@@ -89,7 +89,8 @@ fn probe_map_of_maps(spec: MapSpec, env: ProbeEnv) -> Verdict {
 
 /// Local-storage maps need BTF for a value that holds a spin lock: `struct val { int cnt; struct bpf_spin_lock l; }`.
 fn probe_local_storage(spec: MapSpec, env: ProbeEnv) -> Verdict {
-    let btf = match load_btf(&local_storage_btf()) {
+    let types = spin_lock_value_btf();
+    let btf = match load_btf(&types.blob.raw()) {
         Ok(fd) => fd,
         Err(errno) => return inner_failure("BTF for the map value", errno, env),
     };
@@ -98,7 +99,7 @@ fn probe_local_storage(spec: MapSpec, env: ProbeEnv) -> Verdict {
         value_size: 8,
         max_entries: 0,
         flags: sys::BPF_F_NO_PREALLOC,
-        btf: Some((btf.as_raw_fd(), 1, 3)),
+        btf: Some((btf.as_raw_fd(), types.int, types.value)),
         ..spec
     };
     match create_map(&spec) {
@@ -116,11 +117,18 @@ fn inner_failure(what: &str, errno: i32, env: ProbeEnv) -> Verdict {
     }
 }
 
-/// Raw BTF: [1] int, [2] struct bpf_spin_lock { int val; }, [3] struct val { int cnt; struct bpf_spin_lock l; }.
-pub(super) fn local_storage_btf() -> Vec<u8> {
-    let mut btf = Blob::new();
-    let int = btf.int("int", 4, 1, 0, 32);
-    let lock = btf.structure("bpf_spin_lock", 4, false, &[("val", int, 0)]);
-    btf.structure("val", 8, false, &[("cnt", int, 0), ("l", lock, 32)]);
-    btf.raw()
+/// BTF for a map value that holds a spin lock, with the ids of its key and value types: `int` and `struct val
+/// { int cnt; struct bpf_spin_lock l; }`. Callers may add types before loading it.
+pub(super) struct SpinLockValue {
+    pub blob: Blob,
+    pub int: u32,
+    pub value: u32,
+}
+
+pub(super) fn spin_lock_value_btf() -> SpinLockValue {
+    let mut blob = Blob::new();
+    let int = blob.int("int", 4, 1, 0, 32);
+    let lock = blob.structure("bpf_spin_lock", 4, false, &[("val", int, 0)]);
+    let value = blob.structure("val", 8, false, &[("cnt", int, 0), ("l", lock, 32)]);
+    SpinLockValue { blob, int, value }
 }

@@ -5,12 +5,13 @@ use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use libbpf_sys as sys;
 
 use super::args::Args;
-use crate::btf::Blob;
 use crate::sys::map_ops;
 use crate::sys::probe::load::{create_map, load_btf, MapSpec};
+use crate::sys::probe::map::{spin_lock_value_btf, SpinLockValue};
 
 /// The maps chained calls pass, created once per probe run. A map the kernel refuses leaves its helpers to
 /// single probes.
+#[derive(Default)]
 pub struct ChainMaps {
     pub(super) array: Option<OwnedFd>,
     pub(super) perf_event_array: Option<OwnedFd>,
@@ -60,14 +61,16 @@ impl ChainMaps {
 
     /// The maps that need BTF, from one BTF object: task storage, the spin lock and the timer values.
     fn typed_by_btf() -> ChainMaps {
-        let mut types = Blob::new();
-        let int = types.int("int", 4, 1, 0, 32);
-        let lock = types.structure("bpf_spin_lock", 4, false, &[("val", int, 0)]);
-        let locked = types.structure("locked", 8, false, &[("cnt", int, 0), ("l", lock, 32)]);
+        // The local-storage map probe's types, and a timer's.
+        let SpinLockValue {
+            blob: mut types,
+            int,
+            value: locked,
+        } = spin_lock_value_btf();
         let timer = types.structure("bpf_timer", 16, false, &[]);
         let timed = types.structure("timed", 16, false, &[("t", timer, 0)]);
         let Ok(btf) = load_btf(&types.raw()) else {
-            return ChainMaps::none();
+            return ChainMaps::default();
         };
         let map = |map_type, value_size, max_entries, flags, value_type| {
             create_map(&MapSpec {
@@ -91,24 +94,7 @@ impl ChainMaps {
             ),
             spin_lock: map(sys::BPF_MAP_TYPE_ARRAY, 8, 1, 0, locked),
             timer: map(sys::BPF_MAP_TYPE_ARRAY, 16, 1, 0, timed),
-            ..ChainMaps::none()
-        }
-    }
-
-    /// No map: what the others start from.
-    pub(super) fn none() -> ChainMaps {
-        ChainMaps {
-            array: None,
-            perf_event_array: None,
-            prog_array: None,
-            ringbuf: None,
-            cgroup_array: None,
-            queue: None,
-            percpu_array: None,
-            task_storage: None,
-            const_string: None,
-            spin_lock: None,
-            timer: None,
+            ..ChainMaps::default()
         }
     }
 

@@ -142,7 +142,7 @@ mod tests {
 
     #[test]
     fn chainable_keeps_the_callers_positions_in_chain_order() {
-        let maps = ChainMaps::none();
+        let maps = ChainMaps::default();
         let ids = [
             sys::BPF_FUNC_ktime_get_coarse_ns,
             sys::BPF_FUNC_map_lookup_elem,

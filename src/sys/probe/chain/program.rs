@@ -111,7 +111,7 @@ mod tests {
         let file = std::fs::File::open("/dev/null").unwrap();
         let maps = ChainMaps {
             array: Some(OwnedFd::from(file)),
-            ..ChainMaps::none()
+            ..ChainMaps::default()
         };
         let links = [
             link(5, Args::Nothing),
@@ -144,7 +144,7 @@ mod tests {
         let file = std::fs::File::open("/dev/null").unwrap();
         let maps = ChainMaps {
             ringbuf: Some(OwnedFd::from(file)),
-            ..ChainMaps::none()
+            ..ChainMaps::default()
         };
         let links = [
             link(sys::BPF_FUNC_ringbuf_submit, Args::RingbufRecord),
