@@ -6,6 +6,7 @@
 //! and the fdinfo fields are filled in once both are done.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::os::fd::BorrowedFd;
 use std::thread::JoinHandle;
 
@@ -36,15 +37,19 @@ pub struct Refs {
 /// the listing reading every map's own fdinfo beside two walking threads.
 const THREADS_FROM: usize = 64;
 
-/// The walks: the /proc one done or running, the bpffs one still to run or not needed.
+/// The walks, started on first use: a listing of everything starts them before it lists (the big walk then
+/// runs beside it), a selected object only once it is found (a missing one costs no walk).
 pub struct PendingRefs {
     kind: ObjKind,
-    holders: HolderWalk,
-    /// Whether bpffs is to be walked: the output shows pinned paths and the kernel has objects of the kind.
+    /// Whether bpffs is to be walked: the output shows pinned paths.
     pins_shown: bool,
+    everything: bool,
+    holders: OnceCell<HolderWalk>,
 }
 
 enum HolderWalk {
+    /// The kernel has no object of the kind: neither walk is made.
+    NoObjects,
     Done(Holders),
     Running(JoinHandle<Holders>),
 }
@@ -62,36 +67,21 @@ fn count_up_to(kind: ObjKind, limit: usize) -> usize {
 }
 
 impl Refs {
-    /// Walks /proc for holders of objects of `kind` (on a thread of its own when `everything` is listed and there
-    /// are many), unless the kernel has none: on an idle box the two walks (every pin, every fd of every process)
-    /// would be most of a listing's time, for nothing. Without `pins_shown` (the plain table, which has a PIDS
-    /// column and no PINNED one) bpffs is not walked: a third of a small listing's time.
+    /// The walks for a listing of objects of `kind`: of `everything` (started now, so that with many objects the
+    /// /proc walk runs beside the listing) or of one selected object (started once it is found). bpffs is walked
+    /// only when `pins_shown`: the plain table has a PIDS column and no PINNED one, and bpffs is a third of a
+    /// small listing's time.
     pub fn start(kind: ObjKind, pins_shown: bool, everything: bool) -> PendingRefs {
-        let any = !matches!(crate::sys::bpf_obj::next_id(kind, 0), Ok(None));
-        let holders = match any {
-            false => HolderWalk::Done(Holders::default()),
-            _ if everything && count_up_to(kind, THREADS_FROM) == THREADS_FROM => {
-                let listing_cpu = crate::sys::process::current_cpu();
-                HolderWalk::Running(std::thread::spawn(move || {
-                    // Off the listing's CPU: left to the scheduler, the two shared one CPU for milliseconds in
-                    // most runs (1,000 maps: 12.2-19.9 ms, median 16.1; apart: 12.2-13.1 ms, median 12.7).
-                    // Its fds never leave the thread: sharing one fd table with the listing, every open, close
-                    // and fd lookup of both contends. If the kernel refuses either, the walk is as right, only
-                    // slower.
-                    if let Some(cpu) = listing_cpu {
-                        let _ = crate::sys::process::leave_cpu(cpu);
-                    }
-                    let _ = crate::sys::process::unshare_fd_table();
-                    scan_holders(kind)
-                }))
-            }
-            _ => HolderWalk::Done(scan_holders(kind)),
-        };
-        PendingRefs {
+        let pending = PendingRefs {
             kind,
-            holders,
-            pins_shown: pins_shown && any,
+            pins_shown,
+            everything,
+            holders: OnceCell::new(),
+        };
+        if everything {
+            pending.holders();
         }
+        pending
     }
 
     /// `start` for a `show` in `view`: bpffs is walked only where the output prints pinned paths, which JSON and
@@ -136,30 +126,65 @@ impl Refs {
 }
 
 impl PendingRefs {
+    /// The /proc walk, started now if it was not yet; none when the kernel has no object of the kind (on an idle
+    /// box the two walks would be most of a listing's time, for nothing). With many objects in a listing of
+    /// everything it gets a thread of its own.
+    fn holders(&self) -> &HolderWalk {
+        self.holders.get_or_init(|| {
+            let kind = self.kind;
+            match crate::sys::bpf_obj::next_id(kind, 0) {
+                Ok(None) => HolderWalk::NoObjects,
+                _ if self.everything && count_up_to(kind, THREADS_FROM) == THREADS_FROM => {
+                    let listing_cpu = crate::sys::process::current_cpu();
+                    HolderWalk::Running(std::thread::spawn(move || {
+                        // Off the listing's CPU: left to the scheduler, the two shared one CPU for milliseconds
+                        // in most runs (1,000 maps: 12.2-19.9 ms, median 16.1; apart: 12.2-13.1 ms, median
+                        // 12.7). Its fds never leave the thread: sharing one fd table with the listing, every
+                        // open, close and fd lookup of both contends. If the kernel refuses either, the walk is
+                        // as right, only slower.
+                        if let Some(cpu) = listing_cpu {
+                            let _ = crate::sys::process::leave_cpu(cpu);
+                        }
+                        let _ = crate::sys::process::unshare_fd_table();
+                        scan_holders(kind)
+                    }))
+                }
+                _ => HolderWalk::Done(scan_holders(kind)),
+            }
+        })
+    }
+
     /// The fdinfo of object `id`, open as `fd`: a holder's copy when the /proc walk read one (the same text for
     /// every fd to the object), else our own fd's (empty if unreadable). None while the walk is still running:
     /// `show_with_refs` fills the fields in afterwards.
     pub fn fdinfo(&self, id: u32, fd: BorrowedFd<'_>) -> Option<Cow<'_, FdInfo>> {
-        match &self.holders {
-            HolderWalk::Running(_) => None,
-            HolderWalk::Done(holders) => Some(match holders.fdinfo(id) {
-                Some(held) => Cow::Borrowed(held),
-                None => Cow::Owned(own_fdinfo(fd).unwrap_or_default()),
-            }),
-        }
+        let held = match self.holders() {
+            HolderWalk::Running(_) => return None,
+            HolderWalk::Done(holders) => holders.fdinfo(id),
+            HolderWalk::NoObjects => None,
+        };
+        Some(match held {
+            Some(held) => Cow::Borrowed(held),
+            None => Cow::Owned(own_fdinfo(fd).unwrap_or_default()),
+        })
     }
 
     /// Walks bpffs (BTF objects cannot be pinned) and waits for the /proc walk; under --debug, says which pins
     /// and processes could not be read, so an empty `pinned` or `pids` is never silently incomplete.
     pub fn finish(self, ctx: &Context) -> Refs {
-        let pins = match self.kind {
-            ObjKind::Btf => PinIndex::default(),
-            _ if !self.pins_shown => PinIndex::default(),
-            kind => pinned_objects(kind),
+        let pins = |kind| match self.pins_shown && kind != ObjKind::Btf {
+            true => pinned_objects(kind),
+            false => PinIndex::default(),
         };
-        let (holders, fdinfo_deferred) = match self.holders {
-            HolderWalk::Done(holders) => (holders, false),
-            HolderWalk::Running(walk) => (walk.join().unwrap_or_default(), true),
+        // Started here when the listing asked for no fdinfo.
+        self.holders();
+        let (holders, pins, fdinfo_deferred) = match self.holders.into_inner() {
+            None | Some(HolderWalk::NoObjects) => (Holders::default(), PinIndex::default(), false),
+            Some(HolderWalk::Done(holders)) => (holders, pins(self.kind), false),
+            Some(HolderWalk::Running(walk)) => {
+                let pins = pins(self.kind);
+                (walk.join().unwrap_or_default(), pins, true)
+            }
         };
         for pin in &pins.unreadable {
             ctx.note(&format!("pinned: cannot read {}: {}", pin.path, pin.reason));
