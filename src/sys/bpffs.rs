@@ -1,4 +1,4 @@
-//! Pins: every mounted BPF file system (from /proc/self/mountinfo), walked to map each pinned object to the paths
+//! Pins: every mounted BPF file system (from /proc/self/mounts), walked to map each pinned object to the paths
 //! that hold it. Unlike bpftool, which does this only under `-f`, ebpfctl always does, so `pinned` is never
 //! missing because a flag was forgotten.
 
@@ -14,48 +14,10 @@ use super::dirfd::Dir;
 
 /// Mount points of every bpffs instance, in mount order.
 pub fn bpffs_mounts() -> io::Result<Vec<PathBuf>> {
-    let text = super::fdinfo::read_proc_text("/proc/self/mountinfo")?;
-    Ok(parse_mountinfo(&text))
-}
-
-/// mountinfo: `36 35 0:30 / /sys/fs/bpf rw,relatime shared:9 - bpf bpf rw` — field 5 is the mount point (octal
-/// escapes for blanks), the first field after " - " the file system type.
-fn parse_mountinfo(text: &str) -> Vec<PathBuf> {
-    text.lines()
-        .filter_map(|line| {
-            let (head, tail) = line.split_once(" - ")?;
-            let fstype = tail.split_whitespace().next()?;
-            if fstype != "bpf" {
-                return None;
-            }
-            let mount_point = head.split_whitespace().nth(4)?;
-            Some(PathBuf::from(unescape_octal(mount_point)))
-        })
-        .collect()
-}
-
-fn unescape_octal(field: &str) -> String {
-    let bytes = field.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'\\'
-            && i + 3 < bytes.len()
-            && bytes[i + 1..i + 4].iter().all(u8::is_ascii_digit)
-        {
-            let code = std::str::from_utf8(&bytes[i + 1..i + 4])
-                .ok()
-                .and_then(|s| u8::from_str_radix(s, 8).ok());
-            if let Some(code) = code {
-                out.push(code);
-                i += 4;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    let text = super::mounts::read()?;
+    Ok(super::mounts::of_type(&text, "bpf")
+        .map(|m| PathBuf::from(m.dir))
+        .collect())
 }
 
 /// A pinned path that could not be opened or identified, and why.
@@ -115,7 +77,7 @@ pub fn pinned_objects(kind: ObjKind) -> PinIndex {
                 walker.walk(&mount);
             }
         }
-        Err(e) => walker.unreadable(Path::new("/proc/self/mountinfo"), &e),
+        Err(e) => walker.unreadable(Path::new("/proc/self/mounts"), &e),
     }
     let mut index = walker.index;
     for paths in index.by_id.values_mut() {
@@ -216,21 +178,5 @@ impl Walker {
                 .or_default()
                 .push(path.display().to_string());
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_bpf_mounts_in_mountinfo() {
-        let text = "22 1 0:21 / /proc rw,nosuid - proc proc rw\n\
-                    36 35 0:30 / /sys/fs/bpf rw,relatime shared:9 - bpf bpf rw\n\
-                    90 36 0:44 / /run/my\\040pins rw - bpf none rw,mode=700\n";
-        assert_eq!(
-            parse_mountinfo(text),
-            vec![PathBuf::from("/sys/fs/bpf"), PathBuf::from("/run/my pins")]
-        );
     }
 }

@@ -23,6 +23,7 @@ pub mod linker;
 pub mod loader_prog;
 pub mod map_info;
 pub mod map_ops;
+pub mod mounts;
 pub mod names;
 pub mod netdev;
 pub mod netlink;

@@ -140,12 +140,9 @@ fn parse_tree_words(words: &[String]) -> Result<(PathBuf, bool)> {
 
 /// Where cgroup v2 is mounted (/sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid systems).
 pub fn cgroup2_mount() -> Option<PathBuf> {
-    let mounts = std::fs::read_to_string("/proc/mounts").ok()?;
-    mounts.lines().find_map(|l| {
-        let mut f = l.split_whitespace();
-        let (_src, dir, fstype) = (f.next()?, f.next()?, f.next()?);
-        (fstype == "cgroup2").then(|| PathBuf::from(dir))
-    })
+    let mounts = crate::sys::mounts::read().ok()?;
+    let first = crate::sys::mounts::of_type(&mounts, "cgroup2").next()?;
+    Some(PathBuf::from(first.dir))
 }
 
 fn attach(cgroup: &Path, attach_type: &str, words: &[String]) -> Result<()> {

@@ -6,7 +6,7 @@ use crate::error::Error;
 use crate::output::token::{TokenList, TokenMount};
 
 pub fn run(ctx: &Context) -> CmdResult {
-    let mounts = std::fs::read_to_string("/proc/self/mounts")
+    let mounts = crate::sys::mounts::read()
         .map_err(|e| Error::from_io("token", &e, "cannot read /proc/self/mounts"))?;
     show(ctx, &TokenList(delegating_mounts(&mounts)))?;
     Ok(Outcome::Success)
@@ -14,21 +14,11 @@ pub fn run(ctx: &Context) -> CmdResult {
 
 /// The bpf mounts of a mounts file that delegate anything, in mount order.
 fn delegating_mounts(mounts: &str) -> Vec<TokenMount> {
-    mounts
-        .lines()
-        .filter_map(|line| {
-            let mut fields = line.split(' ');
-            let (_, dir, fstype, options) = (
-                fields.next()?,
-                fields.next()?,
-                fields.next()?,
-                fields.next()?,
-            );
-            if fstype != "bpf" || !options.contains("delegate_") {
-                return None;
-            }
+    crate::sys::mounts::of_type(mounts, "bpf")
+        .filter(|m| m.options.contains("delegate_"))
+        .map(|m| {
             let values = |key: &str| -> Vec<String> {
-                options
+                m.options
                     .split(',')
                     .filter_map(|o| o.strip_prefix(key)?.strip_prefix('='))
                     .flat_map(|v| v.split(':'))
@@ -36,38 +26,15 @@ fn delegating_mounts(mounts: &str) -> Vec<TokenMount> {
                     .map(str::to_string)
                     .collect()
             };
-            Some(TokenMount {
-                token_info: unescape(dir),
+            TokenMount {
                 allowed_cmds: values("delegate_cmds"),
                 allowed_maps: values("delegate_maps"),
                 allowed_progs: values("delegate_progs"),
                 allowed_attachs: values("delegate_attachs"),
-            })
+                token_info: m.dir,
+            }
         })
         .collect()
-}
-
-/// The kernel writes a space, tab, newline or backslash in a mount point as an octal escape (`\040`).
-fn unescape(field: &str) -> String {
-    let bytes = field.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let octal = bytes
-            .get(i + 1..i + 4)
-            .filter(|d| d.iter().all(|b| (b'0'..=b'7').contains(b)));
-        match (bytes[i], octal) {
-            (b'\\', Some(d)) => {
-                out.push((d[0] - b'0') * 64 + (d[1] - b'0') * 8 + (d[2] - b'0'));
-                i += 4;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
