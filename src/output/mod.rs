@@ -210,11 +210,12 @@ impl Output {
 
     /// `-j` compact JSON; `-p` the same laid out as bpftool lays it out (4 spaces, its line breaks).
     fn write_json<W: Write, T: Serialize>(&self, out: &mut W, value: &T) -> io::Result<()> {
-        let compact = serde_json::to_vec(value)?;
         if self.pretty {
-            out.write_all(&pretty::layout(&compact))
+            out.write_all(&pretty::layout(&serde_json::to_vec(value)?))
         } else {
-            out.write_all(&compact)?;
+            // Straight into the writer's buffer: a Vec doubling up to the output's size would take a fresh heap
+            // page for each size it passes through (mimalloc keeps one page per size class).
+            serde_json::to_writer(&mut *out, value)?;
             writeln!(out)
         }
     }
