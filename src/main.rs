@@ -27,11 +27,12 @@ use error::ExitCode;
 /// cost ~200 mmap/munmap pairs, 40% of a `version` run. mimalloc: startup 1.2 → 1.0 ms, `btf dump … format c`
 /// 92 → 72 ms, small commands ~15% faster (hyperfine, static binaries side by side).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: sys::arena::Allocator = sys::arena::Allocator;
 
 fn main() {
-    sys::heap::small_pages_for_small_commands();
-    let cli = match cli::parse_command_line(std::env::args_os().collect()) {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    sys::heap::prepare(&args);
+    let cli = match cli::parse_command_line(args) {
         Ok(cli) => cli,
         Err(e) => usage_error(e),
     };

@@ -1,5 +1,6 @@
 //! Thin, safe wrappers over the kernel. Every `unsafe` block of ebpfctl lives below this module.
 
+pub mod arena;
 pub mod bpf;
 pub mod bpf_obj;
 pub mod bpf_stats;
