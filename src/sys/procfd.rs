@@ -9,11 +9,23 @@ use std::path::Path;
 use super::dirfd::Dir;
 
 /// A process whose fds could not be read, and why (a different user namespace, a hardened /proc, ...); pid 0
-/// when /proc itself could not be listed.
+/// when /proc itself could not be listed. The errno only: its text is wanted under --debug alone, and making
+/// it (strerror, Unicode case tables) touched five cold pages of every `show` (pid 1 is unreadable in most
+/// containers and on hardened hosts).
 #[derive(Debug, Clone)]
 pub struct Unreadable {
     pub pid: u32,
-    pub reason: String,
+    errno: i32,
+}
+
+impl Unreadable {
+    pub fn reason(&self) -> String {
+        let text = crate::error::errno_text(self.errno);
+        match self.pid {
+            0 => format!("/proc: {text}"),
+            _ => text,
+        }
+    }
 }
 
 /// One process during the walk: its pid, and its fdinfo directory, opened on first use.
@@ -38,8 +50,8 @@ impl Process {
 /// Bytes of /proc/PID/fd records asked for first: about 20 fds (24-byte records), as many as most processes have.
 const FIRST_FDS_READ: usize = 512;
 
-fn errno_text(err: &io::Error) -> String {
-    crate::error::errno_text(err.raw_os_error().unwrap_or(libc::EIO))
+fn errno_of(err: &io::Error) -> i32 {
+    err.raw_os_error().unwrap_or(libc::EIO)
 }
 
 /// "PID/fd", relative to /proc.
@@ -152,7 +164,7 @@ pub fn for_each_fd(mut visit: impl FnMut(&mut Process, &[u8], &[u8])) -> Vec<Unr
         Err(e) => {
             unreadable.push(Unreadable {
                 pid: 0,
-                reason: format!("/proc: {}", errno_text(&e)),
+                errno: errno_of(&e),
             });
             return unreadable;
         }
@@ -187,7 +199,7 @@ pub fn for_each_fd(mut visit: impl FnMut(&mut Process, &[u8], &[u8])) -> Vec<Unr
             Err(e) if is_gone(&e) => {}
             Err(e) => unreadable.push(Unreadable {
                 pid,
-                reason: errno_text(&e),
+                errno: errno_of(&e),
             }),
         }
     }

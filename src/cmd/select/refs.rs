@@ -189,12 +189,13 @@ impl PendingRefs {
         for pin in &pins.unreadable {
             ctx.note(&format!("pinned: cannot read {}: {}", pin.path, pin.reason));
         }
-        for proc in &holders.unreadable {
+        // The reasons are texts made only when they are printed (see procfd::Unreadable).
+        for proc in holders.unreadable.iter().filter(|_| ctx.debug) {
             match proc.pid {
-                0 => ctx.note(&format!("pids: {}", proc.reason)),
+                0 => ctx.note(&format!("pids: {}", proc.reason())),
                 pid => ctx.note(&format!(
                     "pids: cannot read the fds of process {pid}: {}",
-                    proc.reason
+                    proc.reason()
                 )),
             }
         }
