@@ -55,7 +55,7 @@ struct Walker {
 }
 
 /// Pins told by readlink before the walk learns the info struct sizes (see `Walker::kind_of`).
-const PINS_BEFORE_SIZES: usize = 64;
+const PINS_BEFORE_SIZES: usize = 4;
 
 /// Walks every bpffs mount and records the paths of pinned objects of `kind`. Symlinks are not followed; a
 /// bpffs mounted inside another is walked once.
