@@ -84,6 +84,25 @@ fn open_at(dir_fd: libc::c_int, name: &[u8], short_read_is_end: bool) -> io::Res
     })
 }
 
+/// File `name` relative to `dir_fd`, opened for reading.
+fn open_file_at(dir_fd: libc::c_int, name: &[u8]) -> io::Result<std::fs::File> {
+    // SAFETY: the name is NUL-terminated; the returned fd is checked before it is owned.
+    let fd = with_c_name(name, |c| unsafe {
+        libc::openat(dir_fd, c, libc::O_RDONLY | libc::O_CLOEXEC)
+    })?;
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: openat just returned this fd and nothing else owns it.
+    Ok(unsafe { std::fs::File::from_raw_fd(fd) })
+}
+
+/// File `path` opened for reading, as std's File::open but without the fcntl musl's open() adds for
+/// O_CLOEXEC (see `open_at`).
+pub fn open_file(path: &Path) -> io::Result<std::fs::File> {
+    open_file_at(libc::AT_FDCWD, path.as_os_str().as_encoded_bytes())
+}
+
 impl Dir {
     pub fn open(path: &Path) -> io::Result<Dir> {
         open_at(libc::AT_FDCWD, path.as_os_str().as_encoded_bytes(), false)
@@ -181,15 +200,7 @@ impl Dir {
 
     /// Opens file `name` in this directory for reading.
     pub fn open_file(&self, name: &[u8]) -> io::Result<std::fs::File> {
-        // SAFETY: the name is NUL-terminated; the returned fd is checked before it is owned.
-        let fd = with_c_name(name, |c| unsafe {
-            libc::openat(self.fd.as_raw_fd(), c, libc::O_RDONLY | libc::O_CLOEXEC)
-        })?;
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: openat just returned this fd and nothing else owns it.
-        Ok(unsafe { std::fs::File::from_raw_fd(fd) })
+        open_file_at(self.fd.as_raw_fd(), name)
     }
 
     /// BPF_OBJ_GET of the object pinned as `name` in this (bpffs) directory. Kernels before 6.5 do not take a

@@ -80,7 +80,10 @@ pub fn read_whole(mut file: std::fs::File, buf: &mut Vec<u8>) -> io::Result<()> 
 /// takes one or two.
 pub fn read_proc_text(path: &str) -> io::Result<String> {
     let mut buf = Vec::new();
-    read_whole(std::fs::File::open(path)?, &mut buf)?;
+    read_whole(
+        super::dirfd::open_file(std::path::Path::new(path))?,
+        &mut buf,
+    )?;
     String::from_utf8(buf).map_err(|_| io::Error::from(io::ErrorKind::InvalidData))
 }
 
