@@ -48,6 +48,26 @@ fn main() {
     let target = env::var("TARGET").expect("cargo sets TARGET");
     println!("cargo:rustc-env=EBPFCTL_BUILD_TARGET={target}");
     export_libbpf_build(&target);
+    link_order(&target);
+}
+
+/// The function order for the linker (rust-lld, see .cargo/config.toml), if link-order/ has one for `target`:
+/// what the short commands run, first and together, so that their first run faults in a few 64 KiB windows of
+/// .text rather than one per function spread over 4 MiB. Written by scripts/gen-link-order.sh. A name the
+/// build no longer has (a dependency updated, a ThinLTO suffix changed) is skipped silently: a stale file costs
+/// page faults, never correctness.
+fn link_order(target: &str) {
+    let file = std::path::Path::new("link-order").join(format!("{target}.txt"));
+    println!("cargo:rerun-if-changed={}", file.display());
+    if !file.exists() {
+        return;
+    }
+    let path = std::fs::canonicalize(&file).expect("link-order file path");
+    println!(
+        "cargo:rustc-link-arg-bins=--symbol-ordering-file={}",
+        path.display()
+    );
+    println!("cargo:rustc-link-arg-bins=--no-warn-symbol-ordering");
 }
 
 /// Tells the tests where libbpf-sys built libbpf.a, libelf.a and libz.a (and their headers) and which C compiler

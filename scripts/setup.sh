@@ -30,8 +30,9 @@ PKGS=(
   systemtap-sdt-dev
   # g++: the generated C skeletons must also compile as C++ (tests/gen_skeleton.rs)
   g++
-  # benchmarks (scripts/bench-*.sh): hyperfine times, python3 holds fds and computes ratios
-  hyperfine python3
+  # benchmarks (scripts/bench-*.sh): hyperfine times, python3 holds fds and computes ratios; valgrind's callgrind
+  # lists the functions short commands run (scripts/gen-link-order.sh)
+  hyperfine python3 valgrind
   # the qemu kernel matrix (scripts/kernel-matrix.sh), x86_64 and aarch64 guests
   qemu-system-x86 qemu-system-arm busybox-static cpio jq
   # the fleet recipes' test (scripts/test-fleet.sh): a venv for ansible-core and kubernetes-validate from PyPI
