@@ -250,9 +250,11 @@ mod tests {
     #[test]
     fn the_global_allocator_keeps_contents() {
         let mut v: Vec<u64> = (0..10).collect();
-        let _pin = vec![1u8; 8]; // v is no longer last: it has to move to grow
+        // An allocation after v: v is no longer the last, so it has to move to grow.
+        let after = Box::new(1u64);
         v.extend(10..5000);
         assert!(v.iter().copied().eq(0..5000));
+        assert_eq!(*after, 1);
         let dirty = vec![0xffu8; 512];
         drop(dirty);
         assert!(vec![0u8; 512].iter().all(|&b| b == 0));
