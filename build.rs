@@ -48,24 +48,45 @@ fn main() {
     let target = env::var("TARGET").expect("cargo sets TARGET");
     println!("cargo:rustc-env=EBPFCTL_BUILD_TARGET={target}");
     export_libbpf_build(&target);
-    link_order(&target);
+    link_order(&target, &out);
 }
 
 /// The function order for the linker (rust-lld, see .cargo/config.toml), if link-order/ has one for `target`:
 /// what the short commands run, first and together, so that their first run faults in a few 64 KiB windows of
-/// .text rather than one per function spread over 4 MiB. Written by scripts/gen-link-order.sh. A name the
-/// build no longer has (a dependency updated, a ThinLTO suffix changed) is skipped silently: a stale file costs
-/// page faults, never correctness.
-fn link_order(target: &str) {
+/// .text rather than one per function spread over 4 MiB. Written by scripts/gen-link-order.sh.
+///
+/// Two forms of the one list. ThinLTO renames the functions it promotes to `NAME.llvm.<hash of the module>`,
+/// and the hash changes with any edit to the module: a plain --symbol-ordering-file went stale within a few
+/// commits (49 of 470 names; 87 -> 100 page faults). So each name also becomes a linker-script pattern for
+/// its function section, `.text.NAME` or `.text.NAME.llvm.*`, collected into an output section inserted before
+/// .text; the ordering file still places what has no section of its own (musl's functions) at .text's start,
+/// right after. A name the build no longer has matches nothing: a stale list costs page faults, never
+/// correctness.
+fn link_order(target: &str, out: &std::path::Path) {
     let file = std::path::Path::new("link-order").join(format!("{target}.txt"));
     println!("cargo:rerun-if-changed={}", file.display());
-    if !file.exists() {
+    let Ok(names) = std::fs::read_to_string(&file) else {
         return;
+    };
+    let mut script = String::from("SECTIONS\n{\n  .text.ebpfctl_start :\n  {\n");
+    let mut seen = std::collections::HashSet::new();
+    for name in names.lines().map(str::trim).filter(|n| !n.is_empty()) {
+        let base = match name.find(".llvm.") {
+            Some(cut) => &name[..cut],
+            None => name,
+        };
+        if seen.insert(base) {
+            script.push_str(&format!("    *(.text.{base} .text.{base}.llvm.*)\n"));
+        }
     }
-    let path = std::fs::canonicalize(&file).expect("link-order file path");
+    script.push_str("  }\n}\nINSERT BEFORE .text;\n");
+    let script_path = out.join("link-order.ld");
+    std::fs::write(&script_path, script).expect("writing the link-order script");
+    let list = std::fs::canonicalize(&file).expect("link-order file path");
+    println!("cargo:rustc-link-arg-bins=-T{}", script_path.display());
     println!(
         "cargo:rustc-link-arg-bins=--symbol-ordering-file={}",
-        path.display()
+        list.display()
     );
     println!("cargo:rustc-link-arg-bins=--no-warn-symbol-ordering");
 }

@@ -4,9 +4,11 @@
 # in a few 64 KiB windows of the binary at start instead of one window per function spread over 4 MiB
 # (`-j prog show` of 10 programs: 94 page faults instead of 130; docs/performance.md).
 #
-# Names used by more of the commands come first, then in the order callgrind met them. Run it after code or
-# dependency changes that matter to start-up, then rebuild: build.rs relinks when the file changes. A name the
-# binary no longer has is skipped by the linker, so a stale file costs page faults, never correctness.
+# Names used by more of the commands come first, then in the order callgrind met them. build.rs turns the list
+# into a linker script too, whose patterns ignore the `.llvm.<hash>` suffixes ThinLTO gives promoted functions
+# (they change with every edit of their module), so the list holds up across ordinary commits; run this again
+# after dependency updates or larger changes to start-up, then rebuild (build.rs relinks when the file
+# changes). A name the binary no longer has matches nothing: a stale list costs page faults, never correctness.
 #
 # Usage: scripts/gen-link-order.sh     (root; after `cargo build --release --target <machine's musl target>`)
 set -euo pipefail

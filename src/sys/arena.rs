@@ -7,8 +7,9 @@
 //! contiguous region instead: a pointer bump, the pages touched in order. Memory freed there is reused only
 //! when it was the last allocation (a temporary, a Vec growing at the end); what does not fit, and everything
 //! once the region is used up, goes to mimalloc, so a command that allocates much (a dump, a listing of
-//! thousands of objects) runs on mimalloc as before, having used this much of the region at most. A listing or
-//! `version` never reaches mimalloc, whose arena is then never mapped.
+//! thousands of objects) runs on mimalloc as before, having used this much of the region at most; a command
+//! known to be heavy closes the region as it starts (`heap::prepare`). A listing or `version` never reaches
+//! mimalloc, whose arena is then never mapped.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::cell::UnsafeCell;
@@ -103,6 +104,13 @@ fn region() -> Bump<'static> {
 }
 
 pub struct Allocator;
+
+/// Hands out no more of the region: for a command that will allocate far more than it holds (a dump), whose
+/// heap mimalloc backs with huge pages, while the region's 4 KiB pages would cost a fault each as it fills
+/// (256 for the MiB: `inspect` of a 1 MB object 5.6 -> 6.0 ms). Ranges already handed out stay valid.
+pub fn close_region() {
+    NEXT.store(REGION_SIZE, Ordering::Relaxed);
+}
 
 // SAFETY: every pointer handed out is either mimalloc's (and given back to mimalloc) or a disjoint, suitably
 // aligned range of the region, which lives as long as the process.

@@ -1,5 +1,6 @@
-//! mimalloc's set-up, decided per command line: the heavy commands get it on the main thread, with transparent
-//! huge pages; the small ones (listings, `version`) never reach it.
+//! The heap's set-up, decided per command line: the small commands (listings, `version`) live in the bump arena
+//! and never reach mimalloc; the others close the arena and start mimalloc on the main thread, with
+//! transparent huge pages, as before the arena.
 //!
 //! Small allocations are served by the bump arena first (`arena`), so a listing never calls mimalloc, and the
 //! first call a heavy command makes may come from a worker thread (`btf dump` reads its file on one). mimalloc
@@ -43,6 +44,7 @@ pub fn prepare(args: &[OsString]) {
         // SAFETY: setting an option takes no pointers; mimalloc reads it when it maps its arena.
         unsafe { mi_option_set(MI_OPTION_ALLOW_THP, 0) };
     } else {
+        super::arena::close_region();
         // SAFETY: a fresh one-byte block, freed at once.
         unsafe { mi_free(mi_malloc(1)) };
     }
