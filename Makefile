@@ -68,6 +68,7 @@ completions: static
 # Benchmarks against bpftool (not part of `make test`: they measure, they do not assert).
 bench: static
 	EBPFCTL=$(BIN) ./scripts/bench-startup.sh
+	EBPFCTL=$(BIN) ./scripts/bench-small.sh
 	./scripts/bench-map-dump.sh $(BIN)
 	EBPFCTL=$(BIN) ./scripts/bench-show.sh 1000
 	EBPFCTL=$(BIN) ./scripts/bench-top.sh 1000
