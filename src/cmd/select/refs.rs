@@ -172,17 +172,19 @@ impl PendingRefs {
     /// Walks bpffs (BTF objects cannot be pinned) and waits for the /proc walk; under --debug, says which pins
     /// and processes could not be read, so an empty `pinned` or `pids` is never silently incomplete.
     pub fn finish(self, ctx: &Context) -> Refs {
-        let pins = |kind| match self.pins_shown && kind != ObjKind::Btf {
+        let kind = self.kind;
+        let walk_pins = || match self.pins_shown && kind != ObjKind::Btf {
             true => pinned_objects(kind),
             false => PinIndex::default(),
         };
         // Started here when the listing asked for no fdinfo.
         self.holders();
-        let (holders, pins, fdinfo_deferred) = match self.holders.into_inner() {
-            None | Some(HolderWalk::NoObjects) => (Holders::default(), PinIndex::default(), false),
-            Some(HolderWalk::Done(holders)) => (holders, pins(self.kind), false),
-            Some(HolderWalk::Running(walk)) => {
-                let pins = pins(self.kind);
+        let walk = self.holders.into_inner().unwrap_or(HolderWalk::NoObjects);
+        let (holders, pins, fdinfo_deferred) = match walk {
+            HolderWalk::NoObjects => (Holders::default(), PinIndex::default(), false),
+            HolderWalk::Done(holders) => (holders, walk_pins(), false),
+            HolderWalk::Running(walk) => {
+                let pins = walk_pins();
                 (walk.join().unwrap_or_default(), pins, true)
             }
         };
@@ -200,7 +202,7 @@ impl PendingRefs {
             }
         }
         Refs {
-            kind: self.kind,
+            kind,
             pins,
             holders,
             fdinfo_deferred,
