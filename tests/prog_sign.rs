@@ -255,3 +255,23 @@ fn a_key_that_is_not_the_certificates_is_refused_before_loading() {
     assert_eq!(words.code, 2);
     assert!(words.stderr.contains("loader program"), "{}", words.stderr);
 }
+
+/// libbpf cannot record struct_ops maps into a loader program (it crashed doing so, as bpftool -L does): the
+/// object is refused in one line before anything is created.
+#[test]
+fn a_loader_load_of_struct_ops_maps_is_refused_not_a_crash() {
+    let obj = fixture("lifecycle_struct_ops");
+    let dir = BpffsDir::new("loader_struct_ops");
+    let run = ebpfctl(&[
+        "-j",
+        "prog",
+        "loadall",
+        obj.to_str().unwrap(),
+        &dir.path(),
+        "-L",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.json()["kind"], "invalid_input");
+    assert!(run.stderr.contains("struct_ops"), "{}", run.stderr);
+    assert!(!exists(&dir.path()), "nothing is pinned");
+}

@@ -14,14 +14,32 @@ use sha2::{Digest, Sha256};
 
 use super::bpf::{c_path, fd_result, rc_result};
 
-/// The loader program and its data, and the names of the object's programs (for naming the fds it returns).
+/// The loader program and its data, and what it will create: the object's programs (for naming the fds it
+/// returns) and maps (for a light skeleton's context and data sections).
 pub struct LoaderImage {
     pub insns: Vec<u8>,
     pub data: Vec<u8>,
-    /// Programs libbpf would load, in object order: (name, section); the loader returns their fds in this order.
-    pub programs: Vec<(String, String)>,
+    /// Programs libbpf would load, in object order; the loader returns their fds in this order.
+    pub programs: Vec<LoaderProgram>,
     /// Maps of the object as libbpf counts them (.data/.rodata/.bss/.kconfig included): one context slot each.
-    pub maps: usize,
+    pub maps: Vec<LoaderMap>,
+}
+
+pub struct LoaderProgram {
+    pub name: String,
+    pub section: String,
+    pub prog_type: u32,
+    pub expected_attach_type: u32,
+}
+
+/// A map as libbpf prepared it for the loader (after load, so .kconfig holds the values libbpf resolved).
+pub struct LoaderMap {
+    pub name: String,
+    pub map_flags: u32,
+    pub value_size: u32,
+    pub max_entries: u32,
+    /// A data map's initial contents (empty for other maps).
+    pub initial_value: Vec<u8>,
 }
 
 /// What failed while generating, with libbpf's errno.
@@ -31,8 +49,14 @@ pub struct GenError {
 }
 
 /// Opens the object with libbpf and records its load as a loader program; `hashed` adds the check of its data
-/// map's SHA-256 that a signature relies on. `btf`: CO-RE target BTF instead of the running kernel's.
-pub fn generate(object: &Path, btf: Option<&Path>, hashed: bool) -> Result<LoaderImage, GenError> {
+/// map's SHA-256 that a signature relies on. `btf`: CO-RE target BTF instead of the running kernel's. `name`:
+/// the object's name (libbpf's default is the file's), which prefixes its data maps' names.
+pub fn generate(
+    object: &Path,
+    btf: Option<&Path>,
+    hashed: bool,
+    name: Option<&str>,
+) -> Result<LoaderImage, GenError> {
     let fail = |errno: i32, what| GenError {
         errno: errno.abs(),
         what,
@@ -42,10 +66,15 @@ pub fn generate(object: &Path, btf: Option<&Path>, hashed: bool) -> Result<Loade
         .map(c_path)
         .transpose()
         .map_err(|_| fail(libc::EINVAL, "bad BTF path"))?;
+    let name = name
+        .map(std::ffi::CString::new)
+        .transpose()
+        .map_err(|_| fail(libc::EINVAL, "bad object name"))?;
     // SAFETY: zero is a valid value for every field of these C option structs (libbpf reads them by `sz`).
     let mut open_opts: sys::bpf_object_open_opts = unsafe { std::mem::zeroed() };
     open_opts.sz = std::mem::size_of::<sys::bpf_object_open_opts>() as _;
     open_opts.btf_custom_path = btf_path.as_ref().map_or(std::ptr::null(), |p| p.as_ptr());
+    open_opts.object_name = name.as_ref().map_or(std::ptr::null(), |n| n.as_ptr());
     // SAFETY: the path and options outlive the call; a null or error pointer is checked below.
     let obj = unsafe { sys::bpf_object__open_file(path.as_ptr(), &open_opts) };
     let open_err = unsafe { sys::libbpf_get_error(obj as *const _) } as i32;
@@ -53,6 +82,13 @@ pub fn generate(object: &Path, btf: Option<&Path>, hashed: bool) -> Result<Loade
         return Err(fail(open_err, "libbpf cannot open it"));
     }
     let object = OpenObject(obj);
+    // libbpf 1.7 crashes recording a struct_ops map into a loader program (bpftool -L too): refuse it first.
+    if object.has_struct_ops() {
+        return Err(fail(
+            libc::EINVAL,
+            "libbpf's loader program cannot create struct_ops maps",
+        ));
+    }
     // SAFETY: as above; libbpf keeps a pointer to `gen` until load returns, and fills insns/data in it.
     let mut gen: sys::gen_loader_opts = unsafe { std::mem::zeroed() };
     gen.sz = std::mem::size_of::<sys::gen_loader_opts>() as _;
@@ -80,28 +116,71 @@ pub fn generate(object: &Path, btf: Option<&Path>, hashed: bool) -> Result<Loade
         insns: insns.to_vec(),
         data: data.to_vec(),
         programs: object.programs(),
-        maps: object.map_count(),
+        maps: object.maps(),
     })
 }
 
 /// An open libbpf object, closed on drop.
 struct OpenObject(*mut sys::bpf_object);
 
+/// A C string libbpf owns, copied (empty for null).
+fn text(p: *const libc::c_char) -> String {
+    if p.is_null() {
+        return String::new();
+    }
+    // SAFETY: libbpf returns NUL-terminated strings that live as long as the object.
+    unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned()
+}
+
 impl OpenObject {
-    fn map_count(&self) -> usize {
-        let mut count = 0;
+    fn has_struct_ops(&self) -> bool {
         let mut map = std::ptr::null_mut();
         loop {
             // SAFETY: iterating the open object's maps.
             map = unsafe { sys::bpf_object__next_map(self.0, map) };
             if map.is_null() {
-                return count;
+                return false;
             }
-            count += 1;
+            if unsafe { sys::bpf_map__type(map) } == sys::BPF_MAP_TYPE_STRUCT_OPS {
+                return true;
+            }
         }
     }
 
-    fn programs(&self) -> Vec<(String, String)> {
+    fn maps(&self) -> Vec<LoaderMap> {
+        let mut out = Vec::new();
+        let mut map = std::ptr::null_mut();
+        loop {
+            // SAFETY: iterating the object's maps; each pointer stays valid while the object is open, and an
+            // initial value is a buffer of `size` bytes owned by the map, copied here.
+            unsafe {
+                map = sys::bpf_object__next_map(self.0, map);
+                if map.is_null() {
+                    return out;
+                }
+                let internal = sys::bpf_map__is_internal(map);
+                let mut size: sys::size_t = 0;
+                let value = match internal {
+                    true => sys::bpf_map__initial_value(map, &mut size),
+                    false => std::ptr::null_mut(),
+                };
+                out.push(LoaderMap {
+                    name: text(sys::bpf_map__name(map)),
+                    map_flags: sys::bpf_map__map_flags(map),
+                    value_size: sys::bpf_map__value_size(map),
+                    max_entries: sys::bpf_map__max_entries(map),
+                    initial_value: match value.is_null() {
+                        true => Vec::new(),
+                        false => {
+                            std::slice::from_raw_parts(value as *const u8, size as usize).to_vec()
+                        }
+                    },
+                });
+            }
+        }
+    }
+
+    fn programs(&self) -> Vec<LoaderProgram> {
         let mut out = Vec::new();
         let mut prog = std::ptr::null_mut();
         loop {
@@ -113,17 +192,15 @@ impl OpenObject {
             if !unsafe { sys::bpf_program__autoload(prog) } {
                 continue;
             }
-            let text = |p: *const libc::c_char| {
-                if p.is_null() {
-                    String::new()
-                } else {
-                    // SAFETY: libbpf returns NUL-terminated strings owned by the program.
-                    unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned()
+            // SAFETY: as above.
+            out.push(unsafe {
+                LoaderProgram {
+                    name: text(sys::bpf_program__name(prog)),
+                    section: text(sys::bpf_program__section_name(prog)),
+                    prog_type: sys::bpf_program__type(prog),
+                    expected_attach_type: sys::bpf_program__expected_attach_type(prog),
                 }
-            };
-            let name = text(unsafe { sys::bpf_program__name(prog) });
-            let section = text(unsafe { sys::bpf_program__section_name(prog) });
-            out.push((name, section));
+            });
         }
     }
 }
@@ -176,7 +253,7 @@ pub fn load_and_run(
     image: &LoaderImage,
     signature: Option<&Signature<'_>>,
 ) -> Result<Loaded, RunError> {
-    let (nr_maps, nr_progs) = (image.maps, image.programs.len());
+    let (nr_maps, nr_progs) = (image.maps.len(), image.programs.len());
     let step = |step| move |err| RunError { step, err };
     let prog_hash: [u8; 32] = Sha256::digest(&image.insns).into();
     let map = data_map(image, signature.map(|_| &prog_hash)).map_err(step(MAP_CREATE))?;

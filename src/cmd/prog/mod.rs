@@ -9,7 +9,7 @@ pub mod load;
 mod loaded;
 pub mod metadata;
 pub mod profile;
-mod signed;
+pub(crate) mod signed;
 pub mod test_run;
 pub mod top;
 mod tracelog;

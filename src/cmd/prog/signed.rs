@@ -18,10 +18,13 @@ use crate::sys::loader_prog::{self, LoaderImage, RunError, Signature};
 use crate::sys::pins::PinSet;
 
 pub fn run(ctx: &Context, args: &LoadArgs, all: bool, btf: Option<&Path>) -> CmdResult {
-    let signer = args.sign.then(|| signer(args)).transpose()?;
+    let signer = args
+        .sign
+        .then(|| signer("prog load", args.key.as_deref(), args.cert.as_deref()))
+        .transpose()?;
     let label = args.object.display().to_string();
     crate::loader::read_object_file(&args.object)?;
-    let image = generate(&label, &args.object, btf, signer.is_some())?;
+    let image = generate(&label, &args.object, btf, signer.is_some(), None)?;
     let cms = match &signer {
         Some(s) => Some(sign_and_register(s, &image, &label, args)?),
         None => None,
@@ -37,10 +40,10 @@ pub fn run(ctx: &Context, args: &LoadArgs, all: bool, btf: Option<&Path>) -> Cmd
     if all {
         pins.create_dir_all(&args.path)?;
     }
-    for (i, ((name, section), fd)) in image.programs.iter().zip(&loaded.programs).enumerate() {
+    for (i, (prog, fd)) in image.programs.iter().zip(&loaded.programs).enumerate() {
         let Some(fd) = fd else { continue };
         let target = if all {
-            Some(args.path.join(name))
+            Some(args.path.join(&prog.name))
         } else {
             (i == 0).then(|| args.path.clone())
         };
@@ -48,8 +51,8 @@ pub fn run(ctx: &Context, args: &LoadArgs, all: bool, btf: Option<&Path>) -> Cmd
             pins.pin(fd.as_fd(), t)?;
         }
         report.programs.push(super::loaded::loaded_prog_of(
-            name.clone(),
-            section.clone(),
+            prog.name.clone(),
+            prog.section.clone(),
             fd.as_fd(),
             target.as_deref(),
         ));
@@ -85,12 +88,13 @@ fn sign_and_register(
     Ok(cms)
 }
 
-/// The key and certificate, read and checked to belong together before anything is loaded.
-fn signer(args: &LoadArgs) -> Result<Signer> {
-    let (Some(key), Some(cert)) = (&args.key, &args.cert) else {
+/// The key and certificate, read and checked to belong together before anything is loaded (or generated, for
+/// `command`).
+pub(crate) fn signer(command: &str, key: Option<&Path>, cert: Option<&Path>) -> Result<Signer> {
+    let (Some(key), Some(cert)) = (key, cert) else {
         return Err(Error::new(
             ErrorKind::InvalidInput,
-            "prog load",
+            command,
             "-S needs -k KEY and -i CERT",
         ));
     };
@@ -100,9 +104,16 @@ fn signer(args: &LoadArgs) -> Result<Signer> {
     })
 }
 
-fn generate(label: &str, object: &Path, btf: Option<&Path>, hashed: bool) -> Result<LoaderImage> {
+/// libbpf's loader program for the object (see `loader_prog::generate`), with libbpf's last word on a failure.
+pub(crate) fn generate(
+    label: &str,
+    object: &Path,
+    btf: Option<&Path>,
+    hashed: bool,
+    name: Option<&str>,
+) -> Result<LoaderImage> {
     crate::sys::libbpf_log::take();
-    let image = loader_prog::generate(object, btf, hashed).map_err(|e| {
+    let image = loader_prog::generate(object, btf, hashed, name).map_err(|e| {
         let mut err = Error::from_errno(label, e.errno, e.what);
         if let Some(last) = crate::sys::libbpf_log::take().last() {
             err.reason = format!("{}: {}", err.reason, last.trim_start_matches("libbpf: "));
