@@ -91,6 +91,28 @@ fn link_order(target: &str, out: &std::path::Path) {
     println!("cargo:rustc-link-arg-bins=--no-warn-symbol-ordering");
 }
 
+/// libbpf's copy of the kernel's UAPI headers, in the libbpf-sys source cargo unpacked: the light skeletons' C
+/// loaders include skel_internal.h, which names bpf_attr fields newer than the build host's linux/bpf.h.
+fn libbpf_uapi_dir() -> Option<String> {
+    let manifest = env::var("CARGO_MANIFEST_DIR").ok()?;
+    let lock = std::fs::read_to_string(PathBuf::from(&manifest).join("Cargo.lock")).ok()?;
+    let (_, after) = lock.split_once("name = \"libbpf-sys\"\nversion = \"")?;
+    let version = after.split('"').next()?;
+    let home = env::var("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|_| env::var("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .ok()?;
+    std::fs::read_dir(home.join("registry/src"))
+        .ok()?
+        .filter_map(|e| e.ok())
+        .map(|e| {
+            e.path()
+                .join(format!("libbpf-sys-{version}/libbpf/include/uapi"))
+        })
+        .find(|dir| dir.join("linux/bpf.h").is_file())
+        .map(|dir| dir.display().to_string())
+}
+
 /// Tells the tests where libbpf-sys built libbpf.a, libelf.a and libz.a (and their headers) and which C compiler
 /// built them, so a test can compile and link a C loader against the very libbpf the binary embeds (the C
 /// skeletons of `gen skeleton` are proven that way).
@@ -102,6 +124,10 @@ fn export_libbpf_build(target: &str) {
         .map(|p| p.display().to_string())
         .unwrap_or_default();
     println!("cargo:rustc-env=EBPFCTL_LIBBPF_LIB_DIR={lib_dir}");
+    println!(
+        "cargo:rustc-env=EBPFCTL_LIBBPF_UAPI_DIR={}",
+        libbpf_uapi_dir().unwrap_or_default()
+    );
     let cc_var = format!("CC_{}", target.replace('-', "_"));
     println!("cargo:rerun-if-env-changed={cc_var}");
     let cc = env::var(&cc_var).unwrap_or_else(|_| "cc".to_string());

@@ -795,7 +795,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__gen__subcmd__skeleton)
-            opts="-S -k -i -j -p -d -f -h --sign --json --pretty --debug --bpffs --help"
+            opts="-L -S -k -i -j -p -d -f -h --use-loader --sign --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -817,7 +817,7 @@ _ebpfctl() {
             return 0
             ;;
         ebpfctl__subcmd__gen__subcmd__subskeleton)
-            opts="-j -p -d -f -h --json --pretty --debug --bpffs --help"
+            opts="-L -j -p -d -f -h --use-loader --json --pretty --debug --bpffs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

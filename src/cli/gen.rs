@@ -21,7 +21,11 @@ pub enum GenVerb {
         object: PathBuf,
         /// Keyword words: name NAME (default: the file name without ".o", as a C identifier)
         words: Vec<String>,
-        /// bpftool 7.7's signed light skeleton (with -k KEY -i CERT): refused, ebpfctl writes libbpf skeletons
+        /// A light skeleton: libbpf's loader program and skel_internal.h instead of libbpf at run time
+        #[arg(short = 'L', long = "use-loader")]
+        light: bool,
+        /// A signed light skeleton (bpftool 7.7; implies -L): the loader program's CMS signature, checked by the
+        /// kernel against the keyring the loader names in `keyring_id`; needs -k KEY -i CERT
         #[arg(short = 'S', long = "sign")]
         sign: bool,
         /// Private key for -S (PEM)
@@ -38,6 +42,9 @@ pub enum GenVerb {
         object: PathBuf,
         /// Keyword words: name NAME
         words: Vec<String>,
+        /// Refused: a subskeleton has no light form
+        #[arg(short = 'L', long = "use-loader")]
+        light: bool,
     },
     /// bpftool's spelling of `btf minimize`: `gen min_core_btf INPUT OUTPUT OBJECT...` (prints nothing)
     #[command(name = "min_core_btf")]

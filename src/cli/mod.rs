@@ -99,7 +99,7 @@ pub struct GlobalArgs {
     #[arg(short = 'm', long = "mapcompat")]
     pub mapcompat: bool,
 
-    /// prog load|loadall through libbpf's loader program (as `prog load … -L`)
+    /// prog load|loadall through libbpf's loader program (as `prog load … -L`); gen skeleton: a light skeleton
     #[arg(short = 'L', long = "use-loader")]
     pub use_loader: bool,
 }

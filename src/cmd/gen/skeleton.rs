@@ -229,3 +229,57 @@ fn data_sec(btf: Option<&Btf>, map: &SkelMap, label: &str) -> Result<DataSec> {
     }
     Ok(sec)
 }
+
+/// What a light skeleton (`gen skeleton -L`) is made of: the names and data sections of a skeleton and libbpf's
+/// loader program for the object, whose context has one slot per map of the object and per program it loads.
+pub struct Light {
+    pub skel: Skeleton,
+    pub image: crate::sys::loader_prog::LoaderImage,
+    /// A signed skeleton's CMS signature over the loader's instructions.
+    pub signature: Option<Vec<u8>>,
+}
+
+/// The loader is recorded under the skeleton's name, so its data maps are named as the skeleton names them; and
+/// with `signer`, made to check its data's hash and signed.
+pub fn gather_light(
+    path: &Path,
+    name: &str,
+    signer: Option<&crate::signing::Signer>,
+) -> Result<Light> {
+    let skel = gather(path, name)?;
+    let label = path.display().to_string();
+    let image =
+        crate::cmd::prog::signed::generate(&label, path, None, signer.is_some(), Some(name))?;
+    // The loader writes map fds at the index libbpf gave each map: the struct must name every one, in order.
+    let named = skel.maps.len() == image.maps.len()
+        && skel
+            .maps
+            .iter()
+            .zip(&image.maps)
+            .all(|(s, l)| s.name == l.name);
+    if !named {
+        let unnamed: Vec<&str> = image
+            .maps
+            .iter()
+            .filter(|l| !skel.maps.iter().any(|s| s.name == l.name))
+            .map(|l| l.name.as_str())
+            .collect();
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            &label,
+            format!(
+                "a light skeleton must name every map the loader creates, and cannot name {}",
+                unnamed.join(", ")
+            ),
+        ));
+    }
+    let signature = signer
+        .map(|s| s.sign(&image.insns))
+        .transpose()
+        .map_err(|e| Error::invalid(&label, e))?;
+    Ok(Light {
+        skel,
+        image,
+        signature,
+    })
+}

@@ -116,7 +116,7 @@ fn handles(c: &mut String, s: &Skeleton, links: bool) {
 
 /// A data section as a struct: the skeleton points at the mapped section itself (padding keeps each variable at
 /// its offset), a subskeleton holds one pointer per variable.
-fn datasec_struct(c: &mut String, n: &str, sec: &DataSec, pointers: bool) {
+pub(super) fn datasec_struct(c: &mut String, n: &str, sec: &DataSec, pointers: bool) {
     let _ = writeln!(c, "\tstruct {n}__{} {{", sec.ident);
     let mut pads = 0;
     for v in &sec.vars {
@@ -248,17 +248,24 @@ fn create_skeleton(c: &mut String, s: &Skeleton) {
     );
 }
 
-/// The object file as one string literal: printable ASCII as itself, everything else as octal escapes, lines cut
-/// every 78 columns.
+/// The object file as one string literal, returned with its size.
 fn elf_bytes(c: &mut String, n: &str, elf: &[u8]) {
     let _ = write!(
         c,
-        "static inline const void *{n}__elf_bytes(size_t *sz)\n{{\n\t*sz = {};\n\treturn (const void *)\"\\\n",
+        "static inline const void *{n}__elf_bytes(size_t *sz)\n{{\n\t*sz = {};\n\treturn (const void *)",
         elf.len()
     );
+    string_literal(c, elf);
+    c.push_str(";\n}\n\n");
+}
+
+/// Bytes as one C string literal opened on its own line: printable ASCII as itself, everything else as octal
+/// escapes, lines cut every 78 columns.
+pub(super) fn string_literal(c: &mut String, bytes: &[u8]) {
+    c.push_str("\"\\\n");
     let mut col = 0;
-    for (i, &b) in elf.iter().enumerate() {
-        let next = elf.get(i + 1).copied();
+    for (i, &b) in bytes.iter().enumerate() {
+        let next = bytes.get(i + 1).copied();
         let piece = match b {
             b'"' => "\\\"".to_string(),
             b'\\' => "\\\\".to_string(),
@@ -275,12 +282,12 @@ fn elf_bytes(c: &mut String, n: &str, elf: &[u8]) {
         col += piece.len();
         c.push_str(&piece);
     }
-    c.push_str("\";\n}\n\n");
+    c.push('"');
 }
 
 /// Compile-time checks that each variable has the size the BPF side gave it (a type that differs between the
 /// user's headers and the object's BTF would otherwise corrupt the section silently).
-fn size_asserts(c: &mut String, s: &Skeleton) {
+pub(super) fn size_asserts(c: &mut String, s: &Skeleton) {
     let n = &s.name;
     let _ = write!(
         c,
