@@ -42,12 +42,12 @@ pub fn skeleton(light: &Light) -> String {
     let mut c = String::from(PREAMBLE);
     let _ = write!(
         c,
-        "#ifndef {guard}\n#define {guard}\n\n#include <bpf/skel_internal.h>\n\n"
+        "#ifndef {guard}\n#define {guard}\n\n#include <errno.h>\n#include <bpf/skel_internal.h>\n\n"
     );
     main_struct(&mut c, light);
     attach_detach(&mut c, n, &light.image.programs);
     destroy(&mut c, n, &light.skel.maps, &light.image.programs, &mapped);
-    open(&mut c, n, &mapped);
+    open(&mut c, n, &mapped, !light.image.programs.is_empty());
     load(&mut c, light, &mapped);
     let _ = write!(
         c,
@@ -71,15 +71,17 @@ fn main_struct(c: &mut String, light: &Light) {
         }
         c.push_str("\t} maps;\n");
     }
-    c.push_str("\tstruct {\n");
-    for p in &light.image.programs {
-        let _ = writeln!(c, "\t\tstruct bpf_prog_desc {};", p.name);
+    if !light.image.programs.is_empty() {
+        c.push_str("\tstruct {\n");
+        for p in &light.image.programs {
+            let _ = writeln!(c, "\t\tstruct bpf_prog_desc {};", p.name);
+        }
+        c.push_str("\t} progs;\n\tstruct {\n");
+        for p in &light.image.programs {
+            let _ = writeln!(c, "\t\tint {}_fd;", p.name);
+        }
+        c.push_str("\t} links;\n");
     }
-    c.push_str("\t} progs;\n\tstruct {\n");
-    for p in &light.image.programs {
-        let _ = writeln!(c, "\t\tint {}_fd;", p.name);
-    }
-    c.push_str("\t} links;\n");
     if light.signature.is_some() {
         c.push_str("\t__s32 keyring_id;\n");
     }
@@ -167,12 +169,18 @@ fn destroy(
 
 /// Allocates the skeleton and gives each data section memory holding its initial contents, which the loader
 /// copies into the map it creates (after the caller has changed them, as with .rodata settings).
-fn open(c: &mut String, n: &str, mapped: &[Mapped]) {
+fn open(c: &mut String, n: &str, mapped: &[Mapped], programs: bool) {
+    // The context the loader writes ends where `links` begins; without programs (a maps-only object, which
+    // bpftool's header does not compile for) there are neither `progs` nor `links`.
+    let context_size = match programs {
+        true => "(char *)&skel->links - (char *)skel",
+        false => "sizeof(skel->ctx) + sizeof(skel->maps)",
+    };
     let _ = write!(
         c,
         "static inline struct {n} *\n{n}__open(void)\n{{\n\tstruct {n} *skel;\n\n\
          \tskel = (struct {n} *)skel_alloc(sizeof(*skel));\n\tif (!skel)\n\t\tgoto cleanup;\n\
-         \tskel->ctx.sz = (char *)&skel->links - (char *)skel;\n"
+         \tskel->ctx.sz = {context_size};\n"
     );
     for d in mapped {
         c.push_str("\t{\n\t\tstatic const char data[] __attribute__((__aligned__(8))) = ");

@@ -273,6 +273,12 @@ pub fn gather_light(
             ),
         ));
     }
+    if image.maps.is_empty() && image.programs.is_empty() {
+        return Err(Error::invalid(
+            &label,
+            "the object has no map or program to load",
+        ));
+    }
     let signature = signer
         .map(|s| s.sign(&image.insns))
         .transpose()

@@ -25,6 +25,9 @@ pub fn run(ctx: &Context, args: &LoadArgs, all: bool, btf: Option<&Path>) -> Cmd
     let label = args.object.display().to_string();
     crate::loader::read_object_file(&args.object)?;
     let image = generate(&label, &args.object, btf, signer.is_some(), None)?;
+    if image.programs.is_empty() {
+        return Err(Error::invalid(&label, "the object has no programs"));
+    }
     let cms = match &signer {
         Some(s) => Some(sign_and_register(s, &image, &label, args)?),
         None => None,
@@ -120,9 +123,6 @@ pub(crate) fn generate(
         }
         err
     })?;
-    if image.programs.is_empty() {
-        return Err(Error::invalid(label, "the object has no programs"));
-    }
     Ok(image)
 }
 
