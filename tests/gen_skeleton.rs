@@ -647,9 +647,10 @@ fn headers_declare_bpftools_api_on_every_fixture() {
     assert!(compared >= 100, "only {compared} headers compared");
 }
 
-/// struct_ops maps in a skeleton (libbpf 1.5, bpftool 7.5: `bpf_map_skeleton.link`): attach registers every
-/// struct_ops map and keeps its link, destroy unregisters them. bpftool 7.1 cannot write this header (its libbpf
-/// drops `.struct_ops.link` maps), so the kernel's own list of congestion controls is the witness.
+/// struct_ops maps in a skeleton (libbpf 1.5, bpftool 7.5: `bpf_map_skeleton.link`, and the shadow types in
+/// `skel->struct_ops`): attach registers every struct_ops map and keeps its link, destroy unregisters them.
+/// bpftool 7.1 cannot write this header (its libbpf drops `.struct_ops.link` maps), so the kernel's own lists of
+/// congestion controls are the witness.
 #[test]
 fn a_struct_ops_skeleton_registers_and_unregisters_its_maps() {
     let object = fixture("lifecycle_struct_ops");
@@ -667,6 +668,16 @@ fn a_struct_ops_skeleton_registers_and_unregisters_its_maps() {
         (report["ccl_link"].clone(), report["ccm_link"].clone()),
         (Value::Bool(true), Value::Bool(true))
     );
+    // The shadow types (bpftool 7.5+): libbpf's program pointers are there after open, and a flag set through
+    // one before load reaches the kernel (lc_ccm alone is allowed to unprivileged sockets).
+    assert_eq!(report["shadow_init"], true, "{report}");
+    let allowed: Vec<&str> = report["allowed"]
+        .as_str()
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert!(allowed.contains(&"lc_ccm"), "{report}");
+    assert!(!allowed.contains(&"lc_ccl"), "{report}");
     let listed = |when: &str| -> Vec<String> {
         report[when]
             .as_str()

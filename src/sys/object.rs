@@ -123,6 +123,8 @@ pub struct OpenMapFacts {
     pub internal: bool,
     pub map_type: u32,
     pub map_flags: u32,
+    /// The map's value type in the object's BTF (0 without): a struct_ops map's struct.
+    pub btf_value_type_id: u32,
 }
 
 /// Every map of an opened object, in libbpf's order (the order of its skeleton).
@@ -145,6 +147,7 @@ pub fn open_map_facts(obj: &OpenObject) -> Vec<OpenMapFacts> {
                 internal: libbpf_sys::bpf_map__is_internal(map),
                 map_type: libbpf_sys::bpf_map__type(map),
                 map_flags: libbpf_sys::bpf_map__map_flags(map),
+                btf_value_type_id: libbpf_sys::bpf_map__btf_value_type_id(map),
             });
             map = libbpf_sys::bpf_object__next_map(raw, map);
         }

@@ -35,6 +35,19 @@ pub struct SkelMap {
     pub mmaped: bool,
     /// A struct_ops map, which the skeleton attaches (libbpf 1.5's `bpf_map_skeleton.link`).
     pub struct_ops: bool,
+    /// A struct_ops map's shadow type (bpftool 7.5+): its struct as the loader may change it before load.
+    pub shadow: Option<Shadow>,
+}
+
+/// A struct_ops map's value as a skeleton exposes it (`skel->struct_ops.NAME`): scalar members as themselves,
+/// function pointers as the `struct bpf_program *` libbpf puts there, anything else opaque bytes, at the
+/// members' own offsets.
+#[derive(Debug)]
+pub struct Shadow {
+    /// The struct's name in BTF (`tcp_congestion_ops`).
+    pub type_name: String,
+    /// Member declarations, without indentation or `;`.
+    pub members: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -121,14 +134,24 @@ pub fn gather(path: &Path, name: &str) -> Result<Skeleton> {
         .progs()
         .map(|p| p.name().to_string_lossy().into_owned())
         .collect();
-    let maps: Vec<SkelMap> = crate::sys::object::open_map_facts(&open)
-        .into_iter()
-        .filter_map(skel_map)
-        .collect();
+    let facts = crate::sys::object::open_map_facts(&open);
     let btf = crate::sys::object::open_object_raw_btf(&open)
         .map(|raw| Btf::parse(&raw))
         .transpose()
         .map_err(|e| Error::new(ErrorKind::InvalidInput, &label, format!("bad BTF: {e}")))?;
+    let mut maps = Vec::new();
+    for fact in facts {
+        let value_type = fact.btf_value_type_id;
+        let Some(mut map) = skel_map(fact) else {
+            continue;
+        };
+        if let (true, Some(btf), 1..) = (map.struct_ops, btf.as_ref(), value_type) {
+            map.shadow = Some(shadow(btf, value_type).map_err(|e| {
+                Error::invalid(&label, format!("struct_ops map {}: {e}", map.name))
+            })?);
+        }
+        maps.push(map);
+    }
     let datasecs = maps
         .iter()
         .filter(|m| m.mmaped)
@@ -151,6 +174,7 @@ fn skel_map(m: OpenMapFacts) -> Option<SkelMap> {
             section: None,
             mmaped: false,
             struct_ops: m.map_type == libbpf_sys::BPF_MAP_TYPE_STRUCT_OPS,
+            shadow: None,
             name: m.name,
         });
     }
@@ -160,9 +184,58 @@ fn skel_map(m: OpenMapFacts) -> Option<SkelMap> {
         ident: sanitize(&section[1..]),
         mmaped: m.map_flags & libbpf_sys::BPF_F_MMAPABLE != 0,
         struct_ops: false,
+        shadow: None,
         section: Some(section),
         name: m.name,
     })
+}
+
+/// The shadow type of a struct_ops map whose value is struct `id`, member by member as bpftool 7.5+ writes it:
+/// scalars (integers, floats, enums; modifiers and typedefs resolved), function pointers as programs, other
+/// members as `__unsupported_N` bytes (declaring their types could clash between two skeletons), and padding
+/// wherever the next member starts later.
+fn shadow(btf: &Btf, id: u32) -> crate::btf::Result<Shadow> {
+    let ty = btf.get(id)?;
+    let mut decls = DeclWriter::new(btf);
+    let (mut members, mut next) = (Vec::new(), 0u64);
+    for (i, m) in ty.members().enumerate() {
+        let resolved = btf.skip_modifiers(m.type_id, true)?;
+        let offset = u64::from(m.bit_offset / 8);
+        if next < offset {
+            members.push(format!("char __padding_{i}[{}]", offset - next));
+        }
+        let (decl, size) = match btf.get(resolved)?.kind() {
+            Kind::Int | Kind::Float | Kind::Enum | Kind::Enum64 => (
+                decls.decl(resolved, m.name, 3, false)?,
+                btf.resolve_size(resolved)?,
+            ),
+            // A pointer's size in user space: the skeleton is compiled for the host.
+            Kind::Ptr if is_func_ptr(btf, resolved)? => (
+                format!("struct bpf_program *{}", m.name),
+                std::mem::size_of::<usize>() as u64,
+            ),
+            _ => {
+                let size = btf.resolve_size(m.type_id)?;
+                (format!("char __unsupported_{i}[{size}]"), size)
+            }
+        };
+        members.push(decl);
+        next = offset + size;
+    }
+    let size = btf.resolve_size(id)?;
+    if next < size {
+        members.push(format!("char __padding_end[{}]", size - next));
+    }
+    Ok(Shadow {
+        type_name: ty.name().to_string(),
+        members,
+    })
+}
+
+/// Whether pointer type `ptr` points (through modifiers and typedefs) at a function prototype.
+fn is_func_ptr(btf: &Btf, ptr: u32) -> crate::btf::Result<bool> {
+    let target = btf.skip_modifiers(btf.get(ptr)?.type_id(), true)?;
+    Ok(btf.get(target)?.kind() == Kind::FuncProto)
 }
 
 /// The variables of a data map's DATASEC (none when the BTF has no such section, e.g. a map of compiler

@@ -27,7 +27,7 @@ const SUBSKELETON_METHODS: [&str; 2] = [
 pub fn skeleton(s: &Skeleton) -> String {
     let n = &s.name;
     let mut c = main_struct(s, false);
-    lifecycle_functions(&mut c, n);
+    lifecycle_functions(&mut c, n, &shadow_init(s));
     create_skeleton(&mut c, s);
     elf_bytes(&mut c, n, &s.elf);
     cxx_definitions(&mut c, n, false);
@@ -97,6 +97,7 @@ fn handles(c: &mut String, s: &Skeleton, links: bool) {
         }
         c.push_str("\t} maps;\n");
     }
+    shadow_types(c, s);
     if !s.progs.is_empty() {
         c.push_str("\tstruct {\n");
         for p in &s.progs {
@@ -112,6 +113,46 @@ fn handles(c: &mut String, s: &Skeleton, links: bool) {
         }
         c.push_str("\t} links;\n");
     }
+}
+
+/// `struct_ops`: a pointer per struct_ops map to its value as the loader may change it between open and load
+/// (bpftool 7.5+'s shadow types; `shadow_init` points them at libbpf's copy).
+fn shadow_types(c: &mut String, s: &Skeleton) {
+    let shadows: Vec<_> = s
+        .maps
+        .iter()
+        .filter_map(|m| Some((m, m.shadow.as_ref()?)))
+        .collect();
+    if shadows.is_empty() {
+        return;
+    }
+    c.push_str("\tstruct {\n");
+    for (m, shadow) in shadows {
+        let _ = writeln!(
+            c,
+            "\t\tstruct {}__{}__{} {{",
+            s.name, m.ident, shadow.type_name
+        );
+        for member in &shadow.members {
+            let _ = writeln!(c, "\t\t\t{member};");
+        }
+        let _ = writeln!(c, "\t\t}} *{};", m.ident);
+    }
+    c.push_str("\t} struct_ops;\n");
+}
+
+/// Points each shadow type at the struct_ops map's value in the opened object, in `NAME__open_opts` (or a
+/// subskeleton's `NAME__open`), once libbpf has opened it.
+fn shadow_init(s: &Skeleton) -> String {
+    let mut c = String::new();
+    for m in s.maps.iter().filter(|m| m.shadow.is_some()) {
+        let _ = writeln!(
+            c,
+            "\tobj->struct_ops.{0} = (__typeof__(obj->struct_ops.{0}))\n\t\tbpf_map__initial_value(obj->maps.{0}, NULL);",
+            m.ident
+        );
+    }
+    c
 }
 
 /// A data section as a struct: the skeleton points at the mapped section itself (padding keeps each variable at
@@ -172,7 +213,7 @@ fn cxx_definitions(c: &mut String, n: &str, sub: bool) {
 }
 
 /// destroy, open_opts, open, load, open_and_load, attach, detach: thin calls into libbpf's skeleton API.
-fn lifecycle_functions(c: &mut String, n: &str) {
+fn lifecycle_functions(c: &mut String, n: &str, shadow_init: &str) {
     let _ = write!(
         c,
         "static void\n{n}__destroy(struct {n} *obj)\n{{\n\tif (!obj)\n\t\treturn;\n\tif (obj->skeleton)\n\
@@ -182,7 +223,7 @@ fn lifecycle_functions(c: &mut String, n: &str) {
          \tstruct {n} *obj;\n\tint err;\n\n\
          \tobj = (struct {n} *)calloc(1, sizeof(*obj));\n\tif (!obj) {{\n\t\terrno = ENOMEM;\n\t\treturn NULL;\n\t}}\n\
          \terr = {n}__create_skeleton(obj);\n\tif (!err)\n\t\terr = bpf_object__open_skeleton(obj->skeleton, opts);\n\
-         \tif (err) {{\n\t\t{n}__destroy(obj);\n\t\terrno = -err;\n\t\treturn NULL;\n\t}}\n\treturn obj;\n}}\n\n\
+         \tif (err) {{\n\t\t{n}__destroy(obj);\n\t\terrno = -err;\n\t\treturn NULL;\n\t}}\n{shadow_init}\treturn obj;\n}}\n\n\
          static inline struct {n} *\n{n}__open(void)\n{{\n\treturn {n}__open_opts(NULL);\n}}\n\n\
          static inline int\n{n}__load(struct {n} *obj)\n{{\n\treturn bpf_object__load_skeleton(obj->skeleton);\n}}\n\n\
          static inline struct {n} *\n{n}__open_and_load(void)\n{{\n\tstruct {n} *obj;\n\tint err;\n\n\
@@ -361,7 +402,8 @@ fn open_subskeleton(c: &mut String, s: &Skeleton) {
     }
     let _ = write!(
         c,
-        "\terr = bpf_object__open_subskeleton(s);\n\tif (err)\n\t\tgoto err;\n\n\treturn obj;\nerr:\n\
-         \t{n}__destroy(obj);\n\terrno = -err;\n\treturn NULL;\n}}\n\n"
+        "\terr = bpf_object__open_subskeleton(s);\n\tif (err)\n\t\tgoto err;\n\n{}\treturn obj;\nerr:\n\
+         \t{n}__destroy(obj);\n\terrno = -err;\n\treturn NULL;\n}}\n\n",
+        shadow_init(s)
     );
 }
