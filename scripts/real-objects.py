@@ -23,6 +23,10 @@ refuses, so that bookworm's QEMU cannot load it), extracts every distinct object
   btf     `btf dump id N` of each loaded object's BTF, raw text, JSON and C, equals bpftool's (C unsorted, as 7.1
           prints it; a sign-extended enum value in 7.1's JSON, as_bpftool_btf_json).
   order   big-endian objects (cilium's *-eb.elf) are not loadable here: compat must say so with exit 1, never 2.
+  light   with LIGHT_CC and LIGHT_INCLUDES set (tests/real_objects.rs passes the C compiler and libbpf's
+          headers): `ebpfctl gen skeleton -L` of each object, built into a loader calling NAME__open_and_load,
+          must load where the real load does and fail where it fails (headers that name the tool's own types,
+          which its loader includes first, are counted and skipped).
 
 Prints one line per disagreement and a JSON summary as the last line; exits 1 on any disagreement.
 
@@ -185,6 +189,43 @@ def compat_verdict(ebpfctl, path):
     if code not in (0, 1):
         return f"error {code}: {err.strip()}"
     return "loads" if json.loads(out)["compatible"] else "fails"
+
+
+LIGHT_MAIN = """#include "lt.lskel.h"
+int main(void)
+{
+\tstruct lt *s = lt__open_and_load();
+
+\tif (!s)
+\t\treturn 1;
+\tlt__destroy(s);
+\treturn 0;
+}
+"""
+
+
+def light_verdict(ebpfctl, path, work):
+    """Whether the object's light skeleton loads ("loads"/"fails"), None when there is none to try: gen refuses
+    the object (one line, exit 2) or the header names types only the tool's own headers declare."""
+    cc, includes = os.environ.get("LIGHT_CC"), os.environ.get("LIGHT_INCLUDES")
+    if not cc or not includes:
+        return None
+    code, header, err = run([ebpfctl, "gen", "skeleton", path, "-L", "name", "lt"])
+    if code == 2 and len(err.strip().splitlines()) == 1:
+        return None
+    if code != 0:
+        return f"error {code}: {err.strip()}"
+    with open(os.path.join(work, "lt.lskel.h"), "w") as f:
+        f.write(header)
+    with open(os.path.join(work, "lt.c"), "w") as f:
+        f.write(LIGHT_MAIN)
+    exe = os.path.join(work, "lt")
+    code, _, err = run([cc, "-O1", "-Wall", "-Werror"] + [f"-I{d}" for d in includes.split(":")]
+                       + [os.path.join(work, "lt.c"), "-o", exe])
+    if code != 0:
+        return None if "incomplete" in err else f"cc: {err.strip()[:200]}"
+    code, _, _ = run([exe])
+    return "loads" if code == 0 else "fails"
 
 
 def documented(report, mtype):
@@ -408,7 +449,7 @@ def extract(arch, out, cache):
 
 def check(ebpfctl, cache):
     work = tempfile.mkdtemp(prefix="real-objects-")
-    report = {"objects": 0, "agree": 0, "loadable": 0, "big_endian": 0, "progs_shown": 0, "progs_xlated": 0, "btf_dumped": 0, "xlated_bpftool_71_bugs": 0, "maps_shown": 0, "maps_text_equal": 0, "entry_reads_equal": 0, "maps": 0, "maps_seeded": 0, "maps_equal": 0,
+    report = {"objects": 0, "agree": 0, "light_agree": 0, "light_skipped": 0, "loadable": 0, "big_endian": 0, "progs_shown": 0, "progs_xlated": 0, "btf_dumped": 0, "xlated_bpftool_71_bugs": 0, "maps_shown": 0, "maps_text_equal": 0, "entry_reads_equal": 0, "maps": 0, "maps_seeded": 0, "maps_equal": 0,
               "maps_documented": 0, "documented_types": {},
               "problems": []}
     try:
@@ -432,6 +473,13 @@ def check(ebpfctl, cache):
             else:
                 report["problems"].append(f"compat {name}: ebpfctl says {ours}, the kernel {theirs} "
                                           f"({err.strip().splitlines()[-1] if err.strip() else 'no error'})")
+            light = light_verdict(ebpfctl, path, work)
+            if light is None:
+                report["light_skipped"] += 1
+            elif light == theirs:
+                report["light_agree"] += 1
+            else:
+                report["problems"].append(f"light {name}: the light skeleton {light}, the real load {theirs}")
             if theirs == "loads":
                 report["loadable"] += 1
                 compare_maps(ebpfctl, name, path, before, report)

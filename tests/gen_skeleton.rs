@@ -263,6 +263,21 @@ fn a_light_skeleton_loads_attaches_and_reads_as_bpftools_does() {
     );
 }
 
+/// `gen skeleton OBJECT -L name NAME` into DIR/NAME.lskel.h; its text.
+fn write_light_header(dir: &Path, object: &Path, name: &str) -> String {
+    let run = ebpfctl(&[
+        "gen",
+        "skeleton",
+        object.to_str().unwrap(),
+        "-L",
+        "name",
+        name,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    std::fs::write(dir.join(format!("{name}.lskel.h")), &run.stdout).unwrap();
+    run.stdout
+}
+
 /// A light skeleton of an object with maps and no program (bpftool 7.1 writes one that does not compile: it
 /// measures the context up to a `links` member it leaves out): the loader creates the map with the value the
 /// caller set in the mapped section before load.
@@ -270,17 +285,8 @@ fn a_light_skeleton_loads_attaches_and_reads_as_bpftools_does() {
 fn a_maps_only_light_skeleton_creates_its_maps() {
     let object = fixture("matrix_attach");
     let dir = work_dir("light_maps_only");
-    let run = ebpfctl(&[
-        "gen",
-        "skeleton",
-        object.to_str().unwrap(),
-        "-L",
-        "name",
-        "maps_only",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(!run.stdout.contains("links"), "no programs, no links");
-    std::fs::write(dir.join("maps_only.lskel.h"), &run.stdout).unwrap();
+    let header = write_light_header(&dir, &object, "maps_only");
+    assert!(!header.contains("links"), "no programs, no links");
     std::fs::write(
         dir.join("maps_only.c"),
         "#include <stdio.h>\n#include <string.h>\n#include <unistd.h>\n#include <sys/syscall.h>\n\
@@ -304,6 +310,81 @@ fn a_maps_only_light_skeleton_creates_its_maps() {
     let out = std::process::Command::new(&exe).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "42 42\n");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Whether the light skeleton of `object` loads (`NAME__open_and_load`) on this kernel: None when its header does
+/// not build alone (its data sections name the tool's own types, which a real loader includes first).
+fn light_loads(dir: &Path, object: &Path) -> Option<bool> {
+    write_light_header(dir, object, "lt");
+    std::fs::write(
+        dir.join("lt.c"),
+        "#include \"lt.lskel.h\"\nint main(void)\n{\n\tstruct lt *s = lt__open_and_load();\n\n\
+         \tif (!s)\n\t\treturn 1;\n\tlt__destroy(s);\n\treturn 0;\n}\n",
+    )
+    .unwrap();
+    let exe = dir.join("lt");
+    let built = host_command(env!("EBPFCTL_TARGET_CC"))
+        .args(["-O1", "-Wall", "-Werror"])
+        .arg(format!("-I{}", env!("EBPFCTL_LIBBPF_UAPI_DIR")))
+        .arg(format!("-I{}", lib_dir().join("include").display()))
+        .arg(dir.join("lt.c"))
+        .arg("-o")
+        .arg(&exe)
+        .output()
+        .unwrap();
+    if !built.status.success() {
+        let said = String::from_utf8_lossy(&built.stderr);
+        assert!(said.contains("incomplete"), "{}: {said}", object.display());
+        return None;
+    }
+    Some(std::process::Command::new(&exe).status().unwrap().success())
+}
+
+/// A light skeleton loads wherever the object loads with libbpf, and fails where it fails (maps the loader sizes
+/// at run time, program types or helpers this kernel lacks): every fixture, each through a generated
+/// `NAME__open_and_load` and through `prog loadall`. One difference is the kernel's: a loader program leaves CO-RE
+/// to the kernel, which refuses the type-matches relocation (bpf_core_type_matches, in inspect_core) that libbpf
+/// resolves itself; bpftool -L fails there too.
+#[test]
+fn light_skeletons_load_where_a_plain_load_does() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bpf");
+    let dir = work_dir("light_loads");
+    let (mut both, mut neither, mut alone) = (0, 0, 0);
+    for name in fixture_names(&root) {
+        let Ok(object) = try_fixture(&name) else {
+            continue;
+        };
+        if ebpfctl(&["gen", "skeleton", object.to_str().unwrap(), "-L"]).code != 0 {
+            continue;
+        }
+        let Some(light) = light_loads(&dir, &object) else {
+            alone += 1;
+            continue;
+        };
+        let pins = crate::lifecycle_util::BpffsDir::new("light_plain");
+        let plain = ebpfctl(&["prog", "loadall", object.to_str().unwrap(), &pins.path()]).code == 0;
+        drop(pins);
+        if name == "inspect_core" {
+            assert!(
+                plain && !light,
+                "inspect_core: plain {plain}, light {light}"
+            );
+            continue;
+        }
+        assert_eq!(
+            light, plain,
+            "{name}: light skeleton loads {light}, prog loadall {plain}"
+        );
+        match light {
+            true => both += 1,
+            false => neither += 1,
+        }
+    }
+    eprintln!(
+        "light and plain: {both} load, {neither} fail; {alone} headers need the tool's types"
+    );
+    assert!(both >= 60 && neither >= 5, "{both} load, {neither} fail");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -4,7 +4,8 @@
 //! equal bpftool's on every map of every object that loads (seeded with entries first, where user space can write
 //! them), but for the differences docs/map-json.md documents; `prog show -j` and `map show -j` of each pinned
 //! program and map must hold every field bpftool prints, with the same value, and `prog dump xlated` of each
-//! program and `btf dump id` of each object's BTF must print what bpftool prints.
+//! program and `btf dump id` of each object's BTF must print what bpftool prints; and each object's light skeleton
+//! (`gen skeleton -L`) must load where the real load does.
 
 use crate::common;
 
@@ -15,8 +16,16 @@ use serde_json::Value;
 fn compat_and_map_dump_agree_with_the_kernel_and_bpftool_on_packaged_objects() {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/real-objects.py");
     let cache = concat!(env!("CARGO_TARGET_TMPDIR"), "/real-objects");
+    // The light skeleton check builds C loaders against libbpf's headers (skel_internal.h and its UAPI).
+    let includes = format!(
+        "{}:{}/include",
+        env!("EBPFCTL_LIBBPF_UAPI_DIR"),
+        env!("EBPFCTL_LIBBPF_LIB_DIR")
+    );
     let out = std::process::Command::new("python3")
         .args([script, "check", &bin(), cache])
+        .env("LIGHT_CC", env!("EBPFCTL_TARGET_CC"))
+        .env("LIGHT_INCLUDES", includes)
         .output()
         .expect("python3");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -34,6 +43,14 @@ fn compat_and_map_dump_agree_with_the_kernel_and_bpftool_on_packaged_objects() {
     assert!(count("objects") >= 120, "{summary}");
     assert_eq!(count("agree"), count("objects"), "{summary}");
     assert!(count("big_endian") >= 17, "{summary}");
+    // `gen skeleton -L` of every little-endian object whose header builds alone loads exactly where the real
+    // load does.
+    assert!(count("light_agree") >= 60, "{summary}");
+    assert_eq!(
+        count("light_agree") + count("light_skipped"),
+        count("objects") - count("big_endian"),
+        "{summary}"
+    );
     assert!(count("loadable") >= 30, "{summary}");
     assert!(count("maps") >= 100, "{summary}");
     // Most of them hold entries the script wrote (random, text-like and small-number values) before the dumps
