@@ -231,3 +231,43 @@ fn fuzz_corpus_inputs_end_cleanly() {
     }
     assert!(seen >= 10, "corpus has {seen} files");
 }
+
+/// Section names that are not UTF-8 reach libbpf's messages (it names every section it reads): each command that
+/// opens the object with libbpf still ends in one line and exit 2, or its verdict. libbpf-rs's own message printer
+/// panicked on them (every libbpf-opening command aborted); ebpfctl formats them to bytes and reads them lossily.
+#[test]
+fn section_names_that_are_not_utf8_are_no_crash() {
+    let mut obj = std::fs::read(fixture("skel_demo")).unwrap();
+    let at = obj
+        .windows(9)
+        .position(|w| w == b".rel.BTF\0")
+        .expect("a .rel.BTF section name");
+    // ".rel.BTF" and ".BTF" share these bytes in the section name table: both become ".\xffTF".
+    obj[at + 5] = 0xff;
+    let p = temp_file("non-utf8-sections.o", &obj);
+    let p = p.to_str().unwrap();
+    for args in [
+        vec!["gen", "skeleton", p],
+        vec!["gen", "skeleton", p, "-L"],
+        vec!["gen", "subskeleton", p],
+        vec!["-d", "gen", "skeleton", p],
+    ] {
+        let run = ebpfctl(&args);
+        assert!(!run.stderr.contains("panicked"), "{args:?}: {}", run.stderr);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        let last = run.stderr.trim_end().lines().last().unwrap_or_default();
+        assert!(
+            last.starts_with(&format!("ebpfctl: {p}: ")),
+            "{args:?}: {last}"
+        );
+        assert!(last.contains("BTF is required"), "{args:?}: {last}");
+    }
+    // Under -d libbpf's own lines are echoed, the bad byte as U+FFFD.
+    let run = ebpfctl(&["-d", "gen", "skeleton", p]);
+    assert!(
+        run.stderr.contains("section(24) .rel.\u{fffd}TF") || run.stderr.contains(".\u{fffd}TF")
+    );
+    let verdict = ebpfctl(&["-j", "compat", "check", p]);
+    assert!(!verdict.stderr.contains("panicked"), "{}", verdict.stderr);
+    assert!(verdict.code == 1 || verdict.code == 2, "{}", verdict.stderr);
+}

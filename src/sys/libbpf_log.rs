@@ -22,10 +22,43 @@ fn collect(level: PrintLevel, msg: String) {
     }
 }
 
+/// libbpf's print callback. libbpf-rs's own one panics when a message is not UTF-8, and libbpf prints section,
+/// map and program names from the object it reads: a corrupted object aborted `gen skeleton -L`. The message is
+/// formatted to bytes and read lossily instead.
+extern "C" fn print(
+    level: libbpf_sys::libbpf_print_level,
+    format: *const std::ffi::c_char,
+    args: *mut std::ffi::c_void,
+) -> std::ffi::c_int {
+    // SAFETY: libbpf hands a format string and the va_list of its arguments (passed by reference on x86_64 and
+    // aarch64, as libbpf-rs's callback also takes it), consumed once here.
+    let Ok(bytes) = (unsafe { vsprintf::vsprintf_raw(format, args) }) else {
+        return 0;
+    };
+    let level = match level {
+        libbpf_sys::LIBBPF_DEBUG => PrintLevel::Debug,
+        libbpf_sys::LIBBPF_INFO => PrintLevel::Info,
+        _ => PrintLevel::Warn,
+    };
+    collect(level, String::from_utf8_lossy(&bytes).into_owned());
+    0
+}
+
 /// Routes libbpf's output here; with `echo`, every message (debug level included) also goes to stderr.
 pub fn capture(echo: bool) {
     ECHO.store(echo, std::sync::atomic::Ordering::Relaxed);
-    libbpf_rs::set_print(Some((PrintLevel::Debug, collect)));
+    type Callback = extern "C" fn(
+        libbpf_sys::libbpf_print_level,
+        *const std::ffi::c_char,
+        *mut std::ffi::c_void,
+    ) -> std::ffi::c_int;
+    // SAFETY: the same ABI as libbpf_print_fn_t: the va_list parameter is a pointer on every target built here
+    // (bindgen spells it per target), and libbpf only calls it.
+    unsafe {
+        let callback =
+            std::mem::transmute::<Option<Callback>, libbpf_sys::libbpf_print_fn_t>(Some(print));
+        libbpf_sys::libbpf_set_print(callback);
+    }
 }
 
 /// The warnings collected since the last call.
