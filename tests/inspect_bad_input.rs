@@ -271,3 +271,43 @@ fn section_names_that_are_not_utf8_are_no_crash() {
     assert!(!verdict.stderr.contains("panicked"), "{}", verdict.stderr);
     assert!(verdict.code == 1 || verdict.code == 2, "{}", verdict.stderr);
 }
+
+/// Control characters a hostile object puts in a name that reaches an error (here a map definition's field name,
+/// which libbpf quotes) are written as escapes: the error stays one line and cannot drive the terminal (an ANSI
+/// escape) or split the line (a form feed). JSON carries the text itself, escaped by JSON.
+#[test]
+fn control_characters_from_an_object_are_escaped_in_errors() {
+    let obj = std::fs::read(fixture("skel_demo")).unwrap();
+    let needle = b"max_entries\0";
+    let mut out = Vec::with_capacity(obj.len());
+    let mut i = 0;
+    while i < obj.len() {
+        if obj[i..].starts_with(needle) {
+            out.extend_from_slice(b"max_entri\x1b\x0c\0");
+            i += needle.len();
+        } else {
+            out.push(obj[i]);
+            i += 1;
+        }
+    }
+    let p = temp_file("control-chars.o", &out);
+    let p = p.to_str().unwrap();
+    let run = ebpfctl(&["gen", "skeleton", p]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        !run.stderr.contains('\u{1b}') && !run.stderr.contains('\u{c}'),
+        "{:?}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("'max_entri\\x1b\\x0c'"),
+        "{:?}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "{:?}", run.stderr);
+    let json = ebpfctl(&["-j", "gen", "skeleton", p]);
+    assert!(json.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("max_entri\u{1b}\u{c}"));
+}

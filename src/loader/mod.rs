@@ -77,7 +77,7 @@ pub fn read_object_file(path: &Path) -> Result<Vec<u8>> {
 /// then at its first dot. Objects are opened from memory here, so the name is passed explicitly: it prefixes
 /// the internal maps (`lifecycl.rodata`) exactly as a load from the path would. Bytes libbpf would turn into
 /// `_` in map names are turned into `_` here already (the builder takes UTF-8).
-fn libbpf_object_name(path: &Path) -> String {
+pub(crate) fn libbpf_object_name(path: &Path) -> String {
     let base = path.file_name().map_or(&[][..], |n| n.as_encoded_bytes());
     let cut = &base[..base.len().min(15)];
     let cut = cut.split(|&b| b == b'.').next().unwrap_or_default();
@@ -94,7 +94,7 @@ fn libbpf_object_name(path: &Path) -> String {
 
 /// A custom BTF for CO-RE (`--btf FILE`): read and vetted through `input`, then handed to libbpf (which only takes
 /// a path) as an in-memory file, so libbpf reads exactly these bytes and never opens the user's path itself.
-fn custom_btf(path: &Path) -> Result<std::fs::File> {
+pub(crate) fn custom_btf(path: &Path) -> Result<std::fs::File> {
     let label = path.display().to_string();
     let data = crate::input::read_whole(path, &label, "cannot read BTF")?;
     // libbpf's own complaint about a file that is not BTF names the object ("failed to perform CO-RE

@@ -222,7 +222,7 @@ impl Output {
 
     /// A negative answer (a missing key): a line on stderr and, under --json, `null` on stdout as bpftool prints.
     pub fn negative(&self, object: &str, reason: &str) {
-        stderr_line(&format!("ebpfctl: {object}: {reason}"));
+        stderr_line(&one_line(&format!("ebpfctl: {object}: {reason}")));
         self.nothing();
     }
 
@@ -237,9 +237,9 @@ impl Output {
 
     /// The one error form: `ebpfctl: <object>: <reason>` on stderr, and under --json an object on stdout too.
     pub fn error(&self, err: &Error) {
-        stderr_line(&format!("ebpfctl: {err}"));
+        stderr_line(&one_line(&format!("ebpfctl: {err}")));
         for line in &err.detail {
-            stderr_line(&format!("  {line}"));
+            stderr_line(&format!("  {}", escape_controls(line, true)));
         }
         if self.json {
             mark_printed();
@@ -254,9 +254,17 @@ impl Output {
 
 /// `text` on one line: control characters (a newline in a pin path) written as escapes.
 fn one_line(text: &str) -> String {
+    escape_controls(text, false)
+}
+
+/// Control characters written as escapes (tabs kept when `keep_tabs`): what a hostile file puts in a name that
+/// reaches an error (a form feed or an ANSI escape in a section name) can neither split the line nor drive the
+/// terminal.
+fn escape_controls(text: &str, keep_tabs: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
+            '\t' if keep_tabs => out.push(c),
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),

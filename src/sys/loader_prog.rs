@@ -48,35 +48,35 @@ pub struct GenError {
     pub what: &'static str,
 }
 
-/// Opens the object with libbpf and records its load as a loader program; `hashed` adds the check of its data
-/// map's SHA-256 that a signature relies on. `btf`: CO-RE target BTF instead of the running kernel's. `name`:
-/// the object's name (libbpf's default is the file's), which prefixes its data maps' names.
+/// Opens the object (its vetted bytes: libbpf never opens a user's path) with libbpf and records its load as a
+/// loader program; `hashed` adds the check of its data map's SHA-256 that a signature relies on. `btf`: CO-RE
+/// target BTF instead of the running kernel's (a /proc/self/fd path of vetted bytes). `name`: the object's name,
+/// which prefixes its data maps' names.
 pub fn generate(
-    object: &Path,
+    object: &[u8],
     btf: Option<&Path>,
     hashed: bool,
-    name: Option<&str>,
+    name: &str,
 ) -> Result<LoaderImage, GenError> {
     let fail = |errno: i32, what| GenError {
         errno: errno.abs(),
         what,
     };
-    let path = c_path(object).map_err(|_| fail(libc::EINVAL, "bad path"))?;
     let btf_path = btf
         .map(c_path)
         .transpose()
         .map_err(|_| fail(libc::EINVAL, "bad BTF path"))?;
-    let name = name
-        .map(std::ffi::CString::new)
-        .transpose()
-        .map_err(|_| fail(libc::EINVAL, "bad object name"))?;
+    let name = std::ffi::CString::new(name).map_err(|_| fail(libc::EINVAL, "bad object name"))?;
     // SAFETY: zero is a valid value for every field of these C option structs (libbpf reads them by `sz`).
     let mut open_opts: sys::bpf_object_open_opts = unsafe { std::mem::zeroed() };
     open_opts.sz = std::mem::size_of::<sys::bpf_object_open_opts>() as _;
     open_opts.btf_custom_path = btf_path.as_ref().map_or(std::ptr::null(), |p| p.as_ptr());
-    open_opts.object_name = name.as_ref().map_or(std::ptr::null(), |n| n.as_ptr());
-    // SAFETY: the path and options outlive the call; a null or error pointer is checked below.
-    let obj = unsafe { sys::bpf_object__open_file(path.as_ptr(), &open_opts) };
+    open_opts.object_name = name.as_ptr();
+    // SAFETY: the bytes, name and options outlive the call (libbpf copies the object); a null or error pointer is
+    // checked below.
+    let obj = unsafe {
+        sys::bpf_object__open_mem(object.as_ptr() as *const _, object.len() as _, &open_opts)
+    };
     let open_err = unsafe { sys::libbpf_get_error(obj as *const _) } as i32;
     if obj.is_null() || open_err != 0 {
         return Err(fail(open_err, "libbpf cannot open it"));

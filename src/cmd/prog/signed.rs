@@ -4,7 +4,7 @@
 //! `-L` (bpftool's --use-loader) takes the same path unsigned. Unlike bpftool (which pins nothing with a loader),
 //! the programs the loader returns are pinned as without it.
 
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, AsRawFd};
 use std::path::Path;
 
 use crate::cli::LoadArgs;
@@ -23,7 +23,6 @@ pub fn run(ctx: &Context, args: &LoadArgs, all: bool, btf: Option<&Path>) -> Cmd
         .then(|| signer("prog load", args.key.as_deref(), args.cert.as_deref()))
         .transpose()?;
     let label = args.object.display().to_string();
-    crate::loader::read_object_file(&args.object)?;
     let image = generate(&label, &args.object, btf, signer.is_some(), None)?;
     if image.programs.is_empty() {
         return Err(Error::invalid(&label, "the object has no programs"));
@@ -107,7 +106,8 @@ pub(crate) fn signer(command: &str, key: Option<&Path>, cert: Option<&Path>) -> 
     })
 }
 
-/// libbpf's loader program for the object (see `loader_prog::generate`), with libbpf's last word on a failure.
+/// libbpf's loader program for the object, read and vetted here (see `loader_prog::generate`), named `name` or as
+/// libbpf names a file; libbpf's last word on a failure.
 pub(crate) fn generate(
     label: &str,
     object: &Path,
@@ -115,8 +115,15 @@ pub(crate) fn generate(
     hashed: bool,
     name: Option<&str>,
 ) -> Result<LoaderImage> {
+    let data = crate::loader::read_object_file(object)?;
+    let name = name.map_or_else(|| crate::loader::libbpf_object_name(object), str::to_string);
+    // Kept open until generation is done: libbpf reads the custom BTF while it records the load.
+    let btf = btf.map(crate::loader::custom_btf).transpose()?;
+    let btf_path = btf
+        .as_ref()
+        .map(|f| std::path::PathBuf::from(format!("/proc/self/fd/{}", f.as_raw_fd())));
     crate::sys::libbpf_log::take();
-    let image = loader_prog::generate(object, btf, hashed, name).map_err(|e| {
+    let image = loader_prog::generate(&data, btf_path.as_deref(), hashed, &name).map_err(|e| {
         let mut err = Error::from_errno(label, e.errno, e.what);
         if let Some(last) = crate::sys::libbpf_log::take().last() {
             err.reason = format!("{}: {}", err.reason, last.trim_start_matches("libbpf: "));
