@@ -5,12 +5,14 @@ Each round takes a compiled fixture (target/<triple>/tmp/bpf-fixtures, built by 
 random (bytes flipped anywhere, the file cut short, or the ELF header scrambled) and runs one command on it. A
 round passes when the command gives a result (exit 0), a verdict (1) or one `ebpfctl: <object>: <reason>` line
 (detail lines indented under it) with exit 2, within 60 s, with no control character on stderr. Failing inputs
-are kept as /tmp/mutate-objects-ROUND.o. tests/inspect_bad_input.rs runs 150 rounds of it in the suite.
+are kept as /tmp/mutate-objects-ROUND.o; what `struct_ops register` registered is unregistered after its round.
+tests/inspect_bad_input.rs runs 150 rounds of the same kind in the suite.
 
 Usage: scripts/mutate-objects.py EBPFCTL [SEED] [ROUNDS]      (root: some commands load; default seed 1, 2000)
 """
 
 import glob
+import json
 import os
 import random
 import shutil
@@ -66,6 +68,20 @@ def acceptable(code, err):
     return bool(lines) and lines[0].startswith("ebpfctl: ") and all(line.startswith(" ") for line in lines[1:])
 
 
+def struct_ops_ids(ebpfctl):
+    run = subprocess.run([ebpfctl, "-j", "struct_ops", "show"], capture_output=True, text=True)
+    try:
+        return {m["id"] for m in json.loads(run.stdout)}
+    except (ValueError, KeyError, TypeError):
+        return set()
+
+
+def unregister_new(ebpfctl, before):
+    """`struct_ops register` leaves what it registered in place, as it should: unregistered here."""
+    for map_id in struct_ops_ids(ebpfctl) - before:
+        subprocess.run([ebpfctl, "struct_ops", "unregister", "id", str(map_id)], capture_output=True)
+
+
 def main():
     if len(sys.argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -80,6 +96,7 @@ def main():
         return 2
     lines = commands(fixture_dirs[0])
     bad, codes = 0, {}
+    registered = struct_ops_ids(ebpfctl)
     for n in range(rounds):
         src = rng.choice(fixtures)
         with open(src, "rb") as f:
@@ -94,6 +111,8 @@ def main():
             code, err = "timeout", ""
         finally:
             shutil.rmtree(PIN, ignore_errors=True)
+            if "struct_ops" in args:
+                unregister_new(ebpfctl, registered)
         codes[code] = codes.get(code, 0) + 1
         if code == "timeout" or not acceptable(code, err):
             bad += 1
