@@ -62,6 +62,22 @@ fn main() {
 /// .text; the ordering file still places what has no section of its own (musl's functions) at .text's start,
 /// right after. A name the build no longer has matches nothing: a stale list costs page faults, never
 /// correctness.
+/// A legacy-mangled name with its hash (`17h` + 16 hex digits + `E`, which hashes the crate's metadata and so
+/// changes with any dependency added) as a glob: the list keeps placing the function after `Cargo.toml` changes.
+/// A generic function's instances all match then; they are few among the start-up's functions.
+fn without_crate_hash(name: &str) -> String {
+    let bytes = name.as_bytes();
+    let n = bytes.len();
+    let hashed = n > 20
+        && name.ends_with('E')
+        && &name[n - 20..n - 17] == "17h"
+        && bytes[n - 17..n - 1].iter().all(u8::is_ascii_hexdigit);
+    match hashed {
+        true => format!("{}17h*E", &name[..n - 20]),
+        false => name.to_string(),
+    }
+}
+
 fn link_order(target: &str, out: &std::path::Path) {
     let file = std::path::Path::new("link-order").join(format!("{target}.txt"));
     println!("cargo:rerun-if-changed={}", file.display());
@@ -75,7 +91,8 @@ fn link_order(target: &str, out: &std::path::Path) {
             Some(cut) => &name[..cut],
             None => name,
         };
-        if seen.insert(base) {
+        let base = without_crate_hash(base);
+        if seen.insert(base.clone()) {
             script.push_str(&format!("    *(.text.{base} .text.{base}.llvm.*)\n"));
         }
     }
