@@ -321,8 +321,9 @@ pub fn gather_light(
 ) -> Result<Light> {
     let skel = gather(path, name)?;
     let label = path.display().to_string();
+    // From the bytes the skeleton embeds: the names checked below and the loader come from one reading.
     let image =
-        crate::cmd::prog::signed::generate(&label, path, None, signer.is_some(), Some(name))?;
+        crate::cmd::prog::signed::generate_from(&label, &skel.elf, None, signer.is_some(), name)?;
     // The loader writes map fds at the index libbpf gave each map: the struct must name every one, in order.
     let named = skel.maps.len() == image.maps.len()
         && skel

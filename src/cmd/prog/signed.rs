@@ -117,13 +117,24 @@ pub(crate) fn generate(
 ) -> Result<LoaderImage> {
     let data = crate::loader::read_object_file(object)?;
     let name = name.map_or_else(|| crate::loader::libbpf_object_name(object), str::to_string);
+    generate_from(label, &data, btf, hashed, &name)
+}
+
+/// `generate` for an object already read (and vetted) by `loader::read_object_file`.
+pub(crate) fn generate_from(
+    label: &str,
+    data: &[u8],
+    btf: Option<&Path>,
+    hashed: bool,
+    name: &str,
+) -> Result<LoaderImage> {
     // Kept open until generation is done: libbpf reads the custom BTF while it records the load.
     let btf = btf.map(crate::loader::custom_btf).transpose()?;
     let btf_path = btf
         .as_ref()
         .map(|f| std::path::PathBuf::from(format!("/proc/self/fd/{}", f.as_raw_fd())));
     crate::sys::libbpf_log::take();
-    let image = loader_prog::generate(&data, btf_path.as_deref(), hashed, &name).map_err(|e| {
+    let image = loader_prog::generate(data, btf_path.as_deref(), hashed, name).map_err(|e| {
         let mut err = Error::from_errno(label, e.errno, e.what);
         if let Some(last) = crate::sys::libbpf_log::take().last() {
             err.reason = format!("{}: {}", err.reason, last.trim_start_matches("libbpf: "));
