@@ -35,17 +35,17 @@ fn fix_bpftool_enum_sign_extension(types: &mut Value) {
     }
 }
 
-/// libbpf 1.1 (inside bpftool 7.1) writes one-byte enums without `__attribute__((packed))`, so the compiler makes
-/// them 4 bytes and any struct embedding one gets the wrong layout; newer libbpf adds the attribute, as we do.
+/// libbpf 1.1 (inside bpftool 7.1) writes one-byte enums as plain enums, so the compiler makes them 4 bytes and
+/// any struct embedding one gets the wrong layout; newer libbpf (bpftool 7.2+) adds `mode(byte)`, as we do.
 /// Remove it from our enum definitions to compare the rest byte for byte.
-fn without_packed_enums(header: &str) -> String {
+fn without_byte_mode_enums(header: &str) -> String {
     let mut out = String::with_capacity(header.len());
     let mut in_enum = false;
     for line in header.split_inclusive('\n') {
         if line.starts_with("enum ") && line.trim_end().ends_with('{') {
             in_enum = true;
         }
-        if in_enum && line == "} __attribute__((packed));\n" {
+        if in_enum && line == "} __attribute__((mode(byte)));\n" {
             out.push_str("};\n");
             in_enum = false;
             continue;
@@ -88,11 +88,11 @@ fn vmlinux_c_header_equals_bpftool_and_is_deterministic() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let theirs = bpftool_stdout(&["btf", "dump", "file", VMLINUX, "format", "c"]);
     assert!(
-        without_packed_enums(&run.stdout) == theirs,
-        "C header differs from bpftool's beyond packed enums"
+        without_byte_mode_enums(&run.stdout) == theirs,
+        "C header differs from bpftool's beyond one-byte enums"
     );
     assert!(
-        run.stdout.contains("} __attribute__((packed));"),
+        run.stdout.contains("} __attribute__((mode(byte)));"),
         "one-byte enums keep their size"
     );
     // The default (sorted) header defines the very same types, and is the same on every run.
@@ -183,6 +183,131 @@ fn vmlinux_c_header_compiles_into_a_core_program() {
     let r = ebpfctl_json(&["inspect", obj.to_str().unwrap(), "relocs"]);
     assert!(r["core_relos"].as_array().unwrap().len() >= 3, "{r}");
     std::fs::remove_dir_all(obj.parent().unwrap()).ok();
+}
+
+/// `_Static_assert`s of every uniquely named struct, union and enum's size and every named non-bitfield member's
+/// offset, as `btf dump -j` records them. Names defined twice are written `name___2` and left out, as are
+/// forward-declared enums (no size in C) and structs holding a `va_list`, whose size is the compiling target's
+/// (8 bytes for BPF, 24 on x86_64).
+fn layout_asserts(dump: &Value) -> String {
+    let types = dump["types"].as_array().unwrap();
+    let is_tag = |t: &&Value| {
+        matches!(
+            t["kind"].as_str(),
+            Some("STRUCT" | "UNION" | "ENUM" | "ENUM64")
+        )
+    };
+    let mut uses = std::collections::HashMap::new();
+    for t in types.iter().filter(is_tag) {
+        *uses.entry(t["name"].as_str().unwrap_or("")).or_insert(0) += 1;
+    }
+    let va_list: Vec<&Value> = types
+        .iter()
+        .filter(|t| t["kind"] == "TYPEDEF" && t["name"].as_str().unwrap_or("").contains("va_list"))
+        .map(|t| &t["id"])
+        .collect();
+    let mut out = String::from("#include \"vmlinux.h\"\n");
+    for t in types.iter().filter(is_tag) {
+        let name = t["name"].as_str().unwrap_or("(anon)");
+        let members = t["members"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+        let forward_enum =
+            t["kind"].as_str().is_some_and(|k| k.starts_with("ENUM")) && t["vlen"] == 0;
+        if name == "(anon)"
+            || uses[name] > 1
+            || forward_enum
+            || members.iter().any(|m| va_list.contains(&&m["type_id"]))
+        {
+            continue;
+        }
+        let tag = match t["kind"].as_str() {
+            Some("STRUCT") => format!("struct {name}"),
+            Some("UNION") => format!("union {name}"),
+            _ => format!("enum {name}"),
+        };
+        out += &format!(
+            "_Static_assert(sizeof({tag}) == {}, \"{tag}\");\n",
+            t["size"]
+        );
+        for m in members
+            .iter()
+            .filter(|m| m["name"] != "(anon)" && m.get("bitfield_size").is_none())
+        {
+            out += &format!(
+                "_Static_assert(__builtin_offsetof({tag}, {0}) * 8 == {1}, \"{tag}.{0}\");\n",
+                m["name"].as_str().unwrap(),
+                m["bits_offset"]
+            );
+        }
+    }
+    out
+}
+
+/// The header is only as good as its layouts: a CO-RE program reads fields at the offsets the compiler gives
+/// them. Every struct, union and enum of vmlinux must compile to the size and member offsets its BTF records
+/// (bpftool 7.1's header fails this from `struct inode` on: its one-byte `enum rw_hint` compiles to four bytes).
+#[test]
+fn vmlinux_c_header_lays_out_every_type_as_btf_says() {
+    let run = ebpfctl(&["btf", "dump", "file", VMLINUX, "format", "c"]);
+    assert_eq!(run.code, 0);
+    let asserts = layout_asserts(&ebpfctl_json(&["btf", "dump", "file", VMLINUX]));
+    assert!(asserts.lines().count() > 20_000, "too few types checked");
+    assert!(asserts.contains("sizeof(struct inode) =="));
+    let obj = compile_with_header(&run.stdout, &asserts, "layout");
+    std::fs::remove_dir_all(obj.parent().unwrap()).ok();
+}
+
+/// The layouts libbpf's header gets wrong (tests/bpf/btf_layouts.bpf.c): ebpfctl's header of the object compiles
+/// to every size and offset its BTF records, bpftool 7.1's does not.
+#[test]
+fn object_c_header_keeps_layouts_libbpf_loses() {
+    let obj = common::fixture("btf_layouts");
+    let obj = obj.to_str().unwrap();
+    let asserts = layout_asserts(&ebpfctl_json(&["btf", "dump", "file", obj]));
+    for t in [
+        "enum lay_small",
+        "enum lay_short",
+        "union lay_packed_union",
+        "struct lay_packed_wide",
+        "struct lay_tail",
+        "struct lay_straddle",
+        "union lay_padded",
+        "struct lay_all",
+    ] {
+        assert!(asserts.contains(&format!("sizeof({t}) ==")), "{t}");
+    }
+    let ours = ebpfctl(&["btf", "dump", "file", obj, "format", "c"]);
+    assert_eq!(ours.code, 0, "{}", ours.stderr);
+    let compiled = compile_with_header(&ours.stdout, &asserts, "layouts");
+    std::fs::remove_dir_all(compiled.parent().unwrap()).ok();
+    // The oracle is wrong here: its header compiles to other offsets (the fixture would prove nothing if it did not).
+    let theirs = bpftool_stdout(&["btf", "dump", "file", obj, "format", "c"]);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("layouts-bpftool-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("vmlinux.h"), theirs).unwrap();
+    std::fs::write(dir.join("check.c"), &asserts).unwrap();
+    let out = Command::new(std::env::var("BPF_CLANG").unwrap_or_else(|_| "clang-19".into()))
+        .args(["-fsyntax-only", "-w", "-target", "bpf"])
+        .arg(dir.join("check.c"))
+        .output()
+        .expect("clang-19");
+    std::fs::remove_dir_all(&dir).ok();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "bpftool's header compiled to the BTF's layout"
+    );
+    for t in [
+        "enum lay_small",
+        "union lay_packed_union",
+        "struct lay_packed_wide",
+        "struct lay_tail",
+    ] {
+        assert!(
+            stderr.contains(&format!("\"{t}")),
+            "bpftool's {t} was right:\n{stderr}"
+        );
+    }
 }
 
 #[test]

@@ -114,6 +114,10 @@ impl Btf {
     fn align_of_uncached(&self, id: u32, depth: usize, memo: &mut impl AlignMemo) -> Result<u32> {
         let t = self.get(id)?;
         match t.kind() {
+            // libbpf caps every scalar at the pointer size, but a 16-byte integer or float is 16-aligned on
+            // every 64-bit target BPF runs on (x86_64, arm64 and the BPF target itself): with the cap, a packed
+            // struct holding one at offset 8 looked natural and its C header got the wrong layout.
+            Kind::Int | Kind::Float if t.size() == 16 && self.ptr_size() == 8 => Ok(16),
             Kind::Int | Kind::Enum | Kind::Enum64 | Kind::Float => {
                 Ok(self.ptr_size().min(t.size()).max(1))
             }
@@ -129,6 +133,9 @@ impl Btf {
                     max_align = max_align.max(align);
                     // A member off its natural alignment means the composite was packed.
                     if m.bitfield_size == 0 && m.bit_offset % (8 * align) != 0 {
+                        return Ok(1);
+                    }
+                    if bitfield_straddles(m.bit_offset, m.bitfield_size, align) {
                         return Ok(1);
                     }
                 }
@@ -216,4 +223,16 @@ impl Btf {
             _ => named("", &t),
         }
     }
+}
+
+/// Whether a bitfield crosses a boundary of its base type's alignment unit, which compilers only do in a packed
+/// composite (`unsigned long long x: 56` at bit 56). libbpf does not look at bitfields and writes such a struct
+/// unpacked, moving the bitfield and everything after it.
+pub(crate) fn bitfield_straddles(bit_offset: u32, bits: u32, align: u32) -> bool {
+    let unit = 8 * u64::from(align.max(1));
+    let (first, last) = (
+        u64::from(bit_offset),
+        u64::from(bit_offset) + u64::from(bits),
+    );
+    bits != 0 && first / unit != (last - 1) / unit
 }

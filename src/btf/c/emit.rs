@@ -2,6 +2,7 @@
 //! enums, forward declarations and typedefs.
 
 use super::*;
+use crate::btf::resolve::bitfield_straddles;
 
 impl<'a> CDumper<'a> {
     pub(super) fn emit_type(&mut self, id: u32, cont_id: u32) -> Result<()> {
@@ -129,16 +130,27 @@ impl<'a> CDumper<'a> {
         self.enter(id)?;
         let is_struct = t.kind() == Kind::Struct;
         let align = self.align(id);
-        let packed = is_struct && self.is_struct_packed(t);
+        // libbpf asks this of structs only; a packed union (one whose size is not a multiple of its members'
+        // alignment) compiles bigger than the BTF says without the attribute.
+        let packed = self.is_packed(t);
         self.emit_struct_fwd(id, t);
         self.out.push_str(" {");
         let mut off: u64 = 0;
         let mut prev_bitfield = false;
+        let mut end: u64 = 0;
         for m in t.members() {
             let m_align = if packed { 1 } else { self.align(m.type_id) };
             let m_off = m.bit_offset as u64;
             let in_bitfield = prev_bitfield && m.bitfield_size != 0;
-            self.emit_bit_padding(off, m_off, m_align as u64, in_bitfield, lvl + 1)?;
+            let gap = Gap {
+                cur: off,
+                next: m_off,
+                next_align: m_align as u64,
+                in_bitfield,
+                next_bitfield: m.bitfield_size != 0,
+                packed,
+            };
+            self.emit_bit_padding(gap, lvl + 1)?;
             self.newline(lvl + 1);
             self.emit_type_decl(m.type_id, m.name, lvl + 1)?;
             if m.bitfield_size != 0 {
@@ -152,9 +164,21 @@ impl<'a> CDumper<'a> {
                 prev_bitfield = false;
             }
             self.out.push(';');
+            end = end.max(off);
+        }
+        if !is_struct && packed {
+            self.emit_union_size(end, t.size() as u64 * 8, lvl + 1)?;
         }
         if is_struct {
-            self.emit_bit_padding(off, t.size() as u64 * 8, align as u64, false, lvl + 1)?;
+            let gap = Gap {
+                cur: off,
+                next: t.size() as u64 * 8,
+                next_align: align as u64,
+                in_bitfield: false,
+                next_bitfield: false,
+                packed,
+            };
+            self.emit_bit_padding(gap, lvl + 1)?;
         }
         if t.vlen() != 0 || t.size() != 0 {
             self.newline(lvl);
@@ -169,15 +193,32 @@ impl<'a> CDumper<'a> {
         Ok(())
     }
 
+    /// A packed union is as big as its biggest member (`end` bits). Where the BTF says bigger (a member whose
+    /// alignment only looked too big for the union's size made it packed here), unnamed bitfields in an anonymous
+    /// struct keep the size.
+    fn emit_union_size(&mut self, end: u64, size: u64, lvl: usize) -> Result<()> {
+        if end >= size {
+            return Ok(());
+        }
+        self.newline(lvl);
+        self.out.push_str("struct {");
+        let gap = Gap {
+            cur: 0,
+            next: size,
+            next_align: 1,
+            in_bitfield: false,
+            next_bitfield: false,
+            packed: true,
+        };
+        self.emit_bit_padding(gap, lvl + 1)?;
+        self.newline(lvl);
+        self.out.push_str("};");
+        Ok(())
+    }
+
     /// Explicit padding so the compiler lays members out where the BTF says (libbpf's btf_dump_emit_bit_padding).
-    pub(super) fn emit_bit_padding(
-        &mut self,
-        cur: u64,
-        next: u64,
-        next_align: u64,
-        in_bitfield: bool,
-        lvl: usize,
-    ) -> Result<()> {
+    pub(super) fn emit_bit_padding(&mut self, gap: Gap, lvl: usize) -> Result<()> {
+        let Gap { mut cur, next, .. } = gap;
         if cur >= next {
             return Ok(());
         }
@@ -187,7 +228,6 @@ impl<'a> CDumper<'a> {
             ("short", 16),
             ("char", 8),
         ];
-        let mut cur = cur;
         let (mut pad_type, mut pad_bits, mut new_off) = ("char", 8, 0);
         for (name, bits) in pads {
             pad_type = name;
@@ -198,12 +238,20 @@ impl<'a> CDumper<'a> {
             }
         }
         if new_off > cur && new_off <= next {
-            let align_bits = next_align * 8;
-            if in_bitfield
+            // libbpf leaves it to the compiler to align the filler after `new_off`; a packed struct aligns
+            // nothing but zero-width bitfields (filler starts where the last member ended, and only a member
+            // that is not a bitfield moves on to the next byte), so there the mark is written unless the filler
+            // lands on the next member anyway.
+            let align_bits = gap.next_align * 8;
+            let unaligned_landing = (cur + next - new_off).div_ceil(8) * 8;
+            if gap.in_bitfield
+                || (gap.packed
+                    && new_off != next
+                    && (gap.next_bitfield || unaligned_landing != next))
                 || (new_off == next && cur.div_ceil(align_bits) * align_bits != new_off)
                 || (new_off != next && next - new_off <= new_off - cur)
             {
-                let n = if in_bitfield { new_off - cur } else { 0 };
+                let n = if gap.in_bitfield { new_off - cur } else { 0 };
                 let _ = write!(self.out, "\n{}{pad_type}: {n};", pfx(lvl));
             }
             cur = new_off;
@@ -277,7 +325,25 @@ impl<'a> CDumper<'a> {
         self.newline(lvl);
         self.out.push('}');
         if t.size() == 1 {
-            self.out.push_str(" __attribute__((packed))");
+            self.out.push_str(" __attribute__((mode(byte)))");
+        } else if t.size() == 2 {
+            // libbpf writes nothing here and the compiler makes the enum 4 bytes, moving every member after it.
+            // `packed` takes the smallest type that holds the values (2 bytes once one exceeds a byte); values
+            // that all fit a byte need mode(HI), which is signed, so it is kept for those.
+            let fits_byte = t.enum_values().all(|v| {
+                let v = match (is64, signed) {
+                    (false, false) => v.value as u32 as i128,
+                    (false, true) => v.value as i32 as i128,
+                    (true, false) => v.value as i128,
+                    (true, true) => v.value as i64 as i128,
+                };
+                (-128..=255).contains(&v)
+            });
+            self.out.push_str(if fits_byte {
+                " __attribute__((mode(HI)))"
+            } else {
+                " __attribute__((packed))"
+            });
         } else if t.size() == 8 && self.ptr_size == 8 {
             // An 8-byte enum whose values all fit 32 bits only gets 8 bytes with mode(word).
             let needs_word = !is64 || t.enum_values().all(|v| v.value >> 32 == 0);
@@ -315,15 +381,32 @@ impl<'a> CDumper<'a> {
             .max(1)
     }
 
-    pub(super) fn is_struct_packed(&mut self, t: &Type) -> bool {
+    pub(super) fn is_packed(&mut self, t: &Type) -> bool {
         let mut max_align = 1;
         for (i, m) in t.members().enumerate() {
             let align = self.align(m.type_id);
             if m.bitfield_size == 0 && t.member_raw_offset(i) % (8 * align) != 0 {
                 return true;
             }
+            if bitfield_straddles(m.bit_offset, m.bitfield_size, align) {
+                return true;
+            }
             max_align = max_align.max(align);
         }
         t.size() % max_align != 0
     }
+}
+
+/// A hole in a struct's layout, from the end of one member (bits) to the next member's offset or the struct's end.
+pub(super) struct Gap {
+    pub(super) cur: u64,
+    pub(super) next: u64,
+    /// Alignment in bytes of the member after the hole.
+    pub(super) next_align: u64,
+    /// The hole is between two bitfields.
+    pub(super) in_bitfield: bool,
+    /// The member after the hole is a bitfield.
+    pub(super) next_bitfield: bool,
+    /// The struct is `__attribute__((packed))`: the compiler aligns nothing in it.
+    pub(super) packed: bool,
 }
