@@ -330,3 +330,48 @@ fn dump_json_is_bpftools_byte_for_byte() {
         .collect();
     assert!(comms.iter().any(|c| c.is_string()) && comms.iter().any(|c| c.is_array()));
 }
+
+/// Types nobody here chose: scripts/random-map-types.py writes objects of random nested records, bitfields,
+/// enums, typedef chains and arrays (as map keys, values and globals), fills every map with random bytes and
+/// compares ebpfctl's dumps, lookups and getnext with bpftool's, `btf dump` (raw, JSON, C) with bpftool's,
+/// `compat check` with bpftool's load, and compiles ebpfctl's C header against the BTF's layout. The seed
+/// is fixed so a failure reproduces; `scripts/random-map-types.py BIN SEED ROUNDS DIR` runs longer campaigns.
+#[test]
+fn random_btf_types_dump_as_bpftool_dumps_them_and_compile_to_their_layout() {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/random-map-types.py");
+    let out = std::process::Command::new("python3")
+        .args([script, &common::bin(), "7", "25"])
+        .env(
+            "BPF_INCLUDES",
+            concat!(env!("EBPFCTL_LIBBPF_LIB_DIR"), "/include"),
+        )
+        .output()
+        .expect("python3");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let summary: Value = stdout
+        .lines()
+        .last()
+        .and_then(|l| serde_json::from_str(l).ok())
+        .unwrap_or_else(|| panic!("no summary line\nstdout: {stdout}\nstderr: {stderr}"));
+    assert!(out.status.success(), "{stdout}{stderr}");
+    let count = |k: &str| summary[k].as_u64().unwrap_or(0);
+    assert_eq!(
+        count("differ") + count("btf_differ") + count("problems"),
+        0,
+        "{summary}"
+    );
+    // Every object's BTF dumps as bpftool's, but where bpftool's C header compiles to the wrong layout (the
+    // script checks ours compiles to the right one).
+    assert_eq!(
+        count("btf_equal") + count("btf_bpftool_layout_wrong"),
+        25,
+        "{summary}"
+    );
+    // Enough really compared that an empty run cannot pass: 25 objects of 8 maps, most of them loadable.
+    assert_eq!(count("compat_agree"), 25, "{summary}");
+    assert!(count("objects") >= 20, "{summary}");
+    assert!(count("maps") >= 150, "{summary}");
+    assert!(count("entries") >= 300, "{summary}");
+    assert_eq!(count("equal"), count("maps"), "{summary}");
+}
