@@ -10,7 +10,7 @@ use std::process::Command;
 
 use common::{bpftool_json, ebpfctl, ebpfctl_json};
 use inspect_support::{temp_file, BtfBuilder, KIND_PTR, KIND_STRUCT};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 const VMLINUX: &str = "/sys/kernel/btf/vmlinux";
 
@@ -242,6 +242,70 @@ fn layout_asserts(dump: &Value) -> String {
     out
 }
 
+/// Size and members (name, bit offset, bitfield width) of each uniquely named struct and union of a BTF dump.
+fn named_layouts(dump: &Value) -> std::collections::HashMap<String, Value> {
+    let types = dump["types"].as_array().unwrap();
+    let mut uses = std::collections::HashMap::new();
+    for t in types {
+        if matches!(
+            t["kind"].as_str(),
+            Some("STRUCT" | "UNION" | "ENUM" | "ENUM64")
+        ) {
+            *uses.entry(t["name"].to_string()).or_insert(0) += 1;
+        }
+    }
+    types
+        .iter()
+        .filter(|t| matches!(t["kind"].as_str(), Some("STRUCT" | "UNION")))
+        .filter(|t| t["name"] != "(anon)" && uses[&t["name"].to_string()] == 1)
+        .map(|t| {
+            let members: Vec<Value> = t["members"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| json!([m["name"], m["bits_offset"], m.get("bitfield_size")]))
+                .collect();
+            let tag = format!(
+                "{} {}",
+                t["kind"].as_str().unwrap().to_lowercase(),
+                t["name"].as_str().unwrap()
+            );
+            (tag, json!([t["size"], members]))
+        })
+        .collect()
+}
+
+/// Compiles `header` for BPF with debug info, one pointer to each uniquely named struct and union, and returns
+/// those whose compiled BTF (size, member bit offsets and bitfield widths, which no `offsetof` reaches) differs
+/// from `dump`'s.
+fn compiled_layout_mismatches(header: &str, dump: &Value, tag: &str) -> Vec<String> {
+    let want = named_layouts(dump);
+    let mut program = String::from("#include \"vmlinux.h\"\n");
+    for (i, name) in want.keys().enumerate() {
+        program += &format!("{name} *layout_use{i};\n");
+    }
+    let obj = compile_with_header(header, &program, tag);
+    let got = named_layouts(&ebpfctl_json(&[
+        "btf",
+        "dump",
+        "file",
+        obj.to_str().unwrap(),
+    ]));
+    std::fs::remove_dir_all(obj.parent().unwrap()).ok();
+    // The header may add an anonymous member to keep a union's size (docs/inspect.md).
+    let same = |want: &Value, got: &Value| {
+        let (w, g) = (want[1].as_array().unwrap(), got[1].as_array().unwrap());
+        want[0] == got[0]
+            && g.len() >= w.len()
+            && g[..w.len()] == w[..]
+            && g[w.len()..].iter().all(|m| m[0] == "(anon)")
+    };
+    want.iter()
+        .filter(|(name, layout)| !got.get(*name).is_some_and(|g| same(layout, g)))
+        .map(|(name, layout)| format!("{name}: BTF {layout}, compiled {:?}", got.get(name)))
+        .collect()
+}
+
 /// The header is only as good as its layouts: a CO-RE program reads fields at the offsets the compiler gives
 /// them. Every struct, union and enum of vmlinux must compile to the size and member offsets its BTF records
 /// (bpftool 7.1's header fails this from `struct inode` on: its one-byte `enum rw_hint` compiles to four bytes).
@@ -249,11 +313,20 @@ fn layout_asserts(dump: &Value) -> String {
 fn vmlinux_c_header_lays_out_every_type_as_btf_says() {
     let run = ebpfctl(&["btf", "dump", "file", VMLINUX, "format", "c"]);
     assert_eq!(run.code, 0);
-    let asserts = layout_asserts(&ebpfctl_json(&["btf", "dump", "file", VMLINUX]));
+    let dump = ebpfctl_json(&["btf", "dump", "file", VMLINUX]);
+    let asserts = layout_asserts(&dump);
     assert!(asserts.lines().count() > 20_000, "too few types checked");
     assert!(asserts.contains("sizeof(struct inode) =="));
     let obj = compile_with_header(&run.stdout, &asserts, "layout");
     std::fs::remove_dir_all(obj.parent().unwrap()).ok();
+    // Bitfields too: clang's BTF of the compiled header against the kernel's. `va_list` is the target's own.
+    let mismatches = compiled_layout_mismatches(&run.stdout, &dump, "layout-btf");
+    assert!(
+        mismatches
+            .iter()
+            .all(|m| m.starts_with("struct warn_args:")),
+        "{mismatches:#?}"
+    );
 }
 
 /// The layouts libbpf's header gets wrong (tests/bpf/btf_layouts.bpf.c): ebpfctl's header of the object compiles
@@ -262,7 +335,8 @@ fn vmlinux_c_header_lays_out_every_type_as_btf_says() {
 fn object_c_header_keeps_layouts_libbpf_loses() {
     let obj = common::fixture("btf_layouts");
     let obj = obj.to_str().unwrap();
-    let asserts = layout_asserts(&ebpfctl_json(&["btf", "dump", "file", obj]));
+    let dump = ebpfctl_json(&["btf", "dump", "file", obj]);
+    let asserts = layout_asserts(&dump);
     for t in [
         "enum lay_small",
         "enum lay_short",
@@ -279,6 +353,8 @@ fn object_c_header_keeps_layouts_libbpf_loses() {
     assert_eq!(ours.code, 0, "{}", ours.stderr);
     let compiled = compile_with_header(&ours.stdout, &asserts, "layouts");
     std::fs::remove_dir_all(compiled.parent().unwrap()).ok();
+    let mismatches = compiled_layout_mismatches(&ours.stdout, &dump, "layouts-btf");
+    assert!(mismatches.is_empty(), "{mismatches:#?}");
     // The oracle is wrong here: its header compiles to other offsets (the fixture would prove nothing if it did not).
     let theirs = bpftool_stdout(&["btf", "dump", "file", obj, "format", "c"]);
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))

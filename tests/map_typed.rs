@@ -338,23 +338,16 @@ fn dump_json_is_bpftools_byte_for_byte() {
 /// is fixed so a failure reproduces; `scripts/random-map-types.py BIN SEED ROUNDS DIR` runs longer campaigns.
 #[test]
 fn random_btf_types_dump_as_bpftool_dumps_them_and_compile_to_their_layout() {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/random-map-types.py");
-    let out = std::process::Command::new("python3")
-        .args([script, &common::bin(), "7", "25"])
-        .env(
+    let run = common::run_script(
+        "random-map-types.py",
+        &[&common::bin(), "7", "25"],
+        &[(
             "BPF_INCLUDES",
             concat!(env!("EBPFCTL_LIBBPF_LIB_DIR"), "/include"),
-        )
-        .output()
-        .expect("python3");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let summary: Value = stdout
-        .lines()
-        .last()
-        .and_then(|l| serde_json::from_str(l).ok())
-        .unwrap_or_else(|| panic!("no summary line\nstdout: {stdout}\nstderr: {stderr}"));
-    assert!(out.status.success(), "{stdout}{stderr}");
+        )],
+    );
+    let summary = &run.summary;
+    assert!(run.success, "{}", run.output);
     let count = |k: &str| summary[k].as_u64().unwrap_or(0);
     assert_eq!(
         count("differ") + count("btf_differ") + count("problems"),

@@ -10,11 +10,9 @@
 use crate::common;
 
 use common::bin;
-use serde_json::Value;
 
 #[test]
 fn compat_and_map_dump_agree_with_the_kernel_and_bpftool_on_packaged_objects() {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/real-objects.py");
     let cache = concat!(env!("CARGO_TARGET_TMPDIR"), "/real-objects");
     // The light skeleton check builds C loaders against libbpf's headers (skel_internal.h and its UAPI).
     let includes = format!(
@@ -22,21 +20,17 @@ fn compat_and_map_dump_agree_with_the_kernel_and_bpftool_on_packaged_objects() {
         env!("EBPFCTL_LIBBPF_UAPI_DIR"),
         env!("EBPFCTL_LIBBPF_LIB_DIR")
     );
-    let out = std::process::Command::new("python3")
-        .args([script, "check", &bin(), cache])
-        .env("LIGHT_CC", env!("EBPFCTL_TARGET_CC"))
-        .env("LIGHT_INCLUDES", includes)
-        .output()
-        .expect("python3");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let summary: Value = stdout
-        .lines()
-        .last()
-        .and_then(|l| serde_json::from_str(l).ok())
-        .unwrap_or_else(|| panic!("no summary line\nstdout: {stdout}\nstderr: {stderr}"));
-    assert_eq!(summary["problems"], 0, "disagreements:\n{stdout}{stderr}");
-    assert!(out.status.success(), "{stdout}{stderr}");
+    let run = common::run_script(
+        "real-objects.py",
+        &["check", &bin(), cache],
+        &[
+            ("LIGHT_CC", env!("EBPFCTL_TARGET_CC")),
+            ("LIGHT_INCLUDES", &includes),
+        ],
+    );
+    let (summary, output) = (&run.summary, &run.output);
+    assert_eq!(summary["problems"], 0, "disagreements:\n{output}");
+    assert!(run.success, "{output}");
     // The corpus is what it was when these figures were taken (123 distinct objects, 61 loadable here, 185
     // maps): a package that lost its objects must not make the test pass with nothing checked.
     let count = |k: &str| summary[k].as_u64().unwrap_or(0);

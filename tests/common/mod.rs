@@ -398,3 +398,36 @@ pub fn relocated_value(insn: u64, next: u64) -> u64 {
         _ => imm,
     }
 }
+
+/// What a scripts/*.py checker printed: its last stdout line parsed as the JSON summary, whether it exited 0,
+/// and all it wrote (for assertion messages).
+pub struct ScriptRun {
+    pub summary: Value,
+    pub success: bool,
+    pub output: String,
+}
+
+/// Runs `python3 scripts/NAME ARGS` with ENV added; panics with the output when no summary line came.
+pub fn run_script(name: &str, args: &[&str], env: &[(&str, &str)]) -> ScriptRun {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scripts")
+        .join(name);
+    let out = Command::new("python3")
+        .arg(&script)
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .expect("python3");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let output = format!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let summary = stdout
+        .lines()
+        .last()
+        .and_then(|l| serde_json::from_str(l).ok())
+        .unwrap_or_else(|| panic!("{name}: no summary line\n{output}"));
+    ScriptRun {
+        summary,
+        success: out.status.success(),
+        output,
+    }
+}
