@@ -30,6 +30,7 @@ pub(crate) fn c_path(path: &Path) -> io::Result<CString> {
 }
 
 // Object kinds, ids and fds by id or pin come from the one implementation in bpf_obj.
+use super::bpf_obj::c_chars;
 pub use super::bpf_obj::{fd_by_id, kind_of_fd as obj_kind_of_fd, obj_get, ObjKind};
 
 pub fn obj_pin(fd: BorrowedFd<'_>, path: &Path) -> io::Result<()> {
@@ -49,16 +50,6 @@ pub struct ProgBrief {
     pub attach_btf_id: u32,
 }
 
-/// A fixed-size, NUL-padded kernel name (BPF_OBJ_NAME_LEN) as a string.
-fn c_name(raw: &[libc::c_char]) -> String {
-    let bytes: Vec<u8> = raw
-        .iter()
-        .take_while(|&&c| c != 0)
-        .map(|&c| c as u8)
-        .collect();
-    String::from_utf8_lossy(&bytes).into_owned()
-}
-
 pub fn prog_brief(fd: BorrowedFd<'_>) -> io::Result<ProgBrief> {
     let mut info = libbpf_sys::bpf_prog_info::default();
     let mut len = std::mem::size_of::<libbpf_sys::bpf_prog_info>() as u32;
@@ -67,7 +58,7 @@ pub fn prog_brief(fd: BorrowedFd<'_>) -> io::Result<ProgBrief> {
     Ok(ProgBrief {
         id: info.id,
         prog_type: info.type_,
-        name: c_name(&info.name),
+        name: c_chars(&info.name),
         tag: crate::fastfmt::hex_string(&info.tag),
         attach_btf_obj_id: info.attach_btf_obj_id,
         attach_btf_id: info.attach_btf_id,
@@ -95,7 +86,7 @@ pub fn map_brief(fd: BorrowedFd<'_>) -> io::Result<MapBrief> {
     Ok(MapBrief {
         id: info.id,
         map_type: info.type_,
-        name: c_name(&info.name),
+        name: c_chars(&info.name),
         flags: info.map_flags,
     })
 }

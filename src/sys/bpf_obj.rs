@@ -264,7 +264,7 @@ pub fn c_chars(raw: &[libc::c_char]) -> String {
     let bytes: Vec<u8> = raw
         .iter()
         .take_while(|&&c| c != 0)
-        .map(|&c| c as u8)
+        .map(|&c| c.to_ne_bytes()[0]) // c_char is i8 on x86_64, u8 on aarch64
         .collect();
     String::from_utf8_lossy(&bytes).into_owned()
 }

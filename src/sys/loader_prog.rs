@@ -110,8 +110,8 @@ pub fn generate(
     }
     // SAFETY: libbpf set insns/data to buffers of insns_sz/data_sz bytes owned by the object, alive until close.
     let insns =
-        unsafe { std::slice::from_raw_parts(gen.insns as *const u8, gen.insns_sz as usize) };
-    let data = unsafe { std::slice::from_raw_parts(gen.data as *const u8, gen.data_sz as usize) };
+        unsafe { std::slice::from_raw_parts(gen.insns.cast::<u8>(), gen.insns_sz as usize) };
+    let data = unsafe { std::slice::from_raw_parts(gen.data.cast::<u8>(), gen.data_sz as usize) };
     Ok(LoaderImage {
         insns: insns.to_vec(),
         data: data.to_vec(),

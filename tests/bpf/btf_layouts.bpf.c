@@ -57,6 +57,16 @@ union lay_padded {
 	char bytes[18];
 };
 
+/* A bitfield after an ordinary member starts right there if it fits its unit; here `int :0` moved it on to bit
+ * 96, and the 39 bits no longer fit below 128. libbpf expects the compiler to align it and writes no mark. */
+struct lay_bitfield_after {
+	short e[3];
+	_Bool b[4];
+	int : 0;
+	unsigned long long bits : 39;
+	unsigned int more : 28;
+};
+
 struct lay_all {
 	char c;
 	enum lay_small small;
@@ -66,6 +76,7 @@ struct lay_all {
 	struct lay_tail tail;
 	struct lay_straddle straddle;
 	union lay_padded padded;
+	struct lay_bitfield_after after;
 };
 
 struct lay_all lay_value;

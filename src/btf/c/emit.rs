@@ -147,7 +147,7 @@ impl<'a> CDumper<'a> {
                 next: m_off,
                 next_align: m_align as u64,
                 in_bitfield,
-                next_bitfield: m.bitfield_size != 0,
+                next_bits: m.bitfield_size,
                 packed,
             };
             self.emit_bit_padding(gap, lvl + 1)?;
@@ -175,7 +175,7 @@ impl<'a> CDumper<'a> {
                 next: t.size() as u64 * 8,
                 next_align: align as u64,
                 in_bitfield: false,
-                next_bitfield: false,
+                next_bits: 0,
                 packed,
             };
             self.emit_bit_padding(gap, lvl + 1)?;
@@ -207,7 +207,7 @@ impl<'a> CDumper<'a> {
             next: size,
             next_align: 1,
             in_bitfield: false,
-            next_bitfield: false,
+            next_bits: 0,
             packed: true,
         };
         self.emit_bit_padding(gap, lvl + 1)?;
@@ -244,10 +244,18 @@ impl<'a> CDumper<'a> {
             // lands on the next member anyway.
             let align_bits = gap.next_align * 8;
             let unaligned_landing = (cur + next - new_off).div_ceil(8) * 8;
+            // Nor does a bitfield after an ordinary member move to its type's alignment: it starts right there
+            // when it fits in the rest of its unit (libbpf assumes it moves, so `long: 0` goes missing).
+            let bitfield_landing = match u64::from(gap.next_bits) {
+                0 => next,
+                bits if cur % align_bits + bits <= align_bits => cur,
+                _ => cur.div_ceil(align_bits) * align_bits,
+            };
             if gap.in_bitfield
                 || (gap.packed
                     && new_off != next
-                    && (gap.next_bitfield || unaligned_landing != next))
+                    && (gap.next_bits != 0 || unaligned_landing != next))
+                || (!gap.packed && new_off == next && bitfield_landing != next)
                 || (new_off == next && cur.div_ceil(align_bits) * align_bits != new_off)
                 || (new_off != next && next - new_off <= new_off - cur)
             {
@@ -405,8 +413,8 @@ pub(super) struct Gap {
     pub(super) next_align: u64,
     /// The hole is between two bitfields.
     pub(super) in_bitfield: bool,
-    /// The member after the hole is a bitfield.
-    pub(super) next_bitfield: bool,
+    /// Width of the member after the hole when it is a bitfield, else 0.
+    pub(super) next_bits: u32,
     /// The struct is `__attribute__((packed))`: the compiler aligns nothing in it.
     pub(super) packed: bool,
 }
