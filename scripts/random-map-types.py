@@ -17,7 +17,10 @@ per-CPU hash, and as global variables (.bss, .rodata, a custom .data section). T
 - `btf dump file OBJ` raw, JSON and C (`unsorted`, bpftool 7.1's order) must print what bpftool prints;
 - bpftool loads the object and pins its maps, random bytes go into every entry, and `-j map dump`, the text dump,
   `map lookup` and `map getnext` of one key must print what bpftool prints (`getnext` of the last key aside:
-  ebpfctl answers `"next_key": null` with exit 1, bpftool an error).
+  ebpfctl answers `"next_key": null` with exit 1, bpftool an error);
+- the `formatted` part of ebpfctl's dump, fed back with `map update --from`, must restore every entry as it was
+  shown (per-CPU `values`, global data without a key, anonymous members under repeated "" keys, unnamed enum
+  values, unions included).
 
 Floats are left out: bpftool 7.1 prints `(unsupported-kind` for them, not JSON (tests/map_typed.rs covers
 ebpfctl's). Where ebpfctl is right on purpose the difference is accepted only in its exact form: an unnamed value
@@ -261,7 +264,49 @@ def compare_map(ebpfctl, rng, pin, accepted):
             continue
         if not accepted.same(ours, theirs):
             differ.append((args, ours, theirs))
+    info = json.loads(run(["bpftool", "-j", "map", "show", "pinned", pin])[1])
+    if not differ and not info.get("frozen") and info["type"] != "lru_hash":
+        problem = formatted_round_trip(ebpfctl, pin, info["type"])
+        if problem:
+            differ.append((["map", "update", "--from", "(formatted dump)"], (1, problem, ""), (0, "", "")))
     return len(keys), differ
+
+
+class Pairs(list):
+    """A JSON object as its (key, value) pairs: a dump repeats "" for a struct's anonymous members."""
+
+
+def as_json(v):
+    if isinstance(v, Pairs):
+        return "{" + ",".join(json.dumps(k) + ":" + as_json(x) for k, x in v) + "}"
+    if isinstance(v, list):
+        return "[" + ",".join(as_json(x) for x in v) + "]"
+    return json.dumps(v)
+
+
+def formatted_round_trip(ebpfctl, pin, mtype):
+    """Feeds the `formatted` part of ebpfctl's dump back with `map update --from` (hash maps emptied first) and
+    dumps again: every entry must come back as it was. Returns the problem, or None. Keys whose formatted forms
+    coincide (a `_Bool` key shows every non-zero byte as true) may merge; LRU maps may evict on their own."""
+    before = run([ebpfctl, "-j", "map", "dump", "pinned", pin])[1]
+    entries = json.loads(before, object_pairs_hook=Pairs)
+    if any("formatted" not in dict(e) for e in entries):
+        return None  # the kernel took the map without BTF (it refused the object's), as bpftool shows too
+    lines = "".join(as_json(dict(e)["formatted"]) + "\n" for e in entries)
+    if mtype in ("hash", "percpu_hash"):
+        run([ebpfctl, "map", "delete", "pinned", pin, "--all"])
+    p = subprocess.run([ebpfctl, "map", "update", "pinned", pin, "--from", "-"], input=lines,
+                       capture_output=True, text=True, timeout=120)
+    if p.returncode:
+        return f"map update --from its own dump: {p.stderr.strip()[:300]}"
+    shown = sorted(json.dumps(e["formatted"], sort_keys=True) for e in json.loads(before))
+    again = sorted(json.dumps(e["formatted"], sort_keys=True)
+                   for e in json.loads(run([ebpfctl, "-j", "map", "dump", "pinned", pin])[1]))
+    distinct_keys = len({json.dumps(e["formatted"].get("key"), sort_keys=True) for e in json.loads(before)})
+    if not set(again) <= set(shown) or (distinct_keys == len(shown) and again != shown):
+        lost = [e for e in shown if e not in again][:1]
+        return f"formatted entries changed on the way back in: {str(lost)[:300]}"
+    return None
 
 
 def keep_difference(where, src, differ):

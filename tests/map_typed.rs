@@ -19,6 +19,8 @@ fn typed_maps(test: &str) -> PinDir {
         let name = map.name().to_string_lossy().into_owned();
         if name.starts_with("typed_") {
             map.pin(dir.pin(&name)).unwrap();
+        } else if name.ends_with(".bss") {
+            map.pin(dir.pin("bss")).unwrap();
         }
     }
     dir
@@ -137,6 +139,108 @@ fn bulk_lines_may_use_the_formatted_shape() {
     let dump = sorted(bpftool_json(&["map", "dump", "pinned", &pin]));
     assert_eq!(dump[0]["formatted"]["value"]["comm"], "one");
     assert_eq!(dump[1]["formatted"]["value"]["state"], "TYPED_BUSY");
+}
+
+/// What `map dump -j` prints feeds back in through `map update --from`: per-CPU entries (`values`), global
+/// data's formatted part (no key), two anonymous members each under "" in one object, a `_Bool` shown over a
+/// wider member of a union, and an unsigned enum value printed signed.
+#[test]
+fn dumps_feed_back_through_update_from() {
+    let dir = typed_maps("typed-feedback");
+    let percpu = dir.pin("typed_percpu");
+    let cpus = ebpfctl_json(&["map", "dump", "pinned", &percpu])[0]["values"]
+        .as_array()
+        .unwrap()
+        .len();
+    let values: Vec<Value> = (0..cpus)
+        .map(|cpu| json!({"cpu": cpu, "value": (cpu as u64 + 1) * 1000}))
+        .collect();
+    let line = json!({"key": 1, "values": values}).to_string();
+    let run = ebpfctl_stdin(
+        &["map", "update", "pinned", &percpu, "--from", "-"],
+        line.as_bytes(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let dump = ebpfctl(&["-j", "map", "dump", "pinned", &percpu]);
+    // Its own dump, byte form and formatted form, one entry per line: back in unchanged.
+    let entries: Vec<String> = serde_json::from_str::<Vec<Value>>(&dump.stdout)
+        .unwrap()
+        .iter()
+        .flat_map(|e| {
+            [
+                e.to_string(),
+                json!({"key": e["formatted"]["key"], "values": e["formatted"]["values"]})
+                    .to_string(),
+            ]
+        })
+        .collect();
+    assert_eq!(update_from(&percpu, &entries.join("\n")).code, 0);
+    assert_eq!(
+        ebpfctl(&["-j", "map", "dump", "pinned", &percpu]).stdout,
+        dump.stdout
+    );
+    let theirs = bpftool_json(&[
+        "map", "lookup", "pinned", &percpu, "key", "1", "0", "0", "0",
+    ]);
+    assert_eq!(
+        theirs["formatted"]["values"][cpus - 1]["value"],
+        cpus as u64 * 1000
+    );
+    // One CPU's value is every CPU's, as `map update` takes it.
+    assert_eq!(update_from(&percpu, "{\"key\": 0, \"value\": 7}").code, 0);
+    let theirs = bpftool_json(&[
+        "map", "lookup", "pinned", &percpu, "key", "0", "0", "0", "0",
+    ]);
+    assert!(
+        theirs["formatted"]["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v["value"] == 7),
+        "{theirs}"
+    );
+
+    let bss = dir.pin("bss");
+    let run = update_from(&bss, "{\"value\": {\".bss\": [{\"typed_seen\": 4242}]}}");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let theirs = bpftool_json(&["map", "dump", "pinned", &bss]);
+    assert_eq!(
+        theirs[0]["formatted"]["value"][".bss"][0]["typed_seen"], 4242,
+        "{theirs}"
+    );
+
+    let anon = dir.pin("typed_anon");
+    let bytes: Vec<u8> = [
+        0x12345678u32.to_le_bytes().to_vec(),
+        vec![0; 4],
+        0x1122334455667702u64.to_le_bytes().to_vec(),
+        0x80000002u32.to_le_bytes().to_vec(),
+        vec![0; 4],
+    ]
+    .concat();
+    let line = format!("{{\"key\": [0,0,0,0], \"value\": {bytes:?}}}");
+    assert_eq!(update_from(&anon, &line).code, 0);
+    let shown = ebpfctl(&[
+        "-j", "map", "lookup", "pinned", &anon, "key", "0", "0", "0", "0",
+    ]);
+    let formatted = "{\"\":{\"word\":305419896,\"bytes\":[120,86,52,18]},\"\":{\"wide\":1234605616436508418,\"flag\":true},\"big\":-2147483646}";
+    assert!(shown.stdout.contains(formatted), "{}", shown.stdout);
+    assert_eq!(
+        update_from(&anon, &format!("{{\"key\": 1, \"value\": {formatted}}}")).code,
+        0
+    );
+    assert_eq!(
+        kernel_value(&anon, 1),
+        bytes,
+        "the formatted form came back as other bytes"
+    );
+}
+
+fn update_from(pin: &str, lines: &str) -> common::Run {
+    ebpfctl_stdin(
+        &["map", "update", "pinned", pin, "--from", "-"],
+        lines.as_bytes(),
+    )
 }
 
 /// The value bytes the kernel holds for `key` (u32), read through libbpf: bpftool 7.1 cannot be the reader here,

@@ -202,7 +202,10 @@ impl Encoder<'_> {
                     }
                 }
             }
-            _ => integer(v, t.kflag(), t.size() * 8, path)?,
+            // An unnamed value prints signed or not as bpftool reads the enum (value.rs), whatever its kflag:
+            // either reading of the same bits encodes back.
+            _ => integer(v, t.kflag(), t.size() * 8, path)
+                .or_else(|e| integer(v, !t.kflag(), t.size() * 8, path).map_err(|_| e))?,
         };
         let size = (t.size() as usize).min(out.len());
         self.write_uint(raw, &mut out[..size], path)
@@ -303,29 +306,118 @@ impl Encoder<'_> {
                 ));
             }
         }
-        for m in t.members() {
-            let Some(field) = fields.get(m.name) else {
-                continue;
-            };
-            let sub = format!("{path}.{}", m.name);
-            let start = (m.bit_offset / 8) as usize;
-            let bits = match m.bitfield_size {
-                0 if m.bit_offset % 8 != 0 => self.int_bits(m.type_id),
-                n => n,
-            };
-            if bits != 0 {
-                let signed = self.signed(m.type_id);
-                let raw = integer(field, signed, bits, &sub)?;
-                set_bits(out, m.bit_offset, bits, raw, self.btf.big_endian());
-                continue;
+        if t.kind() != Kind::Union {
+            for (m, field) in given_members(t, fields) {
+                self.encode_member(&m, field, out, depth, path)?;
             }
-            let size = self.btf.resolve_size(m.type_id)? as usize;
-            let slot = out
-                .get_mut(start..start + size)
-                .ok_or_else(|| super::Error(format!("{sub}: member lies outside the value")))?;
-            self.encode(m.type_id, field, slot, depth + 1, &sub)?;
+            return Ok(());
+        }
+        // A union's members overlap, and a dump shows every one of them read from the same bytes, some only in
+        // part (a `_Bool` prints any non-zero byte as true, a char array stops at its NUL, a bitfield shows some
+        // bits of a byte). Each member is encoded on its own and its bytes merged in: a byte comes from a member
+        // that showed it whole wherever one did.
+        let mut whole = vec![false; out.len()];
+        for (m, field) in given_members(t, fields) {
+            let mut mine = out.to_vec();
+            self.encode_member(&m, field, &mut mine, depth, path)?;
+            let mut shown = vec![false; out.len()];
+            let first = ((m.bit_offset / 8) as usize).min(out.len());
+            let end = match m.bitfield_size {
+                0 => {
+                    let size = self.btf.resolve_size(m.type_id)? as usize;
+                    let end = (first + size).min(out.len());
+                    self.mark_shown(m.type_id, field, &mut shown[first..end], 0);
+                    end
+                }
+                bits => {
+                    mark_bits_shown(&mut shown, m.bit_offset, bits);
+                    ((m.bit_offset + bits).div_ceil(8) as usize).min(out.len())
+                }
+            };
+            for i in first..end {
+                if !whole[i] {
+                    out[i] = mine[i];
+                    whole[i] = shown[i];
+                }
+            }
         }
         Ok(())
+    }
+
+    fn encode_member(
+        &self,
+        m: &super::types::Member,
+        field: &Value,
+        out: &mut [u8],
+        depth: usize,
+        path: &str,
+    ) -> Result<()> {
+        let sub = format!("{path}.{}", m.name);
+        let start = (m.bit_offset / 8) as usize;
+        let bits = match m.bitfield_size {
+            0 if m.bit_offset % 8 != 0 => self.int_bits(m.type_id),
+            n => n,
+        };
+        if bits != 0 {
+            let signed = self.signed(m.type_id);
+            let raw = integer(field, signed, bits, &sub)?;
+            set_bits(out, m.bit_offset, bits, raw, self.btf.big_endian());
+            return Ok(());
+        }
+        let size = self.btf.resolve_size(m.type_id)? as usize;
+        let slot = out
+            .get_mut(start..start + size)
+            .ok_or_else(|| super::Error(format!("{sub}: member lies outside the value")))?;
+        self.encode(m.type_id, field, slot, depth + 1, &sub)
+    }
+
+    /// Marks the bytes of `shown` (the value's own) that its formatted form `v` shows whole: not a `_Bool`
+    /// given as `true` (any non-zero byte prints so), not a char array's bytes after the NUL that ends its string,
+    /// not the padding between members or what the input leaves out. Follows the JSON, so a hostile BTF cannot
+    /// make it walk more than the input.
+    fn mark_shown(&self, id: u32, v: &Value, shown: &mut [bool], depth: usize) {
+        let Some(t) = self
+            .btf
+            .skip_modifiers(id, true)
+            .ok()
+            .and_then(|id| self.btf.type_by_id(id))
+        else {
+            return;
+        };
+        if depth > MAX_DEPTH {
+            return;
+        }
+        match (t.kind(), v) {
+            (Kind::Int, Value::Bool(true)) => {}
+            (Kind::Int | Kind::Enum | Kind::Enum64 | Kind::Float | Kind::Ptr, _) => shown.fill(true),
+            (Kind::Array, Value::String(s)) => {
+                let to = (s.len() + 1).min(shown.len());
+                shown[..to].fill(true);
+            }
+            (Kind::Array, Value::Array(items)) => {
+                let elem = t.array().elem_type;
+                let size = self.btf.resolve_size(elem).unwrap_or(0) as usize;
+                for (i, item) in items.iter().enumerate() {
+                    if let Some(slot) = shown.get_mut(i * size..(i + 1) * size) {
+                        self.mark_shown(elem, item, slot, depth + 1);
+                    }
+                }
+            }
+            (Kind::Struct | Kind::Union, Value::Object(fields)) => {
+                for (m, field) in given_members(&t, fields) {
+                    if m.bitfield_size != 0 {
+                        mark_bits_shown(shown, m.bit_offset, m.bitfield_size);
+                        continue;
+                    }
+                    let size = self.btf.resolve_size(m.type_id).unwrap_or(0) as usize;
+                    let start = (m.bit_offset / 8) as usize;
+                    if let Some(slot) = shown.get_mut(start..start + size) {
+                        self.mark_shown(m.type_id, field, slot, depth + 1);
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -335,6 +427,42 @@ fn mask(bits: u32) -> u128 {
     } else {
         (1u128 << bits) - 1
     }
+}
+
+/// Marks the bytes a bitfield's raw bits cover entirely.
+fn mark_bits_shown(shown: &mut [bool], bit_offset: u32, bits: u32) {
+    let first = bit_offset.div_ceil(8) as usize;
+    let last = ((bit_offset.saturating_add(bits) / 8) as usize).min(shown.len());
+    if let Some(bytes) = shown.get_mut(first..last.max(first)) {
+        bytes.fill(true);
+    }
+}
+
+/// The members a formatted object gives, in the type's order. Anonymous members all print under "": several
+/// of them come back as one array (mapdata::dump_json), taken in order.
+fn given_members<'t, 'v>(
+    t: &Type<'t>,
+    fields: &'v serde_json::Map<String, Value>,
+) -> Vec<(super::types::Member<'t>, &'v Value)> {
+    let mut anonymous = 0;
+    let mut given = Vec::with_capacity(t.vlen() as usize);
+    for m in t.members() {
+        let field = match fields.get(m.name) {
+            Some(Value::Array(each)) if m.name.is_empty() => {
+                anonymous += 1;
+                each.get(anonymous - 1)
+            }
+            Some(field) if m.name.is_empty() => {
+                anonymous += 1;
+                (anonymous == 1).then_some(field)
+            }
+            field => field,
+        };
+        if let Some(field) = field {
+            given.push((m, field));
+        }
+    }
+    given
 }
 
 /// A JSON number, decimal string or "0x.." string as raw bits of a `bits`-wide integer, range-checked. Hex is the

@@ -2,6 +2,7 @@
 //! operators type (`key 1 0 0 0`, `key hex 01 00 00 00`). No CLI knowledge; typed (BTF) views live in btf/.
 
 pub mod bytes;
+pub mod dump_json;
 pub mod typed;
 pub mod walk;
 

@@ -106,7 +106,7 @@ impl TypedView {
         if type_id == 0 {
             return Err("the map's BTF does not describe it".to_string());
         }
-        let value: Value = serde_json::from_str(text)
+        let value: Value = super::dump_json::parse(text)
             .map_err(|e| format!("'{text}' is neither bytes nor JSON ({e})"))?;
         self.encode_json(type_id, &value)
     }

@@ -58,13 +58,40 @@ struct {
 	__type(value, struct typed_numbers);
 } typed_numbers SEC(".maps");
 
+/* What a dump shows in a way JSON objects do not hold twice (two anonymous members, each under "") or holds
+ * in part (a _Bool over a wider member), and an unsigned enum value no enumerator names (printed signed). */
+enum typed_big { TYPED_BIG_A = 1, TYPED_BIG_B = 0x80000001u };
+
+struct typed_anon {
+	union {
+		__u32 word;
+		__u8 bytes[4];
+	};
+	union {
+		__u64 wide;
+		_Bool flag;
+	};
+	enum typed_big big;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct typed_anon);
+} typed_anon SEC(".maps");
+
+/* Global data: its formatted dump has no key. */
+__u64 typed_seen;
+
 SEC("socket")
 int typed_touch(struct __sk_buff *skb)
 {
 	__u32 k = 0;
 
+	typed_seen++;
 	return bpf_map_lookup_elem(&typed_stats, &k) && bpf_map_lookup_elem(&typed_percpu, &k) &&
-	       bpf_map_lookup_elem(&typed_numbers, &k) ? 1 : 0;
+	       bpf_map_lookup_elem(&typed_numbers, &k) && bpf_map_lookup_elem(&typed_anon, &k) ? 1 : 0;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::cmd::map::open::OpenMap;
 use crate::cmd::{show, CmdResult, Context, Outcome};
 use crate::error::{Error, ErrorKind, Result};
+use crate::mapdata::dump_json::DumpJson;
 use crate::output::map_data::BulkUpdate;
 use crate::sys::map_ops;
 
@@ -69,12 +70,20 @@ fn element_bytes(
     })
 }
 
-/// One `--from` line: the two fields that matter, each exactly once (a second "key" would silently win in a
-/// plain JSON object); other fields, such as the `formatted` part of a dump, are ignored.
+/// One `--from` line: the fields that matter, each at most once (a second "key" would silently win in a plain
+/// JSON object); other fields, such as the `formatted` part of a dump, are ignored. Per-CPU dumps print
+/// `values` (one per CPU), global data's `formatted` part has no key: both feed back in.
 #[derive(serde::Deserialize)]
 struct Line {
-    key: Value,
-    value: Value,
+    key: Option<DumpJson>,
+    value: Option<DumpJson>,
+    values: Option<Vec<CpuValue>>,
+}
+
+#[derive(serde::Deserialize)]
+struct CpuValue {
+    cpu: usize,
+    value: DumpJson,
 }
 
 /// The longest line `--from` takes: one key and one value, even of a large struct as formatted JSON, is far less.
@@ -82,7 +91,7 @@ const MAX_LINE: u64 = 64 << 20;
 
 /// Every line parsed and checked; the first bad line is the error, naming its number.
 fn parse_lines(map: &OpenMap, input: impl Read) -> Result<(Vec<u8>, Vec<u8>, usize)> {
-    let (klen, vlen) = (map.layout.key_size, map.layout.value_len());
+    let klen = map.layout.key_size;
     let (mut keys, mut values, mut count) = (Vec::new(), Vec::new(), 0);
     let mut reader = BufReader::new(input);
     let mut buf = Vec::new();
@@ -117,15 +126,72 @@ fn parse_lines(map: &OpenMap, input: impl Read) -> Result<(Vec<u8>, Vec<u8>, usi
             continue;
         }
         let v: Line = serde_json::from_str(line).map_err(|e| bad(format!("not JSON: {e}")))?;
-        let key = element_bytes(map, &v.key, klen, |t| t.key_type)
-            .map_err(|e| bad(format!("key: {e}")))?;
-        let value = element_bytes(map, &v.value, vlen, |t| t.value_type)
-            .map_err(|e| bad(format!("value: {e}")))?;
+        let key = match &v.key {
+            Some(DumpJson(key)) => element_bytes(map, key, klen, |t| t.key_type)
+                .map_err(|e| bad(format!("key: {e}")))?,
+            None => single_entry_key(map).map_err(bad)?,
+        };
+        let value = line_value(map, &v).map_err(bad)?;
         keys.extend_from_slice(&key);
         values.extend_from_slice(&value);
         count += 1;
     }
     Ok((keys, values, count))
+}
+
+/// The key of a line without one: global data (`.bss`, `.data`, ...) prints its `formatted` part without a key,
+/// so a map of one array entry takes key 0.
+fn single_entry_key(map: &OpenMap) -> std::result::Result<Vec<u8>, String> {
+    let single = map.info.map_type == libbpf_sys::BPF_MAP_TYPE_ARRAY && map.info.max_entries == 1;
+    if !single || map.layout.key_size != 4 {
+        return Err("no \"key\" (only a one-entry array, as global data, may leave it out)".into());
+    }
+    Ok(vec![0; 4])
+}
+
+/// The value bytes of a line, laid out as the kernel takes them. For a per-CPU map: `values` as its dump prints
+/// them (CPUs left out are zero), one CPU's `value` copied to every CPU (as `map update` does), or every CPU's
+/// slot given whole.
+fn line_value(map: &OpenMap, line: &Line) -> std::result::Result<Vec<u8>, String> {
+    let (size, vlen) = (map.layout.value_size, map.layout.value_len());
+    let one = |v: &Value| element_bytes(map, v, size, |t| t.value_type);
+    let Some(cpus) = map.layout.cpus else {
+        return match (&line.value, &line.values) {
+            (Some(DumpJson(v)), None) => one(v).map_err(|e| format!("value: {e}")),
+            (None, Some(_)) => {
+                Err("\"values\" is for per-CPU maps; this one takes \"value\"".into())
+            }
+            _ => Err("expected \"value\"".into()),
+        };
+    };
+    let stride = map.layout.cpu_stride();
+    let mut out = vec![0u8; vlen];
+    match (&line.value, &line.values) {
+        (Some(DumpJson(v)), None) => {
+            if let Ok(whole) = json_bytes(v, vlen) {
+                return Ok(whole);
+            }
+            let bytes = one(v).map_err(|e| format!("value: {e}"))?;
+            for slot in out.chunks_mut(stride) {
+                slot[..size].copy_from_slice(&bytes);
+            }
+        }
+        (None, Some(values)) => {
+            let mut seen = vec![false; cpus];
+            for CpuValue { cpu, value } in values {
+                let slot = seen
+                    .get_mut(*cpu)
+                    .ok_or_else(|| format!("values: cpu {cpu} does not exist ({cpus} possible)"))?;
+                if std::mem::replace(slot, true) {
+                    return Err(format!("values: cpu {cpu} given twice"));
+                }
+                let bytes = one(&value.0).map_err(|e| format!("values: cpu {cpu}: {e}"))?;
+                out[cpu * stride..cpu * stride + size].copy_from_slice(&bytes);
+            }
+        }
+        _ => return Err("expected \"value\" or \"values\" (one per CPU)".into()),
+    }
+    Ok(out)
 }
 
 /// Refuses up front what would fill the map part-way: new keys beyond max_entries.
