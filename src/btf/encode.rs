@@ -316,11 +316,12 @@ impl Encoder<'_> {
         // part (a `_Bool` prints any non-zero byte as true, a char array stops at its NUL, a bitfield shows some
         // bits of a byte). Each member is encoded on its own and its bytes merged in: a byte comes from a member
         // that showed it whole wherever one did.
-        let mut whole = vec![false; out.len()];
+        // Masks of the bits (as stored) some member showed whole, and of those this member shows.
+        let mut whole = vec![0u8; out.len()];
         for (m, field) in given_members(t, fields) {
             let mut mine = out.to_vec();
             self.encode_member(&m, field, &mut mine, depth, path)?;
-            let mut shown = vec![false; out.len()];
+            let mut shown = vec![0u8; out.len()];
             let first = ((m.bit_offset / 8) as usize).min(out.len());
             let end = match m.bitfield_size {
                 0 => {
@@ -330,15 +331,14 @@ impl Encoder<'_> {
                     end
                 }
                 bits => {
-                    mark_bits_shown(&mut shown, m.bit_offset, bits);
+                    self.mark_bits_shown(&mut shown, m.bit_offset, bits);
                     ((m.bit_offset + bits).div_ceil(8) as usize).min(out.len())
                 }
             };
             for i in first..end {
-                if !whole[i] {
-                    out[i] = mine[i];
-                    whole[i] = shown[i];
-                }
+                let take = !whole[i];
+                out[i] = (out[i] & !take) | (mine[i] & take);
+                whole[i] |= shown[i];
             }
         }
         Ok(())
@@ -371,11 +371,25 @@ impl Encoder<'_> {
         self.encode(m.type_id, field, slot, depth + 1, &sub)
     }
 
-    /// Marks the bytes of `shown` (the value's own) that its formatted form `v` shows whole: not a `_Bool`
+    /// Marks the bits a bitfield's raw value shows, in the order the BTF's byte order stores them.
+    fn mark_bits_shown(&self, shown: &mut [u8], bit_offset: u32, bits: u32) {
+        for k in bit_offset..bit_offset.saturating_add(bits) {
+            let bit = if self.btf.big_endian() {
+                0x80 >> (k % 8)
+            } else {
+                1 << (k % 8)
+            };
+            if let Some(byte) = shown.get_mut((k / 8) as usize) {
+                *byte |= bit;
+            }
+        }
+    }
+
+    /// Marks (0xff) the bytes of `shown` (the value's own) that its formatted form `v` shows whole: not a `_Bool`
     /// given as `true` (any non-zero byte prints so), not a char array's bytes after the NUL that ends its string,
     /// not the padding between members or what the input leaves out. Follows the JSON, so a hostile BTF cannot
     /// make it walk more than the input.
-    fn mark_shown(&self, id: u32, v: &Value, shown: &mut [bool], depth: usize) {
+    fn mark_shown(&self, id: u32, v: &Value, shown: &mut [u8], depth: usize) {
         let Some(t) = self
             .btf
             .skip_modifiers(id, true)
@@ -389,10 +403,12 @@ impl Encoder<'_> {
         }
         match (t.kind(), v) {
             (Kind::Int, Value::Bool(true)) => {}
-            (Kind::Int | Kind::Enum | Kind::Enum64 | Kind::Float | Kind::Ptr, _) => shown.fill(true),
+            (Kind::Int | Kind::Enum | Kind::Enum64 | Kind::Float | Kind::Ptr, _) => {
+                shown.fill(0xff)
+            }
             (Kind::Array, Value::String(s)) => {
                 let to = (s.len() + 1).min(shown.len());
-                shown[..to].fill(true);
+                shown[..to].fill(0xff);
             }
             (Kind::Array, Value::Array(items)) => {
                 let elem = t.array().elem_type;
@@ -406,7 +422,7 @@ impl Encoder<'_> {
             (Kind::Struct | Kind::Union, Value::Object(fields)) => {
                 for (m, field) in given_members(&t, fields) {
                     if m.bitfield_size != 0 {
-                        mark_bits_shown(shown, m.bit_offset, m.bitfield_size);
+                        self.mark_bits_shown(shown, m.bit_offset, m.bitfield_size);
                         continue;
                     }
                     let size = self.btf.resolve_size(m.type_id).unwrap_or(0) as usize;
@@ -426,15 +442,6 @@ fn mask(bits: u32) -> u128 {
         u128::MAX
     } else {
         (1u128 << bits) - 1
-    }
-}
-
-/// Marks the bytes a bitfield's raw bits cover entirely.
-fn mark_bits_shown(shown: &mut [bool], bit_offset: u32, bits: u32) {
-    let first = bit_offset.div_ceil(8) as usize;
-    let last = ((bit_offset.saturating_add(bits) / 8) as usize).min(shown.len());
-    if let Some(bytes) = shown.get_mut(first..last.max(first)) {
-        bytes.fill(true);
     }
 }
 
