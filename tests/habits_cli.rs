@@ -363,3 +363,58 @@ fn a_single_show_prints_every_field_on_its_own_line() {
     );
     assert!(map.stdout.lines().count() >= 8, "{}", map.stdout);
 }
+
+/// bpftool takes its options anywhere on the line: after a verb's keys and paths, twice, clustered. The same
+/// words give the same JSON here, and a value-less flag is never read as a key byte or a path.
+#[test]
+fn options_after_the_words_and_twice_work_as_in_bpftool() {
+    let dir = PinDir::new("habits-options");
+    let pin = dir.pin("opts");
+    hash_map(&pin, "opts");
+    assert_eq!(
+        ebpfctl(&[
+            "map", "update", "pinned", &pin, "key", "1", "0", "0", "0", "value", "2", "0", "0", "0"
+        ])
+        .code,
+        0
+    );
+    for args in [
+        vec!["map", "dump", "pinned", &pin, "-j"],
+        vec![
+            "map", "lookup", "pinned", &pin, "key", "1", "0", "0", "0", "--json",
+        ],
+        vec!["-j", "-j", "map", "show", "pinned", &pin],
+        vec!["map", "show", "pinned", &pin, "-jf"],
+    ] {
+        let ours = ebpfctl(&args);
+        assert_eq!(ours.code, 0, "{args:?}: {}", ours.stderr);
+        let theirs = host_command("bpftool").args(&args).output().unwrap();
+        assert!(theirs.status.success(), "bpftool {args:?}");
+        let (ours, theirs): (Value, Value) = (
+            serde_json::from_str(&ours.stdout).unwrap(),
+            serde_json::from_slice(&theirs.stdout).unwrap(),
+        );
+        // Every field bpftool prints, with its value (ebpfctl adds pids and pins).
+        match (&ours, &theirs) {
+            (Value::Object(o), Value::Object(t)) => {
+                for (k, v) in t {
+                    assert_eq!(o.get(k), Some(v), "{args:?}: {k}");
+                }
+            }
+            _ => assert_eq!(ours, theirs, "{args:?}"),
+        }
+    }
+    // Pretty output from a trailing -p, and a missing key stays a negative answer under a trailing -j.
+    let pretty = ebpfctl(&[
+        "map", "lookup", "pinned", &pin, "key", "1", "0", "0", "0", "-p",
+    ]);
+    assert!(
+        pretty.stdout.starts_with("{\n    \"key\""),
+        "{}",
+        pretty.stdout
+    );
+    let missing = ebpfctl(&[
+        "map", "lookup", "pinned", &pin, "key", "9", "0", "0", "0", "-j",
+    ]);
+    assert_eq!((missing.code, missing.stdout.trim()), (1, "null"));
+}

@@ -42,7 +42,63 @@ pub use token::*;
 /// The command line (program name first) as the grammar reads it: the common listings by `fast`, the rest by
 /// clap with bpftool's habits (`Parser`).
 pub fn parse_command_line(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
+    let args = hoist_option_flags(args);
     fast::parse(&args).map_or_else(|| Parser::default().parse(args), Ok)
+}
+
+/// bpftool reads its options anywhere on the line (getopt permutes), so `bpftool map dump pinned P -j` and
+/// `-j -j` work; here a verb's own words (keys, values, paths) would take a trailing `-j` as one of them, and
+/// clap refuses a flag given twice. So the flags without a value (-j -p -d -f -n -m -L, alone or clustered, and
+/// their long names) move in front of the object, each once, up to a `--`; every other word stays as it is.
+fn hoist_option_flags(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    const LETTERS: &str = "jpdfnmL";
+    const LONG: [(&str, char); 7] = [
+        ("--json", 'j'),
+        ("--pretty", 'p'),
+        ("--debug", 'd'),
+        ("--bpffs", 'f'),
+        ("--nomount", 'n'),
+        ("--mapcompat", 'm'),
+        ("--use-loader", 'L'),
+    ];
+    let flag_letters = |word: &str| -> Option<Vec<char>> {
+        if let Some((_, c)) = LONG.iter().find(|(long, _)| *long == word) {
+            return Some(vec![*c]);
+        }
+        let letters = word
+            .strip_prefix('-')
+            .filter(|l| !l.is_empty() && !l.starts_with('-'))?;
+        letters
+            .chars()
+            .all(|c| LETTERS.contains(c))
+            .then(|| letters.chars().collect())
+    };
+    let mut found = String::new();
+    let mut rest = Vec::with_capacity(args.len());
+    let mut words = args.into_iter();
+    rest.extend(words.next()); // the program's name
+    for word in words.by_ref() {
+        if word == "--" {
+            rest.push(word);
+            break;
+        }
+        match word.to_str().and_then(flag_letters) {
+            Some(letters) => {
+                for c in letters {
+                    if !found.contains(c) {
+                        found.push(c);
+                    }
+                }
+            }
+            None => rest.push(word),
+        }
+    }
+    rest.extend(words);
+    if found.is_empty() {
+        return rest;
+    }
+    rest.insert(1, format!("-{found}").into());
+    rest
 }
 
 #[derive(Debug, clap::Parser)]
