@@ -67,6 +67,22 @@ struct lay_bitfield_after {
 	unsigned int more : 28;
 };
 
+/* A struct packed in the source whose size hides it (4 bytes, 1-aligned) sits where an int could not, so the
+ * header packs the struct around it, which hides that struct's 16-byte alignment: the union of it and 88 bytes
+ * of longs is 96 bytes, not 88. */
+struct lay_p4 {
+	int v;
+} __attribute__((packed));
+struct lay_s16 {
+	__int128 w;
+	unsigned int bits : 17;
+	struct lay_p4 p;
+};
+union lay_hidden_align {
+	long l[11];
+	struct lay_s16 s;
+};
+
 struct lay_all {
 	char c;
 	enum lay_small small;
@@ -77,6 +93,7 @@ struct lay_all {
 	struct lay_straddle straddle;
 	union lay_padded padded;
 	struct lay_bitfield_after after;
+	union lay_hidden_align hidden;
 };
 
 struct lay_all lay_value;

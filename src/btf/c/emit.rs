@@ -166,8 +166,12 @@ impl<'a> CDumper<'a> {
             self.out.push(';');
             end = end.max(off);
         }
-        if !is_struct && packed {
-            self.emit_union_size(end, t.size() as u64 * 8, lvl + 1)?;
+        // A union without members (the BTF of a transparent union) stays as libbpf writes it.
+        if !is_struct && t.vlen() != 0 {
+            // What the compiler makes of the members written: the biggest, rounded up to the union's alignment
+            // (none when packed).
+            let unit = if packed { 8 } else { align as u64 * 8 };
+            self.emit_union_size(end.div_ceil(unit) * unit, t.size() as u64 * 8, lvl + 1)?;
         }
         if is_struct {
             let gap = Gap {
@@ -193,9 +197,10 @@ impl<'a> CDumper<'a> {
         Ok(())
     }
 
-    /// A packed union is as big as its biggest member (`end` bits). Where the BTF says bigger (a member whose
-    /// alignment only looked too big for the union's size made it packed here), unnamed bitfields in an anonymous
-    /// struct keep the size.
+    /// A union compiles to `end` bits (its biggest member, rounded up to its alignment). Where the BTF says
+    /// bigger, a member was more aligned than the header can tell (a struct packed in the source, whose size
+    /// hides it, written packed or not), and unnamed bitfields in an anonymous struct keep the size: they add
+    /// no alignment of their own.
     fn emit_union_size(&mut self, end: u64, size: u64, lvl: usize) -> Result<()> {
         if end >= size {
             return Ok(());
