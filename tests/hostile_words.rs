@@ -229,7 +229,12 @@ fn bad_json_lines_write_nothing() {
         ),
         (
             br#"{"value":[1,2,3,4,5,6,7,8]}"#.to_vec(),
-            "missing field `key`",
+            "no \"key\" (only a one-entry array, as global data, may leave it out)",
+        ),
+        (br#"{"key":[1,0,0,0]}"#.to_vec(), "expected \"value\""),
+        (
+            br#"{"key":[1,0,0,0],"values":[{"cpu":0,"value":[1,2,3,4,5,6,7,8]}]}"#.to_vec(),
+            "\"values\" is for per-CPU maps",
         ),
         (br#"{"key":[1,0,0,0],"value":NaN}"#.to_vec(), "not JSON"),
         (

@@ -60,7 +60,7 @@ struct {
 
 /* What a dump shows in a way JSON objects do not hold twice (two anonymous members, each under "") or holds
  * in part (a _Bool over a wider member), and an unsigned enum value no enumerator names (printed signed). */
-enum typed_big { TYPED_BIG_A = 1, TYPED_BIG_B = 0x80000001u };
+enum typed_big { TYPED_BIG_A = 1, TYPED_BIG_B = 2 };
 
 struct typed_anon {
 	union {
