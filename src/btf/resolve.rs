@@ -127,22 +127,8 @@ impl Btf {
             }
             Kind::Array => self.align_of_depth(t.array().elem_type, depth + 1, memo),
             Kind::Struct | Kind::Union => {
-                let mut max_align = 1;
-                for m in t.member_layouts() {
-                    let align = self.align_of_depth(m.type_id, depth + 1, memo)?;
-                    max_align = max_align.max(align);
-                    // A member off its natural alignment means the composite was packed.
-                    if m.bitfield_size == 0 && m.bit_offset % (8 * align) != 0 {
-                        return Ok(1);
-                    }
-                    if bitfield_straddles(m.bit_offset, m.bitfield_size, align) {
-                        return Ok(1);
-                    }
-                }
-                if t.size() % max_align != 0 {
-                    return Ok(1);
-                }
-                Ok(max_align)
+                let natural = natural_align(&t, |id| self.align_of_depth(id, depth + 1, memo))?;
+                Ok(natural.unwrap_or(1))
             }
             k => err(format!("type [{id}] {} has no alignment", k.name())),
         }
@@ -225,10 +211,29 @@ impl Btf {
     }
 }
 
+/// The alignment a struct's or union's members ask for, or None when its layout says it was packed: a member
+/// off its natural alignment, a bitfield across its unit, or a size that is not a multiple of that alignment.
+pub(crate) fn natural_align(
+    t: &Type,
+    mut align_of: impl FnMut(u32) -> Result<u32>,
+) -> Result<Option<u32>> {
+    let mut max_align = 1;
+    for m in t.member_layouts() {
+        let align = align_of(m.type_id)?;
+        max_align = max_align.max(align);
+        if m.bitfield_size == 0 && m.bit_offset % (8 * align) != 0
+            || bitfield_straddles(m.bit_offset, m.bitfield_size, align)
+        {
+            return Ok(None);
+        }
+    }
+    Ok((t.size() % max_align == 0).then_some(max_align))
+}
+
 /// Whether a bitfield crosses a boundary of its base type's alignment unit, which compilers only do in a packed
 /// composite (`unsigned long long x: 56` at bit 56). libbpf does not look at bitfields and writes such a struct
 /// unpacked, moving the bitfield and everything after it.
-pub(crate) fn bitfield_straddles(bit_offset: u32, bits: u32, align: u32) -> bool {
+fn bitfield_straddles(bit_offset: u32, bits: u32, align: u32) -> bool {
     let unit = 8 * u64::from(align.max(1));
     let (first, last) = (
         u64::from(bit_offset),

@@ -2,7 +2,7 @@
 //! enums, forward declarations and typedefs.
 
 use super::*;
-use crate::btf::resolve::bitfield_straddles;
+use crate::btf::resolve::natural_align;
 
 impl<'a> CDumper<'a> {
     pub(super) fn emit_type(&mut self, id: u32, cont_id: u32) -> Result<()> {
@@ -323,11 +323,9 @@ impl<'a> CDumper<'a> {
                 push_u64(&mut self.out, dup as u64);
             }
             self.out.push_str(" = ");
-            match (is64, signed) {
-                (false, false) => push_u64(&mut self.out, v.value as u32 as u64),
-                (false, true) => push_i64(&mut self.out, v.value as i64 as i32 as i64),
-                (true, false) => push_u64(&mut self.out, v.value),
-                (true, true) => push_i64(&mut self.out, v.value as i64),
+            match enum_number(is64, signed, v.value) {
+                n if signed => push_i64(&mut self.out, n as i64),
+                n => push_u64(&mut self.out, n as u64),
             }
             self.out.push_str(match (is64, signed) {
                 (false, _) => ",",
@@ -343,15 +341,9 @@ impl<'a> CDumper<'a> {
             // libbpf writes nothing here and the compiler makes the enum 4 bytes, moving every member after it.
             // `packed` takes the smallest type that holds the values (2 bytes once one exceeds a byte); values
             // that all fit a byte need mode(HI), which is signed, so it is kept for those.
-            let fits_byte = t.enum_values().all(|v| {
-                let v = match (is64, signed) {
-                    (false, false) => v.value as u32 as i128,
-                    (false, true) => v.value as i32 as i128,
-                    (true, false) => v.value as i128,
-                    (true, true) => v.value as i64 as i128,
-                };
-                (-128..=255).contains(&v)
-            });
+            let fits_byte = t
+                .enum_values()
+                .all(|v| (-128..=255).contains(&enum_number(is64, signed, v.value)));
             self.out.push_str(if fits_byte {
                 " __attribute__((mode(HI)))"
             } else {
@@ -395,18 +387,17 @@ impl<'a> CDumper<'a> {
     }
 
     pub(super) fn is_packed(&mut self, t: &Type) -> bool {
-        let mut max_align = 1;
-        for (i, m) in t.members().enumerate() {
-            let align = self.align(m.type_id);
-            if m.bitfield_size == 0 && t.member_raw_offset(i) % (8 * align) != 0 {
-                return true;
-            }
-            if bitfield_straddles(m.bit_offset, m.bitfield_size, align) {
-                return true;
-            }
-            max_align = max_align.max(align);
-        }
-        t.size() % max_align != 0
+        natural_align(t, |id| Ok(self.align(id))).is_ok_and(|a| a.is_none())
+    }
+}
+
+/// An enumerator's value as the number it stands for: 32 or 64 bits, signed as the enum's kflag says.
+fn enum_number(is64: bool, signed: bool, raw: u64) -> i128 {
+    match (is64, signed) {
+        (false, false) => i128::from(raw as u32),
+        (false, true) => i128::from(raw as i32),
+        (true, false) => i128::from(raw),
+        (true, true) => i128::from(raw as i64),
     }
 }
 
