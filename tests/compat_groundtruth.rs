@@ -470,3 +470,29 @@ fn live_kernel_config_verdict_equals_prog_load() {
     }
     assert!(loaded.is_err(), "no kernel sets CONFIG_EBPFCTL_GROUNDTRUTH");
 }
+
+/// Guards nobody here chose: scripts/random-core-guards.py writes objects of random CO-RE guards (field, type and
+/// enumerator existence, sizes, weak kfuncs, .rodata switches, LINUX_KERNEL_VERSION; combined, negated, kept in a
+/// variable or on the stack, in loops, callbacks, static and global functions) around reads that this kernel
+/// can or cannot satisfy, and compares the offline verdict (`--btf`: no trial load) and the live one with
+/// bpftool's load of each. The seed is fixed so a failure reproduces; `scripts/random-core-guards.py BIN SEED
+/// ROUNDS DIR` runs longer campaigns.
+#[test]
+fn random_core_guards_are_judged_as_the_kernel_loads_them() {
+    let rounds = 40;
+    let run = common::run_script(
+        "random-core-guards.py",
+        &[&common::bin(), "11", &rounds.to_string()],
+        &[(
+            "BPF_INCLUDES",
+            concat!(env!("EBPFCTL_LIBBPF_LIB_DIR"), "/include"),
+        )],
+    );
+    let summary = &run.summary;
+    assert!(run.success, "{}", run.output);
+    let count = |k: &str| summary[k].as_u64().unwrap_or(0);
+    assert_eq!(count("offline_agree"), rounds, "{summary}");
+    assert_eq!(count("live_agree"), rounds, "{summary}");
+    // Both answers occur, so an always-yes or always-no verdict cannot pass.
+    assert!(count("loaded") >= 5 && count("refused") >= 5, "{summary}");
+}

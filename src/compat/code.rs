@@ -20,22 +20,36 @@ pub enum ExternValue {
     UnknownValue,
     /// A kernel symbol or kfunc libbpf resolves: an address or BTF id, never 0.
     Resolved,
+    /// An untyped `__ksym` libbpf resolves: its address from kallsyms, a scalar the verifier knows is not 0.
+    Address,
     /// A weak extern libbpf cannot resolve: it reads as 0 (and its kfunc calls are poisoned).
     Unresolved,
 }
 
-/// Reachable instructions per function (None: the walk gave up, take everything).
+/// Reachable instructions per function (None: the walk gave up, take everything; a function no reached call
+/// enters has an empty walk).
 pub struct Reach<'o> {
     functions: HashMap<&'o str, &'o Program>,
     reached: HashMap<&'o str, Option<reach::Walk>>,
 }
 
+/// Walks of one function with different arguments before the rest are taken as unknown.
+const MAX_CONTEXTS: usize = 8;
+
+/// Kernels from 6.8 verify a global subprogram only when a reached call enters it (lazy validation); older ones
+/// verify every global subprogram of a program on its own, called or not.
+pub const LAZY_GLOBALS: u32 = (6 << 16) | (8 << 8);
+
 impl<'o> Reach<'o> {
-    /// Walks every function of `obj` with its relocations patched in and the known constants.
+    /// Walks every program of `obj` with its relocations patched in and the known constants, and the subprograms
+    /// the verifier enters: a static one from each reached call, with the constants the call passes (the verifier
+    /// checks it in its caller's state), a global one on its own (unknown arguments), from a reached call where
+    /// `lazy_globals`, always otherwise, and a callback whose address a reached instruction takes.
     pub fn new(
         obj: &'o ObjectFile,
         relos: &[ReloVerdict],
         externs: &HashMap<String, ExternValue>,
+        lazy_globals: bool,
     ) -> Reach<'o> {
         let functions: HashMap<&str, &Program> = obj
             .programs
@@ -43,11 +57,55 @@ impl<'o> Reach<'o> {
             .chain(&obj.subprograms)
             .map(|f| (f.name.as_str(), f))
             .collect();
-        let reached = functions
+        let mut work: Vec<(&str, reach::Args)> = obj
+            .programs
             .iter()
-            .map(|(name, f)| (*name, walk(obj, f, relos, externs)))
+            .map(|p| (p.name.as_str(), reach::ENTRY))
             .collect();
+        if !lazy_globals {
+            work.extend(
+                obj.subprograms
+                    .iter()
+                    .filter(|f| f.verified_alone)
+                    .map(|f| (f.name.as_str(), reach::ENTRY)),
+            );
+        }
+        let mut contexts: HashMap<&str, HashSet<reach::Args>> = HashMap::new();
+        let mut reached: HashMap<&str, Option<reach::Walk>> = HashMap::new();
+        while let Some((name, args)) = work.pop() {
+            let Some(&f) = functions.get(name) else {
+                continue;
+            };
+            let seen = contexts.entry(name).or_default();
+            let args = if seen.len() >= MAX_CONTEXTS {
+                reach::ENTRY
+            } else {
+                args
+            };
+            if !seen.insert(args) {
+                continue;
+            }
+            let found = walk(obj, f, relos, externs, &args);
+            work.extend(entered(f, found.as_ref(), &functions));
+            let slot = reached
+                .entry(name)
+                .or_insert_with(|| Some(reach::Walk::default()));
+            match (slot.as_mut(), found) {
+                (Some(all), Some(w)) => all.merge(w),
+                _ => *slot = None,
+            }
+        }
+        for name in functions.keys() {
+            reached
+                .entry(name)
+                .or_insert_with(|| Some(reach::Walk::default()));
+        }
         Reach { functions, reached }
+    }
+
+    /// Whether the walk followed function `f` (otherwise every instruction counts as reached).
+    pub fn walked(&self, f: &str) -> bool {
+        matches!(self.reached.get(f), Some(Some(_)))
     }
 
     /// Whether instruction `insn` of function `f` may be reached.
@@ -93,6 +151,24 @@ impl<'o> Reach<'o> {
         self.closure(prog, |_, _| true)
     }
 
+    /// Reached instructions of `prog` (and the functions it enters) that apply a refused operator to a pointer,
+    /// as (function, instruction index).
+    pub fn pointer_alu(&self, prog: &'o Program) -> Vec<(&'o str, usize)> {
+        let mut out: Vec<(&str, usize)> = self
+            .closure(prog, |f, i| self.reached(&f.name, i))
+            .into_iter()
+            .filter_map(|f| {
+                Some((
+                    f.name.as_str(),
+                    self.reached.get(f.name.as_str())?.as_ref()?,
+                ))
+            })
+            .flat_map(|(name, w)| w.pointer_alu.iter().map(move |&pc| (name, pc)))
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
     /// The (function, reference) pairs of `prog` the verifier may walk.
     pub fn reached_refs(&self, prog: &'o Program) -> Vec<(&'o Program, &'o InsnRef)> {
         self.closure(prog, |f, i| self.reached(&f.name, i))
@@ -133,12 +209,47 @@ impl<'o> Reach<'o> {
     }
 }
 
-/// The reachable instructions of one function.
+/// The functions a walk of `f` enters, with their arguments (every one it refers to when the walk gave up).
+fn entered<'o>(
+    f: &'o Program,
+    found: Option<&reach::Walk>,
+    functions: &HashMap<&str, &'o Program>,
+) -> Vec<(&'o str, reach::Args)> {
+    let mut out = Vec::new();
+    for (at, r) in &f.refs {
+        let (InsnRef::Call(callee) | InsnRef::FuncAddr(callee)) = r else {
+            continue;
+        };
+        let alone = matches!(r, InsnRef::FuncAddr(_))
+            || functions
+                .get(callee.as_str())
+                .is_some_and(|g| g.verified_alone);
+        match found {
+            None => out.push((callee.as_str(), reach::ENTRY)),
+            Some(w) if alone => {
+                if w.reached.contains(at) {
+                    out.push((callee.as_str(), reach::ENTRY));
+                }
+            }
+            Some(w) => out.extend(
+                w.calls
+                    .get(at)
+                    .into_iter()
+                    .flatten()
+                    .map(|args| (callee.as_str(), *args)),
+            ),
+        }
+    }
+    out
+}
+
+/// The reachable instructions of one function entered with `args`.
 fn walk(
     obj: &ObjectFile,
     f: &Program,
     relos: &[ReloVerdict],
     externs: &HashMap<String, ExternValue>,
+    args: &reach::Args,
 ) -> Option<reach::Walk> {
     if f.code.is_empty() {
         return None;
@@ -155,7 +266,7 @@ fn walk(
             *slot = word;
         }
     }
-    reach::reachable_with(&code, &known_memory(obj, f, externs))
+    reach::reachable_with(&code, &known_memory(obj, f, externs), args)
 }
 
 /// The read-only memory `f` loads from: .rodata sections as compiled, kconfig values as libbpf fills them in.
@@ -190,7 +301,9 @@ fn known_memory(
                     Imm64::Ptr(known.mem.len() - 1, 0)
                 }
                 Some(ExternValue::Unresolved) => Imm64::Const(0),
-                Some(ExternValue::Resolved) | None => Imm64::Unknown,
+                Some(ExternValue::Resolved) => Imm64::NonNull,
+                Some(ExternValue::Address) => Imm64::Nonzero,
+                None => Imm64::Unknown,
             },
             InsnRef::Map(_) | InsnRef::FuncAddr(_) => Imm64::Unknown,
             InsnRef::Helper(_) | InsnRef::Kfunc(_) | InsnRef::Call(_) => continue,

@@ -75,7 +75,10 @@ fn untyped_ksym(e: &Extern, view: &KernelView, reasons: &mut Vec<String>) -> Ext
         None if view.has_func(&e.name) => true,
         None => !matches!(view.table.and_then(|t| t.kallsyms_data), Some(false)),
     };
-    symbol(e, found, "__ksym", "kernel symbols (kallsyms)", reasons)
+    match symbol(e, found, "__ksym", "kernel symbols (kallsyms)", reasons) {
+        ExternValue::Resolved => ExternValue::Address,
+        other => other,
+    }
 }
 
 /// Whether a __ksym extern has a type (a kernel variable found through BTF) rather than `const void`.

@@ -95,7 +95,7 @@ pub fn check(
     opts: &Options,
 ) -> ObjectVerdict {
     let mut reasons = Vec::new();
-    let mut relocations = match relocate_guarded(obj, core_target) {
+    let mut relocations = match relocate_unguarded(obj, core_target) {
         Ok(r) => r,
         Err(why) => {
             reasons.push(why);
@@ -116,8 +116,10 @@ pub fn check(
     }
     let (extern_values, extern_reasons) = externs::evaluate(obj, view);
     reasons.extend(extern_reasons);
-    let reach = code::Reach::new(obj, &relocations, &extern_values);
+    let lazy = view.version.is_some_and(|v| v >= code::LAZY_GLOBALS);
+    let reach = code::Reach::new(obj, &relocations, &extern_values, lazy);
     mark_unreachable(&reach, &mut relocations);
+    mark_guarded(&reach, &mut relocations);
     let programs: Vec<ProgramVerdict> = obj
         .programs
         .iter()
@@ -207,20 +209,24 @@ pub fn apply_trial(v: &mut ObjectVerdict, trial: trial::TrialLoad, opts: &Option
 /// Every CO-RE relocation of the object as libbpf resolves it against `target`, guards applied (with what the
 /// object alone says about its constants).
 pub fn relocate(obj: &ObjectFile, target: &core::CoreBtf) -> Result<Vec<ReloVerdict>, String> {
-    let mut relocations = relocate_guarded(obj, target)?;
-    let reach = code::Reach::new(obj, &relocations, &Default::default());
+    let mut relocations = relocate_unguarded(obj, target)?;
+    let reach = code::Reach::new(obj, &relocations, &Default::default(), false);
     mark_unreachable(&reach, &mut relocations);
+    mark_guarded(&reach, &mut relocations);
     Ok(relocations)
 }
 
-/// The relocations with only the same-field guards applied; reachability comes later, once externs are known.
-fn relocate_guarded(obj: &ObjectFile, target: &core::CoreBtf) -> Result<Vec<ReloVerdict>, String> {
+/// The relocations as libbpf resolves them; reachability comes later, once externs are known.
+fn relocate_unguarded(
+    obj: &ObjectFile,
+    target: &core::CoreBtf,
+) -> Result<Vec<ReloVerdict>, String> {
     let (Some(local), Some(ext)) = (obj.btf.as_ref(), obj.btf_ext.as_ref()) else {
         return Ok(Vec::new());
     };
     let local_core = core::CoreBtf::new(local).map_err(|e| format!("object .BTF: {e}"))?;
     let resolved = core::resolve_all(&local_core, &ext.core_relos, target);
-    let mut relocations: Vec<ReloVerdict> = ext
+    let relocations: Vec<ReloVerdict> = ext
         .core_relos
         .iter()
         .zip(resolved)
@@ -235,7 +241,6 @@ fn relocate_guarded(obj: &ObjectFile, target: &core::CoreBtf) -> Result<Vec<Relo
             })
         })
         .collect();
-    mark_guarded(&mut relocations);
     Ok(relocations)
 }
 
@@ -265,19 +270,21 @@ fn core_refusals(p: &crate::elf::Program, relos: &[ReloVerdict]) -> Vec<String> 
         .collect()
 }
 
-/// A poisoned access whose same field (same local type and access) is tested by a false existence check in the same
-/// program sits behind that guard: clang folds the check to a constant and the verifier drops the dead branch, so
-/// libbpf's poison is never reached (the `if (bpf_core_field_exists(x)) read(x)` idiom).
-fn mark_guarded(relos: &mut [ReloVerdict]) {
+/// Where the walk could not follow a function (its code in the other byte order, too many states), a poisoned
+/// access whose same field (same local type and access) is tested by a false existence check in that function is
+/// taken to sit behind that guard (the `if (bpf_core_field_exists(x)) read(x)` idiom). Only there: the walk knows
+/// better, since the same field is often read on the other side too (`if (exists(x)) read(x) else read(x) + 1`
+/// reaches the poison).
+fn mark_guarded(reach: &code::Reach, relos: &mut [ReloVerdict]) {
     let guards: Vec<(Option<String>, (u32, String))> = relos
         .iter()
         .filter(|r| r.kind == "field_exists" && r.resolution.outcome == core::Outcome::Guarded)
         .map(|r| (r.program.clone(), r.key.clone()))
         .collect();
-    for r in relos
-        .iter_mut()
-        .filter(|r| r.resolution.outcome == core::Outcome::Poisoned)
-    {
+    for r in relos.iter_mut().filter(|r| {
+        r.resolution.outcome == core::Outcome::Poisoned
+            && !r.program.as_deref().is_some_and(|f| reach.walked(f))
+    }) {
         if guards.iter().any(|(p, k)| *p == r.program && *k == r.key) {
             r.resolution.outcome = core::Outcome::Guarded;
         }

@@ -120,6 +120,12 @@ pub fn load_refusals(
     reasons.extend(target_refusals(p, kind, view));
     reasons.extend(ctx_refusals(p, kind, view, reach));
     reasons.extend(call_refusals(p, kind, view, reach, externs));
+    if let Some((f, at)) = reach.pointer_alu(p).first() {
+        reasons.push(format!(
+            "instruction {at} of {f} applies a bitwise or 32-bit operator to a pointer, which the verifier \
+             refuses (clang can compile `bpf_ksym_exists(x) || y` so)"
+        ));
+    }
     for (map, field) in special_maps {
         if p.maps.contains(map) && special_fields_refused(p.prog_type, field) {
             reasons.push(format!(
@@ -261,6 +267,13 @@ fn ctx_refusals(p: &Program, kind: &str, view: &KernelView, reach: &Reach) -> Op
     ))
 }
 
+/// Where the verifier's check of bpf_get_func_ip passes: kprobe-type programs and trampolines.
+fn func_ip_allowed(p: &Program, kind: &str) -> bool {
+    p.prog_type == "kprobe"
+        || (p.prog_type == "tracing"
+            && matches!(kind.trim_end_matches(".s"), "fentry" | "fexit" | "fmod_ret"))
+}
+
 /// Helpers and kfuncs the program calls on reachable paths, and what every loaded instruction needs.
 fn call_refusals(
     p: &Program,
@@ -293,6 +306,16 @@ fn call_refusals(
                         format!(
                             "helper {name} is GPL-only, and the license \"{}\" is not GPL-compatible",
                             p.license.as_deref().unwrap_or("")
+                        ),
+                    );
+                } else if name == "bpf_get_func_ip" && !func_ip_allowed(p, kind) {
+                    // The helper is in every tracing type's list (so `feature probe` lists it), but the
+                    // verifier's own check takes it only where a function address exists.
+                    push_once(
+                        &mut reasons,
+                        format!(
+                            "helper bpf_get_func_ip works only in kprobe/uprobe and fentry/fexit/fmod_ret \
+                             programs, not {kind}"
                         ),
                     );
                 } else if name == "bpf_d_path" && d_path_refused(p, kind) {

@@ -9,7 +9,7 @@
 //! decide follows one side only. Anything not understood follows every side, so the answer errs towards
 //! "reachable".
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 const MAX_STATES: usize = 1 << 16;
 
@@ -22,9 +22,75 @@ enum Val {
     Ptr(usize, i64),
     /// The program's context (r1 at entry) plus an offset.
     Ctx(i64),
+    /// Some other pointer the verifier knows is not NULL (a kfunc's or kernel variable's address).
+    NonNull,
+    /// A scalar known not to be 0 (an untyped kernel symbol's address).
+    Nonzero,
+    /// The frame pointer (r10) plus a known offset: a stack slot's address.
+    Fp(i64),
+    /// The frame pointer plus an offset not known here: a store through it may hit any slot.
+    FpAny,
 }
 
-type Regs = [Val; 11];
+/// Stack slots remembered at once: a spilled constant the verifier tracks (a flag the compiler keeps on the stack
+/// under register pressure, a `volatile` local) is tracked here too.
+const STACK_SLOTS: usize = 8;
+
+/// A value stored on the stack: `size` bytes at `off` from the frame pointer (size 0: a free entry).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Slot {
+    off: i64,
+    size: usize,
+    val: Val,
+}
+
+const FREE: Slot = Slot {
+    off: 0,
+    size: 0,
+    val: Val::Unknown,
+};
+
+/// The registers and the remembered stack slots at one instruction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Regs {
+    r: [Val; 11],
+    stack: [Slot; STACK_SLOTS],
+}
+
+impl Regs {
+    /// Forgets every slot that `[off, off + size)` overlaps.
+    fn clobber(&mut self, off: i64, size: usize) {
+        for slot in &mut self.stack {
+            if slot.size > 0 && slot.off < off + size as i64 && off < slot.off + slot.size as i64 {
+                *slot = FREE;
+            }
+        }
+    }
+
+    /// Forgets every slot that `[off, off + size)` overlaps, then remembers `val` there when it is known.
+    fn store(&mut self, off: i64, size: usize, val: Val) {
+        self.clobber(off, size);
+        let keep = match val {
+            Val::Const(_) => true,
+            Val::Unknown => false,
+            // A pointer (or an address) is only whole in an 8-byte slot.
+            _ => size == 8,
+        };
+        if keep {
+            if let Some(free) = self.stack.iter_mut().find(|s| s.size == 0) {
+                *free = Slot { off, size, val };
+            }
+        }
+    }
+
+    /// What a `size`-byte load at `off` from the frame pointer reads: a remembered value stored exactly there.
+    fn load(&self, off: i64, size: usize) -> Val {
+        self.stack
+            .iter()
+            .find(|s| s.size == size && s.off == off)
+            .map_or(Val::Unknown, |s| s.val)
+    }
+}
 
 /// What a relocated `ld_imm64` loads, as far as the walk can tell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +99,10 @@ pub enum Imm64 {
     Ptr(usize, i64),
     /// A value libbpf writes (0 for an unresolved weak extern).
     Const(u64),
+    /// A kernel symbol libbpf resolved: never NULL, so `bpf_ksym_exists()` decides its branches.
+    NonNull,
+    /// An untyped kernel symbol's address: a scalar, never 0.
+    Nonzero,
     /// A map, writable data, a resolved kernel symbol: not a constant the walk can use.
     Unknown,
 }
@@ -42,7 +112,7 @@ pub enum Imm64 {
 #[derive(Default)]
 pub struct KnownMemory {
     pub mem: Vec<Option<Vec<u8>>>,
-    pub imm64: std::collections::HashMap<usize, Imm64>,
+    pub imm64: HashMap<usize, Imm64>,
 }
 
 struct Insn {
@@ -64,6 +134,27 @@ fn decode(word: u64) -> Insn {
     }
 }
 
+/// What a caller hands a subprogram in one argument register, as far as the walk knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Arg {
+    Unknown,
+    Const(u64),
+    /// The caller's context (at any offset: the callee's context loads are counted from its own r1).
+    Ctx,
+}
+
+/// r1-r5 at a function's entry.
+pub type Args = [Arg; 5];
+
+/// A program's entry, and any function the verifier checks on its own: r1 the context, nothing else known.
+pub const ENTRY: Args = [
+    Arg::Ctx,
+    Arg::Unknown,
+    Arg::Unknown,
+    Arg::Unknown,
+    Arg::Unknown,
+];
+
 /// What a walk found: the reachable instructions, and the context loads among them as (byte offset, size).
 #[derive(Debug, Default)]
 pub struct Walk {
@@ -71,15 +162,44 @@ pub struct Walk {
     pub ctx_loads: HashSet<(i64, usize)>,
     /// BPF-to-BPF calls that pass the context (plus an offset) as the callee's r1: (call index, offset).
     pub ctx_calls: HashSet<(usize, i64)>,
+    /// Each reached BPF-to-BPF call (by index) with the arguments it may pass.
+    pub calls: HashMap<usize, HashSet<Args>>,
+    /// Reached ALU instructions that the verifier refuses because their destination is a pointer (a bitwise
+    /// operator, 32-bit arithmetic: `bpf_ksym_exists(a) || x` can compile to `r2 = &a; r2 |= r1`).
+    pub pointer_alu: HashSet<usize>,
 }
 
-/// Instruction indexes reachable from index 0 of `code` (little-endian instruction words, relocations applied),
-/// with loads from `known` read-only memory as constants, or None when the walk is too large to finish.
-pub fn reachable_with(code: &[u64], known: &KnownMemory) -> Option<Walk> {
+impl Walk {
+    /// Adds what another walk of the same function (other arguments) reached.
+    pub fn merge(&mut self, other: Walk) {
+        self.reached.extend(other.reached);
+        self.ctx_loads.extend(other.ctx_loads);
+        self.ctx_calls.extend(other.ctx_calls);
+        self.pointer_alu.extend(other.pointer_alu);
+        for (at, args) in other.calls {
+            self.calls.entry(at).or_default().extend(args);
+        }
+    }
+}
+
+/// Instruction indexes reachable from index 0 of `code` (little-endian instruction words, relocations applied)
+/// entered with `args`, with loads from `known` read-only memory as constants, or None when the walk is too large
+/// to finish.
+pub fn reachable_with(code: &[u64], known: &KnownMemory, args: &Args) -> Option<Walk> {
     let mut seen: HashSet<(usize, Regs)> = HashSet::new();
     let mut walk = Walk::default();
-    let mut entry = [Val::Unknown; 11];
-    entry[1] = Val::Ctx(0);
+    let mut entry = Regs {
+        r: [Val::Unknown; 11],
+        stack: [FREE; STACK_SLOTS],
+    };
+    entry.r[10] = Val::Fp(0);
+    for (slot, arg) in entry.r[1..6].iter_mut().zip(args) {
+        *slot = match *arg {
+            Arg::Unknown => Val::Unknown,
+            Arg::Const(c) => Val::Const(c),
+            Arg::Ctx => Val::Ctx(0),
+        };
+    }
     let mut work: Vec<(usize, Regs)> = vec![(0, entry)];
     while let Some((pc, regs)) = work.pop() {
         if pc >= code.len() || !seen.insert((pc, regs)) {
@@ -92,16 +212,55 @@ pub fn reachable_with(code: &[u64], known: &KnownMemory) -> Option<Walk> {
         if let Some(load) = ctx_load(code[pc], &regs) {
             walk.ctx_loads.insert(load);
         }
-        // BPF_CALL with src BPF_PSEUDO_CALL (1): a subprogram, handed the context.
+        // BPF_CALL with src BPF_PSEUDO_CALL (1): a subprogram, handed the context or constants.
         let i = decode(code[pc]);
-        if let (0x85, 1, Val::Ctx(base)) = (i.code, i.src, get(&regs, 1)) {
-            walk.ctx_calls.insert((pc, base));
+        if pointer_alu_refused(&i, &regs) {
+            walk.pointer_alu.insert(pc);
+        }
+        if (i.code, i.src) == (0x85, 1) {
+            if let Val::Ctx(base) = get(&regs, 1) {
+                walk.ctx_calls.insert((pc, base));
+            }
+            walk.calls.entry(pc).or_default().insert(call_args(&regs));
         }
         for next in step(code, pc, regs, known) {
             work.push(next);
         }
     }
     Some(walk)
+}
+
+/// An ALU instruction on a pointer that the verifier refuses even for root: 64-bit operators other than add,
+/// subtract and move, 32-bit ones other than move and subtract.
+fn pointer_alu_refused(i: &Insn, regs: &Regs) -> bool {
+    let class = i.code & 0x07;
+    if !matches!(class, 0x04 | 0x07) {
+        return false;
+    }
+    // Not the context: a subprogram walked on its own gets r1 as the context whatever its first parameter is.
+    let pointer = matches!(
+        get(regs, i.dst),
+        Val::Ptr(..) | Val::NonNull | Val::Fp(_) | Val::FpAny
+    );
+    let allowed: &[u8] = if class == 0x07 {
+        &[0x00, 0x10, 0xb0]
+    } else {
+        &[0x10, 0xb0]
+    };
+    pointer && !allowed.contains(&(i.code & 0xf0))
+}
+
+/// r1-r5 at a call, as the callee sees them (a pointer into the caller's known memory is not the callee's).
+fn call_args(regs: &Regs) -> Args {
+    let mut args = [Arg::Unknown; 5];
+    for (arg, r) in args.iter_mut().zip(1..) {
+        *arg = match get(regs, r) {
+            Val::Const(c) => Arg::Const(c),
+            Val::Ctx(_) => Arg::Ctx,
+            _ => Arg::Unknown,
+        };
+    }
+    args
 }
 
 /// LDX size in bytes from the opcode's size bits (W, H, B, DW).
@@ -127,14 +286,14 @@ fn ctx_load(word: u64, regs: &Regs) -> Option<(i64, usize)> {
 }
 
 fn set(mut regs: Regs, r: usize, v: Val) -> Regs {
-    if let Some(slot) = regs.get_mut(r) {
+    if let Some(slot) = regs.r.get_mut(r) {
         *slot = v;
     }
     regs
 }
 
 fn get(regs: &Regs, r: usize) -> Val {
-    regs.get(r).copied().unwrap_or(Val::Unknown)
+    regs.r.get(r).copied().unwrap_or(Val::Unknown)
 }
 
 fn konst(regs: &Regs, r: usize) -> Option<u64> {
@@ -170,6 +329,8 @@ fn step(code: &[u64], pc: usize, regs: Regs, known: &KnownMemory) -> Vec<(usize,
             let v = match known.imm64.get(&pc) {
                 Some(&Imm64::Ptr(m, off)) => Val::Ptr(m, off),
                 Some(&Imm64::Const(c)) => Val::Const(c),
+                Some(Imm64::NonNull) => Val::NonNull,
+                Some(Imm64::Nonzero) => Val::Nonzero,
                 Some(Imm64::Unknown) => Val::Unknown,
                 None if i.src == 0 => Val::Const((i.imm as u32 as u64) | (hi << 32)),
                 None => Val::Unknown,
@@ -178,18 +339,38 @@ fn step(code: &[u64], pc: usize, regs: Regs, known: &KnownMemory) -> Vec<(usize,
         }
         // The legacy packet loads write r0.
         0x00 => vec![(pc + 1, set(regs, 0, Val::Unknown))],
-        // LDX from known memory (BPF_MEM, sizes 4, 2, 1, 8) is a constant.
+        // LDX from known memory (BPF_MEM, sizes 4, 2, 1, 8) is a constant, from a remembered stack slot its value.
         0x01 => {
             let size = ldx_size(i.code);
             let v = match (i.code & 0xe0, get(&regs, i.src)) {
                 (0x60, Val::Ptr(m, off)) => load(known, m, off + i.off as i64, size),
+                (0x60, Val::Fp(off)) => match regs.load(off + i.off as i64, size) {
+                    Val::Const(c) if size < 8 => Val::Const(c & ((1u64 << (size * 8)) - 1)),
+                    v => v,
+                },
                 _ => Val::Unknown,
             };
             vec![(pc + 1, set(regs, i.dst, v))]
         }
-        0x02 => vec![(pc + 1, regs)],
-        // STX: atomics with a fetch write the source register or r0.
-        0x03 => vec![(pc + 1, set(set(regs, i.src, Val::Unknown), 0, Val::Unknown))],
+        // ST (an immediate) and STX (a register); atomics with a fetch also write the source register or r0.
+        0x02 | 0x03 => {
+            let size = ldx_size(i.code);
+            let mut regs = regs;
+            let val = match (class, i.code & 0xe0) {
+                (0x02, 0x60) => Val::Const(i.imm as i64 as u64),
+                (0x03, 0x60) => get(&regs, i.src),
+                _ => {
+                    regs = set(set(regs, i.src, Val::Unknown), 0, Val::Unknown);
+                    Val::Unknown
+                }
+            };
+            match get(&regs, i.dst) {
+                Val::Fp(base) => regs.store(base + i.off as i64, size, val),
+                Val::FpAny => regs.stack = [FREE; STACK_SLOTS],
+                _ => {}
+            }
+            vec![(pc + 1, regs)]
+        }
         0x04 | 0x07 => vec![(pc + 1, set(regs, i.dst, alu(&i, &regs, class == 0x07)))],
         _ => jump_step(&i, class == 0x06, &regs, pc, jump),
     }
@@ -217,6 +398,9 @@ fn alu(i: &Insn, regs: &Regs, wide: bool) -> Val {
         (0x00, Val::Ptr(m, off), Val::Const(b)) if wide => return Val::Ptr(m, off + b as i64),
         (0x10, Val::Ptr(m, off), Val::Const(b)) if wide => return Val::Ptr(m, off - b as i64),
         (0x00, Val::Ctx(off), Val::Const(b)) if wide => return Val::Ctx(off + b as i64),
+        (0x00, Val::Fp(off), Val::Const(b)) if wide => return Val::Fp(off + b as i64),
+        (0x10, Val::Fp(off), Val::Const(b)) if wide => return Val::Fp(off - b as i64),
+        (0x00 | 0x10, Val::Fp(_) | Val::FpAny, _) if wide => return Val::FpAny,
         (_, Val::Const(a), Val::Const(b)) => match op {
             0x00 => a.wrapping_add(b),
             0x10 => a.wrapping_sub(b),
@@ -266,7 +450,20 @@ fn jump_step(
         }
         0x80 => {
             let mut r = *regs;
-            for slot in r.iter_mut().take(6) {
+            // What a helper, kfunc or subprogram is handed a stack pointer to, it may write: a helper's buffer
+            // is followed by its size (probe_read, get_current_comm, ringbuf_output, snprintf), anything else
+            // may reach to the top of the frame.
+            for k in 1..6 {
+                match (regs.r[k], regs.r.get(k + 1)) {
+                    (Val::Fp(off), Some(&Val::Const(size))) if i.src == 0 && size > 0 => {
+                        r.clobber(off, size.min(512) as usize)
+                    }
+                    (Val::Fp(off), _) => r.clobber(off, off.unsigned_abs().max(1) as usize),
+                    (Val::FpAny, _) => r.stack = [FREE; STACK_SLOTS],
+                    _ => {}
+                }
+            }
+            for slot in r.r.iter_mut().take(6) {
                 *slot = Val::Unknown;
             }
             vec![(pc + 1, r)]
@@ -281,6 +478,12 @@ fn jump_step(
             };
             let decided = match (konst(regs, i.dst), rhs) {
                 (Some(a), Some(b)) => compare(op, a, b, jmp32),
+                // A pointer the verifier knows is not NULL against 0: only (in)equality is decided.
+                (None, Some(0)) if !jmp32 && get(regs, i.dst) != Val::Unknown => match op {
+                    0x10 => Some(false),
+                    0x50 => Some(true),
+                    _ => None,
+                },
                 _ => None,
             };
             match decided {
@@ -322,10 +525,10 @@ fn compare(op: u8, a: u64, b: u64, jmp32: bool) -> Option<bool> {
 
 #[cfg(test)]
 mod tests {
-    use super::{reachable_with, KnownMemory};
+    use super::{reachable_with, Arg, Imm64, KnownMemory, ENTRY};
 
     fn reachable(code: &[u64]) -> Option<std::collections::HashSet<usize>> {
-        reachable_with(code, &KnownMemory::default()).map(|w| w.reached)
+        reachable_with(code, &KnownMemory::default(), &ENTRY).map(|w| w.reached)
     }
 
     fn insn(code: u8, dst: u8, src: u8, off: i16, imm: i32) -> u64 {
@@ -365,6 +568,90 @@ mod tests {
         ];
         let r = reachable(&code).unwrap();
         assert!(!r.contains(&4) && r.contains(&5));
+    }
+
+    #[test]
+    fn a_constant_kept_on_the_stack_still_prunes() {
+        // r1 = 0; *(u32 *)(r10 - 4) = r1; r1 = r10; r1 += -16; r2 = 8; call 113 (writes fp-16..-8);
+        // r1 = *(u32 *)(r10 - 4); if r1 == 0 goto +1; r0 = 1 (dead); exit
+        let code = [
+            insn(0xb7, 1, 0, 0, 0),
+            insn(0x63, 10, 1, -4, 0),
+            insn(0xbf, 1, 10, 0, 0),
+            insn(0x07, 1, 0, 0, -16),
+            insn(0xb7, 2, 0, 0, 8),
+            insn(0x85, 0, 0, 0, 113),
+            insn(0x61, 1, 10, -4, 0),
+            insn(0x15, 1, 0, 1, 0),
+            insn(0xb7, 0, 0, 0, 1),
+            insn(0x95, 0, 0, 0, 0),
+        ];
+        let r = reachable(&code).unwrap();
+        assert!(!r.contains(&8) && r.contains(&9), "{r:?}");
+        // The helper's buffer covering the flag (size 16 from fp-16) makes it unknown again.
+        let mut wide = code;
+        wide[4] = insn(0xb7, 2, 0, 0, 16);
+        assert!(reachable(&wide).unwrap().contains(&8));
+    }
+
+    #[test]
+    fn a_resolved_kernel_symbol_is_not_null_and_no_bitwise_operand() {
+        // r1 = &kfunc (ld_imm64, resolved); if r1 == 0 goto +1; r0 = 0; r1 |= 1; exit
+        let code = [
+            insn(0x18, 1, 0, 0, 0),
+            0,
+            insn(0x15, 1, 0, 1, 0),
+            insn(0xb7, 0, 0, 0, 0),
+            insn(0x47, 1, 0, 0, 1),
+            insn(0x95, 0, 0, 0, 0),
+        ];
+        let mut known = KnownMemory::default();
+        known.imm64.insert(0, Imm64::NonNull);
+        let w = reachable_with(&code, &known, &ENTRY).unwrap();
+        assert!(w.reached.contains(&3), "the not-NULL side is taken");
+        assert_eq!(w.pointer_alu, [4].into_iter().collect());
+        // An untyped symbol's address is a scalar: the same test decides, the OR is allowed.
+        known.imm64.insert(0, Imm64::Nonzero);
+        let w = reachable_with(&code, &known, &ENTRY).unwrap();
+        assert!(w.reached.contains(&3) && w.pointer_alu.is_empty());
+    }
+
+    #[test]
+    fn calls_record_the_constants_they_pass() {
+        // r1 = 7; r2 = r10; call pc+1; exit; (callee) r0 = 0; exit
+        let code = [
+            insn(0xb7, 1, 0, 0, 7),
+            insn(0xbf, 2, 10, 0, 0),
+            insn(0x85, 0, 1, 0, 1),
+            insn(0x95, 0, 0, 0, 0),
+        ];
+        let w = reachable_with(&code, &KnownMemory::default(), &ENTRY).unwrap();
+        let args: Vec<_> = w.calls[&2].iter().copied().collect();
+        assert_eq!(
+            args,
+            [[
+                Arg::Const(7),
+                Arg::Unknown,
+                Arg::Unknown,
+                Arg::Unknown,
+                Arg::Unknown
+            ]]
+        );
+        // Entered with r1 = 0, `if r1 == 0` takes its jump.
+        let callee = [
+            insn(0x15, 1, 0, 1, 0),
+            insn(0xb7, 0, 0, 0, 1),
+            insn(0x95, 0, 0, 0, 0),
+        ];
+        let zero = [
+            Arg::Const(0),
+            Arg::Unknown,
+            Arg::Unknown,
+            Arg::Unknown,
+            Arg::Unknown,
+        ];
+        let r = reachable_with(&callee, &KnownMemory::default(), &zero).unwrap();
+        assert!(!r.reached.contains(&1));
     }
 
     #[test]

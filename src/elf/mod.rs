@@ -102,6 +102,7 @@ pub(crate) struct Sym {
     pub size: u64,
     pub st_type: u8,
     pub st_bind: u8,
+    pub st_visibility: u8,
     pub undefined: bool,
 }
 
@@ -322,6 +323,7 @@ fn read_elf<'d, H: FileHeader<Endian = Endianness>>(
             size: sym.size(),
             st_type: st.st_type(),
             st_bind: st.st_bind(),
+            st_visibility: st.st_visibility(),
             undefined: sym.is_undefined(),
         }));
     }

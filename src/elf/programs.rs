@@ -30,6 +30,10 @@ pub struct Program {
     pub insns: u64,
     pub license: Option<String>,
     pub global: bool,
+    /// A global function the kernel verifies on its own, whatever its callers pass (BTF linkage global: libbpf
+    /// makes a hidden one static).
+    #[serde(skip)]
+    pub verified_alone: bool,
     pub helpers: Vec<String>,
     pub kfuncs: Vec<String>,
     pub maps: Vec<String>,
@@ -149,6 +153,7 @@ fn new_program(idx: usize, section: &str, sym: &Sym, size: u64, license: Option<
         insns: size / INSN_SIZE,
         license: license.map(str::to_string),
         global: sym.st_bind != elf::STB_LOCAL,
+        verified_alone: sym.st_bind != elf::STB_LOCAL && sym.st_visibility != elf::STV_HIDDEN,
         helpers: Vec::new(),
         kfuncs: Vec::new(),
         maps: Vec::new(),
@@ -238,6 +243,10 @@ fn scan(elf: &Elf, sec: usize, start: u64, size: u64) -> Refs {
                     refs.maps.insert(name);
                 }
                 if let Some(r) = ld_imm64_ref(elf, sym, imm) {
+                    // libbpf appends a callback (bpf_loop, timers, for_each_map_elem) as it does a callee.
+                    if let RawRef::FuncAddr(sec, target) = r {
+                        refs.calls.push((sec, target));
+                    }
                     refs.at.push((at, r));
                 }
             }
