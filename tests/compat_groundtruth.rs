@@ -480,14 +480,7 @@ fn live_kernel_config_verdict_equals_prog_load() {
 #[test]
 fn random_core_guards_are_judged_as_the_kernel_loads_them() {
     let rounds = 40;
-    let run = common::run_script(
-        "random-core-guards.py",
-        &[&common::bin(), "11", &rounds.to_string()],
-        &[(
-            "BPF_INCLUDES",
-            concat!(env!("EBPFCTL_LIBBPF_LIB_DIR"), "/include"),
-        )],
-    );
+    let run = common::run_bpf_script("random-core-guards.py", &["11", &rounds.to_string()]);
     let summary = &run.summary;
     assert!(run.success, "{}", run.output);
     let count = |k: &str| summary[k].as_u64().unwrap_or(0);

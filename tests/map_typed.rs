@@ -442,14 +442,7 @@ fn dump_json_is_bpftools_byte_for_byte() {
 /// is fixed so a failure reproduces; `scripts/random-map-types.py BIN SEED ROUNDS DIR` runs longer campaigns.
 #[test]
 fn random_btf_types_dump_as_bpftool_dumps_them_and_compile_to_their_layout() {
-    let run = common::run_script(
-        "random-map-types.py",
-        &[&common::bin(), "7", "25"],
-        &[(
-            "BPF_INCLUDES",
-            concat!(env!("EBPFCTL_LIBBPF_LIB_DIR"), "/include"),
-        )],
-    );
+    let run = common::run_bpf_script("random-map-types.py", &["7", "25"]);
     let summary = &run.summary;
     assert!(run.success, "{}", run.output);
     let count = |k: &str| summary[k].as_u64().unwrap_or(0);

@@ -408,6 +408,22 @@ pub struct ScriptRun {
 }
 
 /// Runs `python3 scripts/NAME ARGS` with ENV added; panics with the output when no summary line came.
+/// `run_script` for the scripts that compile BPF objects: ebpfctl's binary first, libbpf's headers on BPF_INCLUDES.
+pub fn run_bpf_script(name: &str, args: &[&str]) -> ScriptRun {
+    let bin = bin();
+    let all: Vec<&str> = std::iter::once(bin.as_str())
+        .chain(args.iter().copied())
+        .collect();
+    run_script(
+        name,
+        &all,
+        &[(
+            "BPF_INCLUDES",
+            concat!(env!("EBPFCTL_LIBBPF_LIB_DIR"), "/include"),
+        )],
+    )
+}
+
 pub fn run_script(name: &str, args: &[&str], env: &[(&str, &str)]) -> ScriptRun {
     let script = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("scripts")
