@@ -230,24 +230,30 @@ pub fn reachable_with(code: &[u64], known: &KnownMemory, args: &Args) -> Option<
     Some(walk)
 }
 
-/// An ALU instruction on a pointer that the verifier refuses even for root: 64-bit operators other than add,
-/// subtract and move, 32-bit ones other than move and subtract.
+/// An ALU instruction on a pointer that the verifier refuses even for root: with a pointer destination, 64-bit
+/// operators other than add, subtract and move, 32-bit ones other than move and subtract; with a pointer source
+/// and a scalar destination, anything but add and move (`scalar |= pointer`).
 fn pointer_alu_refused(i: &Insn, regs: &Regs) -> bool {
     let class = i.code & 0x07;
     if !matches!(class, 0x04 | 0x07) {
         return false;
     }
     // Not the context: a subprogram walked on its own gets r1 as the context whatever its first parameter is.
-    let pointer = matches!(
-        get(regs, i.dst),
-        Val::Ptr(..) | Val::NonNull | Val::Fp(_) | Val::FpAny
-    );
-    let allowed: &[u8] = if class == 0x07 {
-        &[0x00, 0x10, 0xb0]
-    } else {
-        &[0x10, 0xb0]
-    };
-    pointer && !allowed.contains(&(i.code & 0xf0))
+    let pointer = |v: Val| matches!(v, Val::Ptr(..) | Val::NonNull | Val::Fp(_) | Val::FpAny);
+    let op = i.code & 0xf0;
+    if pointer(get(regs, i.dst)) {
+        let allowed: &[u8] = if class == 0x07 {
+            &[0x00, 0x10, 0xb0]
+        } else {
+            &[0x10, 0xb0]
+        };
+        return !allowed.contains(&op);
+    }
+    let from_register = i.code & 0x08 != 0;
+    from_register
+        && pointer(get(regs, i.src))
+        && get(regs, i.dst) != Val::Unknown
+        && !matches!(op, 0x00 | 0xb0)
 }
 
 /// r1-r5 at a call, as the callee sees them (a pointer into the caller's known memory is not the callee's).
@@ -610,6 +616,15 @@ mod tests {
         let w = reachable_with(&code, &known, &ENTRY).unwrap();
         assert!(w.reached.contains(&3), "the not-NULL side is taken");
         assert_eq!(w.pointer_alu, [4].into_iter().collect());
+        // A known scalar ORed with the pointer is refused too (`exists(missing) || exists(found)`).
+        let mut or_into_scalar = code;
+        or_into_scalar[4] = insn(0x4f, 2, 1, 0, 0);
+        let mut with_zero = vec![insn(0xb7, 2, 0, 0, 0)];
+        with_zero.extend(or_into_scalar);
+        let mut shifted = KnownMemory::default();
+        shifted.imm64.insert(1, Imm64::NonNull);
+        let w = reachable_with(&with_zero, &shifted, &ENTRY).unwrap();
+        assert_eq!(w.pointer_alu, [5].into_iter().collect());
         // An untyped symbol's address is a scalar: the same test decides, the OR is allowed.
         known.imm64.insert(0, Imm64::Nonzero);
         let w = reachable_with(&code, &known, &ENTRY).unwrap();
