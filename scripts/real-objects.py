@@ -37,6 +37,7 @@ Usage: scripts/real-objects.py check EBPFCTL [CACHE_DIR]     the checks above (r
                                                           matrix's share of the corpus
 """
 
+import glob
 import hashlib
 import json
 import os
@@ -55,6 +56,12 @@ PACKAGES = [
     "libxdp1=1.3.1-1",
     "golang-github-cilium-ebpf-dev=0.9.1-1",
     "pcp=6.0.3-1.1",
+    # xdp-tools' own test programs (an executable embedding four objects, three object files), Knot DNS's XDP
+    # program (a skeleton in a shared library) and v4l-utils' infrared decoders (lirc_mode2 objects with a
+    # legacy `maps` section of their own, which libbpf 1.0+ refuses).
+    "xdp-tests=1.3.1-1",
+    "libknot13=3.2.6-1",
+    "ir-keytable=1.22.1-5+b2",
     # Unversioned: binNMUs of QEMU come and go on the mirror, and its BPF object is not compiled by the build but
     # checked into QEMU 7.2's source as a generated skeleton (ebpf/rss.bpf.skeleton.h): the same bytes in every
     # Debian revision of 7.2.
@@ -135,28 +142,35 @@ def collect(root, out):
     return distinct
 
 
+def _skeletons(executable, base, out, objs):
+    """Writes each object embedded in `executable` as out/NAME.bpf.o, NAME being base, base.1, ..."""
+    for n, blob in enumerate(embedded_objects(executable)):
+        name = f"{base}.{n}" if n else base
+        path = os.path.join(out, name + ".bpf.o")
+        open(path, "wb").write(blob)
+        objs.append((name, path, True))
+
+
 def _collect(root, out):
     objs = []
     for sub in ("usr/sbin", "usr/bin"):
         d = os.path.join(root, sub)
         for tool in sorted(os.listdir(d)) if os.path.isdir(d) else []:
-            for n, blob in enumerate(embedded_objects(os.path.join(d, tool))):
-                name = f"{tool}.{n}" if n else tool
-                path = os.path.join(out, name + ".bpf.o")
-                open(path, "wb").write(blob)
-                objs.append((name, path, True))
+            _skeletons(os.path.join(d, tool), tool, out, objs)
     d = os.path.join(root, PCP_MODULES)
     for module in sorted(os.listdir(d)) if os.path.isdir(d) else []:
-        for n, blob in enumerate(embedded_objects(os.path.join(d, module))):
-            name = "pcp_" + module.removesuffix(".so") + (f".{n}" if n else "")
-            path = os.path.join(out, name + ".bpf.o")
-            open(path, "wb").write(blob)
-            objs.append((name, path, True))
+        _skeletons(os.path.join(d, module), "pcp_" + module.removesuffix(".so"), out, objs)
+    # Skeletons outside the tool directories: xdp-tests' test runner and Knot DNS's library.
+    for pattern, base in (("usr/libexec/xdp-tools/test-tool", "xdp_test_tool"), ("usr/lib/*/libknot.so.*.*", "knot")):
+        for tool in sorted(glob.glob(os.path.join(root, pattern))):
+            _skeletons(tool, base, out, objs)
     for dirpath, _, files in os.walk(root):
         for f in sorted(files):
             path = os.path.join(dirpath, f)
-            if dirpath.endswith("/bpf") and f.endswith(".o"):
+            if (dirpath.endswith("/bpf") or dirpath.endswith("/libexec/xdp-tools")) and f.endswith(".o"):
                 objs.append((f[:-2], path, True))
+            elif dirpath.endswith("/rc_keymaps/protocols") and f.endswith(".o"):
+                objs.append(("ir_" + f[:-2], path, True))
             elif f.endswith(".elf") and "/cilium/ebpf/" in dirpath:
                 objs.append((f[:-4], path, f.endswith("-el.elf")))
     return objs
