@@ -113,8 +113,18 @@ pub fn creation_refusal(m: &MapDef, sizes: &[MapSize], view: &KernelView) -> Opt
             m.name
         ));
     }
-    // libbpf creates the inner map's template to create the outer map, so the kernel must accept it too.
-    let inner = m.inner_map.as_deref()?;
+    // libbpf creates the inner map's template to create the outer map, so the kernel must accept it too. Without
+    // one (no `__array(values, ...)` in the definition) it passes no inner map fd, and the kernel refuses the
+    // outer map (EINVAL, or EBADF with fd 0 closed) unless the loader calls bpf_map__set_inner_map_fd first.
+    let Some(inner) = m.inner_map.as_deref() else {
+        return matches!(ty, "array_of_maps" | "hash_of_maps").then(|| {
+            format!(
+                "map {}: {ty} with no inner map in its definition (`__array(values, ...)`): the kernel refuses \
+                 it without one (its loader gives one with bpf_map__set_inner_map_fd)",
+                m.name
+            )
+        });
+    };
     let named = MapDef {
         name: format!("{}{INNER_SUFFIX}", m.name),
         inner_map: None,
