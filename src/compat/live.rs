@@ -125,11 +125,12 @@ impl LiveKernel {
             };
             let mut refused = Vec::new();
             if !self.kind(key) {
-                refused.push(format!(
-                    "{} programs ({}) refused by the running kernel (probed)",
-                    kind_of(p),
-                    p.prog_type
-                ));
+                // The table of this very kernel may have said it already ("refused by the kernel (probed on
+                // RELEASE)"): one line per fact.
+                let said = format!("{} programs ({}) refused by the", kind_of(p), p.prog_type);
+                if !pv.reasons.iter().any(|r| r.starts_with(&said)) {
+                    refused.push(format!("{said} running kernel (probed)"));
+                }
             } else if key.2 != 0 || probe::helpers_probeable(key.0) {
                 refused.extend(self.call_refusals(p, key, view, &pv.reached_calls));
             }
