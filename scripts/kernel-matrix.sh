@@ -846,15 +846,17 @@ run_kernel() {
 # The emulator for the kernels' architecture. x86_64: no KVM (nested virtualisation does not work on the build
 # machines). aarch64: the virt board with its PL011 console; -cpu max emulates pointer authentication with QARMA,
 # which the Debian kernels use (CONFIG_ARM64_PTR_AUTH_KERNEL), and is 3.5x slower under TCG than with the
-# implementation-defined algorithm (pauth-impdef=on).
+# implementation-defined algorithm (pauth-impdef=on). 2 GiB of guest memory: tracexec's object (built from its crate)
+# preallocates ~700 MiB of maps, which a 512 MiB guest refused with ENOMEM where a real machine loads it; TCG backs
+# guest memory lazily, so the host pays only for pages a guest touches.
 set_qemu() {
   case $MATRIX_ARCH in
     x86_64)
-      QEMU=(qemu-system-x86_64 -accel tcg -cpu max -m 512)
+      QEMU=(qemu-system-x86_64 -accel tcg -cpu max -m 2048)
       QEMU_CONSOLE="console=ttyS0 edd=off"
       ;;
     aarch64)
-      QEMU=(qemu-system-aarch64 -M virt -accel tcg -cpu max,pauth-impdef=on -m 1024)
+      QEMU=(qemu-system-aarch64 -M virt -accel tcg -cpu max,pauth-impdef=on -m 2048)
       QEMU_CONSOLE="console=ttyAMA0"
       ;;
   esac

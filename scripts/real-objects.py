@@ -5,7 +5,9 @@ Downloads Debian bookworm packages that ship compiled BPF objects (libbpf-tools'
 embedded in each executable as a libbpf skeleton; xdp-tools and libxdp, whose objects are files and skeletons;
 cilium/ebpf's test objects, both byte orders; Performance Co-Pilot's BPF PMDA modules, skeletons in shared
 objects; QEMU's virtio-net RSS steering program, a skeleton in the emulator, whose legacy `maps` section libbpf 1.0+
-refuses, so that bookworm's QEMU cannot load it), extracts every distinct object, and for each:
+refuses, so that bookworm's QEMU cannot load it; xdp-tools' tests; Knot DNS's XDP program; v4l-utils' infrared
+decoders) and extracts every distinct object; builds the BPF programs of four Rust tools from their crates'
+sources as their build scripts do (tracexec, lightswitch, below, bpfman: FROM_SOURCE); and for each object:
 
   compat  `ebpfctl -j compat check OBJ` (the live kernel) against `bpftool prog loadall OBJ` (a real load): the
           verdicts must agree. Each object is checked as its packager built it, run-time sizing and all.
@@ -39,6 +41,7 @@ Usage: scripts/real-objects.py check EBPFCTL [CACHE_DIR]     the checks above (r
 
 import glob
 import hashlib
+import io
 import json
 import os
 import random
@@ -47,7 +50,9 @@ import shutil
 import struct
 import subprocess
 import sys
+import tarfile
 import tempfile
+import urllib.request
 
 # Pinned versions: the verdicts below are for these bytes.
 PACKAGES = [
@@ -71,6 +76,35 @@ PACKAGES = [
 # embedding its BPF object as a skeleton.
 PCP_MODULES = "usr/lib/pcp/pmdas/bpf/modules"
 EM_BPF = 247
+# Tools whose crate's build script compiles their BPF programs (libbpf-cargo's SkeletonBuilder: clang -g -O2
+# -target bpf -D__TARGET_ARCH_<arch> with libbpf's headers, plus the tool's own flags), fetched from crates.io at
+# pinned versions (sha256 of the .crate) and compiled here the same way with clang-19: objects as their users build
+# them, with the tools' own CO-RE guards (below's bpf_core_type_matches), autoload choices (tracexec's fentry or
+# kprobe) and maps sized by the loader (lightswitch's map of maps).
+CRATES = {
+    "tracexec-backend-ebpf": ("1.0.0", "8319703148a2408c09e95a364c80a1bf76fd9d35080180de284f55a1c0eaeff7"),
+    "lightswitch": ("0.7.0", "787b0419ff5c6574ebd1ff594a7246210006bfb961ecdedb1039c3ca2b7576e1"),
+    "below": ("0.9.0", "38e9f87936bc2fa6beb9519855fe343fa6e002b457b5e8b6e6e82ca68bc0ea61"),
+    "bpfman": ("0.6.0", "440a8712edadcddb97355b433600f2e0584d85a554bd6af2f5e69cfa0214bcbf"),
+}
+# (object name, crate, source, the tool's own clang flags): {crate} is the unpacked crate, {tracexec} the
+# architecture in tracexec's defines, {asm} a directory holding the system's asm/types.h.
+FROM_SOURCE = [
+    ("tracexec_system", "tracexec-backend-ebpf", "src/tracexec_system.bpf.c",
+     ["-I{crate}/include", "-DTRACEXEC_TARGET_{tracexec}", "-DMAX_CPUS=64"]),
+    ("lightswitch_profiler", "lightswitch", "src/bpf/profiler.bpf.c", ["-mcpu=v1", "-Wextra", "-Wall", "-Werror"]),
+    ("lightswitch_tracers", "lightswitch", "src/bpf/tracers.bpf.c",
+     ["-Wextra", "-Wall", "-Werror", "-Wno-unused-function"]),
+    # below's build takes vmlinux.h from its source tree, which the crate lacks: one is written from the running
+    # kernel's BTF by bpftool, as such headers are made.
+    ("below_exitstat", "below", "src/bpf/exitstat.bpf.c", []),
+    # bpfman's Makefile: -target bpfel, and the system's headers for asm/types.h.
+    ("bpfman_xdp_dispatcher_v1", "bpfman", "bpf/xdp_dispatcher_v1.bpf.c", ["-target", "bpfel", "-I{asm}"]),
+    ("bpfman_xdp_dispatcher_v2", "bpfman", "bpf/xdp_dispatcher_v2.bpf.c", ["-target", "bpfel", "-I{asm}"]),
+    ("bpfman_tc_dispatcher", "bpfman", "bpf/tc_dispatcher.bpf.c", ["-target", "bpfel", "-I{asm}"]),
+]
+# Debian architecture: (__TARGET_ARCH_ suffix, tracexec's name).
+SOURCE_ARCHES = {"amd64": ("x86", "X86_64"), "arm64": ("arm64", "AARCH64")}
 BPFFS = "/sys/fs/bpf"
 
 
@@ -173,6 +207,75 @@ def _collect(root, out):
                 objs.append(("ir_" + f[:-2], path, True))
             elif f.endswith(".elf") and "/cilium/ebpf/" in dirpath:
                 objs.append((f[:-4], path, f.endswith("-el.elf")))
+    return objs
+
+
+def fetch_crate(cache, name):
+    """The unpacked crate `name` at its pinned version under cache/crates (downloaded and checked once)."""
+    version, digest = CRATES[name]
+    crates = os.path.join(cache, "crates")
+    tree = os.path.join(crates, f"{name}-{version}")
+    if os.path.isdir(tree):
+        return tree
+    os.makedirs(crates, exist_ok=True)
+    url = f"https://static.crates.io/crates/{name}/{name}-{version}.crate"
+    try:
+        data = urllib.request.urlopen(url, timeout=120).read()
+    except OSError as e:
+        sys.exit(f"real-objects: cannot download {url}: {e}")
+    if hashlib.sha256(data).hexdigest() != digest:
+        sys.exit(f"real-objects: {url}: sha256 is not the pinned one")
+    tmp = tree + ".tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    # The bytes are the pinned ones (sha256 above), so their paths are known to stay inside the tree.
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        tar.extractall(tmp)
+    os.rename(os.path.join(tmp, f"{name}-{version}"), tree)
+    os.rmdir(tmp)
+    return tree
+
+
+def bpf_includes():
+    """libbpf's headers (bpf/bpf_helpers.h): BPF_INCLUDES, else the ones any build of this tree exported."""
+    if os.environ.get("BPF_INCLUDES"):
+        return os.environ["BPF_INCLUDES"]
+    repo = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    found = sorted(glob.glob(os.path.join(repo, "target", "**", "build", "ebpfctl-*", "out", "include"),
+                             recursive=True))
+    if not found:
+        sys.exit("real-objects: libbpf headers not found under target/: build ebpfctl first or set BPF_INCLUDES")
+    return found[0]
+
+
+def asm_includes():
+    """A directory with the system's asm/types.h (the same for every architecture's BPF objects)."""
+    found = sorted(glob.glob("/usr/include/*-linux-gnu/asm/types.h"))
+    if not found:
+        sys.exit("real-objects: no asm/types.h under /usr/include/*-linux-gnu (linux-libc-dev)")
+    return os.path.dirname(os.path.dirname(found[0]))
+
+
+def built_from_source(cache, arch, out):
+    """(name, path, True) of each FROM_SOURCE object, compiled for Debian architecture `arch` into `out`."""
+    target, tracexec = SOURCE_ARCHES[arch]
+    below = fetch_crate(cache, "below")
+    header = os.path.join(below, "src", "open_source", "vmlinux", "vmlinux.h")
+    if not os.path.exists(header):
+        code, text, err = run(["bpftool", "btf", "dump", "file", "/sys/kernel/btf/vmlinux", "format", "c"])
+        if code != 0:
+            sys.exit(f"real-objects: bpftool cannot write vmlinux.h for below: {err.strip()}")
+        os.makedirs(os.path.dirname(header), exist_ok=True)
+        open(header, "w").write(text)
+    objs = []
+    for name, crate, source, flags in FROM_SOURCE:
+        tree = fetch_crate(cache, crate)
+        path = os.path.join(out, name + ".bpf.o")
+        own = [f.format(crate=tree, tracexec=tracexec, asm=asm_includes()) for f in flags]
+        code, _, err = run(["clang-19", "-g", "-O2", "-target", "bpf", f"-D__TARGET_ARCH_{target}",
+                            "-I" + bpf_includes(), *own, "-c", os.path.join(tree, source), "-o", path])
+        if code != 0:
+            sys.exit(f"real-objects: compiling {name} ({crate} {CRATES[crate][0]}): {err.strip()[-2000:]}")
+        objs.append((name, path, True))
     return objs
 
 
@@ -456,7 +559,7 @@ def extract(arch, out, cache):
     """Writes every little-endian object for `arch` as out/real_NAME.o (names fit bpffs and the kernel matrix)."""
     os.makedirs(out, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="real-objects-") as work:
-        for name, path, little in collect(fetch(cache, arch), work):
+        for name, path, little in collect(fetch(cache, arch), work) + built_from_source(cache, arch, work):
             if little:
                 shutil.copyfile(path, os.path.join(out, "real_" + safe_name(name) + ".o"))
 
@@ -468,7 +571,8 @@ def check(ebpfctl, cache):
               "problems": []}
     try:
         before = set(os.listdir(BPFFS))
-        for name, path, little in collect(fetch(cache, native_arch()), work):
+        arch = native_arch()
+        for name, path, little in collect(fetch(cache, arch), work) + built_from_source(cache, arch, work):
             report["objects"] += 1
             ours = compat_verdict(ebpfctl, path)
             if not little:
