@@ -156,6 +156,10 @@ impl Namer for KernelNamer<'_> {
         match insn.src {
             1 => format!("map[id:{}]", insn.imm as u32),
             2 => format!("map[id:{}][0]+{}", insn.imm as u32, next.imm as u32),
+            // A callback's address (bpf_loop, bpf_user_ringbuf_drain, timers): the imm is its offset in
+            // instructions, as bpftool prints it.
+            4 => format!("subprog[{:+}]", insn.imm),
+            6 => format!("map[idx:{}]+{}", insn.imm, next.imm),
             _ => format!(
                 "0x{:x}",
                 (next.imm as u32 as u64) << 32 | insn.imm as u32 as u64
