@@ -58,6 +58,8 @@ pub fn generate(
     hashed: bool,
     name: &str,
 ) -> Result<LoaderImage, GenError> {
+    let arena_globals =
+        matches!(crate::elf::section_data(object, ".addr_space.1"), Ok(Some(d)) if !d.is_empty());
     let fail = |errno: i32, what| GenError {
         errno: errno.abs(),
         what,
@@ -83,10 +85,18 @@ pub fn generate(
     }
     let object = OpenObject(obj);
     // libbpf 1.7 crashes recording a struct_ops map into a loader program (bpftool -L too): refuse it first.
-    if object.has_struct_ops() {
+    if object.has_map_of(sys::BPF_MAP_TYPE_STRUCT_OPS) {
         return Err(fail(
             libc::EINVAL,
             "libbpf's loader program cannot create struct_ops maps",
+        ));
+    }
+    // And an arena with globals in it (`__arena` variables, section .addr_space.1) dies of SIGBUS: libbpf maps
+    // the arena through the placeholder fd of a map it never created, to copy the globals in.
+    if arena_globals && object.has_map_of(sys::BPF_MAP_TYPE_ARENA) {
+        return Err(fail(
+            libc::EINVAL,
+            "libbpf's loader program cannot fill an arena's globals",
         ));
     }
     // SAFETY: as above; libbpf keeps a pointer to `gen` until load returns, and fills insns/data in it.
@@ -133,7 +143,7 @@ fn text(p: *const libc::c_char) -> String {
 }
 
 impl OpenObject {
-    fn has_struct_ops(&self) -> bool {
+    fn has_map_of(&self, map_type: sys::bpf_map_type) -> bool {
         let mut map = std::ptr::null_mut();
         loop {
             // SAFETY: iterating the open object's maps.
@@ -141,7 +151,7 @@ impl OpenObject {
             if map.is_null() {
                 return false;
             }
-            if unsafe { sys::bpf_map__type(map) } == sys::BPF_MAP_TYPE_STRUCT_OPS {
+            if unsafe { sys::bpf_map__type(map) } == map_type {
                 return true;
             }
         }
