@@ -6,11 +6,13 @@ embedded in each executable as a libbpf skeleton; xdp-tools and libxdp, whose ob
 cilium/ebpf's test objects, both byte orders; Performance Co-Pilot's BPF PMDA modules, skeletons in shared
 objects; QEMU's virtio-net RSS steering program, a skeleton in the emulator, whose legacy `maps` section libbpf 1.0+
 refuses, so that bookworm's QEMU cannot load it; xdp-tools' tests; Knot DNS's XDP program; v4l-utils' infrared
-decoders) and extracts every distinct object; builds the BPF programs of four Rust tools from their crates'
-sources as their build scripts do (tracexec, lightswitch, below, bpfman: FROM_SOURCE); and for each object:
+decoders) and extracts every distinct object; builds the BPF programs of four Rust tools and libbpf-rs's tests from
+their crates' sources as their build scripts do (tracexec, lightswitch, below, bpfman, libbpf-rs: FROM_SOURCE); and
+for each object:
 
-  compat  `ebpfctl -j compat check OBJ` (the live kernel) against `bpftool prog loadall OBJ` (a real load): the
-          verdicts must agree. Each object is checked as its packager built it, run-time sizing and all.
+  compat  `ebpfctl -j compat check OBJ` (the live kernel) against `bpftool prog loadall OBJ` (a real load; where
+          bpftool 7.1's libbpf does not know a section, `ebpfctl prog loadall`, libbpf 1.7): the verdicts must agree.
+          Each object is checked as its packager built it, run-time sizing and all.
   maps    for each object that loads: every map pinned by `bpftool prog loadall … pinmaps`, seeded with three
           entries by `bpftool map update`/`push` where user space can write them (random bits, text, small
           numbers, so every BTF kind in the tools' own key and value types is formatted), dumped by
@@ -86,9 +88,11 @@ CRATES = {
     "lightswitch": ("0.7.0", "787b0419ff5c6574ebd1ff594a7246210006bfb961ecdedb1039c3ca2b7576e1"),
     "below": ("0.9.0", "38e9f87936bc2fa6beb9519855fe343fa6e002b457b5e8b6e6e82ca68bc0ea61"),
     "bpfman": ("0.6.0", "440a8712edadcddb97355b433600f2e0584d85a554bd6af2f5e69cfa0214bcbf"),
+    "libbpf-rs": ("0.27.2", "ffef943d6690772a293abe80412ca438c227867cac93448af2518166df1b1a7b"),
 }
 # (object name, crate, source, the tool's own clang flags): {crate} is the unpacked crate, {tracexec} the
-# architecture in tracexec's defines, {asm} a directory holding the system's asm/types.h.
+# architecture in tracexec's defines, {asm} a directory holding the system's asm/types.h, {vmlinux} the vmlinux.h
+# tracexec ships for the architecture.
 FROM_SOURCE = [
     ("tracexec_system", "tracexec-backend-ebpf", "src/tracexec_system.bpf.c",
      ["-I{crate}/include", "-DTRACEXEC_TARGET_{tracexec}", "-DMAX_CPUS=64"]),
@@ -102,9 +106,16 @@ FROM_SOURCE = [
     ("bpfman_xdp_dispatcher_v1", "bpfman", "bpf/xdp_dispatcher_v1.bpf.c", ["-target", "bpfel", "-I{asm}"]),
     ("bpfman_xdp_dispatcher_v2", "bpfman", "bpf/xdp_dispatcher_v2.bpf.c", ["-target", "bpfel", "-I{asm}"]),
     ("bpfman_tc_dispatcher", "bpfman", "bpf/tc_dispatcher.bpf.c", ["-target", "bpfel", "-I{asm}"]),
+] + [
+    # libbpf-rs's own test programs (its crate lacks the vmlinux.h they include: tracexec's is used): program
+    # types and maps from every kernel era, iterators, arenas, netfilter, uprobe_multi, USDT, user ring buffers.
+    (f"libbpf_rs_{name}", "libbpf-rs", f"tests/bin/src/{name}.bpf.c", ["-I{vmlinux}", "-I{asm}"])
+    for name in ("arena", "kprobe", "ksyscall", "map_auto_pin", "mapiter", "netfilter", "percpu_map", "perf_event",
+                 "ringbuf", "run_prog", "runqslower", "taskiter", "tc-unit", "tracepoint", "uprobe", "uprobe_multi",
+                 "usdt", "user_ringbuf", "xdp")
 ]
-# Debian architecture: (__TARGET_ARCH_ suffix, tracexec's name).
-SOURCE_ARCHES = {"amd64": ("x86", "X86_64"), "arm64": ("arm64", "AARCH64")}
+# Debian architecture: (__TARGET_ARCH_ suffix, tracexec's name, tracexec's include directory).
+SOURCE_ARCHES = {"amd64": ("x86", "X86_64", "x86_64"), "arm64": ("arm64", "AARCH64", "aarch64")}
 BPFFS = "/sys/fs/bpf"
 
 
@@ -257,7 +268,8 @@ def asm_includes():
 
 def built_from_source(cache, arch, out):
     """(name, path, True) of each FROM_SOURCE object, compiled for Debian architecture `arch` into `out`."""
-    target, tracexec = SOURCE_ARCHES[arch]
+    target, tracexec, include = SOURCE_ARCHES[arch]
+    vmlinux = os.path.join(fetch_crate(cache, "tracexec-backend-ebpf"), "include", include)
     below = fetch_crate(cache, "below")
     header = os.path.join(below, "src", "open_source", "vmlinux", "vmlinux.h")
     if not os.path.exists(header):
@@ -270,7 +282,7 @@ def built_from_source(cache, arch, out):
     for name, crate, source, flags in FROM_SOURCE:
         tree = fetch_crate(cache, crate)
         path = os.path.join(out, name + ".bpf.o")
-        own = [f.format(crate=tree, tracexec=tracexec, asm=asm_includes()) for f in flags]
+        own = [f.format(crate=tree, tracexec=tracexec, asm=asm_includes(), vmlinux=vmlinux) for f in flags]
         code, _, err = run(["clang-19", "-g", "-O2", "-target", "bpf", f"-D__TARGET_ARCH_{target}",
                             "-I" + bpf_includes(), *own, "-c", os.path.join(tree, source), "-o", path])
         if code != 0:
@@ -566,7 +578,7 @@ def extract(arch, out, cache):
 
 def check(ebpfctl, cache):
     work = tempfile.mkdtemp(prefix="real-objects-")
-    report = {"objects": 0, "agree": 0, "light_agree": 0, "light_skipped": 0, "loadable": 0, "big_endian": 0, "progs_shown": 0, "progs_xlated": 0, "btf_dumped": 0, "xlated_bpftool_71_bugs": 0, "maps_shown": 0, "maps_text_equal": 0, "entry_reads_equal": 0, "maps": 0, "maps_seeded": 0, "maps_equal": 0,
+    report = {"objects": 0, "agree": 0, "truth_by_newer_libbpf": 0, "light_agree": 0, "light_skipped": 0, "loadable": 0, "big_endian": 0, "progs_shown": 0, "progs_xlated": 0, "btf_dumped": 0, "xlated_bpftool_71_bugs": 0, "maps_shown": 0, "maps_text_equal": 0, "entry_reads_equal": 0, "maps": 0, "maps_seeded": 0, "maps_equal": 0,
               "maps_documented": 0, "documented_types": {},
               "problems": []}
     try:
@@ -585,6 +597,14 @@ def check(ebpfctl, cache):
             pins = os.path.join(BPFFS, pin_name(name))
             code, _, err = run(["bpftool", "prog", "loadall", path, pins])
             clean_bpffs(before)
+            newer_section = code != 0 and "failed to guess program type from ELF section" in err
+            if newer_section:
+                # bpftool 7.1's libbpf (1.1) predates the section (netfilter, uprobe.multi): the kernel's answer
+                # is a load by a libbpf that knows it, ebpfctl's own 1.7. Its maps and programs are then not
+                # compared, as bpftool cannot load the object.
+                code, _, err = run([ebpfctl, "prog", "loadall", path, pins])
+                clean_bpffs(before)
+                report["truth_by_newer_libbpf"] += 1
             theirs = "loads" if code == 0 else "fails"
             if ours == theirs:
                 report["agree"] += 1
@@ -600,7 +620,8 @@ def check(ebpfctl, cache):
                 report["problems"].append(f"light {name}: the light skeleton {light}, the real load {theirs}")
             if theirs == "loads":
                 report["loadable"] += 1
-                compare_maps(ebpfctl, name, path, before, report)
+                if not newer_section:
+                    compare_maps(ebpfctl, name, path, before, report)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     for p in report["problems"]:
