@@ -278,13 +278,13 @@ def built_from_source(cache, arch, out):
             sys.exit(f"real-objects: bpftool cannot write vmlinux.h for below: {err.strip()}")
         os.makedirs(os.path.dirname(header), exist_ok=True)
         open(header, "w").write(text)
-    objs = []
+    objs, libbpf, asm = [], bpf_includes(), asm_includes()
     for name, crate, source, flags in FROM_SOURCE:
         tree = fetch_crate(cache, crate)
         path = os.path.join(out, name + ".bpf.o")
-        own = [f.format(crate=tree, tracexec=tracexec, asm=asm_includes(), vmlinux=vmlinux) for f in flags]
+        own = [f.format(crate=tree, tracexec=tracexec, asm=asm, vmlinux=vmlinux) for f in flags]
         code, _, err = run(["clang-19", "-g", "-O2", "-target", "bpf", f"-D__TARGET_ARCH_{target}",
-                            "-I" + bpf_includes(), *own, "-c", os.path.join(tree, source), "-o", path])
+                            "-I" + libbpf, *own, "-c", os.path.join(tree, source), "-o", path])
         if code != 0:
             sys.exit(f"real-objects: compiling {name} ({crate} {CRATES[crate][0]}): {err.strip()[-2000:]}")
         objs.append((name, path, True))

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use super::kernel::KernelView;
-use super::program::{call_key, kind_of};
+use super::program::{call_key, kind_of, kind_refused};
 use super::ObjectVerdict;
 use crate::btf::Kind;
 use crate::elf::{InsnRef, ObjectFile, Program};
@@ -125,9 +125,8 @@ impl LiveKernel {
             };
             let mut refused = Vec::new();
             if !self.kind(key) {
-                // The table of this very kernel may have said it already ("refused by the kernel (probed on
-                // RELEASE)"): one line per fact.
-                let said = format!("{} programs ({}) refused by the", kind_of(p), p.prog_type);
+                // The table of this very kernel may have said it already: one line per fact.
+                let said = kind_refused(p);
                 if !pv.reasons.iter().any(|r| r.starts_with(&said)) {
                     refused.push(format!("{said} running kernel (probed)"));
                 }

@@ -18,6 +18,12 @@ pub fn kind_of(p: &Program) -> &'static str {
 
 /// The kind the feature tables answer for `p`: fmod_ret on an LSM hook works wherever fmod_ret does, on any other
 /// function only where the kernel has error-injection points.
+/// How every reason that the kernel refuses program `p`'s kind begins, whichever probe found it (this kernel's
+/// table, the running kernel's own probe): the live probe adds none where the table said it.
+pub fn kind_refused(p: &Program) -> String {
+    format!("{} programs ({}) refused by the", kind_of(p), p.prog_type)
+}
+
 fn table_kind<'k>(p: &Program, kind: &'k str) -> &'k str {
     let target = p.attach_target.as_deref().unwrap_or("");
     match kind {
@@ -156,8 +162,8 @@ fn type_refusals(p: &Program, kind: &str, view: &KernelView) -> Vec<String> {
         };
         if verdict == Some(false) {
             reasons.push(format!(
-                "{kind} programs ({}) refused by the kernel (probed on {probed_on})",
-                p.prog_type
+                "{} kernel (probed on {probed_on})",
+                kind_refused(p)
             ));
         }
     }

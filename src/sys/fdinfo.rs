@@ -47,7 +47,7 @@ pub fn own_fdinfo(fd: BorrowedFd<'_>) -> io::Result<FdInfo> {
     let mut kept = KEPT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let mut buf = Vec::new();
     if let Some((_, file)) = kept.iter().find(|(n, _)| *n == number) {
-        read_whole_at(file, &mut buf)?;
+        read_whole(file, &mut buf)?;
         return Ok(FdInfo::from_bytes(&buf));
     }
     let name = number.to_string();
@@ -55,7 +55,7 @@ pub fn own_fdinfo(fd: BorrowedFd<'_>) -> io::Result<FdInfo> {
         Some(dir) => dir.open_file(name.as_bytes())?,
         None => std::fs::File::open(format!("/proc/self/fdinfo/{name}"))?,
     };
-    read_whole_at(&file, &mut buf)?;
+    read_whole(&file, &mut buf)?;
     // A few numbers cover a listing (an object's fd, its BTF's); the oldest kept file goes first.
     if kept.len() == KEPT_FILES {
         kept.remove(0);
@@ -67,8 +67,12 @@ pub fn own_fdinfo(fd: BorrowedFd<'_>) -> io::Result<FdInfo> {
 /// How many fdinfo files `own_fdinfo` keeps open.
 const KEPT_FILES: usize = 4;
 
-/// A whole fdinfo file read from offset 0 by pread: seq_file formats it again for a read at offset 0.
-fn read_whole_at(file: &std::fs::File, buf: &mut Vec<u8>) -> io::Result<()> {
+/// Reads a whole fdinfo (or other procfs) file into `buf` (cleared first), from offset 0 by pread: seq_file formats
+/// the text again for a read at offset 0, which `own_fdinfo` relies on to read a kept file again. fdinfo files are
+/// a few hundred bytes that seq_file hands over in one read, so a page-sized buffer takes one read
+/// (read_to_string would stat, read, and read to EOF); the holder walk reuses one buffer for every file, as it
+/// reads one per BPF fd on the box.
+pub fn read_whole(file: &std::fs::File, buf: &mut Vec<u8>) -> io::Result<()> {
     use std::os::unix::fs::FileExt;
     buf.clear();
     buf.resize(4096, 0);
@@ -84,32 +88,13 @@ fn read_whole_at(file: &std::fs::File, buf: &mut Vec<u8>) -> io::Result<()> {
     Ok(())
 }
 
-/// Reads a whole fdinfo file into `buf` (cleared first). fdinfo files are a few hundred bytes that seq_file hands
-/// over in one read, so a page-sized buffer takes one read (read_to_string would stat, read, and read to EOF);
-/// the holder walk reuses one buffer for every file, as it reads one per BPF fd on the box.
-pub fn read_whole(mut file: std::fs::File, buf: &mut Vec<u8>) -> io::Result<()> {
-    use std::io::Read;
-    buf.clear();
-    buf.resize(4096, 0);
-    let mut len = file.read(buf)?;
-    while len == buf.len() {
-        buf.resize(buf.len() * 2, 0);
-        match file.read(&mut buf[len..])? {
-            0 => break,
-            n => len += n,
-        }
-    }
-    buf.truncate(len);
-    Ok(())
-}
-
 /// A whole /proc text file (mountinfo, comm): procfs reports a size of 0, so std's read_to_string stats, then
 /// reads in 32-byte steps that double, each one formatting the file again (mountinfo: 8 reads); a page at once
 /// takes one or two.
 pub fn read_proc_text(path: &str) -> io::Result<String> {
     let mut buf = Vec::new();
     read_whole(
-        super::dirfd::open_file(std::path::Path::new(path))?,
+        &super::dirfd::open_file(std::path::Path::new(path))?,
         &mut buf,
     )?;
     String::from_utf8(buf).map_err(|_| io::Error::from(io::ErrorKind::InvalidData))

@@ -41,7 +41,7 @@ impl Process {
             self.fdinfo = Some(Dir::open(Path::new(&format!("/proc/{}/fdinfo", self.pid)))?);
         }
         match &self.fdinfo {
-            Some(dir) => super::fdinfo::read_whole(dir.open_file(fd)?, buf),
+            Some(dir) => super::fdinfo::read_whole(&dir.open_file(fd)?, buf),
             None => Err(io::Error::from_raw_os_error(libc::ENOENT)),
         }
     }
@@ -77,7 +77,7 @@ const PF_KTHREAD: u64 = 0x0020_0000;
 fn kernel_threads_comparable(proc: &Dir, entries: &mut Vec<u8>, sizes_count_fds: bool) -> bool {
     let is_kthread = || -> Option<bool> {
         let mut text = Vec::new();
-        super::fdinfo::read_whole(proc.open_file(b"2/stat").ok()?, &mut text).ok()?;
+        super::fdinfo::read_whole(&proc.open_file(b"2/stat").ok()?, &mut text).ok()?;
         Some(stat_flags(&text)? & PF_KTHREAD != 0)
     };
     let mut has_no_fds = || -> Option<bool> {
