@@ -169,6 +169,14 @@ impl<'o> Reach<'o> {
         out
     }
 
+    /// The first reached load or store of `prog`'s own function through its context at an offset held in the
+    /// register, as (instruction, offset). Only the program's function: there r1 is the context for certain, where a
+    /// global function walked on its own gets r1 as the context whatever its first parameter is.
+    pub fn modified_ctx(&self, prog: &Program) -> Option<(usize, i64)> {
+        let walk = self.reached.get(prog.name.as_str())?.as_ref()?;
+        walk.modified_ctx.iter().min().copied()
+    }
+
     /// The (function, reference) pairs of `prog` the verifier may walk.
     pub fn reached_refs(&self, prog: &'o Program) -> Vec<(&'o Program, &'o InsnRef)> {
         self.closure(prog, |f, i| self.reached(&f.name, i))

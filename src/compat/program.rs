@@ -132,6 +132,12 @@ pub fn load_refusals(
              refuses (clang can compile `bpf_ksym_exists(x) || y` so)"
         ));
     }
+    if let Some((at, _)) = reach.modified_ctx(p) {
+        reasons.push(format!(
+            "instruction {at} dereferences the context through a pointer moved by arithmetic (\"dereference of \
+             modified ctx ptr\"), which every kernel's verifier refuses"
+        ));
+    }
     for (map, field) in special_maps {
         if p.maps.contains(map) && special_fields_refused(p.prog_type, field) {
             reasons.push(format!(
@@ -299,7 +305,9 @@ fn call_refusals(
                     .map_or_else(|| format!("helper #{id}"), |n| n.to_string());
                 if let Some(false) = view.helper_known(&name) {
                     push_once(&mut reasons, format!("helper {name} unknown to kernel"));
-                } else if let Some(false) = view.table.and_then(|t| t.helper(table_key, *id)) {
+                } else if view.table.and_then(|t| t.helper(table_key, *id)) == Some(false)
+                    && !iter_target_grants(p, kind, &name, view)
+                {
                     push_once(
                         &mut reasons,
                         format!("helper {name} not available to {table_key} programs (probed on {probed_on})"),
@@ -414,6 +422,18 @@ fn d_path_refused(p: &Program, kind: &str) -> bool {
     p.prog_type == "tracing"
         && !matches!(kind, "iter" | "iter.s")
         && !D_PATH_ALLOWED.contains(&p.attach_target.as_deref().unwrap_or(""))
+}
+
+/// Iterator targets with a helper list of their own (bpf_iter_reg's get_func_proto): tcp and unix (not on 5.10,
+/// both on 6.1) add bpf_setsockopt and bpf_getsockopt to what every iterator has (bpftune's congestion control
+/// probe). The kernel's table is probed with a task iterator, so the target's own list is read from BTF, where its
+/// function `bpf_iter_<target>_get_func_proto` is present exactly when the kernel has it.
+fn iter_target_grants(p: &Program, kind: &str, helper: &str, view: &KernelView) -> bool {
+    let target = p.attach_target.as_deref().unwrap_or("");
+    matches!(kind, "iter" | "iter.s")
+        && matches!(target, "tcp" | "unix")
+        && matches!(helper, "bpf_setsockopt" | "bpf_getsockopt")
+        && view.has_func(&format!("bpf_iter_{target}_get_func_proto"))
 }
 
 fn push_once(reasons: &mut Vec<String>, r: String) {

@@ -167,6 +167,10 @@ pub struct Walk {
     /// Reached ALU instructions that the verifier refuses because their destination is a pointer (a bitwise
     /// operator, 32-bit arithmetic: `bpf_ksym_exists(a) || x` can compile to `r2 = &a; r2 |= r1`).
     pub pointer_alu: HashSet<usize>,
+    /// Reached loads and stores through the context plus a non-zero offset held in the register (`r2 = r1; r2 +=
+    /// 44; r1 = *(u32 *)(r2 + 0)`), as (instruction, offset): every verifier refuses them ("dereference of modified
+    /// ctx ptr"); the offset must be the instruction's own.
+    pub modified_ctx: HashSet<(usize, i64)>,
 }
 
 impl Walk {
@@ -176,6 +180,7 @@ impl Walk {
         self.ctx_loads.extend(other.ctx_loads);
         self.ctx_calls.extend(other.ctx_calls);
         self.pointer_alu.extend(other.pointer_alu);
+        self.modified_ctx.extend(other.modified_ctx);
         for (at, args) in other.calls {
             self.calls.entry(at).or_default().extend(args);
         }
@@ -217,6 +222,9 @@ pub fn reachable_with(code: &[u64], known: &KnownMemory, args: &Args) -> Option<
         if pointer_alu_refused(&i, &regs) {
             walk.pointer_alu.insert(pc);
         }
+        if let Some(off) = modified_ctx_access(&i, &regs) {
+            walk.modified_ctx.insert((pc, off));
+        }
         if (i.code, i.src) == (0x85, 1) {
             if let Val::Ctx(base) = get(&regs, 1) {
                 walk.ctx_calls.insert((pc, base));
@@ -254,6 +262,22 @@ fn pointer_alu_refused(i: &Insn, regs: &Regs) -> bool {
         && pointer(get(regs, i.src))
         && get(regs, i.dst) != Val::Unknown
         && !matches!(op, 0x00 | 0xb0)
+}
+
+/// The offset held in the base register of a load or store through the context, when it is not 0: LDX (base in
+/// src), ST and STX (base in dst), plain or sign-extending or atomic.
+fn modified_ctx_access(i: &Insn, regs: &Regs) -> Option<i64> {
+    let mode = i.code & 0xe0;
+    let base = match i.code & 0x07 {
+        0x01 if matches!(mode, 0x60 | 0x80) => i.src,
+        0x02 if mode == 0x60 => i.dst,
+        0x03 if matches!(mode, 0x60 | 0xc0) => i.dst,
+        _ => return None,
+    };
+    match get(regs, base) {
+        Val::Ctx(off) if off != 0 => Some(off),
+        _ => None,
+    }
 }
 
 /// r1-r5 at a call, as the callee sees them (a pointer into the caller's known memory is not the callee's).
@@ -544,6 +568,25 @@ mod tests {
         b[2..4].copy_from_slice(&off.to_le_bytes());
         b[4..8].copy_from_slice(&imm.to_le_bytes());
         u64::from_le_bytes(b)
+    }
+
+    #[test]
+    fn a_load_through_a_moved_context_pointer_is_found() {
+        // bpftune's no-BTF sockops program as clang 19 compiled it: r2 = r1; r2 += 44; r1 = *(u32 *)(r2 + 0), then
+        // the same field read the way the verifier takes it: r1 = *(u32 *)(r6 + 44).
+        let code = [
+            insn(0xbf, 6, 1, 0, 0),
+            insn(0xbf, 2, 6, 0, 0),
+            insn(0x07, 2, 0, 0, 44),
+            insn(0x61, 1, 2, 0, 0),
+            insn(0x61, 1, 6, 44, 0),
+            insn(0x63, 2, 1, 0, 0),
+            insn(0x95, 0, 0, 0, 0),
+        ];
+        let w = reachable_with(&code, &KnownMemory::default(), &ENTRY).unwrap();
+        let mut found: Vec<_> = w.modified_ctx.into_iter().collect();
+        found.sort_unstable();
+        assert_eq!(found, [(3, 44), (5, 44)]);
     }
 
     #[test]
