@@ -6,9 +6,10 @@ embedded in each executable as a libbpf skeleton; xdp-tools and libxdp, whose ob
 cilium/ebpf's test objects, both byte orders; Performance Co-Pilot's BPF PMDA modules, skeletons in shared
 objects; QEMU's virtio-net RSS steering program, a skeleton in the emulator, whose legacy `maps` section libbpf 1.0+
 refuses, so that bookworm's QEMU cannot load it; xdp-tools' tests; Knot DNS's XDP program; v4l-utils' infrared
-decoders) and extracts every distinct object; builds the BPF programs of four Rust tools and libbpf-rs's tests from
-their crates' sources as their build scripts do (tracexec, lightswitch, below, bpfman, libbpf-rs: FROM_SOURCE); and
-for each object:
+decoders), and trixie's builds of bpftune, systemd, Suricata, libbpf-tools, xdp-tools, libxdp and PCP
+(TRIXIE_PACKAGES), and extracts every distinct object; builds the BPF programs of four Rust tools and libbpf-rs's
+tests from their crates' sources as their build scripts do (tracexec, lightswitch, below, bpfman, libbpf-rs:
+FROM_SOURCE); and for each object:
 
   compat  `ebpfctl -j compat check OBJ` (the live kernel) against `bpftool prog loadall OBJ` (a real load; where
           bpftool 7.1's libbpf does not know a section, `ebpfctl prog loadall`, libbpf 1.7): the verdicts must agree.
@@ -54,6 +55,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 import urllib.request
 
 # Pinned versions: the verdicts below are for these bytes.
@@ -74,6 +76,26 @@ PACKAGES = [
     # Debian revision of 7.2.
     "qemu-system-x86",
 ]
+# Debian trixie's builds, fetched through a private apt state of their own (signed by the trixie keys that
+# bookworm's debian-archive-keyring carries): newer clang and libbpf, and tools bookworm lacks. bpftune's tuners
+# (each compiled three ways, fentry, kprobe "legacy" and no-BTF, the loader picking one for the kernel), systemd's
+# BPF framework (socket-bind, restrict-ifaces, restrict-fs skeletons in libsystemd-core, maps sized by the
+# manager), Suricata's XDP and socket filters (legacy `maps` sections), and the newer libbpf-tools, xdp-tools,
+# libxdp and PCP. A pinned version that the mirror has dropped (a point release replaces it) falls back to the
+# current one: the checks compare each object with its own real load, so the verdicts stay the kernel's.
+TRIXIE_PACKAGES = [
+    "libbpftune0=0.0~git20250314.8fd59cc-1",
+    "libsystemd-shared=257.13-1~deb13u1",
+    "suricata=1:7.0.10-1+deb13u4",
+    "libbpf-tools=0.31.0+ds-7",
+    "xdp-tools=1.5.4-1",
+    "libxdp1=1.5.4-1",
+    "pcp=6.3.8-1",
+]
+# The kernel matrix boots six kernels under emulation, where each object costs about half a second: it takes trixie's
+# packages with kinds of object bookworm lacks (bpftune's three builds of one tuner, systemd's manager-sized maps,
+# Suricata's legacy maps), not its newer builds of tools bookworm has, which the check on the running kernel covers.
+TRIXIE_IN_MATRIX = {"libbpftune0", "libsystemd-shared", "suricata"}
 # Performance Co-Pilot's BPF PMDA: 14 modules (its own builds of libbpf-tools programs), each a shared object
 # embedding its BPF object as a skeleton.
 PCP_MODULES = "usr/lib/pcp/pmdas/bpf/modules"
@@ -128,31 +150,79 @@ def run(args, timeout=120, cwd=None):
 
 
 def fetch(cache, arch):
-    """The packages' files for Debian architecture `arch` under cache/arch/root (downloaded once)."""
-    debs = os.path.join(cache, arch, "debs")
-    # Extracted once per package list: a list that changes gets a new tree.
-    root = os.path.join(cache, arch, "root-" + hashlib.sha256(" ".join(PACKAGES).encode()).hexdigest()[:12])
+    """The packages' files for Debian architecture `arch` under cache/arch/root (downloaded once): bookworm's in
+    root/, trixie's in root/trixie/ (the same tools in both, each collected under its own names)."""
+    # The layout is part of the key too: trixie's packages each have their own tree since the matrix takes some.
+    lists = " ".join(PACKAGES + ["trixie/PACKAGE"] + TRIXIE_PACKAGES)
+    root = os.path.join(cache, arch, "root-" + hashlib.sha256(lists.encode()).hexdigest()[:12])
+    if os.path.isdir(root):
+        return root
+    bookworm = download(os.path.join(cache, arch, "debs"), PACKAGES, arch, [])
+    trixie = download(os.path.join(cache, arch, "debs-trixie"), TRIXIE_PACKAGES, arch, trixie_apt(cache, arch))
+    tmp = root + ".tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    for f in bookworm:
+        subprocess.run(["dpkg-deb", "-x", f, tmp], check=True)
+    # One tree per trixie package, so the kernel matrix can take some of them (TRIXIE_IN_MATRIX).
+    for spec, f in zip(TRIXIE_PACKAGES, trixie):
+        into = os.path.join(tmp, "trixie", spec.partition("=")[0])
+        os.makedirs(into)
+        subprocess.run(["dpkg-deb", "-x", f, into], check=True)
+    os.rename(tmp, root)
+    return root
+
+
+def trixie_apt(cache, arch):
+    """apt options for a private trixie source list and state under cache/arch/apt-trixie (updated once a day;
+    one per architecture, as the kernel matrix extracts both architectures' objects at once)."""
+    state = os.path.join(cache, arch, "apt-trixie")
+    os.makedirs(os.path.join(state, "lists", "partial"), exist_ok=True)
+    os.makedirs(os.path.join(state, "cache", "archives", "partial"), exist_ok=True)
+    parts = os.path.join(state, "sources")
+    os.makedirs(parts, exist_ok=True)
+    open(os.path.join(parts, "trixie.sources"), "w").write(
+        "Types: deb\nURIs: http://deb.debian.org/debian\nSuites: trixie\nComponents: main\n"
+        "Signed-By: /usr/share/keyrings/debian-archive-trixie-stable.gpg "
+        "/usr/share/keyrings/debian-archive-trixie-automatic.gpg\n")
+    opts = ["-o", "Dir::Etc::SourceList=/dev/null", "-o", f"Dir::Etc::SourceParts={parts}",
+            "-o", f"Dir::State::Lists={state}/lists", "-o", f"Dir::Cache={state}/cache",
+            "-o", "APT::Architectures::=" + arch]
+    stamp = os.path.join(state, "updated")
+    if not os.path.exists(stamp) or os.path.getmtime(stamp) < time.time() - 86400:
+        code, _, err = run(["apt-get", *opts, "-o", "APT::Sandbox::User=root", "update"], timeout=600)
+        if code != 0:
+            sys.exit(f"real-objects: apt-get update of trixie: {err.strip()[-1000:]}")
+        open(stamp, "w").close()
+    return opts
+
+
+def download(debs, packages, arch, apt_opts):
+    """The .deb files of `packages` for `arch` in `debs` (each downloaded once): the pinned version, or the suite's
+    current one for an unversioned spec, or (trixie only: its point releases drop superseded files from the
+    mirror) when the pinned one is gone."""
     os.makedirs(debs, exist_ok=True)
-    for spec in PACKAGES:
+    files = []
+    for spec in packages:
         name, _, version = spec.partition("=")
-        deb = f"{name}_{version.replace(':', '%3a')}_" if version else f"{name}_"
-        if not any(f.startswith(deb) for f in os.listdir(debs)):
+        stem = f"{name}_{version.replace(':', '%3a')}_" if version else f"{name}_"
+        have = [f for f in os.listdir(debs) if f.startswith(stem)]
+        if not have:
+            have = [f for f in os.listdir(debs) if f.startswith(f"{name}_")] if apt_opts else []
+        if not have:
             # apt-get downloads into the working directory; arch-independent packages take no :arch.
-            wanted = f"{name}:{arch}={version}" if version else f"{name}:{arch}"
-            code, _, err = run(["apt-get", "download", "-o", "APT::Sandbox::User=root", wanted],
-                               timeout=300, cwd=debs)
-            if code != 0:
-                code, _, err = run(["apt-get", "download", "-o", "APT::Sandbox::User=root", spec], timeout=300,
-                                   cwd=debs)
+            wanted = [f"{name}:{arch}={version}" if version else f"{name}:{arch}", spec]
+            if apt_opts and version:
+                wanted.append(f"{name}:{arch}")
+            for w in wanted:
+                code, _, err = run(["apt-get", *apt_opts, "download", "-o", "APT::Sandbox::User=root", w],
+                                   timeout=300, cwd=debs)
+                if code == 0:
+                    break
             if code != 0:
                 sys.exit(f"real-objects: cannot download {spec} for {arch}: {err.strip()}")
-    if not os.path.isdir(root):
-        tmp = root + ".tmp"
-        shutil.rmtree(tmp, ignore_errors=True)
-        for f in sorted(os.listdir(debs)):
-            subprocess.run(["dpkg-deb", "-x", os.path.join(debs, f), tmp], check=True)
-        os.rename(tmp, root)
-    return root
+            have = [f for f in os.listdir(debs) if f.startswith(f"{name}_")]
+        files.append(os.path.join(debs, sorted(have)[-1]))
+    return files
 
 
 def embedded_objects(path):
@@ -173,11 +243,11 @@ def embedded_objects(path):
             found.append(data[i:end])
 
 
-def collect(root, out):
+def collect(root, out, trixie=None):
     """(name, path, little_endian) of every distinct object, written under out: xdp-tools' executables embed the
     same libxdp objects (the dispatcher, the AF_XDP program) over and over; each is checked once, by its first
-    name."""
-    objs = _collect(root, out)
+    name. `trixie`: the trixie packages to take (default all)."""
+    objs = _collect(root, out, trixie)
     seen, distinct = set(), []
     for name, path, little in objs:
         digest = hashlib.sha256(open(path, "rb").read()).digest()
@@ -196,28 +266,46 @@ def _skeletons(executable, base, out, objs):
         objs.append((name, path, True))
 
 
-def _collect(root, out):
+def _collect(root, out, trixie=None):
+    """bookworm's objects by their tools' names, then trixie's (root/trixie/PACKAGE) the same way with a `trixie_`
+    prefix: the packages named in `trixie`, or all."""
+    objs = _collect_tree(root, out, "")
+    for spec in TRIXIE_PACKAGES:
+        package = spec.partition("=")[0]
+        if trixie is None or package in trixie:
+            objs += _collect_tree(os.path.join(root, "trixie", package), out, "trixie_")
+    return objs
+
+
+def _collect_tree(root, out, prefix):
     objs = []
     for sub in ("usr/sbin", "usr/bin"):
         d = os.path.join(root, sub)
         for tool in sorted(os.listdir(d)) if os.path.isdir(d) else []:
-            _skeletons(os.path.join(d, tool), tool, out, objs)
+            _skeletons(os.path.join(d, tool), prefix + tool, out, objs)
     d = os.path.join(root, PCP_MODULES)
     for module in sorted(os.listdir(d)) if os.path.isdir(d) else []:
-        _skeletons(os.path.join(d, module), "pcp_" + module.removesuffix(".so"), out, objs)
-    # Skeletons outside the tool directories: xdp-tests' test runner and Knot DNS's library.
-    for pattern, base in (("usr/libexec/xdp-tools/test-tool", "xdp_test_tool"), ("usr/lib/*/libknot.so.*.*", "knot")):
+        _skeletons(os.path.join(d, module), prefix + "pcp_" + module.removesuffix(".so"), out, objs)
+    # Skeletons outside the tool directories: xdp-tests' test runner, Knot DNS's library, bpftune's tuners and
+    # library, systemd's core library.
+    for pattern, base in (("usr/libexec/xdp-tools/test-tool", "xdp_test_tool"), ("usr/lib/*/libknot.so.*.*", "knot"),
+                          ("usr/lib/*/bpftune/*.so", None), ("usr/lib/*/libbpftune.so.*.*", "bpftune"),
+                          ("usr/lib/*/systemd/libsystemd-core-*.so", "systemd_core")):
         for tool in sorted(glob.glob(os.path.join(root, pattern))):
-            _skeletons(tool, base, out, objs)
-    for dirpath, _, files in os.walk(root):
+            _skeletons(tool, prefix + (base or os.path.basename(tool).removesuffix(".so")), out, objs)
+    for dirpath, dirs, files in os.walk(root):
+        if dirpath == root:
+            dirs[:] = [d for d in dirs if d != "trixie"]
         for f in sorted(files):
             path = os.path.join(dirpath, f)
             if (dirpath.endswith("/bpf") or dirpath.endswith("/libexec/xdp-tools")) and f.endswith(".o"):
-                objs.append((f[:-2], path, True))
+                objs.append((prefix + f[:-2], path, True))
             elif dirpath.endswith("/rc_keymaps/protocols") and f.endswith(".o"):
-                objs.append(("ir_" + f[:-2], path, True))
+                objs.append((prefix + "ir_" + f[:-2], path, True))
+            elif dirpath.endswith("/suricata/ebpf") and f.endswith(".bpf"):
+                objs.append((prefix + "suricata_" + f[:-4], path, True))
             elif f.endswith(".elf") and "/cilium/ebpf/" in dirpath:
-                objs.append((f[:-4], path, f.endswith("-el.elf")))
+                objs.append((prefix + f[:-4], path, f.endswith("-el.elf")))
     return objs
 
 
@@ -366,6 +454,10 @@ def documented(report, mtype):
 KEYED = {"hash", "lru_hash", "percpu_hash", "lru_percpu_hash", "lpm_trie"}
 INDEXED = {"array", "percpu_array"}
 PUSHED = {"queue", "stack", "bloom_filter"}
+# Map types whose keys the kernel does not walk (docs/map-json.md): ring buffers, queues, stacks, bloom filters,
+# and local storage, keyed by each owner's fd.
+NO_KEY_WALK = {"ringbuf", "user_ringbuf", "queue", "stack", "bloom_filter", "sk_storage", "inode_storage",
+               "task_storage", "cgrp_storage"}
 
 
 def value_patterns(rng, size):
@@ -551,7 +643,7 @@ def compare_maps(ebpfctl, name, path, before, report):
             theirs = run(["bpftool", "-j", "map", "dump", "pinned", pin])
             report["maps"] += 1
             compare_show(ebpfctl, "map", pin, report)
-            if mtype in ("ringbuf", "user_ringbuf", "queue", "stack", "bloom_filter"):
+            if mtype in NO_KEY_WALK:
                 # Documented: no keys to walk; ebpfctl refuses with a hint (exit 2), bpftool prints [] and fails.
                 if ours[0] == 2 and json.loads(ours[1]).get("kind") == "invalid_input" and theirs[0] != 0:
                     documented(report, mtype)
@@ -568,10 +660,12 @@ def compare_maps(ebpfctl, name, path, before, report):
 
 
 def extract(arch, out, cache):
-    """Writes every little-endian object for `arch` as out/real_NAME.o (names fit bpffs and the kernel matrix)."""
+    """Writes every little-endian object for `arch` as out/real_NAME.o (names fit bpffs and the kernel matrix), of
+    trixie's packages only TRIXIE_IN_MATRIX."""
     os.makedirs(out, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="real-objects-") as work:
-        for name, path, little in collect(fetch(cache, arch), work) + built_from_source(cache, arch, work):
+        objs = collect(fetch(cache, arch), work, TRIXIE_IN_MATRIX) + built_from_source(cache, arch, work)
+        for name, path, little in objs:
             if little:
                 shutil.copyfile(path, os.path.join(out, "real_" + safe_name(name) + ".o"))
 
