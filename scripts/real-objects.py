@@ -35,11 +35,12 @@ FROM_SOURCE); and for each object:
 
 Prints one line per disagreement and a JSON summary as the last line; exits 1 on any disagreement.
 
-Usage: scripts/real-objects.py check EBPFCTL [CACHE_DIR]     the checks above (root); CACHE_DIR keeps the downloads,
-                                                          default target/real-objects
-       scripts/real-objects.py extract ARCH DIR [CACHE_DIR]  DIR/real_NAME.o for every little-endian object of
-                                                          Debian architecture ARCH (amd64, arm64): the kernel
-                                                          matrix's share of the corpus
+Usage: scripts/real-objects.py check [--all] EBPFCTL [CACHE_DIR]     the checks above (root); CACHE_DIR keeps the
+                                                                  downloads, default target/real-objects
+       scripts/real-objects.py extract [--all] ARCH DIR [CACHE_DIR]  DIR/real_NAME.o for every little-endian object
+                                                                  of Debian architecture ARCH (amd64, arm64): the
+                                                                  kernel matrix's share of the corpus
+       --all: every trixie package, not only TRIXIE_EVERY_RUN
 """
 
 import glob
@@ -91,11 +92,25 @@ TRIXIE_PACKAGES = [
     "xdp-tools=1.5.4-1",
     "libxdp1=1.5.4-1",
     "pcp=6.3.8-1",
+    # bpftop's task iterator (Rust, libbpf-rs skeleton); mimic's XDP and tc programs calling kfuncs of its own
+    # kernel module; OAR's cgroup device filter (an object file); QEMU 10's RSS program; Knot DNS 3.4's XDP
+    # program; xdp-tools' tests and v4l-utils' decoders as trixie builds them.
+    "bpftop=0.5.2.20.gc23a822-2+b2",
+    "mimic=0.7.0+ds-2",
+    "oar-common=2.6.1-1+deb13u1",
+    "qemu-system-x86=1:10.0.13+ds-0+deb13u1",
+    "libknot15=3.4.6-2",
+    "xdp-tests=1.5.4-1",
+    "ir-keytable=1.30.1-1",
 ]
-# The kernel matrix boots six kernels under emulation, where each object costs about half a second: it takes trixie's
-# packages with kinds of object bookworm lacks (bpftune's three builds of one tuner, systemd's manager-sized maps,
-# Suricata's legacy maps), not its newer builds of tools bookworm has, which the check on the running kernel covers.
-TRIXIE_IN_MATRIX = {"libbpftune0", "libsystemd-shared", "suricata"}
+# Every run takes trixie's packages with kinds of object bookworm lacks (bpftune's three builds of one tuner,
+# systemd's manager-sized maps, Suricata's legacy maps, bpftop's iterator, mimic's module kfuncs, OAR's device filter,
+# QEMU 10's RSS program, Knot 3.4's XDP program); `--all` adds its newer builds of tools bookworm has (libbpf-tools,
+# xdp-tools, libxdp, PCP, xdp-tests, v4l-utils: 110 objects, which agreed everywhere on 2026-12-07). Each object
+# costs about half a second per kernel under emulation and a second here, and `make test` must stay well under 30
+# minutes.
+TRIXIE_EVERY_RUN = {"libbpftune0", "libsystemd-shared", "suricata", "bpftop", "mimic", "oar-common",
+                    "qemu-system-x86", "libknot15"}
 # Performance Co-Pilot's BPF PMDA: 14 modules (its own builds of libbpf-tools programs), each a shared object
 # embedding its BPF object as a skeleton.
 PCP_MODULES = "usr/lib/pcp/pmdas/bpf/modules"
@@ -163,7 +178,7 @@ def fetch(cache, arch):
     shutil.rmtree(tmp, ignore_errors=True)
     for f in bookworm:
         subprocess.run(["dpkg-deb", "-x", f, tmp], check=True)
-    # One tree per trixie package, so the kernel matrix can take some of them (TRIXIE_IN_MATRIX).
+    # One tree per trixie package, so that a run can take some of them (TRIXIE_EVERY_RUN).
     for spec, f in zip(TRIXIE_PACKAGES, trixie):
         into = os.path.join(tmp, "trixie", spec.partition("=")[0])
         os.makedirs(into)
@@ -217,6 +232,8 @@ def download(debs, packages, arch, apt_opts):
                 code, _, err = run(["apt-get", *apt_opts, "download", "-o", "APT::Sandbox::User=root", w],
                                    timeout=300, cwd=debs)
                 if code == 0:
+                    if "=" not in w and version:
+                        print(f"real-objects: {spec} is gone from the mirror; took the current {name}", file=sys.stderr)
                     break
             if code != 0:
                 sys.exit(f"real-objects: cannot download {spec} for {arch}: {err.strip()}")
@@ -304,6 +321,8 @@ def _collect_tree(root, out, prefix):
                 objs.append((prefix + "ir_" + f[:-2], path, True))
             elif dirpath.endswith("/suricata/ebpf") and f.endswith(".bpf"):
                 objs.append((prefix + "suricata_" + f[:-4], path, True))
+            elif dirpath.endswith("/lib/oar") and f.endswith(".bpf"):
+                objs.append((prefix + "oar_" + f[:-4], path, True))
             elif f.endswith(".elf") and "/cilium/ebpf/" in dirpath:
                 objs.append((prefix + f[:-4], path, f.endswith("-el.elf")))
     return objs
@@ -659,18 +678,18 @@ def compare_maps(ebpfctl, name, path, before, report):
         clean_bpffs(before)
 
 
-def extract(arch, out, cache):
+def extract(arch, out, cache, trixie):
     """Writes every little-endian object for `arch` as out/real_NAME.o (names fit bpffs and the kernel matrix), of
-    trixie's packages only TRIXIE_IN_MATRIX."""
+    trixie's packages those in `trixie` (None: all)."""
     os.makedirs(out, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="real-objects-") as work:
-        objs = collect(fetch(cache, arch), work, TRIXIE_IN_MATRIX) + built_from_source(cache, arch, work)
+        objs = collect(fetch(cache, arch), work, trixie) + built_from_source(cache, arch, work)
         for name, path, little in objs:
             if little:
                 shutil.copyfile(path, os.path.join(out, "real_" + safe_name(name) + ".o"))
 
 
-def check(ebpfctl, cache):
+def check(ebpfctl, cache, trixie):
     work = tempfile.mkdtemp(prefix="real-objects-")
     report = {"objects": 0, "agree": 0, "truth_by_newer_libbpf": 0, "light_agree": 0, "light_skipped": 0, "loadable": 0, "big_endian": 0, "progs_shown": 0, "progs_xlated": 0, "btf_dumped": 0, "xlated_bpftool_71_bugs": 0, "maps_shown": 0, "maps_text_equal": 0, "entry_reads_equal": 0, "maps": 0, "maps_seeded": 0, "maps_equal": 0,
               "maps_documented": 0, "documented_types": {},
@@ -678,7 +697,7 @@ def check(ebpfctl, cache):
     try:
         before = set(os.listdir(BPFFS))
         arch = native_arch()
-        for name, path, little in collect(fetch(cache, arch), work) + built_from_source(cache, arch, work):
+        for name, path, little in collect(fetch(cache, arch), work, trixie) + built_from_source(cache, arch, work):
             report["objects"] += 1
             ours = compat_verdict(ebpfctl, path)
             if not little:
@@ -731,11 +750,16 @@ def native_arch():
 def main():
     args = sys.argv[1:]
     default_cache = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "target", "real-objects")
+    trixie = TRIXIE_EVERY_RUN
+    if args[1:2] == ["--all"]:
+        trixie = None
+        del args[1]
     if len(args) >= 3 and args[0] == "extract":
-        extract(args[1], os.path.abspath(args[2]), os.path.abspath(args[3] if len(args) > 3 else default_cache))
+        extract(args[1], os.path.abspath(args[2]), os.path.abspath(args[3] if len(args) > 3 else default_cache),
+                trixie)
         return 0
     if len(args) >= 2 and args[0] == "check":
-        return check(os.path.abspath(args[1]), os.path.abspath(args[2] if len(args) > 2 else default_cache))
+        return check(os.path.abspath(args[1]), os.path.abspath(args[2] if len(args) > 2 else default_cache), trixie)
     sys.exit(__doc__)
 
 
