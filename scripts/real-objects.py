@@ -6,10 +6,11 @@ embedded in each executable as a libbpf skeleton; xdp-tools and libxdp, whose ob
 cilium/ebpf's test objects, both byte orders; Performance Co-Pilot's BPF PMDA modules, skeletons in shared
 objects; QEMU's virtio-net RSS steering program, a skeleton in the emulator, whose legacy `maps` section libbpf 1.0+
 refuses, so that bookworm's QEMU cannot load it; xdp-tools' tests; Knot DNS's XDP program; v4l-utils' infrared
-decoders), and trixie's builds of bpftune, systemd, Suricata, libbpf-tools, xdp-tools, libxdp and PCP
-(TRIXIE_PACKAGES), and extracts every distinct object; builds the BPF programs of four Rust tools and libbpf-rs's
-tests from their crates' sources as their build scripts do (tracexec, lightswitch, below, bpfman, libbpf-rs:
-FROM_SOURCE); and for each object:
+decoders), and Debian trixie's packages with kinds of object bookworm lacks (bpftune, systemd, Suricata, bpftop,
+mimic, OAR, QEMU 10, Knot 3.4; with --all also its newer builds of the bookworm tools: TRIXIE_PACKAGES), and
+extracts every distinct object; builds the BPF programs of four Rust tools and libbpf-rs's tests from their
+crates' sources as their build scripts do (tracexec, lightswitch, below, bpfman, libbpf-rs: FROM_SOURCE); and for
+each object:
 
   compat  `ebpfctl -j compat check OBJ` (the live kernel) against `bpftool prog loadall OBJ` (a real load; where
           bpftool 7.1's libbpf does not know a section, `ebpfctl prog loadall`, libbpf 1.7): the verdicts must agree.
