@@ -16,14 +16,14 @@ pub fn kind_of(p: &Program) -> &'static str {
     sec_defs::find(section).map_or("", |m| m.def.pattern)
 }
 
-/// The kind the feature tables answer for `p`: fmod_ret on an LSM hook works wherever fmod_ret does, on any other
-/// function only where the kernel has error-injection points.
 /// How every reason that the kernel refuses program `p`'s kind begins, whichever probe found it (this kernel's
 /// table, the running kernel's own probe): the live probe adds none where the table said it.
 pub fn kind_refused(p: &Program) -> String {
     format!("{} programs ({}) refused by the", kind_of(p), p.prog_type)
 }
 
+/// The kind the feature tables answer for `p`: fmod_ret on an LSM hook works wherever fmod_ret does, on any other
+/// function only where the kernel has error-injection points.
 fn table_kind<'k>(p: &Program, kind: &'k str) -> &'k str {
     let target = p.attach_target.as_deref().unwrap_or("");
     match kind {
